@@ -1,0 +1,108 @@
+import { createHash } from 'node:crypto';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { HttpProblem } from './problem';
+import { toProblem } from './plugins/errors';
+
+export interface Outcome<T> {
+  status: number;
+  body: T;
+}
+
+interface Options<T> {
+  scope: string; // e.g. 'POST /tickets'
+  allocateId: () => Promise<string>;
+  run: (resourceId: string) => Promise<Outcome<T>>;
+}
+
+interface KeyRow {
+  scope: string;
+  request_hash: string;
+  resource_id: string | null;
+  status_code: number | null;
+  response: unknown;
+}
+
+const KEY = /^[\x21-\x7e]{1,255}$/;
+const WAIT_FOR_PEER_MS = 15_000;
+
+function requestHash(scope: string, body: unknown): string {
+  return createHash('sha256').update(scope).update('\0').update(JSON.stringify(body ?? null)).digest('hex');
+}
+
+/**
+ * Runs a creating request at most once per (user, Idempotency-Key).
+ *
+ * The first request holds a session advisory lock for the key while it works; peers wait for it and
+ * then return its stored response. The resource id is committed before the work starts, so a retry
+ * after a crash reaches the same resource and the same workflow id instead of creating a second one.
+ * A reused key with a different body is refused with 422.
+ */
+export async function idempotent<T>(request: FastifyRequest, reply: FastifyReply, options: Options<T>): Promise<FastifyReply> {
+  const key = request.headers['idempotency-key'];
+  if (key === undefined) {
+    const outcome = await options.run(await options.allocateId());
+    return reply.status(outcome.status).send(outcome.body);
+  }
+  if (typeof key !== 'string' || !KEY.test(key)) {
+    throw new HttpProblem(400, 'Idempotency-Key must be 1–255 printable ASCII characters', { errors: [{ path: '/headers/idempotency-key', message: 'invalid' }] });
+  }
+  const outcome = await once(request, key, options);
+  return reply.status(outcome.status).type(outcome.status >= 400 ? 'application/problem+json' : 'application/json').send(outcome.body);
+}
+
+async function once<T>(request: FastifyRequest, key: string, options: Options<T>): Promise<Outcome<unknown>> {
+  const sql = request.server.database.sql;
+  const userId = request.actor.id;
+  const hash = requestHash(options.scope, request.body);
+  const lockKey = `${userId}\0${key}`;
+  const deadline = Date.now() + WAIT_FOR_PEER_MS;
+  for (;;) {
+    const connection = await sql.reserve();
+    try {
+      const [{ locked }] = (await connection`select pg_try_advisory_lock(hashtextextended(${lockKey}, 0)) as locked`) as unknown as [{ locked: boolean }];
+      if (locked) {
+        try {
+          return await underLock(connection, userId, key, hash, options);
+        } finally {
+          await connection`select pg_advisory_unlock(hashtextextended(${lockKey}, 0))`;
+        }
+      }
+    } finally {
+      connection.release();
+    }
+    if (Date.now() > deadline) throw new HttpProblem(409, 'a request with this Idempotency-Key is still being processed; retry shortly');
+    await new Promise((resolve) => setTimeout(resolve, 20 + Math.random() * 30));
+  }
+}
+
+async function underLock<T>(sql: import('postgres').Sql, userId: string, key: string, hash: string, options: Options<T>): Promise<Outcome<unknown>> {
+  const [existing] = (await sql`
+    select scope, request_hash, resource_id, status_code, response from idempotency_keys
+    where user_id = ${userId} and key = ${key}`) as unknown as KeyRow[];
+  if (existing && (existing.scope !== options.scope || existing.request_hash !== hash)) {
+    throw new HttpProblem(422, 'this Idempotency-Key was already used with a different request', {}, 'idempotency-key-reused');
+  }
+  if (existing?.status_code) return { status: existing.status_code, body: existing.response };
+
+  let resourceId = existing?.resource_id ?? null;
+  if (!resourceId) {
+    resourceId = await options.allocateId();
+    await sql`
+      insert into idempotency_keys (user_id, key, scope, request_hash, resource_id)
+      values (${userId}, ${key}, ${options.scope}, ${hash}, ${resourceId})
+      on conflict (user_id, key) do update set resource_id = excluded.resource_id`;
+  }
+  let outcome: Outcome<unknown>;
+  try {
+    outcome = await options.run(resourceId);
+  } catch (error) {
+    const problem = toProblem(error);
+    // A refusal is the answer to this request and is replayed; a server fault is left open for a retry.
+    if (problem.status >= 500) throw error;
+    outcome = { status: problem.status, body: problem };
+  }
+  await sql`
+    update idempotency_keys set status_code = ${outcome.status}, response = ${sql.json(outcome.body as never)}, completed_at = now()
+    where user_id = ${userId} and key = ${key}`;
+  return outcome;
+}

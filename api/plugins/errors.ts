@@ -1,0 +1,64 @@
+import { WorkflowNotFoundError, WorkflowUpdateFailedError, WorkflowFailedError } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
+import type { FastifyError, FastifyInstance } from 'fastify';
+import fp from 'fastify-plugin';
+import { FailureType } from '../../domain/failures';
+import { HttpProblem, problemBody, type ProblemBody } from '../problem';
+
+const STATUS_BY_FAILURE: Record<string, number> = {
+  [FailureType.InvalidState]: 409,
+  [FailureType.BusinessRule]: 422,
+  [FailureType.NotFound]: 404,
+  [FailureType.Forbidden]: 403,
+};
+
+function applicationFailureOf(error: unknown): ApplicationFailure | null {
+  let cause: unknown = error;
+  for (let depth = 0; cause && depth < 5; depth++) {
+    if (cause instanceof ApplicationFailure && cause.type && cause.type in STATUS_BY_FAILURE) return cause;
+    cause = (cause as { cause?: unknown }).cause;
+  }
+  return null;
+}
+
+function validationProblem(error: FastifyError): ProblemBody {
+  const errors = (error.validation ?? []).map((issue) => {
+    const missing = (issue.params as { missingProperty?: string }).missingProperty;
+    const extra = (issue.params as { additionalProperty?: string }).additionalProperty;
+    const base = `${error.validationContext === 'body' ? '' : `/${error.validationContext}`}${issue.instancePath}`;
+    if (missing) return { path: `${base}/${missing}`, message: 'is required' };
+    if (extra) return { path: `${base}/${extra}`, message: 'is not a known property' };
+    return { path: base || '/', message: issue.message ?? 'is invalid' };
+  });
+  return problemBody(400, `the ${error.validationContext ?? 'request'} is invalid`, { errors }, 'validation');
+}
+
+/** Maps every error to RFC 9457 problem+json: validation, domain refusals, Temporal failures. */
+export function toProblem(error: unknown): ProblemBody {
+  if (error instanceof HttpProblem) return error.toBody();
+  const fastifyError = error as FastifyError;
+  if (fastifyError.validation) return validationProblem(fastifyError);
+  const failure = applicationFailureOf(error);
+  if (failure) {
+    const details = (failure.details?.[0] ?? {}) as Record<string, unknown>;
+    return problemBody(STATUS_BY_FAILURE[failure.type!]!, failure.message, details);
+  }
+  if (error instanceof WorkflowNotFoundError) return problemBody(404, 'the process does not exist or has finished');
+  if (error instanceof WorkflowUpdateFailedError || error instanceof WorkflowFailedError) {
+    return problemBody(409, error.cause?.message ?? error.message);
+  }
+  const status = fastifyError.statusCode;
+  if (status && status >= 400 && status < 500) return problemBody(status, fastifyError.message);
+  return problemBody(500, 'an unexpected error occurred; it has been logged');
+}
+
+export const errorsPlugin = fp(async (app: FastifyInstance) => {
+  app.setErrorHandler(async (error, request, reply) => {
+    const body = toProblem(error);
+    if (body.status >= 500) request.log.error({ err: error }, 'request failed');
+    return reply.status(body.status).type('application/problem+json').send(body);
+  });
+  app.setNotFoundHandler(async (request, reply) => {
+    return reply.status(404).type('application/problem+json').send(problemBody(404, `no route ${request.method} ${request.url.split('?')[0]}`));
+  });
+}, { name: 'errors' });

@@ -1,0 +1,144 @@
+import { Type, type Static } from '@sinclair/typebox';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { and, asc, eq, ilike, inArray, sql, type SQL } from 'drizzle-orm';
+import type { Db } from '../../db/client';
+import { customerContacts, customerPrices, customers, products } from '../../db/schema';
+import { audit } from '../audit';
+import { idempotent } from '../idempotency';
+import { afterCursor, toPage } from '../pagination';
+import { notFound } from '../problem';
+import { IdParams, ListQuery, Money, Nullable, Obj, Page, Text } from '../schemas/common';
+
+const Kind = Type.Union([Type.Literal('individual'), Type.Literal('enterprise')]);
+const Tier = Type.Union([Type.Literal('vip'), Type.Literal('key'), Type.Literal('standard')]);
+const Contact = Obj({
+  name: Text(200),
+  phone: Type.Optional(Type.String({ minLength: 3, maxLength: 40, pattern: '^[0-9+()\\-./ ]+$' })),
+  email: Type.Optional(Type.String({ format: 'email', maxLength: 320 })),
+});
+const CustomerFields = {
+  name: Text(200),
+  kind: Kind,
+  tier: Tier,
+  region: Type.Optional(Text(100)),
+  creditLimit: Money('credit limit for credit-terms orders'),
+  contacts: Type.Optional(Type.Array(Contact, { maxItems: 20 })),
+};
+const CreateCustomer = Obj(CustomerFields);
+const UpdateCustomer = Obj({ ...Type.Partial(Obj(CustomerFields)).properties }, { description: 'partial update; contacts, when given, replace the list' });
+const Customer = Type.Object({
+  id: Type.String(), status: Type.Literal('active'), name: Type.String(), kind: Kind, tier: Tier, region: Nullable(Type.String()),
+  creditLimit: Type.String(), contacts: Type.Array(Type.Object({ name: Type.String(), phone: Nullable(Type.String()), email: Nullable(Type.String()) })),
+  createdAt: Type.String(),
+});
+type CustomerView = Static<typeof Customer>;
+const CustomerPrice = Type.Object({ customerId: Type.String(), sku: Type.String(), unitPrice: Type.String(), updatedAt: Type.String() });
+
+async function loadCustomers(db: Db, where: SQL | undefined, limit: number, order = true) {
+  const rows = await db.select().from(customers).where(where).orderBy(order ? asc(customers.id) : sql`1`).limit(limit);
+  const contacts = rows.length === 0 ? [] : await db.select().from(customerContacts).where(inArray(customerContacts.customerId, rows.map((r) => r.id))).orderBy(asc(customerContacts.id));
+  return rows.map((row): CustomerView => ({
+    id: row.id, status: 'active', name: row.name, kind: row.kind, tier: row.tier, region: row.region, creditLimit: row.creditLimit,
+    contacts: contacts.filter((c) => c.customerId === row.id).map((c) => ({ name: c.name, phone: c.phone, email: c.email })),
+    createdAt: row.createdAt.toISOString(),
+  }));
+}
+
+export async function getCustomer(db: Db, id: string): Promise<CustomerView> {
+  const [customer] = await loadCustomers(db, eq(customers.id, id), 1);
+  if (!customer) throw notFound('customer', id);
+  return customer;
+}
+
+export const customerRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  app.post('/customers', {
+    config: { roles: ['agent', 'supervisor', 'admin'] },
+    schema: { tags: ['customers'], body: CreateCustomer, response: { 201: Customer } },
+  }, async (request, reply) => idempotent(request, reply, {
+    scope: 'POST /customers',
+    allocateId: async () => {
+      const [row] = await app.database.sql<{ id: string }[]>`select 'CUS-' || lpad(nextval('customer_seq')::text, 6, '0') as id`;
+      return row!.id;
+    },
+    run: async (id) => {
+      const { contacts = [], ...fields } = request.body;
+      await app.db.transaction(async (tx) => {
+        await tx.insert(customers).values({ id, ...fields, createdBy: request.actor.id });
+        if (contacts.length > 0) await tx.insert(customerContacts).values(contacts.map((c) => ({ customerId: id, ...c })));
+        await audit(tx, request.actor, 'customer.create', 'customer', id);
+      });
+      return { status: 201, body: await getCustomer(app.db, id) };
+    },
+  }));
+
+  app.get('/customers', {
+    config: { roles: 'authenticated' },
+    schema: {
+      tags: ['customers'],
+      querystring: ListQuery({ tier: Type.Optional(Tier), kind: Type.Optional(Kind), region: Type.Optional(Type.String({ maxLength: 100 })), q: Type.Optional(Type.String({ minLength: 1, maxLength: 100, description: 'name contains' })) }),
+      response: { 200: Page(Customer) },
+    },
+  }, async (request) => {
+    const { limit = 50, cursor, tier, kind, region, q } = request.query;
+    const where = and(
+      afterCursor([customers.id], cursor),
+      tier ? eq(customers.tier, tier) : undefined,
+      kind ? eq(customers.kind, kind) : undefined,
+      region ? eq(customers.region, region) : undefined,
+      q ? ilike(customers.name, `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`) : undefined,
+    );
+    const rows = await loadCustomers(app.db, where, limit + 1);
+    return toPage(rows, limit, (row) => [row.id], (row) => row);
+  });
+
+  app.get('/customers/:id', {
+    config: { roles: 'authenticated' },
+    schema: { tags: ['customers'], params: IdParams, response: { 200: Customer } },
+  }, async (request) => getCustomer(app.db, request.params.id));
+
+  app.patch('/customers/:id', {
+    config: { roles: ['agent', 'supervisor', 'admin'] },
+    schema: { tags: ['customers'], params: IdParams, body: UpdateCustomer, response: { 200: Customer } },
+  }, async (request) => {
+    const { contacts, ...fields } = request.body;
+    await getCustomer(app.db, request.params.id);
+    await app.db.transaction(async (tx) => {
+      if (Object.keys(fields).length > 0) await tx.update(customers).set(fields).where(eq(customers.id, request.params.id));
+      if (contacts) {
+        await tx.delete(customerContacts).where(eq(customerContacts.customerId, request.params.id));
+        if (contacts.length > 0) await tx.insert(customerContacts).values(contacts.map((c) => ({ customerId: request.params.id, ...c })));
+      }
+      await audit(tx, request.actor, 'customer.update', 'customer', request.params.id, request.body);
+    });
+    return getCustomer(app.db, request.params.id);
+  });
+
+  app.get('/customers/:id/prices', {
+    config: { roles: 'authenticated' },
+    schema: { tags: ['customers'], params: IdParams, response: { 200: Type.Array(CustomerPrice) } },
+  }, async (request) => {
+    await getCustomer(app.db, request.params.id);
+    const rows = await app.db.select().from(customerPrices).where(eq(customerPrices.customerId, request.params.id)).orderBy(asc(customerPrices.sku));
+    return rows.map((r) => ({ customerId: r.customerId, sku: r.sku, unitPrice: r.unitPrice, updatedAt: r.updatedAt.toISOString() }));
+  });
+
+  app.put('/customers/:id/prices/:sku', {
+    config: { roles: ['admin', 'sales_manager'] },
+    schema: {
+      tags: ['customers'],
+      params: Obj({ id: Type.String({ maxLength: 64 }), sku: Type.String({ maxLength: 64 }) }),
+      body: Obj({ unitPrice: Money('customer-specific unit price; wins over the list price') }),
+      response: { 200: CustomerPrice },
+    },
+  }, async (request) => {
+    const { id, sku } = request.params;
+    await getCustomer(app.db, id);
+    const [product] = await app.db.select({ sku: products.sku }).from(products).where(eq(products.sku, sku));
+    if (!product) throw notFound('product', sku);
+    const [row] = await app.db.insert(customerPrices).values({ customerId: id, sku, unitPrice: request.body.unitPrice, updatedBy: request.actor.id })
+      .onConflictDoUpdate({ target: [customerPrices.customerId, customerPrices.sku], set: { unitPrice: request.body.unitPrice, updatedBy: request.actor.id, updatedAt: new Date() } })
+      .returning();
+    await audit(app.db, request.actor, 'customer.price.set', 'customer', id, { sku, unitPrice: request.body.unitPrice });
+    return { customerId: row!.customerId, sku: row!.sku, unitPrice: row!.unitPrice, updatedAt: row!.updatedAt.toISOString() };
+  });
+};

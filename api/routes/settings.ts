@@ -1,0 +1,42 @@
+import { Type } from '@sinclair/typebox';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { calendarExists, loadSettings, saveSettings } from '../../db/settings';
+import { isSettingKey, SETTINGS, validateSetting, type Settings } from '../../domain/settings';
+import { audit } from '../audit';
+import { HttpProblem, unprocessable } from '../problem';
+
+const SettingsBody = Type.Record(Type.String(), Type.Union([Type.String({ maxLength: 64 }), Type.Number(), Type.Null()]), {
+  description: `partial update; keys: ${Object.keys(SETTINGS).join(', ')}`,
+});
+
+export const settingsRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  app.get('/settings', {
+    config: { roles: ['admin', 'manager', 'supervisor'] },
+    schema: { tags: ['settings'], response: { 200: SettingsBody } },
+  }, async () => loadSettings(app.db));
+
+  app.put('/settings', {
+    config: { roles: ['admin'] },
+    schema: { tags: ['settings'], body: SettingsBody, response: { 200: SettingsBody } },
+  }, async (request) => {
+    const errors: Array<{ path: string; message: string }> = [];
+    for (const [key, value] of Object.entries(request.body)) {
+      if (!isSettingKey(key)) errors.push({ path: `/${key}`, message: 'is not a known setting' });
+      else {
+        const problem = validateSetting(key, value);
+        if (problem) errors.push({ path: `/${key}`, message: problem });
+      }
+    }
+    if (errors.length > 0) throw new HttpProblem(400, 'some settings are invalid; nothing was changed', { errors }, 'validation');
+    const changes = request.body as Partial<Settings>;
+    const calendar = changes['sla.calendar'];
+    if (typeof calendar === 'string' && !(await calendarExists(app.db, calendar))) {
+      throw unprocessable(`calendar "${calendar}" does not exist; create it with PUT /calendars/${calendar} first`);
+    }
+    await app.db.transaction(async (tx) => {
+      await saveSettings(tx, changes, request.actor.id);
+      await audit(tx, request.actor, 'settings.update', 'settings', null, changes);
+    });
+    return loadSettings(app.db);
+  });
+};

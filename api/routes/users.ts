@@ -1,0 +1,83 @@
+import { Type } from '@sinclair/typebox';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { and, asc, eq, isNull } from 'drizzle-orm';
+import { apiKeys, users } from '../../db/schema';
+import { audit } from '../audit';
+import { issueApiKey } from '../keys';
+import { afterCursor, toPage } from '../pagination';
+import { HttpProblem, notFound } from '../problem';
+import { IdParams, ListQuery, Obj, Page, Role, Text } from '../schemas/common';
+
+const User = Type.Object({ id: Type.String(), name: Type.String(), email: Type.String(), roles: Type.Array(Role), createdAt: Type.String() });
+const IssuedKey = Type.Object({ keyId: Type.String(), apiKey: Type.String({ description: 'shown once; only its hash is stored' }) });
+
+function view(row: typeof users.$inferSelect) {
+  return { id: row.id, name: row.name, email: row.email, roles: row.roles, createdAt: row.createdAt.toISOString() };
+}
+
+export const userRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  app.get('/me', {
+    config: { roles: 'authenticated' },
+    schema: { tags: ['users'], response: { 200: Type.Object({ id: Type.String(), name: Type.String(), roles: Type.Array(Role) }) } },
+  }, async (request) => request.actor);
+
+  app.post('/users', {
+    config: { roles: ['admin'] },
+    schema: {
+      tags: ['users'],
+      body: Obj({ name: Text(200), email: Type.String({ format: 'email', maxLength: 320 }), roles: Type.Array(Role, { minItems: 1, uniqueItems: true }) }),
+      response: { 201: Type.Composite([User, IssuedKey]) },
+    },
+  }, async (request, reply) => {
+    const created = await app.db.transaction(async (tx) => {
+      const [existing] = await tx.select({ id: users.id }).from(users).where(eq(users.email, request.body.email));
+      if (existing) throw new HttpProblem(409, `a user with email ${request.body.email} already exists`, { userId: existing.id });
+      const [user] = await tx.insert(users).values(request.body).returning();
+      const key = await issueApiKey(tx, user!.id);
+      await audit(tx, request.actor, 'user.create', 'user', user!.id, { roles: user!.roles });
+      return { ...view(user!), ...key };
+    });
+    return reply.status(201).send(created);
+  });
+
+  app.get('/users', {
+    config: { roles: ['admin', 'manager'] },
+    schema: { tags: ['users'], querystring: ListQuery({}), response: { 200: Page(User) } },
+  }, async (request) => {
+    const limit = request.query.limit ?? 50;
+    const rows = await app.db.select().from(users).where(afterCursor([users.id], request.query.cursor)).orderBy(asc(users.id)).limit(limit + 1);
+    return toPage(rows, limit, (row) => [row.id], view);
+  });
+
+  app.get('/users/:id', {
+    config: { roles: ['admin', 'manager'] },
+    schema: { tags: ['users'], params: IdParams, response: { 200: User } },
+  }, async (request) => {
+    const [row] = await app.db.select().from(users).where(eq(users.id, request.params.id));
+    if (!row) throw notFound('user', request.params.id);
+    return view(row);
+  });
+
+  app.post('/users/:id/keys', {
+    config: { roles: ['admin'] },
+    schema: { tags: ['users'], params: IdParams, body: Type.Optional(Obj({})), response: { 201: IssuedKey } },
+  }, async (request, reply) => {
+    const [row] = await app.db.select({ id: users.id }).from(users).where(eq(users.id, request.params.id));
+    if (!row) throw notFound('user', request.params.id);
+    const key = await issueApiKey(app.db, row.id);
+    await audit(app.db, request.actor, 'user.key.issue', 'user', row.id, { keyId: key.keyId });
+    return reply.status(201).send(key);
+  });
+
+  app.delete('/users/:id/keys/:keyId', {
+    config: { roles: ['admin'] },
+    schema: { tags: ['users'], params: Obj({ id: Type.String({ maxLength: 64 }), keyId: Type.String({ maxLength: 64 }) }), response: { 204: Type.Null() } },
+  }, async (request, reply) => {
+    const revoked = await app.db.update(apiKeys).set({ revokedAt: new Date() })
+      .where(and(eq(apiKeys.id, request.params.keyId), eq(apiKeys.userId, request.params.id), isNull(apiKeys.revokedAt)))
+      .returning({ id: apiKeys.id });
+    if (revoked.length === 0) throw notFound('active key', `${request.params.keyId} of user ${request.params.id}`);
+    await audit(app.db, request.actor, 'user.key.revoke', 'user', request.params.id, { keyId: request.params.keyId });
+    return reply.status(204).send(null);
+  });
+};

@@ -1,0 +1,32 @@
+import { Type, type TObject, type TProperties, type TSchema } from '@sinclair/typebox';
+import { MONEY_PATTERN } from '../../domain/money';
+import { ROLES } from '../../domain/roles';
+
+// Every object the API accepts refuses unknown properties (SPEC §2).
+export const Obj = <T extends TProperties>(properties: T, options: { description?: string; $id?: string } = {}): TObject<T> =>
+  Type.Object(properties, { additionalProperties: false, ...options });
+
+export const Money = (description?: string) => Type.String({ pattern: MONEY_PATTERN, description: description ?? 'decimal amount with two places, e.g. "123.24"', examples: ['123.24'] });
+export const DateOnly = (description?: string) => Type.String({ format: 'date', description });
+export const DateTime = (description?: string) => Type.String({ format: 'date-time', description });
+export const Text = (maxLength: number, description?: string) => Type.String({ minLength: 1, maxLength, description });
+export const Role = Type.Union(ROLES.map((role) => Type.Literal(role)));
+export const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
+
+export const Problem = Type.Object({
+  type: Type.String(),
+  title: Type.String(),
+  status: Type.Integer(),
+  detail: Type.Optional(Type.String()),
+  errors: Type.Optional(Type.Array(Type.Object({ path: Type.String(), message: Type.String() }))),
+}, { additionalProperties: true, $id: 'Problem' });
+
+export const ListQuery = <T extends TProperties>(filters: T) => Obj({
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
+  cursor: Type.Optional(Type.String({ maxLength: 512, description: 'opaque; from the previous page' })),
+  ...filters,
+});
+
+export const Page = <T extends TSchema>(item: T) => Type.Object({ items: Type.Array(item), nextCursor: Nullable(Type.String()) });
+
+export const IdParams = Obj({ id: Type.String({ minLength: 1, maxLength: 64 }) });

@@ -1,0 +1,106 @@
+import path from 'node:path';
+
+// The one place that reads the environment. Everything else receives a Config.
+export interface Config {
+  dataDir: string;
+  api: { host: string; port: number; bodyLimit: number; requestTimeoutMs: number; logLevel: string };
+  databaseUrl: string | null; // null: embedded PostgreSQL under dataDir
+  embeddedPostgresPort: number;
+  bootstrapAdminKey: string | null;
+  temporal: {
+    address: string;
+    namespace: string;
+    uiPort: number;
+    uiUrl: string;
+    taskQueuePrefix: string;
+    // Temporal Cloud / secured clusters
+    apiKey: string | null;
+    tls: { enabled: boolean; serverName: string | null; clientCertPath: string | null; clientKeyPath: string | null; caPath: string | null };
+    cliPath: string | null;
+    startDevServer: boolean;
+  };
+  worker: { shutdownGraceMs: number; maxCachedWorkflows: number | null; workflowBundlePath: string | null };
+  idPrefixes: { ticket: string; order: string; contract: string; invoice: string };
+}
+
+type Env = Record<string, string | undefined>;
+
+export class ConfigError extends Error {}
+
+function int(env: Env, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 0) throw new ConfigError(`${name} must be a non-negative integer, got "${raw}"`);
+  return value;
+}
+
+function bool(env: Env, name: string, fallback: boolean): boolean {
+  const raw = env[name]?.toLowerCase();
+  if (raw === undefined || raw === '') return fallback;
+  if (['1', 'true', 'yes', 'on'].includes(raw)) return true;
+  if (['0', 'false', 'no', 'off'].includes(raw)) return false;
+  throw new ConfigError(`${name} must be true or false, got "${env[name]}"`);
+}
+
+function str(env: Env, name: string): string | null {
+  const raw = env[name];
+  return raw === undefined || raw === '' ? null : raw;
+}
+
+export function loadConfig(env: Env = process.env): Config {
+  const dataDir = path.resolve(env.CRM_DATA_DIR || '.data');
+  const address = env.TEMPORAL_ADDRESS || 'localhost:7233';
+  const uiPort = int(env, 'TEMPORAL_UI_PORT', Number(address.split(':').pop() ?? 7233) + 1000);
+  const apiKey = str(env, 'TEMPORAL_API_KEY');
+  const clientCertPath = str(env, 'TEMPORAL_TLS_CERT');
+  return {
+    dataDir,
+    api: {
+      host: env.HOST || '0.0.0.0',
+      port: int(env, 'PORT', 3000),
+      bodyLimit: int(env, 'CRM_BODY_LIMIT', 256 * 1024),
+      requestTimeoutMs: int(env, 'CRM_REQUEST_TIMEOUT_MS', 30_000),
+      logLevel: env.LOG_LEVEL || 'info',
+    },
+    databaseUrl: str(env, 'DATABASE_URL'),
+    embeddedPostgresPort: int(env, 'CRM_EMBEDDED_PG_PORT', 54329),
+    bootstrapAdminKey: str(env, 'CRM_BOOTSTRAP_ADMIN_KEY'),
+    temporal: {
+      address,
+      namespace: env.TEMPORAL_NAMESPACE || 'default',
+      uiPort,
+      uiUrl: env.TEMPORAL_UI_URL || `http://localhost:${uiPort}`,
+      taskQueuePrefix: env.CRM_TASK_QUEUE_PREFIX || '',
+      apiKey,
+      tls: {
+        enabled: bool(env, 'TEMPORAL_TLS', Boolean(apiKey || clientCertPath)),
+        serverName: str(env, 'TEMPORAL_TLS_SERVER_NAME'),
+        clientCertPath,
+        clientKeyPath: str(env, 'TEMPORAL_TLS_KEY'),
+        caPath: str(env, 'TEMPORAL_TLS_CA'),
+      },
+      cliPath: str(env, 'TEMPORAL_CLI'),
+      // `npm start` runs a dev server unless pointed at an existing cluster.
+      startDevServer: bool(env, 'CRM_START_TEMPORAL', !env.TEMPORAL_ADDRESS),
+    },
+    worker: {
+      shutdownGraceMs: int(env, 'CRM_WORKER_SHUTDOWN_GRACE_MS', 10_000),
+      maxCachedWorkflows: env.CRM_WORKER_MAX_CACHED ? int(env, 'CRM_WORKER_MAX_CACHED', 0) : null,
+      workflowBundlePath: str(env, 'CRM_WORKFLOW_BUNDLE'),
+    },
+    idPrefixes: {
+      ticket: env.CRM_TICKET_PREFIX || 'T',
+      order: env.CRM_ORDER_PREFIX || 'SO',
+      contract: env.CRM_CONTRACT_PREFIX || 'C',
+      invoice: env.CRM_INVOICE_PREFIX || 'INV',
+    },
+  };
+}
+
+export const TASK_QUEUES = ['tickets', 'orders', 'contracts'] as const;
+export type TaskQueueName = (typeof TASK_QUEUES)[number];
+
+export function taskQueue(config: Config, name: TaskQueueName): string {
+  return `${config.temporal.taskQueuePrefix}crm-${name}`;
+}

@@ -1,0 +1,32 @@
+import { sql } from 'drizzle-orm';
+import { index, numeric, pgSequence, pgTable, primaryKey, serial, text, timestamp } from 'drizzle-orm/pg-core';
+import { products } from './products';
+
+export const customerSeq = pgSequence('customer_seq');
+
+export const customers = pgTable('customers', {
+  id: text('id').primaryKey().default(sql`'CUS-' || lpad(nextval('customer_seq')::text, 6, '0')`),
+  name: text('name').notNull(),
+  kind: text('kind', { enum: ['individual', 'enterprise'] }).notNull(),
+  tier: text('tier', { enum: ['vip', 'key', 'standard'] }).notNull(),
+  region: text('region'),
+  creditLimit: numeric('credit_limit', { precision: 14, scale: 2 }).notNull(),
+  createdBy: text('created_by').notNull(),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+}, (t) => [index('customers_tier_idx').on(t.tier), index('customers_region_idx').on(t.region), index('customers_name_idx').on(t.name)]);
+
+export const customerContacts = pgTable('customer_contacts', {
+  id: serial('id').primaryKey(),
+  customerId: text('customer_id').notNull().references(() => customers.id, { onDelete: 'cascade' }),
+  name: text('name').notNull(),
+  phone: text('phone'),
+  email: text('email'),
+}, (t) => [index('customer_contacts_customer_idx').on(t.customerId)]);
+
+export const customerPrices = pgTable('customer_prices', {
+  customerId: text('customer_id').notNull().references(() => customers.id),
+  sku: text('sku').notNull().references(() => products.sku),
+  unitPrice: numeric('unit_price', { precision: 14, scale: 2 }).notNull(),
+  updatedBy: text('updated_by').notNull(),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+}, (t) => [primaryKey({ columns: [t.customerId, t.sku] })]);

@@ -1,0 +1,5 @@
+export * from './users';
+export * from './customers';
+export * from './products';
+export * from './settings';
+export * from './platform';

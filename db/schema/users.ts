@@ -1,0 +1,23 @@
+import { sql } from 'drizzle-orm';
+import type { Role } from '../../domain/roles';
+import { index, pgSequence, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
+
+export const userSeq = pgSequence('user_seq');
+
+export const users = pgTable('users', {
+  id: text('id').primaryKey().default(sql`'U-' || lpad(nextval('user_seq')::text, 5, '0')`),
+  name: text('name').notNull(),
+  email: text('email').notNull().unique(),
+  roles: text('roles').array().notNull().$type<Role[]>(),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
+// Keys are shown once; only a SHA-256 of the secret part is kept (the secret is 32 random bytes,
+// so a slow hash buys nothing). The key id in the token lets us find the row without the secret.
+export const apiKeys = pgTable('api_keys', {
+  id: text('id').primaryKey(),
+  userId: text('user_id').notNull().references(() => users.id),
+  secretHash: text('secret_hash').notNull(),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  revokedAt: timestamp('revoked_at', { withTimezone: true }),
+}, (t) => [index('api_keys_user_idx').on(t.userId)]);

@@ -1,0 +1,26 @@
+import { eq, sql } from 'drizzle-orm';
+import { defaultSettings, type SettingKey, type Settings, type SettingValue } from '../domain/settings';
+import type { Db, Tx } from './client';
+import { calendars, settings } from './schema';
+
+/** Defaults overlaid with what admins have stored. */
+export async function loadSettings(db: Db | Tx): Promise<Settings> {
+  const stored = await db.select({ key: settings.key, value: settings.value }).from(settings);
+  const result = defaultSettings();
+  for (const row of stored) if (row.key in result) result[row.key as SettingKey] = row.value as SettingValue;
+  return result;
+}
+
+export async function saveSettings(db: Db | Tx, changes: Partial<Settings>, actorId: string): Promise<void> {
+  const rows = Object.entries(changes).map(([key, value]) => ({ key, value: value as unknown as object, updatedBy: actorId }));
+  if (rows.length === 0) return;
+  await db.insert(settings).values(rows).onConflictDoUpdate({
+    target: settings.key,
+    set: { value: sql`excluded.value`, updatedBy: sql`excluded.updated_by`, updatedAt: sql`now()` },
+  });
+}
+
+export async function calendarExists(db: Db | Tx, name: string): Promise<boolean> {
+  const [row] = await db.select({ name: calendars.name }).from(calendars).where(eq(calendars.name, name));
+  return Boolean(row);
+}

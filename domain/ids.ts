@@ -1,0 +1,11 @@
+// Human resource numbers (SPEC §2): `T-2026-000123`; the workflow id is derived from it so the
+// Temporal UI and the database name the same thing.
+export type NumberedKind = 'ticket' | 'order' | 'contract' | 'invoice';
+
+export function formatNumber(prefix: string, year: number, seq: number): string {
+  return `${prefix}-${year}-${String(seq).padStart(6, '0')}`;
+}
+
+export function workflowIdFor(kind: Exclude<NumberedKind, 'invoice'>, number: string): string {
+  return `${kind}-${number}`;
+}

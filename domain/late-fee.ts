@@ -1,0 +1,63 @@
+import { mulRateHalfUp, sumCents, toCents } from './money';
+
+// SPEC §6: amount × days overdue × rate per day, counted from the day after the due date up to and
+// including the payment (or as-of) date, at most maxDays days and at most capCents, half up to cents.
+// The rule is an input, not a constant: settings hold it and a running process keeps the values it started with.
+
+export interface LateFeeRule {
+  ratePerDay: string;
+  maxDays: number;
+  capCents: number;
+}
+
+export interface LateFee {
+  daysOverdue: number;
+  chargeableDays: number;
+  feeCents: number;
+  totalCents: number;
+}
+
+export const DEFAULT_LATE_FEE_RULE: LateFeeRule = Object.freeze({
+  ratePerDay: '0.003',
+  maxDays: 90,
+  capCents: toCents('3000.00'),
+});
+
+const MS_PER_DAY = 86_400_000;
+// Four-digit years from 1000: Date.UTC reads years 0–99 as 1900–1999.
+const ISO_DATE = /^([1-9]\d{3})-(\d{2})-(\d{2})$/;
+
+/**
+ * Days since 1970-01-01 of a YYYY-MM-DD date. Counting whole UTC days keeps the result free of the
+ * host's time zone and daylight-saving shifts; impossible dates such as 2026-02-30 are refused.
+ */
+export function calendarDay(date: string): number {
+  const match = typeof date === 'string' ? ISO_DATE.exec(date) : null;
+  if (!match) throw new RangeError(`not a date: "${String(date)}" (expected YYYY-MM-DD)`);
+  const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
+  const time = Date.UTC(year, month - 1, day);
+  const parsed = new Date(time);
+  if (parsed.getUTCMonth() !== month - 1 || parsed.getUTCDate() !== day) throw new RangeError(`no such date: "${date}"`);
+  return time / MS_PER_DAY;
+}
+
+export function daysOverdue(dueDate: string, asOf: string): number {
+  return Math.max(0, calendarDay(asOf) - calendarDay(dueDate));
+}
+
+export function lateFee(amountCents: number, dueDate: string, asOf: string, rule: LateFeeRule = DEFAULT_LATE_FEE_RULE): LateFee {
+  assertRule(rule);
+  if (!Number.isSafeInteger(amountCents) || amountCents < 0) {
+    throw new RangeError(`invoice amount must be non-negative integer cents, got ${amountCents}`);
+  }
+  const overdue = daysOverdue(dueDate, asOf);
+  const chargeableDays = Math.min(overdue, rule.maxDays);
+  // One rounding over all days: rounding each day's fee would drift by up to half a cent per day.
+  const feeCents = Math.min(mulRateHalfUp(amountCents, rule.ratePerDay, chargeableDays), rule.capCents);
+  return { daysOverdue: overdue, chargeableDays, feeCents, totalCents: sumCents(amountCents, feeCents) };
+}
+
+function assertRule(rule: LateFeeRule): void {
+  if (!Number.isSafeInteger(rule.maxDays) || rule.maxDays < 0) throw new RangeError(`maxDays must be a non-negative integer, got ${rule.maxDays}`);
+  if (!Number.isSafeInteger(rule.capCents) || rule.capCents < 0) throw new RangeError(`capCents must be non-negative integer cents, got ${rule.capCents}`);
+}

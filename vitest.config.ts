@@ -1,0 +1,26 @@
+import { defineConfig } from 'vitest/config';
+
+// Temporal's native worker does not mix with worker threads, so every test file runs in a forked process.
+// Pure rules (test/unit) need nothing; everything else shares one Temporal dev server and one database
+// started by the global setup, isolated per file by task queue and by its own rows.
+export default defineConfig({
+  test: {
+    pool: 'forks',
+    projects: [
+      {
+        extends: true,
+        test: { name: 'unit', include: ['test/unit/**/*.test.ts'] },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'integration',
+          include: ['test/integration/**/*.test.ts', 'test/replay/**/*.test.ts'],
+          globalSetup: ['test/helpers/global-setup.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
+        },
+      },
+    ],
+  },
+});
