@@ -38,7 +38,8 @@ export function isBusinessTime(at: number, cal: BusinessCalendar | null): boolea
   if (!cal) return true;
   const c = compile(cal);
   const day = localDay(c, at);
-  // A fall-back jump across midnight puts the repeated hour of date D inside the intervals of date D+1.
+  // A clock falling back from just after midnight repeats the end of date D once D+1 has begun; by the
+  // first-occurrence rule those instants belong to D+1's intervals.
   return [day, day + 1].some((d) => intervalsOn(c, d).some(([open, close]) => open <= at && at < close));
 }
 

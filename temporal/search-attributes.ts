@@ -1,4 +1,4 @@
-import { type Connection } from '@temporalio/client';
+import type { ConnectionLike } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import { CRM_SEARCH_ATTRIBUTES } from '../domain/search-attributes';
 
@@ -7,7 +7,7 @@ import { CRM_SEARCH_ATTRIBUTES } from '../domain/search-attributes';
  * runs on every start against the dev server and a cluster alike. (Temporal Cloud namespaces are
  * configured through the cloud console or tcld; there the operator call is refused and we say so.)
  */
-export async function registerSearchAttributes(connection: Connection, namespace: string): Promise<string[]> {
+export async function registerSearchAttributes(connection: ConnectionLike, namespace: string): Promise<string[]> {
   const existing = await connection.operatorService.listSearchAttributes({ namespace });
   const known = new Set(Object.keys(existing.customAttributes ?? {}));
   const missing = CRM_SEARCH_ATTRIBUTES.filter((key) => !known.has(key.name));
@@ -18,7 +18,7 @@ export async function registerSearchAttributes(connection: Connection, namespace
   return missing.map((key) => key.name);
 }
 
-async function waitUntilVisible(connection: Connection, namespace: string, names: string[]): Promise<void> {
+async function waitUntilVisible(connection: ConnectionLike, namespace: string, names: string[]): Promise<void> {
   for (let attempt = 0; attempt < 50; attempt++) {
     const listed = await connection.operatorService.listSearchAttributes({ namespace });
     if (names.every((name) => name in (listed.customAttributes ?? {}))) return;

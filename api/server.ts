@@ -1,0 +1,23 @@
+import { loadConfig } from '../config';
+import { openDatabase } from '../db/bootstrap';
+import { bootstrapAdmin } from '../db/seed';
+import { connectClient } from '../temporal/client';
+import { buildApp } from './app';
+
+// The API alone (docker-compose, production): listens, and closes cleanly on SIGTERM.
+const config = loadConfig();
+const opened = await openDatabase(config);
+const admin = await bootstrapAdmin(opened.database.db, config.bootstrapAdminKey);
+if (admin.apiKey) console.log(`[crmflow] Admin ${admin.userId} API key (shown once): ${admin.apiKey}`);
+const temporal = await connectClient(config);
+const app = await buildApp({ config, database: opened.database, temporal, logger: { level: config.api.logLevel, redact: ['req.headers.authorization'] } });
+await app.listen({ host: config.api.host, port: config.api.port });
+
+async function stop() {
+  await app.close();
+  await temporal.connection.close();
+  await opened.close();
+  process.exit(0);
+}
+process.on('SIGTERM', () => void stop());
+process.on('SIGINT', () => void stop());

@@ -1,0 +1,39 @@
+import path from 'node:path';
+import type { Config } from '../config';
+import { connectDatabase, type Database } from './client';
+import { startEmbeddedPostgres } from './embedded';
+import { runMigrations } from './migrate';
+
+export interface OpenedDatabase {
+  database: Database;
+  url: string;
+  embedded: boolean;
+  /** Closes the pool and stops the embedded server, if we started one. */
+  close(): Promise<void>;
+}
+
+/** `DATABASE_URL` when set, otherwise an embedded PostgreSQL under the data directory; migrated. */
+export async function openDatabase(config: Config, log: (line: string) => void = () => {}): Promise<OpenedDatabase> {
+  const embedded = config.databaseUrl
+    ? null
+    : await startEmbeddedPostgres({ dir: path.join(config.dataDir, 'postgres'), port: config.embeddedPostgresPort, database: 'crmflow' });
+  const url = config.databaseUrl ?? embedded!.url;
+  const database = connectDatabase(url);
+  try {
+    await runMigrations(database);
+  } catch (error) {
+    await database.close();
+    await embedded?.stop();
+    throw error;
+  }
+  log(embedded ? `PostgreSQL (embedded) on port ${config.embeddedPostgresPort}, data in ${path.join(config.dataDir, 'postgres')}` : 'PostgreSQL from DATABASE_URL');
+  return {
+    database,
+    url,
+    embedded: Boolean(embedded),
+    async close() {
+      await database.close();
+      await embedded?.stop();
+    },
+  };
+}

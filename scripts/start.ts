@@ -1,0 +1,81 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { buildApp } from '../api/app';
+import { loadConfig } from '../config';
+import { openDatabase } from '../db/bootstrap';
+import { bootstrapAdmin, seedDemo } from '../db/seed';
+import { connectClient, connectWorker } from '../temporal/client';
+import { maybeStartDevServer } from '../temporal/runtime';
+import { registerSearchAttributes } from '../temporal/search-attributes';
+import { startWorkers } from '../temporal/worker';
+
+// `npm start`: the whole system in one process tree on embedded defaults.
+const log = (line: string) => console.log(`[crmflow] ${line}`);
+const stops: Array<() => Promise<unknown>> = [];
+
+async function main() {
+  const config = loadConfig();
+  await mkdir(config.dataDir, { recursive: true });
+  const devServer = await maybeStartDevServer(config, log);
+  if (devServer) stops.unshift(() => devServer.stop());
+
+  const opened = await openDatabase(config, log);
+  stops.unshift(() => opened.close());
+  const db = opened.database.db;
+  const admin = await bootstrapAdmin(db, config.bootstrapAdminKey);
+  if (admin.apiKey) log(`Admin ${admin.userId} API key (shown once): ${admin.apiKey}`);
+  const demo = await seedDemo(db);
+  if (demo) {
+    const keysFile = path.join(config.dataDir, 'demo-keys.txt');
+    const lines = demo.map((d) => `${d.role.padEnd(15)} ${d.apiKey}`);
+    await writeFile(keysFile, `${lines.join('\n')}\n`, { mode: 0o600 });
+    log(`Demo users, one per role (keys also saved to ${keysFile} for development):\n  ${lines.join('\n  ')}`);
+  }
+
+  const client = await connectClient(config);
+  stops.unshift(() => client.connection.close());
+  const added = await registerSearchAttributes(client.connection, config.temporal.namespace);
+  if (added.length) log(`Registered search attributes: ${added.join(', ')}`);
+
+  const workerConnection = await connectWorker(config);
+  stops.unshift(() => workerConnection.close());
+  const workers = await startWorkers({ config, connection: workerConnection, deps: { db, config } });
+  stops.unshift(() => workers.shutdown());
+  workers.done.catch((error) => {
+    console.error('[crmflow] worker stopped unexpectedly', error);
+    void shutdown(1);
+  });
+
+  const app = await buildApp({ config, database: opened.database, temporal: client, logger: { level: config.api.logLevel, redact: ['req.headers.authorization'] } });
+  stops.unshift(() => app.close());
+  await app.listen({ host: config.api.host, port: config.api.port });
+
+  const api = `http://localhost:${config.api.port}`;
+  log('Ready.');
+  log(`  API          ${api}/api/v1   (health: ${api}/health)`);
+  log(`  API docs     ${api}/docs`);
+  log(`  Temporal UI  ${config.temporal.uiUrl}`);
+  log('Press Ctrl-C to stop.');
+}
+
+let stopping = false;
+async function shutdown(code: number) {
+  if (stopping) return;
+  stopping = true;
+  log('Stopping …');
+  for (const stop of stops) {
+    try {
+      await stop();
+    } catch (error) {
+      console.error('[crmflow] while stopping:', (error as Error).message);
+    }
+  }
+  process.exit(code);
+}
+
+process.on('SIGINT', () => void shutdown(0));
+process.on('SIGTERM', () => void shutdown(0));
+main().catch(async (error) => {
+  console.error('[crmflow] failed to start:', error);
+  await shutdown(1);
+});
