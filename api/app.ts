@@ -11,6 +11,7 @@ import { productRoutes } from './routes/products';
 import { settingsRoutes } from './routes/settings';
 import { userRoutes } from './routes/users';
 import { Problem } from './schemas/common';
+import { validatorCompiler } from './validation';
 
 export type App = FastifyInstance;
 
@@ -24,12 +25,10 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
     logger: options.logger ?? false,
     bodyLimit: config.api.bodyLimit,
     requestTimeout: config.api.requestTimeoutMs,
-    ajv: {
-      // Unknown properties are refused, not silently dropped (SPEC §2).
-      customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: true },
-    },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
+  // Unknown properties are refused, not silently dropped (SPEC §2); see validation.ts for coercion.
+  app.setValidatorCompiler(validatorCompiler);
   app.addSchema(Problem);
   await app.register(servicesPlugin, options);
   await app.register(errorsPlugin);

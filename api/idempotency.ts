@@ -54,7 +54,7 @@ async function once<T>(request: FastifyRequest, key: string, options: Options<T>
   const sql = request.server.database.sql;
   const userId = request.actor.id;
   const hash = requestHash(options.scope, request.body);
-  const lockKey = `${userId}\0${key}`;
+  const lockKey = `${userId}:${key}`; // user ids contain no colon, so this is unambiguous
   const deadline = Date.now() + WAIT_FOR_PEER_MS;
   for (;;) {
     const connection = await sql.reserve();
@@ -102,7 +102,7 @@ async function underLock<T>(sql: import('postgres').Sql, userId: string, key: st
     outcome = { status: problem.status, body: problem };
   }
   await sql`
-    update idempotency_keys set status_code = ${outcome.status}, response = ${sql.json(outcome.body as never)}, completed_at = now()
+    update idempotency_keys set status_code = ${outcome.status}, response = ${JSON.stringify(outcome.body)}::jsonb, completed_at = now()
     where user_id = ${userId} and key = ${key}`;
   return outcome;
 }

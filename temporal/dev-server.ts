@@ -48,6 +48,10 @@ export async function startDevServer(o: DevServerOptions): Promise<DevServer> {
   child.stdout?.pipe(log);
   child.stderr?.pipe(log);
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  // However this process ends, the server it started does not outlive it.
+  const orphanGuard = () => child.exitCode === null && child.kill('SIGTERM');
+  process.once('exit', orphanGuard);
+  void exited.then(() => process.removeListener('exit', orphanGuard));
   await waitUntilServing(address, exited, o.logFile);
   return { address, stop: () => stopChild(child, exited) };
 }

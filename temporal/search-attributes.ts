@@ -1,5 +1,5 @@
 import type { ConnectionLike } from '@temporalio/client';
-import { temporal } from '@temporalio/proto';
+import proto from '@temporalio/proto';
 import { CRM_SEARCH_ATTRIBUTES } from '../domain/search-attributes';
 
 /**
@@ -12,7 +12,7 @@ export async function registerSearchAttributes(connection: ConnectionLike, names
   const known = new Set(Object.keys(existing.customAttributes ?? {}));
   const missing = CRM_SEARCH_ATTRIBUTES.filter((key) => !known.has(key.name));
   if (missing.length === 0) return [];
-  const searchAttributes = Object.fromEntries(missing.map((key) => [key.name, temporal.api.enums.v1.IndexedValueType[`INDEXED_VALUE_TYPE_${key.type}`]]));
+  const searchAttributes = Object.fromEntries(missing.map((key) => [key.name, proto.temporal.api.enums.v1.IndexedValueType[`INDEXED_VALUE_TYPE_${key.type}`]]));
   await connection.operatorService.addSearchAttributes({ namespace, searchAttributes });
   await waitUntilVisible(connection, namespace, missing.map((key) => key.name));
   return missing.map((key) => key.name);

@@ -5,7 +5,7 @@ import { isSettingKey, SETTINGS, validateSetting, type Settings } from '../../do
 import { audit } from '../audit';
 import { HttpProblem, unprocessable } from '../problem';
 
-const SettingsBody = Type.Record(Type.String(), Type.Union([Type.String({ maxLength: 64 }), Type.Number(), Type.Null()]), {
+const SettingsBody = Type.Record(Type.String({ maxLength: 100 }), Type.Union([Type.String({ maxLength: 64 }), Type.Number(), Type.Null()]), {
   description: `partial update; keys: ${Object.keys(SETTINGS).join(', ')}`,
 });
 

@@ -1,0 +1,74 @@
+import { randomUUID } from 'node:crypto';
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection } from '@temporalio/worker';
+import { inject } from 'vitest';
+import { buildApp, type App } from '../../api/app';
+import { issueApiKey } from '../../api/keys';
+import { loadConfig, type Config } from '../../config';
+import { connectDatabase, type Database } from '../../db/client';
+import { users } from '../../db/schema';
+import { ROLES, type Role } from '../../domain/roles';
+import { startWorkers, type RunningWorkers } from '../../temporal/worker';
+
+export interface Harness {
+  config: Config;
+  database: Database;
+  client: Client;
+  app: App;
+  workers: RunningWorkers | null;
+  /** One fresh user per role, with a bearer header for each. */
+  users: Record<Role, { id: string; auth: { authorization: string } }>;
+  close(): Promise<void>;
+}
+
+/**
+ * The real app against the run's Temporal server and database, with its own task queues so files
+ * running side by side never steal each other's tasks. `env` overrides configuration (short durations).
+ */
+export async function startHarness(options: { worker?: boolean; env?: Record<string, string> } = {}): Promise<Harness> {
+  const crm = inject('crm');
+  const config = loadConfig({
+    CRM_DATA_DIR: '/tmp/crmflow-test-data',
+    DATABASE_URL: crm.databaseUrl,
+    TEMPORAL_ADDRESS: crm.temporalAddress,
+    CRM_TASK_QUEUE_PREFIX: `t${randomUUID().slice(0, 8)}-`,
+    CRM_WORKFLOW_BUNDLE: crm.workflowBundlePath,
+    CRM_WORKER_SHUTDOWN_GRACE_MS: '1000',
+    ...options.env,
+  });
+  const database = connectDatabase(config.databaseUrl!, { max: 10 });
+  const connection = await Connection.connect({ address: config.temporal.address });
+  const client = new Client({ connection, namespace: config.temporal.namespace });
+  let workers: RunningWorkers | null = null;
+  let workerConnection: NativeConnection | null = null;
+  if (options.worker) {
+    workerConnection = await NativeConnection.connect({ address: config.temporal.address });
+    workers = await startWorkers({ config, connection: workerConnection, deps: { db: database.db, config } });
+  }
+  const app = await buildApp({ config, database, temporal: client, logger: process.env.TEST_LOG ? { level: 'error' } : false });
+  await app.ready();
+  return {
+    config, database, client, app, workers,
+    users: await createUsers(database),
+    async close() {
+      await app.close();
+      await workers?.shutdown();
+      await workerConnection?.close();
+      await connection.close();
+      await database.close();
+    },
+  };
+}
+
+async function createUsers(database: Database): Promise<Harness['users']> {
+  const run = randomUUID().slice(0, 8);
+  const entries = await Promise.all(ROLES.map(async (role) => {
+    const [user] = await database.db.insert(users).values({ name: `Test ${role}`, email: `${role}-${run}@test.local`, roles: [role] }).returning({ id: users.id });
+    const { apiKey } = await issueApiKey(database.db, user!.id);
+    return [role, { id: user!.id, auth: { authorization: `Bearer ${apiKey}` } }] as const;
+  }));
+  return Object.fromEntries(entries) as Harness['users'];
+}
+
+/** A unique suffix for names and SKUs created by one test. */
+export const uniq = () => randomUUID().slice(0, 8);
