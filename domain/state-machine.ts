@@ -1,0 +1,38 @@
+import type { Actor, Role } from './roles';
+
+// Each process states its human actions once: from which states, by which roles. The workflow's update
+// validators, the API's route roles and the "allowed actions" shown to users all read this table.
+export interface ActionRule<State extends string> {
+  from: readonly State[];
+  roles: readonly Role[];
+}
+
+export type ActionRules<State extends string, Action extends string> = Record<Action, ActionRule<State>>;
+
+export type Refusal =
+  | { kind: 'invalid_state'; message: string; state: string; allowedActions: string[] }
+  | { kind: 'forbidden'; message: string };
+
+function hasAnyRole(actor: Pick<Actor, 'roles'>, roles: readonly Role[]): boolean {
+  return actor.roles.some((role) => roles.includes(role));
+}
+
+/** Actions possible in `state`; with an actor, only those the actor's roles may take. */
+export function allowedActions<S extends string, A extends string>(rules: ActionRules<S, A>, state: S, actor?: Pick<Actor, 'roles'>): A[] {
+  return (Object.keys(rules) as A[]).filter((action) => rules[action].from.includes(state) && (!actor || hasAnyRole(actor, rules[action].roles)));
+}
+
+/** Why `actor` may not take `action` in `state`, or null when the table admits it. */
+export function refusalFor<S extends string, A extends string>(rules: ActionRules<S, A>, state: S, action: A, actor: Pick<Actor, 'roles'>): Refusal | null {
+  const rule = rules[action];
+  if (!hasAnyRole(actor, rule.roles)) return { kind: 'forbidden', message: `${action} needs one of the roles: ${rule.roles.join(', ')}` };
+  if (!rule.from.includes(state)) {
+    return { kind: 'invalid_state', message: `${action} is not possible in state ${state}`, state, allowedActions: allowedActions(rules, state) };
+  }
+  return null;
+}
+
+/** Every role that appears in any rule for the action: what the route admits before the workflow decides. */
+export function rolesFor<S extends string, A extends string>(rules: ActionRules<S, A>, action: A): readonly Role[] {
+  return rules[action].roles;
+}

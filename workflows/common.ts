@@ -1,0 +1,34 @@
+import { ApplicationFailure } from '@temporalio/workflow';
+import { FailureType, type InvalidStateDetails } from '../domain/failures';
+import type { Refusal } from '../domain/state-machine';
+
+// Shared by every process workflow: turning refusals into typed failures the API maps to HTTP
+// statuses, and writing facts to the database in order.
+
+export function failureFor(refusal: Refusal): ApplicationFailure {
+  if (refusal.kind === 'forbidden') return ApplicationFailure.create({ type: FailureType.Forbidden, message: refusal.message, nonRetryable: true });
+  const details: InvalidStateDetails = { state: refusal.state, allowedActions: refusal.allowedActions };
+  return ApplicationFailure.create({ type: FailureType.InvalidState, message: refusal.message, details: [details], nonRetryable: true });
+}
+
+export function refuse(refusal: Refusal | null): void {
+  if (refusal) throw failureFor(refusal);
+}
+
+export function businessRuleFailure(message: string, details?: Record<string, unknown>): ApplicationFailure {
+  return ApplicationFailure.create({ type: FailureType.BusinessRule, message, details: details ? [details] : [], nonRetryable: true });
+}
+
+/**
+ * Runs writes one after another in the order they were queued, while the workflow's in-memory state
+ * has already moved on. Each write carries a sequence number, so even a retried write cannot put an
+ * older state over a newer one.
+ */
+export function createWriteQueue() {
+  let tail: Promise<unknown> = Promise.resolve();
+  return function enqueue<T>(write: () => Promise<T>): Promise<T> {
+    const result = tail.then(write);
+    tail = result.catch(() => undefined);
+    return result;
+  };
+}
