@@ -1,6 +1,7 @@
 # One image for the API and the worker (see docker-compose.yml).
-#   default CMD: the API            npx tsx api/server.ts
-#   worker:      override with      npx tsx temporal/run-worker.ts
+#   default CMD: the API            node --import tsx api/server.ts
+#   worker:      override with      node --import tsx temporal/run-worker.ts
+# Not `npx tsx …`: npx does not pass SIGTERM on to the program, which then gets no chance to drain.
 #
 # Install scripts follow package.json `allowScripts`: `npm ci --ignore-scripts`, then `npm rebuild` runs
 # the scripts of exactly the packages allowed there (the node:20 image's npm predates that field).
@@ -28,4 +29,4 @@ COPY --from=build /app/dist ./dist
 RUN mkdir -p /app/.data && chown node:node /app/.data
 USER node
 EXPOSE 3000
-CMD ["npx", "tsx", "api/server.ts"]
+CMD ["node", "--import", "tsx", "api/server.ts"]

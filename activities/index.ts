@@ -1,11 +1,13 @@
 import type { ActivityDeps } from './deps';
 import { createPlatformActivities } from './platform';
+import { createTicketActivities } from './tickets';
 
 export type { ActivityDeps } from './deps';
 
 export function createActivities(deps: ActivityDeps) {
   return {
     ...createPlatformActivities(deps),
+    ...createTicketActivities(deps),
   };
 }
 

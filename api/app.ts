@@ -5,10 +5,12 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastif
 import { authPlugin } from './plugins/auth';
 import { errorsPlugin } from './plugins/errors';
 import { servicesPlugin, type AppServices } from './plugins/services';
+import { calendarRoutes } from './routes/calendars';
 import { customerRoutes } from './routes/customers';
 import { healthRoutes } from './routes/health';
 import { productRoutes } from './routes/products';
 import { settingsRoutes } from './routes/settings';
+import { ticketRoutes } from './routes/tickets';
 import { userRoutes } from './routes/users';
 import { Problem } from './schemas/common';
 import { validatorCompiler } from './validation';
@@ -50,6 +52,8 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
     await api.register(settingsRoutes);
     await api.register(customerRoutes);
     await api.register(productRoutes);
+    await api.register(calendarRoutes);
+    await api.register(ticketRoutes);
   }, { prefix: '/api/v1' });
   return app;
 }

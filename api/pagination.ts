@@ -17,7 +17,7 @@ export function decodeCursor(cursor: string, arity: number): Array<string | numb
 }
 
 /** Rows strictly after the cursor in (col1, col2, …) order, ascending or descending. */
-export function afterCursor(columns: AnyColumn[], cursor: string | undefined, direction: 'asc' | 'desc' = 'asc'): SQL | undefined {
+export function afterCursor(columns: Array<AnyColumn | SQL>, cursor: string | undefined, direction: 'asc' | 'desc' = 'asc'): SQL | undefined {
   if (!cursor) return undefined;
   const values = decodeCursor(cursor, columns.length);
   const op = direction === 'asc' ? sql`>` : sql`<`;

@@ -1,2 +1,2 @@
 // Re-exports every workflow the worker runs; each process lives in its own file.
-export {};
+export * from './ticket';

@@ -3,3 +3,4 @@ export * from './customers';
 export * from './products';
 export * from './settings';
 export * from './platform';
+export * from './tickets';

@@ -1,0 +1,111 @@
+import { eq, sql } from 'drizzle-orm';
+import { calendars, customers, ticketEvents, tickets } from '../db/schema';
+import { loadSettings } from '../db/settings';
+import type { BusinessCalendar } from '../domain/calendar';
+import { parseDuration } from '../domain/duration';
+import { resolveSla, slaSettingsFrom, type CustomerTier, type Priority, type SlaTerms } from '../domain/sla';
+import type { Category, Channel, TicketState, Tier } from '../domain/tickets';
+import { ApplicationFailure } from '@temporalio/activity';
+import { FailureType } from '../domain/failures';
+import type { ActivityDeps } from './deps';
+
+export interface TicketPolicy {
+  customerTier: CustomerTier;
+  sla: SlaTerms;
+  calendarName: string | null;
+  calendar: BusinessCalendar | null;
+  confirmationWindowMs: number;
+}
+
+/** The ticket row as the workflow sees it after a transition (timestamps in epoch ms). */
+export interface TicketRecord {
+  id: string;
+  workflowId: string;
+  customerId: string;
+  customerTier: CustomerTier;
+  channel: Channel;
+  category: Category;
+  priority: Priority;
+  subject: string;
+  description: string;
+  status: TicketState;
+  tier: Tier;
+  assigneeId: string | null;
+  dispatchOpinion: string | null;
+  resolution: string | null;
+  satisfaction: number | null;
+  breached: boolean;
+  supervisorAttention: boolean;
+  responseDueAt: number | null;
+  resolutionDueAt: number | null;
+  queueDueAt: number | null;
+  sla: SlaTerms & { calendar: string | null };
+  escalations: number;
+  reopens: number;
+  createdBy: string;
+  createdAt: number;
+  resolvedAt: number | null;
+  closedAt: number | null;
+}
+
+export interface TicketEventRecord {
+  seq: number;
+  action: string;
+  actorId: string;
+  fromStatus: TicketState | null;
+  toStatus: TicketState;
+  fromTier: Tier | null;
+  toTier: Tier;
+  note: string | null;
+  internal: boolean;
+  at: number;
+}
+
+const at = (ms: number | null) => (ms === null ? null : new Date(ms));
+
+export function createTicketActivities({ db }: ActivityDeps) {
+  return {
+    /** Settings, customer tier and calendar as of intake; the ticket keeps these terms for its life. */
+    async loadTicketPolicy(input: { customerId: string; priority: Priority }): Promise<TicketPolicy> {
+      const settings = await loadSettings(db);
+      const [customer] = await db.select({ tier: customers.tier }).from(customers).where(eq(customers.id, input.customerId));
+      if (!customer) throw ApplicationFailure.create({ type: FailureType.NotFound, message: `customer ${input.customerId} does not exist`, nonRetryable: true });
+      const calendarName = settings['sla.calendar'] as string | null;
+      const [calendarRow] = calendarName ? await db.select().from(calendars).where(eq(calendars.name, calendarName)) : [];
+      return {
+        customerTier: customer.tier,
+        // A customer's service contract may carry its own SLA; contracts plug in here once they exist.
+        sla: resolveSla(slaSettingsFrom(settings), input.priority, customer.tier, null),
+        calendarName: calendarRow ? calendarName : null,
+        calendar: (calendarRow?.definition as BusinessCalendar | undefined) ?? null,
+        confirmationWindowMs: parseDuration(settings['ticket.confirmationWindow'] as string),
+      };
+    },
+
+    /**
+     * Writes the ticket row and its event in one transaction. Retries and late arrivals are harmless:
+     * the event's (ticket, seq) key admits it once, and the row only moves forward in seq.
+     */
+    async recordTicket(input: { ticket: TicketRecord; event: TicketEventRecord }): Promise<void> {
+      const { ticket: t, event: e } = input;
+      const row = {
+        ...t,
+        responseDueAt: at(t.responseDueAt), resolutionDueAt: at(t.resolutionDueAt), queueDueAt: at(t.queueDueAt),
+        createdAt: new Date(t.createdAt), updatedAt: new Date(e.at), resolvedAt: at(t.resolvedAt), closedAt: at(t.closedAt), lastSeq: e.seq,
+      };
+      await db.transaction(async (tx) => {
+        await tx.insert(tickets).values(row).onConflictDoUpdate({
+          target: tickets.id,
+          set: {
+            status: row.status, tier: row.tier, assigneeId: row.assigneeId, dispatchOpinion: row.dispatchOpinion, resolution: row.resolution,
+            satisfaction: row.satisfaction, breached: row.breached, supervisorAttention: row.supervisorAttention,
+            responseDueAt: row.responseDueAt, resolutionDueAt: row.resolutionDueAt, queueDueAt: row.queueDueAt,
+            escalations: row.escalations, reopens: row.reopens, updatedAt: row.updatedAt, resolvedAt: row.resolvedAt, closedAt: row.closedAt, lastSeq: row.lastSeq,
+          },
+          setWhere: sql`${tickets.lastSeq} < ${row.lastSeq}`,
+        });
+        await tx.insert(ticketEvents).values({ ticketId: t.id, ...e, at: new Date(e.at) }).onConflictDoNothing();
+      });
+    },
+  };
+}

@@ -1,0 +1,168 @@
+import { Type } from '@sinclair/typebox';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { WithStartWorkflowOperation } from '@temporalio/client';
+import { and, arrayContains, asc, desc, eq, inArray, sql } from 'drizzle-orm';
+import { taskQueue } from '../../config';
+import { customers, ticketEvents, tickets, users } from '../../db/schema';
+import { formatNumber, workflowIdFor } from '../../domain/ids';
+import type { Role } from '../../domain/roles';
+import { CrmCustomerId, CrmCustomerTier, CrmKind, CrmPriority, CrmStatus, CrmTier } from '../../domain/search-attributes';
+import { TICKET_ACTIONS, TICKET_ACTION_NAMES, type TicketAction, type TicketState, type Tier as TierName } from '../../domain/tickets';
+import { ticketSummary } from '../../domain/tickets';
+import { ticketOpened, ticketState, ticketUpdates, ticketWorkflow, type TicketInput } from '../../workflows/ticket';
+import { audit } from '../audit';
+import { idempotent } from '../idempotency';
+import { afterCursor, toPage } from '../pagination';
+import { notFound, unprocessable } from '../problem';
+import { queryProcess, updateProcess } from '../process';
+import { IdParams, ListQuery, Page } from '../schemas/common';
+import { CreateTicket, Priority, TicketActionBodies, TicketDetail, TicketRow, TicketStatus, TicketView, Tier } from '../schemas/tickets';
+
+const iso = (d: Date | null) => (d ? d.toISOString() : null);
+
+function rowView(row: typeof tickets.$inferSelect) {
+  return {
+    id: row.id, status: row.status, tier: row.tier, customerId: row.customerId, customerTier: row.customerTier, channel: row.channel,
+    category: row.category, priority: row.priority, subject: row.subject, assigneeId: row.assigneeId, breached: row.breached,
+    supervisorAttention: row.supervisorAttention, responseDueAt: iso(row.responseDueAt), resolutionDueAt: iso(row.resolutionDueAt),
+    nextDueAt: iso(row.queueDueAt), createdAt: row.createdAt.toISOString(), updatedAt: row.updatedAt.toISOString(),
+  };
+}
+
+const QUEUE_STATES: Record<Exclude<TierName, 'L1'>, TicketState[]> = {
+  L2: ['escalated_l2', 'in_progress_l2', 'pending_customer'],
+  L3: ['escalated_l3', 'in_progress_l3', 'pending_customer'],
+};
+const TIER_OF_ROLE: Partial<Record<Role, Exclude<TierName, 'L1'>>> = { support_l2: 'L2', support_l3: 'L3' };
+
+export const ticketRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  app.post('/tickets', {
+    config: { roles: ['agent', 'supervisor'] },
+    schema: {
+      tags: ['tickets'], summary: 'Register a complaint (L1 intake)', body: CreateTicket,
+      headers: Type.Object({ 'idempotency-key': Type.Optional(Type.String({ maxLength: 255 })) }),
+      response: { 201: TicketView },
+    },
+  }, async (request, reply) => {
+    const [customer] = await app.db.select({ id: customers.id, tier: customers.tier }).from(customers).where(eq(customers.id, request.body.customerId));
+    if (!customer) throw unprocessable(`customer ${request.body.customerId} does not exist`, { errors: [{ path: '/customerId', message: 'unknown customer' }] });
+    return idempotent(request, reply, {
+      scope: 'POST /tickets',
+      allocateId: async () => {
+        const [row] = await app.database.sql<{ seq: string }[]>`select nextval('ticket_seq') as seq`;
+        return formatNumber(app.config.idPrefixes.ticket, new Date().getUTCFullYear(), Number(row!.seq));
+      },
+      run: async (number) => {
+        const input: TicketInput = { number, ...request.body, actor: request.actor };
+        const workflowId = workflowIdFor('ticket', number);
+        const view = await app.temporal.workflow.executeUpdateWithStart(ticketOpened, {
+          startWorkflowOperation: new WithStartWorkflowOperation(ticketWorkflow, {
+            workflowId,
+            taskQueue: taskQueue(app.config, 'tickets'),
+            args: [input],
+            // A retried request (same Idempotency-Key, same number) reaches the running workflow.
+            workflowIdConflictPolicy: 'USE_EXISTING',
+            staticSummary: ticketSummary({ number, customerTier: customer.tier, priority: input.priority, category: input.category }),
+            staticDetails: `Customer ${customer.id} via ${input.channel}: ${input.subject}`,
+            typedSearchAttributes: [
+              { key: CrmKind, value: 'ticket' }, { key: CrmStatus, value: 'new' }, { key: CrmTier, value: 'L1' },
+              { key: CrmCustomerId, value: customer.id }, { key: CrmCustomerTier, value: customer.tier }, { key: CrmPriority, value: input.priority },
+            ],
+          }),
+        });
+        await audit(app.db, request.actor, 'ticket.create', 'ticket', number);
+        return { status: 201, body: view };
+      },
+    });
+  });
+
+  app.get('/tickets', {
+    config: { roles: 'authenticated' },
+    schema: {
+      tags: ['tickets'],
+      querystring: ListQuery({
+        status: Type.Optional(TicketStatus), tier: Type.Optional(Tier), assignee: Type.Optional(Type.String({ maxLength: 64 })),
+        breached: Type.Optional(Type.Boolean()), customerId: Type.Optional(Type.String({ maxLength: 64 })), priority: Type.Optional(Priority),
+      }),
+      response: { 200: Page(TicketRow) },
+    },
+  }, async (request) => {
+    const { limit = 50, cursor, status, tier, assignee, breached, customerId, priority } = request.query;
+    const rows = await app.db.select().from(tickets).where(and(
+      afterCursor([tickets.createdAt, tickets.id], cursor, 'desc'),
+      status ? eq(tickets.status, status) : undefined,
+      tier ? eq(tickets.tier, tier) : undefined,
+      assignee ? eq(tickets.assigneeId, assignee) : undefined,
+      breached !== undefined ? eq(tickets.breached, breached) : undefined,
+      customerId ? eq(tickets.customerId, customerId) : undefined,
+      priority ? eq(tickets.priority, priority) : undefined,
+    )).orderBy(desc(tickets.createdAt), desc(tickets.id)).limit(limit + 1);
+    return toPage(rows, limit, (row) => [row.createdAt.toISOString(), row.id], rowView);
+  });
+
+  app.get('/tickets/queue', {
+    config: { roles: ['support_l2', 'support_l3', 'supervisor'] },
+    schema: {
+      tags: ['tickets'], summary: "A tier's open tickets, the nearest deadline first",
+      querystring: ListQuery({ tier: Type.Optional(Type.Union([Type.Literal('L2'), Type.Literal('L3')])), status: Type.Optional(TicketStatus), priority: Type.Optional(Priority) }),
+      response: { 200: Page(TicketRow) },
+    },
+  }, async (request) => {
+    const { limit = 50, cursor, status, priority } = request.query;
+    const tier = request.query.tier ?? request.actor.roles.map((role) => TIER_OF_ROLE[role]).find(Boolean) ?? 'L2';
+    const far = new Date('9999-12-31T00:00:00Z');
+    const due = sql<Date>`coalesce(${tickets.queueDueAt}, ${far})`;
+    const rows = await app.db.select().from(tickets).where(and(
+      eq(tickets.tier, tier),
+      inArray(tickets.status, status ? [status] : QUEUE_STATES[tier]),
+      priority ? eq(tickets.priority, priority) : undefined,
+      afterCursor([due, tickets.id], cursor),
+    )).orderBy(asc(due), asc(tickets.id)).limit(limit + 1);
+    return toPage(rows, limit, (row) => [(row.queueDueAt ?? far).toISOString(), row.id], rowView);
+  });
+
+  app.get('/tickets/:id', {
+    config: { roles: 'authenticated' },
+    schema: { tags: ['tickets'], params: IdParams, response: { 200: TicketDetail } },
+  }, async (request) => {
+    const [row] = await app.db.select().from(tickets).where(eq(tickets.id, request.params.id));
+    if (!row) throw notFound('ticket', request.params.id);
+    const [events, live] = await Promise.all([
+      app.db.select().from(ticketEvents).where(eq(ticketEvents.ticketId, row.id)).orderBy(asc(ticketEvents.seq)),
+      queryProcess(app.temporal, row.workflowId, ticketState, request.actor),
+    ]);
+    return {
+      ...rowView(row), description: row.description, dispatchOpinion: row.dispatchOpinion, resolution: row.resolution,
+      satisfaction: row.satisfaction, escalations: row.escalations, reopens: row.reopens, sla: row.sla, live,
+      timeline: events.map((e) => ({ seq: e.seq, action: e.action, actorId: e.actorId, fromStatus: e.fromStatus, toStatus: e.toStatus, fromTier: e.fromTier, toTier: e.toTier, note: e.note, internal: e.internal, at: e.at.toISOString() })),
+    };
+  });
+
+  for (const action of TICKET_ACTION_NAMES) registerAction(action);
+
+  function registerAction(action: TicketAction) {
+    app.post(`/tickets/:id/${action}`, {
+      config: { roles: TICKET_ACTIONS[action].roles },
+      schema: { tags: ['tickets'], params: IdParams, body: TicketActionBodies[action], response: { 200: TicketView } },
+    }, async (request) => {
+      const [row] = await app.db.select({ workflowId: tickets.workflowId }).from(tickets).where(eq(tickets.id, request.params.id));
+      if (!row) throw notFound('ticket', request.params.id);
+      const body = request.body as Record<string, unknown>;
+      if (action === 'reassign' && typeof body.assigneeId === 'string') await checkAssignee(body.assigneeId, body.tier as TierName);
+      const view = await updateProcess(app.temporal, {
+        workflowId: row.workflowId,
+        update: ticketUpdates[action] as typeof ticketUpdates.claim,
+        args: [{ ...body, actor: request.actor }],
+        finalState: async () => (await app.db.select({ status: tickets.status }).from(tickets).where(eq(tickets.id, request.params.id)))[0]?.status ?? null,
+      });
+      await audit(app.db, request.actor, `ticket.${action}`, 'ticket', request.params.id, body);
+      return view;
+    });
+  }
+
+  async function checkAssignee(userId: string, tier: TierName) {
+    const role: Role = tier === 'L1' ? 'agent' : tier === 'L2' ? 'support_l2' : 'support_l3';
+    const [user] = await app.db.select({ id: users.id }).from(users).where(and(eq(users.id, userId), arrayContains(users.roles, [role])));
+    if (!user) throw unprocessable(`user ${userId} cannot work ${tier} tickets (needs the ${role} role)`, { errors: [{ path: '/assigneeId', message: `not a ${role} user` }] });
+  }
+};

@@ -1,0 +1,107 @@
+import type { Actor, Role } from './roles';
+import { refusalFor, type ActionRules, type Refusal } from './state-machine';
+import type { CustomerTier, Priority } from './sla';
+
+// SPEC §4: the complaint ticket's states and the human actions between them.
+export const TICKET_STATES = [
+  'new', 'escalated_l2', 'in_progress_l2', 'escalated_l3', 'in_progress_l3', 'pending_customer', 'resolved', 'closed', 'cancelled',
+] as const;
+export type TicketState = (typeof TICKET_STATES)[number];
+
+export const TIERS = ['L1', 'L2', 'L3'] as const;
+export type Tier = (typeof TIERS)[number];
+
+export const CHANNELS = ['phone', 'email', 'web', 'walk_in', 'social'] as const;
+export const CATEGORIES = ['usage', 'fault', 'billing', 'service_quality', 'consultation', 'other'] as const;
+export type Channel = (typeof CHANNELS)[number];
+export type Category = (typeof CATEGORIES)[number];
+
+export const FINAL_TICKET_STATES: readonly TicketState[] = ['closed', 'cancelled'];
+const OPEN: TicketState[] = ['new', 'escalated_l2', 'in_progress_l2', 'escalated_l3', 'in_progress_l3', 'pending_customer'];
+const WORKING: TicketState[] = ['in_progress_l2', 'in_progress_l3'];
+const SUPPORT: Role[] = ['support_l2', 'support_l3', 'supervisor'];
+
+export const TICKET_ACTIONS = {
+  escalate: { from: ['new', 'in_progress_l2', 'escalated_l2', 'pending_customer'], roles: ['agent', 'support_l2', 'supervisor'] },
+  claim: { from: ['escalated_l2', 'escalated_l3'], roles: SUPPORT },
+  release: { from: WORKING, roles: SUPPORT },
+  notes: { from: [...OPEN, 'resolved'], roles: ['agent', ...SUPPORT] },
+  'request-info': { from: WORKING, roles: SUPPORT },
+  'customer-reply': { from: ['pending_customer'], roles: ['agent', ...SUPPORT] },
+  resolve: { from: ['new', ...WORKING], roles: ['agent', ...SUPPORT] },
+  confirm: { from: ['resolved'], roles: ['agent', 'supervisor'] },
+  reject: { from: ['resolved'], roles: ['agent', 'supervisor'] },
+  cancel: { from: OPEN, roles: ['supervisor'] },
+  reassign: { from: [...OPEN, 'resolved'], roles: ['supervisor'] },
+} as const satisfies ActionRules<TicketState, string>;
+export type TicketAction = keyof typeof TICKET_ACTIONS;
+export const TICKET_ACTION_NAMES = Object.keys(TICKET_ACTIONS) as TicketAction[];
+
+/** What the rules need to know of a ticket beyond its state. */
+export interface TicketFacts {
+  state: TicketState;
+  tier: Tier;
+  category: Category;
+  assigneeId: string | null;
+}
+
+const TIER_ROLE: Record<Tier, Role> = { L1: 'agent', L2: 'support_l2', L3: 'support_l3' };
+
+export const queueState = (tier: Exclude<Tier, 'L1'>): TicketState => (tier === 'L2' ? 'escalated_l2' : 'escalated_l3');
+export const workingState = (tier: Exclude<Tier, 'L1'>): TicketState => (tier === 'L2' ? 'in_progress_l2' : 'in_progress_l3');
+export const tierAbove = (tier: Tier): Tier | null => (tier === 'L1' ? 'L2' : tier === 'L2' ? 'L3' : null);
+export const MUST_ESCALATE: readonly Category[] = ['usage', 'fault'];
+
+type Check = { kind: Refusal['kind']; message: string } | null;
+const ANY_TIER_ACTIONS: readonly TicketAction[] = ['notes', 'customer-reply', 'confirm', 'reject'];
+const ASSIGNEE_ACTIONS: readonly TicketAction[] = ['release', 'request-info', 'resolve', 'escalate'];
+
+/**
+ * The table admits or refuses by state and role; these are the ticket's own rules on top: support staff
+ * act only at their tier, only the assignee works a claimed ticket, usage and fault complaints cannot be
+ * resolved at L1, a queued ticket is claimed before it is escalated, and L3 is the top.
+ * Supervisors may do everything the table allows them.
+ */
+function check(t: TicketFacts, action: TicketAction, actor: Actor): Check {
+  const base = refusalFor(TICKET_ACTIONS, t.state, action, actor);
+  if (base) return base;
+  if (action === 'escalate' && t.tier === 'L3') return { kind: 'invalid_state', message: 'L3 is the highest tier' };
+  if (actor.roles.includes('supervisor')) return null;
+  if (!actor.roles.includes(TIER_ROLE[t.tier]) && !ANY_TIER_ACTIONS.includes(action)) {
+    return { kind: 'forbidden', message: `this ticket is at ${t.tier}; ${actor.roles.join(', ')} cannot ${action} it` };
+  }
+  if (ASSIGNEE_ACTIONS.includes(action) && WORKING.includes(t.state) && t.assigneeId !== actor.id) {
+    return { kind: 'forbidden', message: `the ticket is assigned to ${t.assigneeId}; only the assignee or a supervisor can ${action} it` };
+  }
+  if (action === 'escalate' && (t.state === 'escalated_l2' || t.state === 'pending_customer')) {
+    return { kind: 'invalid_state', message: 'claim the ticket before escalating it' };
+  }
+  if (action === 'resolve' && t.state === 'new' && MUST_ESCALATE.includes(t.category)) {
+    return { kind: 'invalid_state', message: `a ${t.category} complaint must be escalated with a dispatch opinion, not resolved at L1` };
+  }
+  return null;
+}
+
+/** The actions this actor can take on this ticket now (what a console shows as buttons). */
+export function ticketActions(t: TicketFacts, actor: Actor): TicketAction[] {
+  return TICKET_ACTION_NAMES.filter((action) => !check(t, action, actor));
+}
+
+export function ticketRefusal(t: TicketFacts, action: TicketAction, actor: Actor): Refusal | null {
+  const refused = check(t, action, actor);
+  if (!refused) return null;
+  if (refused.kind === 'forbidden') return { kind: 'forbidden', message: refused.message };
+  return { kind: 'invalid_state', message: refused.message, state: t.state, allowedActions: ticketActions(t, actor) };
+}
+
+export interface TicketSummaryInput {
+  number: string;
+  customerTier: CustomerTier;
+  priority: Priority;
+  category: Category;
+}
+
+/** The static summary managers read in the Temporal UI. */
+export function ticketSummary(t: TicketSummaryInput): string {
+  return `Ticket ${t.number} · ${t.customerTier.toUpperCase()} · ${t.priority} · ${t.category}`;
+}
