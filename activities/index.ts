@@ -1,4 +1,5 @@
 import type { ActivityDeps } from './deps';
+import { createInvoiceActivities } from './invoices';
 import { createPlatformActivities } from './platform';
 import { createTicketActivities } from './tickets';
 
@@ -8,6 +9,7 @@ export function createActivities(deps: ActivityDeps) {
   return {
     ...createPlatformActivities(deps),
     ...createTicketActivities(deps),
+    ...createInvoiceActivities(deps),
   };
 }
 

@@ -4,3 +4,4 @@ export * from './products';
 export * from './settings';
 export * from './platform';
 export * from './tickets';
+export * from './billing';
