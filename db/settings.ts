@@ -12,7 +12,8 @@ export async function loadSettings(db: Db | Tx): Promise<Settings> {
 }
 
 export async function saveSettings(db: Db | Tx, changes: Partial<Settings>, actorId: string): Promise<void> {
-  const rows = Object.entries(changes).map(([key, value]) => ({ key, value: value as unknown as object, updatedBy: actorId }));
+  // A null setting (e.g. no calendar) is stored as JSON null, not SQL NULL.
+  const rows = Object.entries(changes).map(([key, value]) => ({ key, value: sql`${JSON.stringify(value)}::jsonb`, updatedBy: actorId }));
   if (rows.length === 0) return;
   await db.insert(settings).values(rows).onConflictDoUpdate({
     target: settings.key,

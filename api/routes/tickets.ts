@@ -110,15 +110,15 @@ export const ticketRoutes: FastifyPluginAsyncTypebox = async (app) => {
   }, async (request) => {
     const { limit = 50, cursor, status, priority } = request.query;
     const tier = request.query.tier ?? request.actor.roles.map((role) => TIER_OF_ROLE[role]).find(Boolean) ?? 'L2';
-    const far = new Date('9999-12-31T00:00:00Z');
-    const due = sql<Date>`coalesce(${tickets.queueDueAt}, ${far})`;
+    // Tickets without a running deadline (paused) sort last.
+    const due = sql<Date>`coalesce(${tickets.queueDueAt}, 'infinity'::timestamptz)`;
     const rows = await app.db.select().from(tickets).where(and(
       eq(tickets.tier, tier),
       inArray(tickets.status, status ? [status] : QUEUE_STATES[tier]),
       priority ? eq(tickets.priority, priority) : undefined,
       afterCursor([due, tickets.id], cursor),
     )).orderBy(asc(due), asc(tickets.id)).limit(limit + 1);
-    return toPage(rows, limit, (row) => [(row.queueDueAt ?? far).toISOString(), row.id], rowView);
+    return toPage(rows, limit, (row) => [row.queueDueAt?.toISOString() ?? 'infinity', row.id], rowView);
   });
 
   app.get('/tickets/:id', {
