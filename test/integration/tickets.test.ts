@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addBusinessTime, type BusinessCalendar } from '../../domain/calendar';
 import { startHarness, uniq, type Harness } from '../helpers/harness';
+import { recordHistory } from '../helpers/histories';
 import { ticketDriver } from '../helpers/tickets';
 import { eventually } from '../helpers/wait';
 
@@ -30,6 +31,7 @@ describe('first line', () => {
     const detail = await t.get(opened.id);
     expect(detail).toMatchObject({ status: 'closed', satisfaction: 4, resolution: 'Explained the tariff' });
     expect(actions(detail)).toEqual(['open', 'resolve', 'confirm']);
+    await recordHistory(h.client, `ticket-${opened.id}`, 'ticket-l1-consultation');
     expect(detail.timeline[1]).toMatchObject({ fromStatus: 'new', toStatus: 'resolved', actorId: h.users.agent.id });
   });
 
@@ -60,6 +62,7 @@ describe('second and third line', () => {
     const detail = await t.get(opened.id);
     expect(detail.status).toBe('closed');
     expect(actions(detail)).toEqual(['open', 'escalate', 'claim', 'note', 'resolve', 'confirm']);
+    await recordHistory(h.client, `ticket-${opened.id}`, 'ticket-l2-resolved-confirmed');
     expect(detail.timeline[3]).toMatchObject({ note: 'Port 4 flapping', internal: true });
   });
 
@@ -92,6 +95,7 @@ describe('second and third line', () => {
     expect(detail.reopens).toBe(2);
     const reassigned = await t.act('supervisor', id, 'reassign', { tier: 'L3', assigneeId: h.users.support_l3.id });
     expect(reassigned).toMatchObject({ status: 'in_progress_l3', assigneeId: h.users.support_l3.id, supervisorAttention: false });
+    await recordHistory(h.client, `ticket-${id}`, 'ticket-reopened-to-l3');
   });
 
   it('pauses the resolution clock while waiting for the customer and shifts the deadline by the paused time', async () => {
@@ -110,6 +114,7 @@ describe('second and third line', () => {
     expect(paused).toBeGreaterThanOrEqual(1500);
     expect(Date.parse(resumed.sla.resolutionDueAt) - Date.parse(claimed.sla.resolutionDueAt)).toBe(paused);
     expect(Date.parse(detail.resolutionDueAt)).toBe(Date.parse(resumed.sla.resolutionDueAt));
+    await recordHistory(h.client, `ticket-${id}`, 'ticket-pending-customer');
   });
 });
 
@@ -126,6 +131,7 @@ describe('SLA clocks', () => {
     expect(sent.some((r) => r.dedupe_key.includes(':response-reminder:'))).toBe(true);
     const listed = await t.call('manager', 'GET', `/tickets?breached=true&tier=L3&customerId=${breached.customerId}`);
     expect(listed.items.map((r: { id: string }) => r.id)).toEqual([id]);
+    await recordHistory(h.client, `ticket-${id}`, 'ticket-response-breach-escalated');
   });
 
   it('closes a resolved ticket automatically when the customer does not answer within the confirmation window', async () => {
@@ -134,6 +140,7 @@ describe('SLA clocks', () => {
     const closed = await eventually(() => t.get(id), (d) => d.status === 'closed', { timeoutMs: 20_000 });
     expect(actions(closed)).toEqual(['open', 'resolve', 'auto-close']);
     expect(closed.timeline[2]).toMatchObject({ actorId: 'system', fromStatus: 'resolved', toStatus: 'closed' });
+    await recordHistory(h.client, `ticket-${id}`, 'ticket-auto-close');
   });
 
   it('tells the supervisor about a VIP ticket at intake and applies the VIP multiplier', async () => {
@@ -206,6 +213,7 @@ describe('supervisors, queues and concurrency', () => {
     expect(cancelled.status).toBe('cancelled');
     const after = await eventually(() => t.get(id), (d) => d.status === 'cancelled');
     expect(after.status).toBe('cancelled');
+    await recordHistory(h.client, `ticket-${id}`, 'ticket-cancelled');
     const finished = await eventually(() => t.act('supervisor', id, 'notes', { text: 'late' }, 409), () => true);
     expect(finished).toMatchObject({ status: 409, state: 'cancelled', allowedActions: [] });
     await t.act('supervisor', id, 'reassign', { tier: 'L2', assigneeId: h.users.agent.id }, 422);
