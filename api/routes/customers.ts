@@ -1,8 +1,9 @@
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { and, asc, eq, ilike, inArray, sql, type SQL } from 'drizzle-orm';
+import { and, asc, eq, ilike, inArray, notInArray, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../db/client';
-import { customerContacts, customerPrices, customers, products } from '../../db/schema';
+import { customerContacts, customerPrices, customers, products, tickets } from '../../db/schema';
+import { FINAL_TICKET_STATES } from '../../domain/tickets';
 import { audit } from '../audit';
 import { idempotent } from '../idempotency';
 import { afterCursor, toPage } from '../pagination';
@@ -32,6 +33,7 @@ const Customer = Type.Object({
   createdAt: Type.String(),
 });
 type CustomerView = Static<typeof Customer>;
+const OverviewTicket = Type.Object({ id: Type.String(), status: Type.String(), tier: Type.String(), priority: Type.String(), subject: Type.String(), breached: Type.Boolean(), nextDueAt: Nullable(Type.String()) });
 const CustomerPrice = Type.Object({ customerId: Type.String(), sku: Type.String(), unitPrice: Type.String(), updatedAt: Type.String() });
 
 async function loadCustomers(db: Db, where: SQL | undefined, limit: number, order = true) {
@@ -95,6 +97,23 @@ export const customerRoutes: FastifyPluginAsyncTypebox = async (app) => {
     config: { roles: 'authenticated' },
     schema: { tags: ['customers'], params: IdParams, response: { 200: Customer } },
   }, async (request) => getCustomer(app.db, request.params.id));
+
+  app.get('/customers/:id/overview', {
+    config: { roles: 'authenticated' },
+    schema: {
+      tags: ['customers'], summary: 'The customer cockpit: everything open for one customer in one answer', params: IdParams,
+      response: { 200: Type.Object({ customer: Customer, openTickets: Type.Array(OverviewTicket) }) },
+    },
+  }, async (request) => {
+    const customer = await getCustomer(app.db, request.params.id);
+    const open = await app.db.select().from(tickets)
+      .where(and(eq(tickets.customerId, customer.id), notInArray(tickets.status, [...FINAL_TICKET_STATES])))
+      .orderBy(asc(tickets.createdAt)).limit(200);
+    return {
+      customer,
+      openTickets: open.map((t) => ({ id: t.id, status: t.status, tier: t.tier, priority: t.priority, subject: t.subject, breached: t.breached, nextDueAt: t.queueDueAt?.toISOString() ?? null })),
+    };
+  });
 
   app.patch('/customers/:id', {
     config: { roles: ['agent', 'supervisor', 'admin'] },
