@@ -3,7 +3,7 @@ import path from 'node:path';
 // The one place that reads the environment. Everything else receives a Config.
 export interface Config {
   dataDir: string;
-  api: { host: string; port: number; bodyLimit: number; requestTimeoutMs: number; logLevel: string };
+  api: { host: string; port: number; bodyLimit: number; requestTimeoutMs: number; rateLimitPerMinute: number; logLevel: string };
   databaseUrl: string | null; // null: embedded PostgreSQL under dataDir
   embeddedPostgresPort: number;
   bootstrapAdminKey: string | null;
@@ -61,6 +61,7 @@ export function loadConfig(env: Env = process.env): Config {
       port: int(env, 'PORT', 3000),
       bodyLimit: int(env, 'CRM_BODY_LIMIT', 256 * 1024),
       requestTimeoutMs: int(env, 'CRM_REQUEST_TIMEOUT_MS', 30_000),
+      rateLimitPerMinute: int(env, 'CRM_RATE_LIMIT_PER_MINUTE', 1200),
       logLevel: env.LOG_LEVEL || 'info',
     },
     databaseUrl: str(env, 'DATABASE_URL'),

@@ -1,7 +1,9 @@
+import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { type FastifyInstance } from 'fastify';
 import { authPlugin } from './plugins/auth';
 import { errorsPlugin } from './plugins/errors';
 import { servicesPlugin, type AppServices } from './plugins/services';
@@ -18,13 +20,15 @@ import { validatorCompiler } from './validation';
 export type App = FastifyInstance;
 
 export interface BuildAppOptions extends AppServices {
-  logger?: FastifyServerOptions['logger'];
+  /** true: log at the configured level; a pino options object (tests pass a stream); default: silent. */
+  logger?: boolean | { level?: string; stream?: NodeJS.WritableStream };
 }
 
 export async function buildApp(options: BuildAppOptions): Promise<App> {
   const { config } = options;
   const app = Fastify({
-    logger: options.logger ?? false,
+    // Keys never reach the logs, whatever a serializer or a future log line includes.
+    logger: options.logger ? { level: config.api.logLevel, ...(options.logger === true ? {} : options.logger), redact: ['req.headers.authorization', 'headers.authorization'] } : false,
     bodyLimit: config.api.bodyLimit,
     requestTimeout: config.api.requestTimeoutMs,
   }).withTypeProvider<TypeBoxTypeProvider>();
@@ -35,6 +39,13 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
   await app.register(servicesPlugin, options);
   await app.register(errorsPlugin);
   await app.register(authPlugin);
+  await app.register(helmet);
+  await app.register(rateLimit, {
+    max: config.api.rateLimitPerMinute,
+    timeWindow: 60_000,
+    // Per API key (its public key id), so one noisy integration cannot starve everyone behind the same NAT.
+    keyGenerator: (request) => /^Bearer crm_(k[0-9a-f]{16})_/.exec(request.headers.authorization ?? '')?.[1] ?? request.ip,
+  });
   await app.register(swagger, {
     openapi: {
       openapi: '3.0.3',
@@ -43,7 +54,7 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
       security: [{ apiKey: [] }],
     },
   });
-  await app.register(swaggerUi, { routePrefix: '/docs' });
+  await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true });
   app.get('/openapi.json', { config: { public: true }, schema: { hide: true } }, async () => app.swagger());
 
   await app.register(healthRoutes);

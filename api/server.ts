@@ -10,7 +10,7 @@ const opened = await openDatabase(config);
 const admin = await bootstrapAdmin(opened.database.db, config.bootstrapAdminKey);
 if (admin.apiKey) console.log(`[crmflow] Admin ${admin.userId} API key (shown once): ${admin.apiKey}`);
 const temporal = await connectClient(config);
-const app = await buildApp({ config, database: opened.database, temporal, logger: { level: config.api.logLevel, redact: ['req.headers.authorization'] } });
+const app = await buildApp({ config, database: opened.database, temporal, logger: true });
 await app.listen({ host: config.api.host, port: config.api.port });
 
 async function stop() {

@@ -46,7 +46,7 @@ async function main() {
     void shutdown(1);
   });
 
-  const app = await buildApp({ config, database: opened.database, temporal: client, logger: { level: config.api.logLevel, redact: ['req.headers.authorization'] } });
+  const app = await buildApp({ config, database: opened.database, temporal: client, logger: true });
   stops.unshift(() => app.close());
   await app.listen({ host: config.api.host, port: config.api.port });
 

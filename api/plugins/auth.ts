@@ -13,6 +13,16 @@ declare module 'fastify' {
   interface FastifyRequest {
     actor: Actor;
   }
+  interface FastifyInstance {
+    /** Every route and whom it admits: the source of the authorisation matrix test. */
+    routeAccess: RouteAccess[];
+  }
+}
+
+export interface RouteAccess {
+  method: string;
+  url: string;
+  roles: readonly Role[] | 'authenticated' | 'public';
 }
 
 /**
@@ -22,12 +32,13 @@ declare module 'fastify' {
 export const authPlugin = fp(async (app) => {
   app.decorateRequest('actor', null as unknown as Actor);
 
+  app.decorate('routeAccess', [] as RouteAccess[]);
   app.addHook('onRoute', (route) => {
-    const config = route.config as { roles?: unknown; public?: boolean } | undefined;
+    const config = route.config as { roles?: readonly Role[] | 'authenticated'; public?: boolean } | undefined;
     const isDocs = route.url.startsWith('/docs') || route.url === '/openapi.json';
-    if (!config?.public && !config?.roles && !isDocs && route.method !== 'HEAD') {
-      throw new Error(`route ${String(route.method)} ${route.url} declares no roles`);
-    }
+    if (route.method === 'HEAD') return;
+    if (!config?.public && !config?.roles && !isDocs) throw new Error(`route ${String(route.method)} ${route.url} declares no roles`);
+    app.routeAccess.push({ method: String(route.method), url: route.url, roles: config?.roles ?? 'public' });
   });
 
   app.addHook('onRequest', async (request) => {

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import { inject } from 'vitest';
-import { buildApp, type App } from '../../api/app';
+import { buildApp, type App, type BuildAppOptions } from '../../api/app';
 import { issueApiKey } from '../../api/keys';
 import { loadConfig, type Config } from '../../config';
 import { connectDatabase, type Database } from '../../db/client';
@@ -25,7 +25,7 @@ export interface Harness {
  * The real app against the run's Temporal server and database, with its own task queues so files
  * running side by side never steal each other's tasks. `env` overrides configuration (short durations).
  */
-export async function startHarness(options: { worker?: boolean; env?: Record<string, string> } = {}): Promise<Harness> {
+export async function startHarness(options: { worker?: boolean; env?: Record<string, string>; logger?: BuildAppOptions['logger'] } = {}): Promise<Harness> {
   const crm = inject('crm');
   const config = loadConfig({
     CRM_DATA_DIR: '/tmp/crmflow-test-data',
@@ -45,7 +45,7 @@ export async function startHarness(options: { worker?: boolean; env?: Record<str
     workerConnection = await NativeConnection.connect({ address: config.temporal.address });
     workers = await startWorkers({ config, connection: workerConnection, deps: { db: database.db, config } });
   }
-  const app = await buildApp({ config, database, temporal: client, logger: process.env.TEST_LOG ? { level: 'error' } : false });
+  const app = await buildApp({ config, database, temporal: client, logger: options.logger ?? (process.env.TEST_LOG ? { level: 'error' } : false) });
   await app.ready();
   return {
     config, database, client, app, workers,
