@@ -9,6 +9,8 @@ import type { OrderState, PaymentTerms, ProductKind } from '../domain/orders';
 import type { PricedLine } from '../domain/pricing';
 import type { ActivityDeps } from './deps';
 
+export type { OrderQuote, QuoteLine } from '../db/orders';
+
 /** The order row as the workflow sees it after a transition (timestamps in epoch ms). */
 export interface OrderRecord {
   id: string;

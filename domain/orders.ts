@@ -1,6 +1,8 @@
+import { parseDuration } from './duration';
 import { calendarDay } from './late-fee';
 import { fromCents } from './money';
 import type { Actor } from './roles';
+import type { Settings } from './settings';
 import { processRules, refusalFor, type ActionRules, type Objection } from './state-machine';
 
 // SPEC §5: the sales order's states and the human actions between them.
@@ -126,4 +128,28 @@ export function groupedAmount(cents: number): string {
 /** The static summary managers read in the Temporal UI, e.g. `Order SO-2026-000045 · 3 lines · 1 234.50 · credit`. */
 export function orderSummary(o: { number: string; lineCount: number; totalCents: number; paymentTerms: PaymentTerms }): string {
   return `Order ${o.number} · ${o.lineCount} ${o.lineCount === 1 ? 'line' : 'lines'} · ${groupedAmount(o.totalCents)} · ${o.paymentTerms}`;
+}
+
+// ---- terms ---------------------------------------------------------------------------------------
+
+/** The order.* settings a process starts with and keeps (SPEC: a running process keeps its values). */
+export interface OrderTerms {
+  creditHoldMs: number;
+  backorderMs: number;
+  activationMs: number;
+  prepaidPaymentMs: number;
+  invoiceDueDays: number;
+}
+
+type OrderDurationKey = 'order.creditHoldTimeout' | 'order.backorderTimeout' | 'order.activationTimeout' | 'order.prepaidPaymentTimeout';
+
+export function orderTermsFrom(settings: Pick<Settings, OrderDurationKey | 'order.invoiceDueDays'>): OrderTerms {
+  const ms = (key: OrderDurationKey) => parseDuration(String(settings[key]));
+  return {
+    creditHoldMs: ms('order.creditHoldTimeout'),
+    backorderMs: ms('order.backorderTimeout'),
+    activationMs: ms('order.activationTimeout'),
+    prepaidPaymentMs: ms('order.prepaidPaymentTimeout'),
+    invoiceDueDays: Number(settings['order.invoiceDueDays']),
+  };
 }
