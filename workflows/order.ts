@@ -108,7 +108,12 @@ const WAITING_FOR: Partial<Record<OrderState, string>> = {
   shipped: 'delivery',
 };
 
-type Message<A extends OrderAction> = WithActor<OrderActionArgs[A]> & { handled: boolean; dropped: boolean };
+type Message<A extends OrderAction> = WithActor<OrderActionArgs[A]> & {
+  handled: boolean;
+  dropped: boolean;
+  /** The order as it stood right after acting on this message: the update's answer. */
+  answer?: OrderView;
+};
 type Inbox = { [A in OrderAction]?: Message<A> };
 
 /** How the order reached the next step: recorded on the transition that follows it. */
@@ -218,7 +223,10 @@ export async function orderWorkflow(input: OrderInput): Promise<OrderView> {
     showInTemporal();
     const order = record();
     await enqueue(() => recordOrder({ order, event, lines: newLines }));
-    if (via.message) via.message.handled = true;
+    if (via.message) {
+      via.message.answer = view(via.message.actor);
+      via.message.handled = true;
+    }
   }
 
   function tell(kind: string, channel: 'queue' | 'customer', recipient: string, subject: string, body: string): Promise<void> {
@@ -256,7 +264,7 @@ export async function orderWorkflow(input: OrderInput): Promise<OrderView> {
     (inbox as Record<A, Message<A>>)[action] = message;
     await condition(() => message.handled || message.dropped);
     if (message.dropped) refuse({ kind: 'invalid_state', message: `the order was ${status} before the ${action} could take effect`, state: status, allowedActions: [] });
-    return view(args.actor);
+    return message.answer!;
   }
 
   setHandler(orderUpdates['credit-decision'], (args) => accept('credit-decision', args), { validator: guard('credit-decision') });
