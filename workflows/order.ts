@@ -358,6 +358,8 @@ export async function orderWorkflow(input: OrderInput): Promise<OrderView> {
       await transition({ ...via, note: via.note ?? 'services only: nothing to take from stock' }, () => { status = 'reserved'; });
       return { action: 'fulfil', actor: SYSTEM, note: null };
     }
+    // Counted before each attempt: a restock that lands while an attempt runs must still wake the next wait.
+    let seen = restocks;
     let result: Reservation = await reserveStock({ orderId, lines: wanted });
     compensations.push(() => releaseStock({ orderId }));
     if (!result.reserved) {
@@ -368,8 +370,8 @@ export async function orderWorkflow(input: OrderInput): Promise<OrderView> {
       });
       const deadline = Date.now() + terms!.backorderMs;
       while (!result.reserved) {
-        const seen = restocks;
         if (!(await waitFor(() => restocks !== seen, deadline - Date.now()))) throw timedOut('no restock', terms!.backorderMs);
+        seen = restocks;
         result = await reserveStock({ orderId, lines: wanted });
       }
       via = { action: 'restock', actor: SYSTEM, note: 'stock arrived' };

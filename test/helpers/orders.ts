@@ -35,13 +35,14 @@ export function orderDriver(h: Harness) {
     get(id: string) {
       return call('manager', 'GET', `/orders/${id}`);
     },
-    /** The order row once it reaches `status` (the workflow writes it a moment after deciding). */
-    async reaches(id: string, status: string, timeoutMs = 20_000) {
+    /** The order row once it reaches `status` (or one of them): the workflow writes it a moment after deciding. */
+    async reaches(id: string, status: string | string[], timeoutMs = 20_000) {
       const until = Date.now() + timeoutMs;
+      const wanted = Array.isArray(status) ? status : [status];
       for (;;) {
         const [row] = await db.select().from(orders).where(eq(orders.id, id));
-        if (row?.status === status) return row;
-        if (Date.now() > until) throw new Error(`order ${id} is ${row?.status ?? 'missing'}, expected ${status}`);
+        if (row && wanted.includes(row.status)) return row;
+        if (Date.now() > until) throw new Error(`order ${id} is ${row?.status ?? 'missing'}, expected ${wanted.join(' or ')}`);
         await new Promise((resolve) => setTimeout(resolve, 100));
       }
     },

@@ -161,13 +161,7 @@ describe('backorders', () => {
     const customer = await o.customer();
     const product = await o.product({ stock: 20 });
     const opened = await Promise.all(Array.from({ length: 50 }, () => o.order({ customerId: customer.id, lines: [lineOf(product.sku, 1)], paymentTerms: 'cod' })));
-    const settled = await Promise.all(opened.map(async ({ id }) => {
-      for (;;) {
-        const [row] = await h.database.db.select({ status: orders.status }).from(orders).where(eq(orders.id, id));
-        if (row && ['fulfilling', 'backordered'].includes(row.status)) return row.status;
-        await new Promise((resolve) => setTimeout(resolve, 200));
-      }
-    }));
+    const settled = await Promise.all(opened.map(async ({ id }) => (await o.reaches(id, ['fulfilling', 'backordered'], 60_000)).status));
     expect(settled.filter((s) => s === 'fulfilling')).toHaveLength(20);
     expect(settled.filter((s) => s === 'backordered')).toHaveLength(30);
     expect(await o.stock(product.sku)).toEqual({ onHand: 20, reserved: 20 });
