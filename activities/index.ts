@@ -1,5 +1,6 @@
 import type { ActivityDeps } from './deps';
 import { createInvoiceActivities } from './invoices';
+import { createOrderActivities } from './orders';
 import { createPlatformActivities } from './platform';
 import { createTicketActivities } from './tickets';
 
@@ -10,6 +11,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createPlatformActivities(deps),
     ...createTicketActivities(deps),
     ...createInvoiceActivities(deps),
+    ...createOrderActivities(deps),
   };
 }
 

@@ -10,6 +10,7 @@ import { servicesPlugin, type AppServices } from './plugins/services';
 import { calendarRoutes } from './routes/calendars';
 import { customerRoutes } from './routes/customers';
 import { healthRoutes } from './routes/health';
+import { orderRoutes } from './routes/orders';
 import { productRoutes } from './routes/products';
 import { settingsRoutes } from './routes/settings';
 import { ticketRoutes } from './routes/tickets';
@@ -65,6 +66,7 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
     await api.register(productRoutes);
     await api.register(calendarRoutes);
     await api.register(ticketRoutes);
+    await api.register(orderRoutes);
   }, { prefix: '/api/v1' });
   return app;
 }

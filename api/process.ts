@@ -1,5 +1,5 @@
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
-import type { UpdateDefinition } from '@temporalio/common';
+import type { QueryDefinition, SignalDefinition, UpdateDefinition } from '@temporalio/common';
 import { conflict } from './problem';
 
 /**
@@ -28,10 +28,24 @@ function isCompletedError(error: unknown): boolean {
 }
 
 /** Reads a process's live state, or null when its worker cannot answer (it is then shown from the database). */
-export async function queryProcess<Ret, Args extends unknown[]>(client: Client, workflowId: string, query: import('@temporalio/common').QueryDefinition<Ret, Args>, ...args: Args): Promise<Ret | null> {
+export async function queryProcess<Ret, Args extends unknown[]>(client: Client, workflowId: string, query: QueryDefinition<Ret, Args>, ...args: Args): Promise<Ret | null> {
   try {
     return await client.workflow.getHandle(workflowId).query(query, ...args);
   } catch {
     return null;
+  }
+}
+
+/**
+ * Tells a process about an external event. A process that has already finished has nothing left to
+ * hear, so that is no error: the answer is false.
+ */
+export async function signalProcess<Args extends unknown[]>(client: Client, workflowId: string, signal: SignalDefinition<Args>, ...args: Args): Promise<boolean> {
+  try {
+    await client.workflow.getHandle(workflowId).signal(signal, ...args);
+    return true;
+  } catch (error) {
+    if (error instanceof WorkflowNotFoundError || isCompletedError(error)) return false;
+    throw error;
   }
 }

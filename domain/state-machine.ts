@@ -36,3 +36,24 @@ export function refusalFor<S extends string, A extends string>(rules: ActionRule
 export function rolesFor<S extends string, A extends string>(rules: ActionRules<S, A>, action: A): readonly Role[] {
   return rules[action].roles;
 }
+
+/** A process's own objection to an action, before it is dressed as a refusal naming the state and the way out. */
+export type Objection = { kind: Refusal['kind']; message: string } | null;
+
+/**
+ * Builds a process's "what may this actor do now" and "why not" from one check over its facts, so the
+ * buttons a console shows and the refusals the workflow gives can never disagree.
+ */
+export function processRules<Facts extends { state: string }, Action extends string>(
+  actions: readonly Action[],
+  check: (facts: Facts, action: Action, actor: Actor) => Objection,
+) {
+  const allowed = (facts: Facts, actor: Actor): Action[] => actions.filter((action) => !check(facts, action, actor));
+  const refusal = (facts: Facts, action: Action, actor: Actor): Refusal | null => {
+    const objection = check(facts, action, actor);
+    if (!objection) return null;
+    if (objection.kind === 'forbidden') return { kind: 'forbidden', message: objection.message };
+    return { kind: 'invalid_state', message: objection.message, state: facts.state, allowedActions: allowed(facts, actor) };
+  };
+  return { allowed, refusal };
+}

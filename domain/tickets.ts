@@ -1,5 +1,5 @@
 import type { Actor, Role } from './roles';
-import { refusalFor, type ActionRules, type Refusal } from './state-machine';
+import { processRules, refusalFor, type ActionRules, type Objection } from './state-machine';
 import type { CustomerTier, Priority } from './sla';
 
 // SPEC §4: the complaint ticket's states and the human actions between them.
@@ -52,7 +52,6 @@ export const workingState = (tier: Exclude<Tier, 'L1'>): TicketState => (tier ==
 export const tierAbove = (tier: Tier): Tier | null => (tier === 'L1' ? 'L2' : tier === 'L2' ? 'L3' : null);
 export const MUST_ESCALATE: readonly Category[] = ['usage', 'fault'];
 
-type Check = { kind: Refusal['kind']; message: string } | null;
 const ANY_TIER_ACTIONS: readonly TicketAction[] = ['notes', 'customer-reply', 'confirm', 'reject'];
 const ASSIGNEE_ACTIONS: readonly TicketAction[] = ['release', 'request-info', 'resolve', 'escalate'];
 
@@ -62,7 +61,7 @@ const ASSIGNEE_ACTIONS: readonly TicketAction[] = ['release', 'request-info', 'r
  * resolved at L1, a queued ticket is claimed before it is escalated, and L3 is the top.
  * Supervisors may do everything the table allows them.
  */
-function check(t: TicketFacts, action: TicketAction, actor: Actor): Check {
+function check(t: TicketFacts, action: TicketAction, actor: Actor): Objection {
   const base = refusalFor(TICKET_ACTIONS, t.state, action, actor);
   if (base) return base;
   if (action === 'escalate' && t.tier === 'L3') return { kind: 'invalid_state', message: 'L3 is the highest tier' };
@@ -82,17 +81,11 @@ function check(t: TicketFacts, action: TicketAction, actor: Actor): Check {
   return null;
 }
 
-/** The actions this actor can take on this ticket now (what a console shows as buttons). */
-export function ticketActions(t: TicketFacts, actor: Actor): TicketAction[] {
-  return TICKET_ACTION_NAMES.filter((action) => !check(t, action, actor));
-}
+const rules = processRules(TICKET_ACTION_NAMES, check);
 
-export function ticketRefusal(t: TicketFacts, action: TicketAction, actor: Actor): Refusal | null {
-  const refused = check(t, action, actor);
-  if (!refused) return null;
-  if (refused.kind === 'forbidden') return { kind: 'forbidden', message: refused.message };
-  return { kind: 'invalid_state', message: refused.message, state: t.state, allowedActions: ticketActions(t, actor) };
-}
+/** The actions this actor can take on this ticket now (what a console shows as buttons). */
+export const ticketActions = rules.allowed;
+export const ticketRefusal = rules.refusal;
 
 export interface TicketSummaryInput {
   number: string;

@@ -1,2 +1,3 @@
 // Re-exports every workflow the worker runs; each process lives in its own file.
 export * from './ticket';
+export * from './order';

@@ -12,7 +12,7 @@ import {
   FINAL_TICKET_STATES, queueState, tierAbove, ticketActions, ticketRefusal, workingState,
   type Category, type Channel, type TicketAction, type TicketState, type Tier,
 } from '../domain/tickets';
-import { createWriteQueue, refuse } from './common';
+import { createWriteQueue, refuse, type WithActor } from './common';
 
 const { loadTicketPolicy, recordTicket, notify } = proxyActivities<Activities>({
   startToCloseTimeout: '30 seconds',
@@ -56,8 +56,6 @@ export interface TicketView {
   };
   allowedActions: TicketAction[];
 }
-
-type WithActor<T = object> = T & { actor: Actor };
 
 // Human decisions are Updates: the validator refuses early (409/403), the handler returns the new state.
 export const ticketUpdates = {

@@ -9,7 +9,7 @@ import { DateOnly, ListQuery, Money, Nullable, Obj, Page, Text } from '../schema
 
 const Kind = Type.Union([Type.Literal('goods'), Type.Literal('service')]);
 const Sku = Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$', description: 'stock keeping unit' });
-const Product = Type.Object({
+export const Product = Type.Object({
   sku: Type.String(), id: Type.String(), status: Type.Literal('active'), name: Type.String(), kind: Kind, listPrice: Type.String(),
   stockOnHand: Type.Integer(), stockReserved: Type.Integer(), stockAvailable: Type.Integer(), createdAt: Type.String(),
 });
@@ -19,7 +19,7 @@ const Promotion = Type.Object({
 });
 const SkuParams = Obj({ sku: Type.String({ maxLength: 64 }) });
 
-function viewProduct(row: typeof products.$inferSelect) {
+export function viewProduct(row: typeof products.$inferSelect) {
   return {
     sku: row.sku, id: row.sku, status: 'active' as const, name: row.name, kind: row.kind, listPrice: row.listPrice,
     stockOnHand: row.stockOnHand, stockReserved: row.stockReserved, stockAvailable: row.stockOnHand - row.stockReserved,

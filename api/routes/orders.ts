@@ -1,0 +1,193 @@
+import { Type } from '@sinclair/typebox';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { WithStartWorkflowOperation } from '@temporalio/client';
+import { and, asc, desc, eq, sql } from 'drizzle-orm';
+import { taskQueue } from '../../config';
+import { loadOrderQuote } from '../../db/orders';
+import { orderEvents, orderLines, orders, products, reservations, shipments } from '../../db/schema';
+import { formatNumber, workflowIdFor } from '../../domain/ids';
+import { hasCreditLine, intakeProblems, isoDate, ORDER_ACTION_NAMES, ORDER_ACTIONS, orderSummary, type OrderAction } from '../../domain/orders';
+import { priceOrder } from '../../domain/pricing';
+import { CrmAmount, CrmCustomerId, CrmKind, CrmStatus } from '../../domain/search-attributes';
+import { activationConfirmed, carrierDelivered, orderOpened, orderState, orderUpdates, orderWorkflow, restocked, type OrderInput } from '../../workflows/order';
+import { audit } from '../audit';
+import { idempotent } from '../idempotency';
+import { afterCursor, toPage } from '../pagination';
+import { HttpProblem, notFound, unprocessable } from '../problem';
+import { queryProcess, signalProcess, updateProcess } from '../process';
+import { IdParams, ListQuery, Obj, Page } from '../schemas/common';
+import { CarrierEvent, CreateOrder, OrderActionBodies, OrderDetail, OrderRow, OrderStatus, OrderView, PaymentTerms, ProvisioningEvent, Restock } from '../schemas/orders';
+import { Product, viewProduct } from './products';
+
+const iso = (d: Date | null) => (d ? d.toISOString() : null);
+
+function rowView(row: typeof orders.$inferSelect) {
+  return {
+    id: row.id, status: row.status, customerId: row.customerId, paymentTerms: row.paymentTerms, contractId: row.contractId, total: row.total,
+    invoiceId: row.invoiceId, paymentId: row.paymentId, cancelReason: row.cancelReason,
+    createdAt: row.createdAt.toISOString(), updatedAt: row.updatedAt.toISOString(), closedAt: iso(row.closedAt),
+  };
+}
+
+const Accepted = Type.Object({ orderId: Type.String(), accepted: Type.Boolean() });
+
+export const orderRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  app.post('/orders', {
+    config: { roles: ['agent', 'supervisor'] },
+    schema: {
+      tags: ['orders'], summary: 'Take an order (intake); answers once it is priced', body: CreateOrder,
+      headers: Type.Object({ 'idempotency-key': Type.Optional(Type.String({ maxLength: 255 })) }),
+      response: { 201: OrderView },
+    },
+  }, async (request, reply) => {
+    const body = request.body;
+    const lineProblems = intakeProblems(body.lines);
+    if (lineProblems.length > 0) throw unprocessable(lineProblems.map((p) => p.message).join('; '), { errors: lineProblems });
+    // Refuse what cannot work before a process starts; the workflow prices again for the order it keeps.
+    const quote = await loadOrderQuote(app.db, { customerId: body.customerId, lines: body.lines, on: isoDate(Date.now()) });
+    if ('problems' in quote) throw unprocessable(quote.problems.map((p) => p.message).join('; '), { errors: quote.problems });
+    if (body.paymentTerms === 'credit' && !hasCreditLine(quote.creditLimitCents)) {
+      throw unprocessable(`customer ${body.customerId} has no credit line; order on prepaid or cod terms`, { errors: [{ path: '/paymentTerms', message: 'no credit line' }] });
+    }
+    const quoted = priceOrder(quote.lines);
+    return idempotent(request, reply, {
+      scope: 'POST /orders',
+      allocateId: async () => {
+        const [row] = await app.database.sql<{ seq: string }[]>`select nextval('order_seq') as seq`;
+        return formatNumber(app.config.idPrefixes.order, new Date().getUTCFullYear(), Number(row!.seq));
+      },
+      run: async (number) => {
+        const input: OrderInput = { number, ...body, actor: request.actor };
+        const view = await app.temporal.workflow.executeUpdateWithStart(orderOpened, {
+          startWorkflowOperation: new WithStartWorkflowOperation(orderWorkflow, {
+            workflowId: workflowIdFor('order', number),
+            taskQueue: taskQueue(app.config, 'orders'),
+            args: [input],
+            // A retried request (same Idempotency-Key, same number) reaches the running workflow.
+            workflowIdConflictPolicy: 'USE_EXISTING',
+            staticSummary: orderSummary({ number, lineCount: body.lines.length, totalCents: quoted.totalCents, paymentTerms: body.paymentTerms }),
+            staticDetails: `Customer ${body.customerId}: ${body.lines.map((line) => `${line.qty} × ${line.sku}`).join(', ')}${body.deliveryAddress ? ` → ${body.deliveryAddress}` : ''}`,
+            typedSearchAttributes: [
+              { key: CrmKind, value: 'order' }, { key: CrmStatus, value: 'received' }, { key: CrmCustomerId, value: body.customerId },
+              { key: CrmAmount, value: quoted.totalCents / 100 },
+            ],
+          }),
+        });
+        await audit(app.db, request.actor, 'order.create', 'order', number);
+        return { status: 201, body: view };
+      },
+    });
+  });
+
+  app.get('/orders', {
+    config: { roles: 'authenticated' },
+    schema: {
+      tags: ['orders'],
+      querystring: ListQuery({ status: Type.Optional(OrderStatus), customerId: Type.Optional(Type.String({ maxLength: 64 })), paymentTerms: Type.Optional(PaymentTerms) }),
+      response: { 200: Page(OrderRow) },
+    },
+  }, async (request) => {
+    const { limit = 50, cursor, status, customerId, paymentTerms } = request.query;
+    const rows = await app.db.select().from(orders).where(and(
+      afterCursor([orders.createdAt, orders.id], cursor, 'desc'),
+      status ? eq(orders.status, status) : undefined,
+      customerId ? eq(orders.customerId, customerId) : undefined,
+      paymentTerms ? eq(orders.paymentTerms, paymentTerms) : undefined,
+    )).orderBy(desc(orders.createdAt), desc(orders.id)).limit(limit + 1);
+    return toPage(rows, limit, (row) => [row.createdAt.toISOString(), row.id], rowView);
+  });
+
+  app.get('/orders/:id', {
+    config: { roles: 'authenticated' },
+    schema: { tags: ['orders'], params: IdParams, response: { 200: OrderDetail } },
+  }, async (request) => {
+    const row = await findOrder(request.params.id);
+    const [lines, events, [shipment], live] = await Promise.all([
+      app.db.select().from(orderLines).where(eq(orderLines.orderId, row.id)).orderBy(asc(orderLines.lineNo)),
+      app.db.select().from(orderEvents).where(eq(orderEvents.orderId, row.id)).orderBy(asc(orderEvents.seq)),
+      app.db.select().from(shipments).where(eq(shipments.orderId, row.id)),
+      queryProcess(app.temporal, row.workflowId, orderState, request.actor),
+    ]);
+    return {
+      ...rowView(row), deliveryAddress: row.deliveryAddress, live,
+      lines: lines.map((l) => ({
+        sku: l.sku, kind: l.kind, qty: l.qty, priceRule: l.priceRule, promotionId: l.promotionId, percentOff: l.percentOff,
+        baseUnitPrice: l.baseUnitPrice, unitPrice: l.unitPrice, lineTotal: l.lineTotal,
+      })),
+      shipment: shipment ? { carrier: shipment.carrier, trackingNo: shipment.trackingNo, shippedAt: shipment.shippedAt.toISOString(), deliveredAt: iso(shipment.deliveredAt) } : null,
+      timeline: events.map((e) => ({ seq: e.seq, action: e.action, actorId: e.actorId, fromStatus: e.fromStatus, toStatus: e.toStatus, note: e.note, at: e.at.toISOString() })),
+    };
+  });
+
+  for (const action of ORDER_ACTION_NAMES) registerAction(action);
+
+  function registerAction(action: OrderAction) {
+    app.post(`/orders/:id/${action}`, {
+      config: { roles: ORDER_ACTIONS[action].roles },
+      schema: { tags: ['orders'], params: IdParams, body: OrderActionBodies[action], response: { 200: OrderView } },
+    }, async (request) => {
+      const row = await findOrder(request.params.id);
+      const body = request.body as Record<string, unknown>;
+      const view = await updateProcess(app.temporal, {
+        workflowId: row.workflowId,
+        update: orderUpdates[action] as typeof orderUpdates.delivered,
+        args: [{ ...body, actor: request.actor }],
+        finalState: async () => (await app.db.select({ status: orders.status }).from(orders).where(eq(orders.id, row.id)))[0]?.status ?? null,
+      });
+      await audit(app.db, request.actor, `order.${action}`, 'order', row.id, body);
+      return view;
+    });
+  }
+
+  app.post('/products/:sku/restock', {
+    config: { roles: ['fulfilment', 'admin'] },
+    schema: {
+      tags: ['products', 'orders'], summary: 'Goods arrived: raise stock on hand and wake the orders waiting for them',
+      params: Obj({ sku: Type.String({ maxLength: 64 }) }), body: Restock,
+      response: { 200: Type.Composite([Product, Type.Object({ wokenOrders: Type.Array(Type.String()) })]) },
+    },
+  }, async (request) => {
+    const { sku } = request.params;
+    const [product] = await app.db.select({ kind: products.kind }).from(products).where(eq(products.sku, sku));
+    if (!product) throw notFound('product', sku);
+    if (product.kind !== 'goods') throw unprocessable(`${sku} is a service; services carry no stock`);
+    // Committed before looking for waiting orders: a reservation that marked itself waiting under the
+    // product's row lock is visible now, and one that comes later sees the new stock.
+    const [row] = await app.db.update(products).set({ stockOnHand: sql`${products.stockOnHand} + ${request.body.qty}` }).where(eq(products.sku, sku)).returning();
+    const waiting = await app.db.selectDistinct({ id: orders.id, workflowId: orders.workflowId }).from(reservations)
+      .innerJoin(orders, eq(orders.id, reservations.orderId))
+      .where(and(eq(reservations.sku, sku), eq(reservations.status, 'waiting')));
+    const woken = await Promise.all(waiting.map(async (order) => ((await signalProcess(app.temporal, order.workflowId, restocked, { sku })) ? order.id : null)));
+    await audit(app.db, request.actor, 'product.restock', 'product', sku, request.body);
+    return { ...viewProduct(row!), wokenOrders: woken.filter((id): id is string => id !== null) };
+  });
+
+  app.post('/webhooks/carrier', {
+    config: { roles: ['fulfilment'] },
+    schema: { tags: ['orders'], summary: "A carrier's tracking event; `delivered` completes the delivery", body: CarrierEvent, response: { 202: Accepted } },
+  }, async (request, reply) => {
+    const [order] = await app.db.select({ id: orders.id, workflowId: orders.workflowId }).from(shipments)
+      .innerJoin(orders, eq(orders.id, shipments.orderId)).where(eq(shipments.trackingNo, request.body.trackingNo));
+    if (!order) throw notFound('shipment with tracking number', request.body.trackingNo);
+    const accepted = request.body.event === 'delivered' && (await signalProcess(app.temporal, order.workflowId, carrierDelivered, { trackingNo: request.body.trackingNo }));
+    await audit(app.db, request.actor, `order.carrier.${request.body.event}`, 'order', order.id, request.body);
+    return reply.status(202).send({ orderId: order.id, accepted });
+  });
+
+  app.post('/webhooks/provisioning', {
+    config: { roles: ['fulfilment'] },
+    schema: { tags: ['orders'], summary: 'The provisioning platform confirms that an order\'s services are active', body: ProvisioningEvent, response: { 202: Accepted } },
+  }, async (request, reply) => {
+    const order = await findOrder(request.body.orderId);
+    if (order.status !== 'provisioning') throw new HttpProblem(409, `order ${order.id} is ${order.status}, not provisioning`, { state: order.status, allowedActions: [] }, 'invalid-state');
+    const accepted = await signalProcess(app.temporal, order.workflowId, activationConfirmed);
+    await audit(app.db, request.actor, 'order.activation-confirmed', 'order', order.id);
+    return reply.status(202).send({ orderId: order.id, accepted });
+  });
+
+  async function findOrder(id: string) {
+    const [row] = await app.db.select().from(orders).where(eq(orders.id, id));
+    if (!row) throw notFound('order', id);
+    return row;
+  }
+};

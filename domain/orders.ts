@@ -1,0 +1,155 @@
+import { parseDuration } from './duration';
+import { calendarDay } from './late-fee';
+import { fromCents } from './money';
+import type { Actor } from './roles';
+import type { Settings } from './settings';
+import { processRules, refusalFor, type ActionRules, type Objection } from './state-machine';
+
+// SPEC §5: the sales order's states and the human actions between them.
+export const ORDER_STATES = [
+  'received', 'priced', 'credit_hold', 'reserved', 'backordered', 'awaiting_payment', 'fulfilling',
+  'provisioning', 'shipped', 'delivered', 'activated', 'invoiced', 'completed', 'cancelled',
+] as const;
+export type OrderState = (typeof ORDER_STATES)[number];
+
+export const PAYMENT_TERMS = ['prepaid', 'cod', 'credit'] as const;
+export type PaymentTerms = (typeof PAYMENT_TERMS)[number];
+
+export type ProductKind = 'goods' | 'service';
+
+export const FINAL_ORDER_STATES: readonly OrderState[] = ['completed', 'cancelled'];
+/** Everything before the goods leave the warehouse or a service goes live can still be undone. */
+export const CANCELLABLE_ORDER_STATES: readonly OrderState[] = [
+  'received', 'priced', 'credit_hold', 'reserved', 'backordered', 'awaiting_payment', 'fulfilling', 'provisioning',
+];
+
+export const ORDER_ACTIONS = {
+  'credit-decision': { from: ['credit_hold'], roles: ['finance'] },
+  payments: { from: ['awaiting_payment'], roles: ['finance'] },
+  // A mixed order ships its goods once its services are active.
+  shipments: { from: ['fulfilling', 'activated'], roles: ['fulfilment'] },
+  delivered: { from: ['shipped'], roles: ['fulfilment'] },
+  'activation-report': { from: ['provisioning'], roles: ['fulfilment'] },
+  cancel: { from: CANCELLABLE_ORDER_STATES, roles: ['agent', 'supervisor', 'finance'] },
+} as const satisfies ActionRules<OrderState, string>;
+export type OrderAction = keyof typeof ORDER_ACTIONS;
+export const ORDER_ACTION_NAMES = Object.keys(ORDER_ACTIONS) as OrderAction[];
+
+/** What the rules need to know of an order beyond its state. */
+export interface OrderFacts {
+  state: OrderState;
+  hasGoods: boolean;
+  hasServices: boolean;
+  /** A cancellation was accepted and its compensations are running. */
+  cancelling: boolean;
+}
+
+function check(o: OrderFacts, action: OrderAction, actor: Actor): Objection {
+  const base = refusalFor(ORDER_ACTIONS, o.state, action, actor);
+  if (base) return base;
+  if (o.cancelling) return { kind: 'invalid_state', message: 'the order is being cancelled' };
+  if (action === 'shipments' && !o.hasGoods) return { kind: 'invalid_state', message: 'the order has no goods to ship' };
+  if (action === 'shipments' && o.hasServices && o.state !== 'activated') {
+    return { kind: 'invalid_state', message: "the order's services are activated before its goods ship" };
+  }
+  return null;
+}
+
+const rules = processRules(ORDER_ACTION_NAMES, check);
+
+/** The actions this actor can take on this order now. */
+export const orderActions = rules.allowed;
+export const orderRefusal = rules.refusal;
+
+// ---- intake ------------------------------------------------------------------------------------
+
+/** More than this per line is a data-entry slip or a tender, not an order line. */
+export const MAX_LINE_QTY = 10_000;
+export const MAX_LINES = 100;
+
+export interface IntakeProblem {
+  path: string;
+  message: string;
+}
+
+/** Lines name each sku once, in quantities an order line may carry. */
+export function intakeProblems(lines: readonly { sku: string; qty: number }[]): IntakeProblem[] {
+  const problems: IntakeProblem[] = [];
+  const seen = new Set<string>();
+  lines.forEach((line, i) => {
+    if (seen.has(line.sku)) problems.push({ path: `/lines/${i}/sku`, message: `sku ${line.sku} appears twice; put the whole quantity on one line` });
+    seen.add(line.sku);
+    if (line.qty > MAX_LINE_QTY) problems.push({ path: `/lines/${i}/qty`, message: `at most ${MAX_LINE_QTY} per line` });
+  });
+  return problems;
+}
+
+// ---- credit ------------------------------------------------------------------------------------
+
+export interface CreditCheck {
+  withinLimit: boolean;
+  exposureCents: number;
+  limitCents: number;
+}
+
+/** Credit terms: open receivables plus this order must stay within the customer's credit limit. */
+export function checkCredit(input: { limitCents: number; openReceivablesCents: number; orderTotalCents: number }): CreditCheck {
+  const exposureCents = input.openReceivablesCents + input.orderTotalCents;
+  return { withinLimit: exposureCents <= input.limitCents, exposureCents, limitCents: input.limitCents };
+}
+
+/**
+ * A customer without any credit line cannot be put on hold waiting for finance: there is nothing to
+ * approve against, so such an order is refused at intake (pay prepaid or cash on delivery instead).
+ */
+export function hasCreditLine(limitCents: number): boolean {
+  return limitCents > 0;
+}
+
+// ---- dates and words -------------------------------------------------------------------------
+
+const MS_PER_DAY = 86_400_000;
+
+/** YYYY-MM-DD (UTC) of an instant. */
+export function isoDate(ms: number): string {
+  return new Date(ms).toISOString().slice(0, 10);
+}
+
+export function addDays(date: string, days: number): string {
+  return isoDate((calendarDay(date) + days) * MS_PER_DAY);
+}
+
+/** "1234.50" → "1 234.50": how managers read amounts in the Temporal UI. */
+export function groupedAmount(cents: number): string {
+  const [units, fraction] = fromCents(cents).split('.') as [string, string];
+  return `${units.replace(/\B(?=(\d{3})+(?!\d))/g, ' ')}.${fraction}`;
+}
+
+/** The static summary managers read in the Temporal UI, e.g. `Order SO-2026-000045 · 3 lines · 1 234.50 · credit`. */
+export function orderSummary(o: { number: string; lineCount: number; totalCents: number; paymentTerms: PaymentTerms }): string {
+  return `Order ${o.number} · ${o.lineCount} ${o.lineCount === 1 ? 'line' : 'lines'} · ${groupedAmount(o.totalCents)} · ${o.paymentTerms}`;
+}
+
+// ---- terms ---------------------------------------------------------------------------------------
+
+/** The order.* settings a process starts with and keeps (SPEC: a running process keeps its values). */
+export interface OrderTerms {
+  creditHoldMs: number;
+  backorderMs: number;
+  activationMs: number;
+  prepaidPaymentMs: number;
+  invoiceDueDays: number;
+}
+
+type OrderDurationKey = 'order.creditHoldTimeout' | 'order.backorderTimeout' | 'order.activationTimeout' | 'order.prepaidPaymentTimeout';
+
+export function orderTermsFrom(settings: Pick<Settings, OrderDurationKey | 'order.invoiceDueDays'>): OrderTerms {
+  const ms = (key: OrderDurationKey) => parseDuration(String(settings[key]));
+  return {
+    creditHoldMs: ms('order.creditHoldTimeout'),
+    backorderMs: ms('order.backorderTimeout'),
+    activationMs: ms('order.activationTimeout'),
+    prepaidPaymentMs: ms('order.prepaidPaymentTimeout'),
+    invoiceDueDays: Number(settings['order.invoiceDueDays']),
+  };
+}
