@@ -95,7 +95,8 @@ function route() {
 }
 
 window.addEventListener('hashchange', route);
-whenUnauthorized((detail) => signIn(detail ?? 'Your session has ended; sign in again.'));
+// A key revoked mid-session sends the user back to sign in; a wrong key at sign-in is handled by the form.
+whenUnauthorized((detail) => { if (me) signIn(detail ?? 'Your session has ended; sign in again.'); });
 
 if (session.key) {
   api('/me').then((user) => { me = user; start(); }, () => signIn());

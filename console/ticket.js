@@ -12,17 +12,20 @@ const section = (title, ...content) => h('section', { className: 'card' }, h('h2
 const pairs = (entries) => h('dl', {}, entries.filter(Boolean).map(([term, value]) => [h('dt', {}, term), h('dd', {}, value)]));
 
 function deadline(iso, { final, breached, paused }) {
-  if (paused) return h('span', { className: 'muted' }, 'paused while waiting for the customer');
-  if (!iso) return '—';
-  return [final ? formatTime(iso) : countdown(iso), final ? null : h('span', { className: 'muted' }, ` (${formatTime(iso)})`), breached ? [' ', badge('breached', 'danger')] : null];
+  const mark = breached ? [' ', badge('breached', 'danger')] : null;
+  if (paused) return [h('span', { className: 'muted' }, paused), mark];
+  if (!iso) return ['—', mark];
+  return [final ? formatTime(iso) : [countdown(iso), h('span', { className: 'muted' }, ` (${formatTime(iso)})`)], mark];
 }
 
 function slaSection(detail) {
   const sla = detail.live?.sla ?? { responseDueAt: detail.responseDueAt, resolutionDueAt: detail.resolutionDueAt };
   const final = FINAL_STATES.includes(detail.status);
+  // The resolution clock pauses while the customer is asked, and stops for good once resolved.
+  const paused = sla.resolutionPaused && (detail.status === 'pending_customer' ? 'paused while waiting for the customer' : 'stopped');
   return section('SLA', pairs([
     ['Response due', deadline(sla.responseDueAt, { final, breached: sla.responseBreached })],
-    ['Resolution due', deadline(sla.resolutionDueAt, { final, breached: sla.resolutionBreached, paused: sla.resolutionPaused })],
+    ['Resolution due', deadline(sla.resolutionDueAt, { final, breached: sla.resolutionBreached, paused })],
     sla.confirmationDueAt && ['Confirmation due', deadline(sla.confirmationDueAt, { final })],
     sla.calendar && ['Business hours', sla.calendar],
   ]));
@@ -118,7 +121,9 @@ export function ticketView({ me, main }, id) {
   }
 
   let latest = 0;
+  let missing = false;
   async function load() {
+    if (missing) return;
     const mine = ++latest;
     try {
       const detail = await api(`/tickets/${encodeURIComponent(id)}`);
@@ -135,7 +140,10 @@ export function ticketView({ me, main }, id) {
       updated.textContent = `Updated ${new Date().toLocaleTimeString()}`;
     } catch (err) {
       if (mine !== latest) return;
-      if (err.status === 404) replace(main, h('h1', { tabindex: -1 }, `Ticket ${id}`), h('p', { className: 'error', role: 'alert' }, err.message));
+      if (err.status === 404) {
+        missing = true;
+        replace(main, h('h1', { tabindex: -1 }, `Ticket ${id}`), h('p', { className: 'error', role: 'alert' }, err.message));
+      }
       else error.textContent = `Could not load the ticket: ${err.message}`;
     }
   }

@@ -155,8 +155,11 @@ describe.skipIf(skipBrowserTests)('support console in Chromium', () => {
 
     await statusIs(l2, 'escalated_l2');
     await l2.locator('section', { has: l2.getByRole('heading', { name: 'Dispatch opinion' }) }).getByText('Check the line card at the exchange').waitFor();
-    await act(l2, 'Claim');
+    // By keyboard: the buttons are real buttons, and focus lands on the next actions afterwards.
+    await l2.getByRole('button', { name: 'Claim' }).focus();
+    await l2.keyboard.press('Enter');
     await statusIs(l2, 'in_progress_l2');
+    await l2.locator('[aria-label=Actions] button:focus').waitFor();
     await act(l2, 'Add note', { Note: 'Line card 3 shows CRC errors', 'Internal (not shown to the customer)': true });
     await l2.locator('.notes li', { hasText: 'Line card 3 shows CRC errors' }).waitFor();
     await act(l2, 'Request information', { 'Question for the customer': 'Which LEDs are lit on the router?' });
@@ -182,6 +185,8 @@ describe.skipIf(skipBrowserTests)('support console in Chromium', () => {
     const timeline = await agent.locator('ol.timeline li').evaluateAll((els) => els.map((el) => el.getAttribute('data-action')));
     expect(timeline).toEqual(['open', 'escalate', 'claim', 'note', 'request-info', 'customer-reply', 'resolve', 'confirm']);
     await screenshot(agent, '06-agent-closed');
+    await agent.emulateMedia({ colorScheme: 'dark' });
+    await screenshot(agent, '06-agent-closed-dark');
     expect((await t.get(id)).satisfaction).toBe(5);
     expect(errors.flat(), 'errors reported by the pages').toEqual([]);
   });
