@@ -2,7 +2,7 @@
 // customer replies to record, resolutions awaiting the customer's confirmation or rejection).
 import { api } from './api.js';
 import { announce, h, poll, replace, words } from './dom.js';
-import { ticketTable } from './list.js';
+import { redraw, ticketTable } from './list.js';
 import { CATEGORIES, CHANNELS, PRIORITIES } from './vocab.js';
 
 const REFRESH_MS = 15_000;
@@ -89,7 +89,8 @@ export function agentView({ me, main }) {
     try {
       const pages = await Promise.all(LISTS.map(([, query]) => api('/tickets', { query: { ...query, limit: 50 } })));
       if (mine !== latest) return;
-      replace(lists, LISTS.map(([title, , empty], i) => h('section', { className: 'card' }, h('h2', {}, title), ticketTable(title, pages[i].items, me, empty))));
+      const items = pages.map((page) => page.items);
+      redraw(lists, items, () => LISTS.map(([title, , empty], i) => h('section', { className: 'card' }, h('h2', {}, title), ticketTable(title, items[i], me, empty))));
       error.textContent = '';
     } catch (err) {
       if (mine === latest) error.textContent = `Could not load the lists: ${err.message}`;

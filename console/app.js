@@ -38,7 +38,7 @@ function signIn(message) {
         start();
       } catch (err) {
         session.key = null;
-        error.textContent = err.status === 401 ? 'That API key is unknown or revoked.' : err.message;
+        error.textContent = err.message;
         submit.disabled = false;
         key.focus();
       }

@@ -1,6 +1,6 @@
 // One ticket table for the queue and the front-line lists: the same columns read the same everywhere.
 import { customer } from './api.js';
-import { badge, countdown, h, words } from './dom.js';
+import { badge, countdown, h, replace, words } from './dom.js';
 
 const COLUMNS = ['Ticket', 'Subject', 'Customer', 'Priority', 'Status', 'Assignee', 'Next deadline', 'Flags'];
 
@@ -32,4 +32,18 @@ export function ticketTable(caption, rows, me, empty) {
     h('caption', { className: 'sr-only' }, caption),
     h('thead', {}, h('tr', {}, COLUMNS.map((c) => h('th', { scope: 'col' }, c)))),
     h('tbody', {}, rows.map((t) => row(t, me))));
+}
+
+const drawn = new WeakMap();
+/**
+ * Puts a fresh list into `container` only when its data changed (the countdowns tick on their own),
+ * and keeps keyboard focus on the same ticket's link across the redraw.
+ */
+export function redraw(container, data, build) {
+  const key = JSON.stringify(data);
+  if (drawn.get(container) === key) return;
+  drawn.set(container, key);
+  const focused = container.contains(document.activeElement) ? document.activeElement.closest('tr')?.dataset.ticket : null;
+  replace(container, build());
+  if (focused) container.querySelector(`tr[data-ticket="${CSS.escape(focused)}"] a`)?.focus();
 }

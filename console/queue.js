@@ -1,7 +1,7 @@
 // The L2/L3 queue: a tier's open tickets, nearest deadline first, refreshed every few seconds.
 import { api } from './api.js';
 import { h, poll, replace, words } from './dom.js';
-import { ticketTable } from './list.js';
+import { redraw, ticketTable } from './list.js';
 import { PRIORITIES, QUEUE_STATES } from './vocab.js';
 
 const REFRESH_MS = 10_000;
@@ -38,7 +38,7 @@ export function queueView({ me, main }) {
     try {
       const page = await api('/tickets/queue', { query: { ...filters, limit: 200 } });
       if (mine !== latest) return;
-      replace(results, ticketTable(`${filters.tier} queue, nearest deadline first`, page.items, me, `No open ${filters.tier} tickets match these filters.`));
+      redraw(results, [filters, page.items], () => ticketTable(`${filters.tier} queue, nearest deadline first`, page.items, me, `No open ${filters.tier} tickets match these filters.`));
       updated.textContent = `Updated ${new Date().toLocaleTimeString()}`;
       error.textContent = '';
     } catch (err) {

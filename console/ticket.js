@@ -79,8 +79,13 @@ export function ticketView({ me, main }, id) {
   const body = h('div', { className: 'stack' });
   const history = h('div', { className: 'stack wide' });
 
+  // Redrawn only when the offer changes, so a poll never pulls focus from the button the user is on.
+  let offered = null;
   function renderButtons(detail) {
     const allowed = detail.live?.allowedActions ?? [];
+    const offer = `${Boolean(detail.live)}:${allowed.join()}`;
+    if (offer === offered) return;
+    offered = offer;
     replace(buttons, allowed.length === 0
       ? h('p', { className: 'muted' }, detail.live ? 'Nothing you can do on this ticket now.' : 'The process is not answering right now; actions are unavailable.')
       : allowed.map((action) => h('button', { type: 'button', 'data-action': action, onclick: () => choose(action) }, ACTIONS[action].label)));
@@ -95,11 +100,11 @@ export function ticketView({ me, main }, id) {
     form.querySelector('input, textarea, select')?.focus();
   }
 
-  function closeForm() {
+  async function closeForm() {
     openAction = null;
     replace(formSlot);
     buttons.hidden = false;
-    load();
+    await load();
     buttons.querySelector('button')?.focus();
   }
 

@@ -73,14 +73,19 @@ describe.skipIf(skipBrowserTests)('support console in Chromium', () => {
 
   const keyOf = (auth: { authorization: string }) => auth.authorization.slice('Bearer '.length);
 
-  /** A fresh browser session (its own sessionStorage) signed in with `apiKey`. */
-  async function signedIn(apiKey: string, name: string): Promise<Page> {
+  /** A fresh browser session (its own sessionStorage) at the sign-in form. */
+  async function signedOut(): Promise<Page> {
     const context = await browser.newContext({ viewport: { width: 1366, height: 900 } });
     context.setDefaultTimeout(15_000);
     contexts.push(context);
     const page = await context.newPage();
     errors.push(pageErrors(page));
     await page.goto(`${base}/console`);
+    return page;
+  }
+
+  async function signedIn(apiKey: string, name: string): Promise<Page> {
+    const page = await signedOut();
     await page.getByLabel('API key').fill(apiKey);
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.locator('#user-name', { hasText: name }).waitFor();
@@ -218,6 +223,39 @@ describe.skipIf(skipBrowserTests)('support console in Chromium', () => {
     await statusIs(second, 'in_progress_l2');
     expect(await buttonsOf(second)).not.toContain('claim');
     await screenshot(second, '07-refused-claim');
+    expect(errors.flat(), 'errors reported by the pages').toEqual([]);
+  });
+
+  it('lets a supervisor switch queues and offers supervisor actions; a wrong key is refused and signing out forgets the key', { timeout: 90_000 }, async () => {
+    const t = ticketDriver(h);
+    const refused = await signedOut();
+    await refused.getByLabel('API key').fill('crm_k_not-a-real-key');
+    await refused.getByLabel('API key').press('Enter');
+    await refused.getByRole('alert').filter({ hasText: 'unknown or revoked' }).waitFor();
+
+    const supervisor = await signedIn(keyOf(h.users.supervisor.auth), 'Test supervisor');
+    await supervisor.getByRole('heading', { name: 'Queue' }).waitFor();
+    // A ticket escalated after the page loaded shows up by itself (polling), without a reload.
+    const { id } = await t.open({ category: 'usage' });
+    await t.act('agent', id, 'escalate', { opinion: 'Look at the usage records' });
+    const row = supervisor.locator(`tr[data-ticket="${id}"]`);
+    await row.waitFor({ timeout: 20_000 });
+    await supervisor.getByLabel('Tier').selectOption('L3');
+    await row.waitFor({ state: 'detached' });
+    await supervisor.getByLabel('Tier').selectOption('L2');
+    await row.getByRole('link', { name: id }).click();
+    await statusIs(supervisor, 'escalated_l2');
+    const live = (await t.get(id, 'supervisor')).live;
+    expect(live.allowedActions).toEqual(expect.arrayContaining(['claim', 'reassign', 'cancel']));
+    expect(await buttonsOf(supervisor)).toEqual(live.allowedActions);
+    await supervisor.getByRole('button', { name: 'Reassign' }).click();
+    await supervisor.getByRole('form', { name: 'Reassign' }).getByLabel('Tier').press('Escape');
+    await supervisor.getByRole('form', { name: 'Reassign' }).waitFor({ state: 'detached' });
+    await supervisor.locator('[aria-label=Actions] button:focus').waitFor();
+
+    await supervisor.getByRole('button', { name: 'Sign out' }).click();
+    await supervisor.getByLabel('API key').waitFor();
+    expect(await supervisor.evaluate('sessionStorage.length')).toBe(0);
     expect(errors.flat(), 'errors reported by the pages').toEqual([]);
   });
 
