@@ -38,9 +38,12 @@ function customerPicker() {
   return [field('customer-q', 'Customer', h('div', { className: 'inline' }, query, h('button', { type: 'button', onclick: search }, 'Search'))), results];
 }
 
+// getRandomValues, unlike randomUUID, also works when the console is served over plain http.
+const newKey = () => Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join('');
+
 function intakeForm() {
   // One key per complaint being written: a double click or a retried request registers it once.
-  let idempotencyKey = crypto.randomUUID();
+  let idempotencyKey = newKey();
   const error = h('p', { className: 'error', role: 'alert' });
   const send = h('button', { type: 'submit', className: 'primary' }, 'Register complaint');
   const form = h('form', {
@@ -52,7 +55,7 @@ function intakeForm() {
       error.textContent = '';
       try {
         const ticket = await api('/tickets', { method: 'POST', body: data, headers: { 'idempotency-key': idempotencyKey } });
-        idempotencyKey = crypto.randomUUID();
+        idempotencyKey = newKey();
         announce(`Registered ticket ${ticket.id}.`);
         location.hash = `#/tickets/${encodeURIComponent(ticket.id)}`;
       } catch (err) {

@@ -71,7 +71,7 @@ export function ticketView({ me, main }, id) {
   let openAction = null;
   const heading = h('h1', { tabindex: -1 }, `Ticket ${id}`);
   const updated = h('span', { className: 'muted' });
-  const status = h('p', { className: 'status-line' });
+  const status = h('p', { className: 'status-line', id: 'ticket-status' });
   const buttons = h('div', { className: 'buttons', role: 'group', 'aria-label': 'Actions' });
   const formSlot = h('div');
   const error = h('p', { className: 'error', role: 'alert', id: 'action-error' });
@@ -126,6 +126,7 @@ export function ticketView({ me, main }, id) {
   }
 
   let latest = 0;
+  let shown = null;
   let missing = false;
   async function load() {
     if (missing) return;
@@ -134,15 +135,18 @@ export function ticketView({ me, main }, id) {
       const detail = await api(`/tickets/${encodeURIComponent(id)}`);
       const customerInfo = await customer(detail.customerId);
       if (mine !== latest) return;
+      updated.textContent = `Updated ${new Date().toLocaleTimeString()}`;
+      if (!openAction) renderButtons(detail);
+      // An unchanged ticket is not redrawn, so polling never disturbs a text selection.
+      const key = JSON.stringify(detail);
+      if (key === shown) return;
+      shown = key;
       heading.textContent = `Ticket ${detail.id}: ${detail.subject}`;
       replace(status, badge(words(detail.status), `status status-${detail.status}`), ' ', badge(detail.tier), ' ', flags(detail));
-      status.id = 'ticket-status';
       status.dataset.status = detail.status;
       replace(side, slaSection(detail), detailsSection(detail, customerInfo, who));
       replace(body, textSections(detail));
       replace(history, historySections(detail, who));
-      if (!openAction) renderButtons(detail);
-      updated.textContent = `Updated ${new Date().toLocaleTimeString()}`;
     } catch (err) {
       if (mine !== latest) return;
       if (err.status === 404) {
