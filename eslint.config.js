@@ -1,4 +1,5 @@
 import js from '@eslint/js';
+import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 // Workflow code must be deterministic: no Node built-ins, no I/O libraries, no wall clock or
@@ -13,6 +14,11 @@ export default tseslint.config(
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
     },
+  },
+  {
+    // The support console is plain browser JavaScript, served as is.
+    files: ['console/**/*.js'],
+    languageOptions: { globals: globals.browser },
   },
   {
     files: ['workflows/**/*.ts', 'domain/**/*.ts'],

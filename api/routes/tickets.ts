@@ -29,7 +29,7 @@ function rowView(row: typeof tickets.$inferSelect) {
   };
 }
 
-const QUEUE_STATES: Record<Exclude<TierName, 'L1'>, TicketState[]> = {
+export const QUEUE_STATES: Record<Exclude<TierName, 'L1'>, TicketState[]> = {
   L2: ['escalated_l2', 'in_progress_l2', 'pending_customer'],
   L3: ['escalated_l3', 'in_progress_l3', 'pending_customer'],
 };

@@ -1,0 +1,46 @@
+// The API client. The key lives in sessionStorage: it survives a reload but not closing the tab,
+// and it is never put in a URL or a cookie.
+const KEY = 'crmflow.apiKey';
+
+export const session = {
+  get key() { return sessionStorage.getItem(KEY); },
+  set key(value) {
+    if (value) sessionStorage.setItem(KEY, value);
+    else sessionStorage.removeItem(KEY);
+  },
+};
+
+/** An API refusal; `message` is the problem+json `detail`, which is written for people. */
+export class ApiError extends Error {
+  constructor(status, problem) {
+    const fieldErrors = (problem.errors ?? []).map((e) => `${e.path}: ${e.message}`).join('; ');
+    super([problem.detail ?? problem.title ?? `HTTP ${status}`, fieldErrors].filter(Boolean).join(' — '));
+    this.status = status;
+    this.problem = problem;
+  }
+}
+
+/** Called when the key is refused (401), so the app can ask for a new one. */
+let onUnauthorized = () => {};
+export const whenUnauthorized = (handler) => { onUnauthorized = handler; };
+
+export async function api(path, { method = 'GET', body, query, headers: extra } = {}) {
+  const params = new URLSearchParams(Object.entries(query ?? {}).filter(([, v]) => v !== '' && v !== undefined && v !== null));
+  const url = `/api/v1${path}${params.size ? `?${params}` : ''}`;
+  const headers = { ...extra, authorization: `Bearer ${session.key}` };
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  const res = await fetch(url, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  const data = await res.json().catch(() => ({}));
+  if (res.status === 401) onUnauthorized(data.detail);
+  if (!res.ok) throw new ApiError(res.status, data);
+  return data;
+}
+
+export const ticketAction = (id, action, body = {}) => api(`/tickets/${encodeURIComponent(id)}/${action}`, { method: 'POST', body });
+
+const customers = new Map();
+/** Customers change rarely; one request per customer per tab is enough for names in lists. */
+export function customer(id) {
+  if (!customers.has(id)) customers.set(id, api(`/customers/${encodeURIComponent(id)}`).catch(() => { customers.delete(id); return null; }));
+  return customers.get(id);
+}

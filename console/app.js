@@ -1,0 +1,105 @@
+// The support console: sign-in, the header, and a hash router over three views.
+import { api, session, whenUnauthorized } from './api.js';
+import { agentView } from './agent.js';
+import { h, replace } from './dom.js';
+import { queueView } from './queue.js';
+import { ticketView } from './ticket.js';
+
+const main = document.getElementById('main');
+const nav = document.getElementById('nav');
+const who = document.getElementById('who');
+
+const SUPPORT_ROLES = ['support_l2', 'support_l3', 'supervisor'];
+const FRONT_ROLES = ['agent', 'supervisor'];
+
+let me = null;
+/** The current view's clean-up (stops its polling) when the user navigates away. */
+let leaveView = () => {};
+
+const hasRole = (roles) => me.roles.some((role) => roles.includes(role));
+
+function signIn(message) {
+  me = null;
+  session.key = null;
+  leaveView();
+  replace(nav);
+  replace(who);
+  const key = h('input', { id: 'api-key', type: 'password', autocomplete: 'off', spellcheck: 'false', required: true });
+  const error = h('p', { className: 'error', role: 'alert' }, message ?? '');
+  const submit = h('button', { type: 'submit' }, 'Sign in');
+  const form = h('form', {
+    className: 'card narrow',
+    onsubmit: async (event) => {
+      event.preventDefault();
+      submit.disabled = true;
+      session.key = key.value.trim();
+      try {
+        me = await api('/me');
+        start();
+      } catch (err) {
+        session.key = null;
+        error.textContent = err.message;
+        submit.disabled = false;
+        key.focus();
+      }
+    },
+  },
+  h('h1', {}, 'Sign in'),
+  h('p', {}, 'Use your personal API key. It is kept only in this browser tab.'),
+  h('label', { for: 'api-key' }, 'API key'), key, submit, error);
+  replace(main, form);
+  key.focus();
+}
+
+function start() {
+  const links = [
+    hasRole(SUPPORT_ROLES) && ['#/queue', 'Queue'],
+    hasRole(FRONT_ROLES) && ['#/agent', 'Front line'],
+  ].filter(Boolean);
+  const number = h('input', { id: 'goto-ticket', placeholder: 'T-2026-000123', size: 14, required: true, pattern: '\\s*[A-Za-z0-9-]+\\s*' });
+  replace(nav,
+    links.map(([href, text]) => h('a', { href }, text)),
+    h('form', {
+      className: 'goto',
+      onsubmit: (event) => { event.preventDefault(); location.hash = `#/tickets/${number.value.trim().toUpperCase()}`; number.value = ''; },
+    }, h('label', { for: 'goto-ticket' }, 'Ticket'), number, h('button', { type: 'submit' }, 'Open')));
+  replace(who,
+    h('span', { className: 'user' }, h('strong', { id: 'user-name' }, me.name), ' ', h('span', { id: 'user-roles', className: 'muted' }, me.roles.join(', '))),
+    h('button', { type: 'button', className: 'link', onclick: () => signIn() }, 'Sign out'));
+  route();
+}
+
+function homeHash() {
+  if (hasRole(SUPPORT_ROLES)) return '#/queue';
+  if (hasRole(FRONT_ROLES)) return '#/agent';
+  return '#/none';
+}
+
+function route() {
+  if (!me) return;
+  leaveView();
+  const hash = location.hash || homeHash();
+  for (const link of nav.querySelectorAll('a')) link.toggleAttribute('aria-current', link.getAttribute('href') === hash);
+  const ctx = { me, main };
+  const ticket = /^#\/tickets\/([^/]+)$/.exec(hash);
+  if (ticket) leaveView = ticketView(ctx, decodeURIComponent(ticket[1]));
+  else if (hash === '#/queue' && hasRole(SUPPORT_ROLES)) leaveView = queueView(ctx);
+  else if (hash === '#/agent' && hasRole(FRONT_ROLES)) leaveView = agentView(ctx);
+  else if (hash !== homeHash()) return void (location.hash = homeHash());
+  else {
+    leaveView = () => {};
+    replace(main, h('h1', { tabindex: -1 }, 'Nothing to work on here'), h('p', {}, 'Your roles have no queue; open a ticket by its number above.'));
+  }
+  // Move focus to the new page's heading, so keyboard and screen-reader users start at the top of it.
+  main.querySelector('h1')?.focus();
+}
+
+window.addEventListener('hashchange', route);
+// A key revoked mid-session sends the user back to sign in; a wrong key at sign-in is handled by the form.
+whenUnauthorized((detail) => { if (me) signIn(detail ?? 'Your session has ended; sign in again.'); });
+
+if (session.key) {
+  api('/me').then((user) => { me = user; start(); }, () => signIn());
+} else {
+  signIn();
+}

@@ -1,0 +1,168 @@
+// The ticket page: everything about one complaint, and buttons for exactly the actions its workflow
+// allows the signed-in user now. Refusals are shown in the API's own words.
+import { ACTIONS, actionForm } from './actions.js';
+import { api, customer, ticketAction } from './api.js';
+import { announce, badge, countdown, formatTime, h, poll, replace, words } from './dom.js';
+import { flags } from './list.js';
+import { FINAL_STATES } from './vocab.js';
+
+const REFRESH_MS = 10_000;
+
+const section = (title, ...content) => h('section', { className: 'card' }, h('h2', {}, title), ...content);
+const pairs = (entries) => h('dl', {}, entries.filter(Boolean).map(([term, value]) => [h('dt', {}, term), h('dd', {}, value)]));
+
+function deadline(iso, { final, breached, paused }) {
+  const mark = breached ? [' ', badge('breached', 'danger')] : null;
+  if (paused) return [h('span', { className: 'muted' }, paused), mark];
+  if (!iso) return ['—', mark];
+  return [final ? formatTime(iso) : [countdown(iso), h('span', { className: 'muted' }, ` (${formatTime(iso)})`)], mark];
+}
+
+function slaSection(detail) {
+  const sla = detail.live?.sla ?? { responseDueAt: detail.responseDueAt, resolutionDueAt: detail.resolutionDueAt };
+  const final = FINAL_STATES.includes(detail.status);
+  // The resolution clock pauses while the customer is asked, and stops for good once resolved.
+  const paused = sla.resolutionPaused && (detail.status === 'pending_customer' ? 'paused while waiting for the customer' : 'stopped');
+  return section('SLA', pairs([
+    ['Response due', deadline(sla.responseDueAt, { final, breached: sla.responseBreached })],
+    ['Resolution due', deadline(sla.resolutionDueAt, { final, breached: sla.resolutionBreached, paused })],
+    sla.confirmationDueAt && ['Confirmation due', deadline(sla.confirmationDueAt, { final })],
+    sla.calendar && ['Business hours', sla.calendar],
+  ]));
+}
+
+function detailsSection(detail, customerInfo, who) {
+  return section('Details', pairs([
+    ['Customer', [customerInfo?.name ?? detail.customerId, ' ', badge(detail.customerTier, detail.customerTier === 'vip' ? 'vip' : ''), h('span', { className: 'muted' }, ` ${detail.customerId}`)]],
+    customerInfo?.contacts.length && ['Contact', customerInfo.contacts.map((c) => [c.name, c.phone && ` · ${c.phone}`, c.email && ` · ${c.email}`]).slice(0, 1)],
+    ['Channel', words(detail.channel)],
+    ['Category', words(detail.category)],
+    ['Priority', badge(detail.priority, `priority-${detail.priority}`)],
+    ['Assignee', detail.assigneeId ? who(detail.assigneeId) : 'nobody (in the queue)'],
+    ['Opened', formatTime(detail.createdAt)],
+    ['Escalations / reopens', `${detail.escalations} / ${detail.reopens}`],
+    detail.satisfaction !== null && ['Satisfaction', `${detail.satisfaction} of 5`],
+  ]));
+}
+
+function textSections(detail) {
+  return [
+    section('Description', h('p', { className: 'prose' }, detail.description)),
+    section('Dispatch opinion', h('p', { className: 'prose' }, detail.dispatchOpinion ?? h('span', { className: 'muted' }, 'none yet'))),
+    detail.resolution && section('Resolution', h('p', { className: 'prose' }, detail.resolution)),
+  ];
+}
+
+function historySections(detail, who) {
+  const notes = detail.timeline.filter((e) => e.action === 'note');
+  const move = (e) => (e.fromStatus && e.fromStatus !== e.toStatus ? `${words(e.fromStatus)} → ${words(e.toStatus)}` : words(e.toStatus))
+    + (e.fromTier && e.fromTier !== e.toTier ? ` (${e.fromTier} → ${e.toTier})` : '');
+  return [
+    section(`Notes (${notes.length})`, notes.length === 0 ? h('p', { className: 'muted' }, 'No notes yet.') : h('ul', { className: 'notes' }, notes.map((e) => h('li', {},
+      h('p', { className: 'prose' }, e.note), h('p', { className: 'muted' }, who(e.actorId), ' · ', formatTime(e.at), e.internal ? [' ', badge('internal')] : null))))),
+    section('Timeline', h('ol', { className: 'timeline' }, detail.timeline.map((e) => h('li', { 'data-action': e.action },
+      h('time', { datetime: e.at }, formatTime(e.at)), ' ', h('strong', {}, words(e.action)), ' by ', who(e.actorId), ' · ', move(e),
+      e.note ? h('p', { className: 'prose' }, e.note, e.internal ? [' ', badge('internal')] : null) : null)))),
+  ];
+}
+
+export function ticketView({ me, main }, id) {
+  const who = (userId) => (userId === me.id ? `you (${me.name})` : userId);
+  let openAction = null;
+  const heading = h('h1', { tabindex: -1 }, `Ticket ${id}`);
+  const updated = h('span', { className: 'muted' });
+  const status = h('p', { className: 'status-line', id: 'ticket-status' });
+  const buttons = h('div', { className: 'buttons', role: 'group', 'aria-label': 'Actions' });
+  const formSlot = h('div');
+  const error = h('p', { className: 'error', role: 'alert', id: 'action-error' });
+  const side = h('div', { className: 'stack' });
+  const body = h('div', { className: 'stack' });
+  const history = h('div', { className: 'stack wide' });
+
+  // Redrawn only when the offer changes, so a poll never pulls focus from the button the user is on.
+  let offered = null;
+  function renderButtons(detail) {
+    const allowed = detail.live?.allowedActions ?? [];
+    const offer = `${Boolean(detail.live)}:${allowed.join()}`;
+    if (offer === offered) return;
+    offered = offer;
+    replace(buttons, allowed.length === 0
+      ? h('p', { className: 'muted' }, detail.live ? 'Nothing you can do on this ticket now.' : 'The process is not answering right now; actions are unavailable.')
+      : allowed.map((action) => h('button', { type: 'button', 'data-action': action, onclick: () => choose(action) }, ACTIONS[action].label)));
+  }
+
+  function choose(action) {
+    if (!ACTIONS[action].fields) return run(action, {});
+    openAction = action;
+    buttons.hidden = true;
+    const form = actionForm(action, { submit: (body) => run(action, body), close: closeForm });
+    replace(formSlot, form);
+    form.querySelector('input, textarea, select')?.focus();
+  }
+
+  async function closeForm() {
+    openAction = null;
+    replace(formSlot);
+    buttons.hidden = false;
+    await load();
+    buttons.querySelector('button')?.focus();
+  }
+
+  async function run(action, body) {
+    error.textContent = '';
+    try {
+      const view = await ticketAction(id, action, body);
+      announce(`${ACTIONS[action].label}: done. The ticket is now ${words(view.status)}.`);
+      openAction = null;
+      replace(formSlot);
+      buttons.hidden = false;
+      await load();
+      (buttons.querySelector('button') ?? heading).focus();
+    } catch (err) {
+      // The API says why in words meant for people (problem+json detail); the state may have moved on.
+      error.textContent = err.message;
+      await load();
+    }
+  }
+
+  let latest = 0;
+  let shown = null;
+  let missing = false;
+  async function load() {
+    if (missing) return;
+    const mine = ++latest;
+    try {
+      const detail = await api(`/tickets/${encodeURIComponent(id)}`);
+      const customerInfo = await customer(detail.customerId);
+      if (mine !== latest) return;
+      updated.textContent = `Updated ${new Date().toLocaleTimeString()}`;
+      if (!openAction) renderButtons(detail);
+      // An unchanged ticket is not redrawn, so polling never disturbs a text selection.
+      const key = JSON.stringify(detail);
+      if (key === shown) return;
+      shown = key;
+      heading.textContent = `Ticket ${detail.id}: ${detail.subject}`;
+      replace(status, badge(words(detail.status), `status status-${detail.status}`), ' ', badge(detail.tier), ' ', flags(detail));
+      status.dataset.status = detail.status;
+      replace(side, slaSection(detail), detailsSection(detail, customerInfo, who));
+      replace(body, textSections(detail));
+      replace(history, historySections(detail, who));
+    } catch (err) {
+      if (mine !== latest) return;
+      if (err.status === 404) {
+        missing = true;
+        replace(main, h('h1', { tabindex: -1 }, `Ticket ${id}`), h('p', { className: 'error', role: 'alert' }, err.message));
+      }
+      else error.textContent = `Could not load the ticket: ${err.message}`;
+    }
+  }
+
+  replace(main,
+    h('div', { className: 'title-row' }, heading, updated, h('button', { type: 'button', onclick: () => load() }, 'Refresh')),
+    status,
+    h('div', { className: 'columns' },
+      h('div', { className: 'stack' }, section('Actions', buttons, formSlot, error), body),
+      side),
+    history);
+  return poll(load, REFRESH_MS);
+}

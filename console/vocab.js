@@ -1,0 +1,11 @@
+// The API's vocabularies, as the forms and filters offer them. They mirror domain/tickets.ts,
+// domain/sla.ts and the queue route; test/e2e/console.test.ts fails when they drift apart.
+export const CHANNELS = ['phone', 'email', 'web', 'walk_in', 'social'];
+export const CATEGORIES = ['usage', 'fault', 'billing', 'service_quality', 'consultation', 'other'];
+export const PRIORITIES = ['low', 'normal', 'high', 'urgent'];
+export const TIERS = ['L1', 'L2', 'L3'];
+export const QUEUE_STATES = {
+  L2: ['escalated_l2', 'in_progress_l2', 'pending_customer'],
+  L3: ['escalated_l3', 'in_progress_l3', 'pending_customer'],
+};
+export const FINAL_STATES = ['closed', 'cancelled'];

@@ -1,0 +1,263 @@
+import { readdir, stat } from 'node:fs/promises';
+import path from 'node:path';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { CONSOLE_DIR } from '../../api/routes/console';
+import { QUEUE_STATES } from '../../api/routes/tickets';
+import { PRIORITIES } from '../../domain/sla';
+import { CATEGORIES, CHANNELS, FINAL_TICKET_STATES, TIERS } from '../../domain/tickets';
+import { launchChromium, pageErrors, screenshot, skipBrowserTests, CHROMIUM_PATH } from '../helpers/browser';
+import { startHarness, uniq, type Harness } from '../helpers/harness';
+import { ticketDriver } from '../helpers/tickets';
+
+let h: Harness;
+let base: string;
+
+beforeAll(async () => {
+  h = await startHarness({ worker: true });
+  await h.app.listen({ port: 0, host: '127.0.0.1' });
+  const address = h.app.server.address();
+  base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+});
+afterAll(async () => { await h?.close(); });
+
+describe('console files', () => {
+  it('keeps the console under 100 KB of script in total', async () => {
+    const names = (await readdir(CONSOLE_DIR, { recursive: true })).filter((name) => name.endsWith('.js'));
+    const sizes = await Promise.all(names.map(async (name) => (await stat(path.join(CONSOLE_DIR, name))).size));
+    const total = sizes.reduce((a, b) => a + b, 0);
+    expect(names.length).toBeGreaterThan(0);
+    expect(total, `console scripts: ${total} bytes`).toBeLessThan(100 * 1024);
+  });
+
+  it('serves the page and its assets publicly, with content types and a policy that admits only its own scripts and styles', async () => {
+    const page = await h.app.inject({ method: 'GET', url: '/console' });
+    expect(page.statusCode).toBe(200);
+    expect(page.headers['content-type']).toMatch(/^text\/html/);
+    expect(page.headers['content-security-policy']).toContain("script-src 'self'");
+    expect(page.headers['content-security-policy']).toContain("style-src 'self'");
+    expect(page.body).toContain('/console/app.js');
+    const script = await h.app.inject({ method: 'GET', url: '/console/app.js' });
+    expect(script.headers['content-type']).toMatch(/^text\/javascript/);
+    const css = await h.app.inject({ method: 'GET', url: '/console/styles.css' });
+    expect(css.headers['content-type']).toMatch(/^text\/css/);
+    const again = await h.app.inject({ method: 'GET', url: '/console/app.js', headers: { 'if-none-match': script.headers.etag as string } });
+    expect(again.statusCode).toBe(304);
+    for (const url of ['/console/nope.js', '/console/../package.json', '/console/%2e%2e/package.json']) {
+      expect((await h.app.inject({ method: 'GET', url })).statusCode, url).toBe(404);
+    }
+  });
+
+  it('offers the same channels, categories, priorities and queue states as the API', async () => {
+    const vocab = await import(new URL('../../console/vocab.js', import.meta.url).href);
+    expect(vocab).toMatchObject({ CHANNELS, CATEGORIES, PRIORITIES, TIERS, QUEUE_STATES, FINAL_STATES: FINAL_TICKET_STATES });
+  });
+});
+
+if (skipBrowserTests) console.warn(`test/e2e/console.test.ts: browser tests skipped, ${CHROMIUM_PATH} is missing (apt-get install chromium); CI always runs them`);
+
+describe.skipIf(skipBrowserTests)('support console in Chromium', () => {
+  let browser: Browser;
+  const contexts: BrowserContext[] = [];
+  const errors: string[][] = [];
+
+  beforeAll(async () => { browser = await launchChromium(); });
+  afterAll(async () => { await browser?.close(); });
+
+  // A failed test leaves a picture of every page it had open.
+  afterEach(async ({ task }) => {
+    if (task.result?.state !== 'fail') return;
+    const pages = contexts.flatMap((c) => c.pages());
+    await Promise.all(pages.map((page, i) => screenshot(page, `failed-${task.name.slice(0, 40).replace(/\W+/g, '-')}-${i}`)));
+  });
+
+  const keyOf = (auth: { authorization: string }) => auth.authorization.slice('Bearer '.length);
+
+  /** A fresh browser session (its own sessionStorage) at the sign-in form. */
+  async function signedOut(): Promise<Page> {
+    const context = await browser.newContext({ viewport: { width: 1366, height: 900 } });
+    context.setDefaultTimeout(15_000);
+    contexts.push(context);
+    const page = await context.newPage();
+    errors.push(pageErrors(page));
+    await page.goto(`${base}/console`);
+    return page;
+  }
+
+  async function signedIn(apiKey: string, name: string): Promise<Page> {
+    const page = await signedOut();
+    await page.getByLabel('API key').fill(apiKey);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.locator('#user-name', { hasText: name }).waitFor();
+    return page;
+  }
+
+  const statusIs = (page: Page, status: string) => page.locator(`#ticket-status[data-status="${status}"]`).waitFor();
+  const buttonsOf = (page: Page) => page.locator('[role=group][aria-label=Actions] button').evaluateAll((els) => els.map((el) => el.getAttribute('data-action')));
+
+  /** Clicks an action button, fills its form (label → value) and sends it. */
+  async function act(page: Page, label: string, fields: Record<string, string | true> = {}) {
+    await page.getByRole('group', { name: 'Actions' }).getByRole('button', { name: label, exact: true }).click();
+    if (Object.keys(fields).length === 0) return;
+    const form = page.getByRole('form', { name: label });
+    for (const [field, value] of Object.entries(fields)) {
+      const input = form.getByLabel(field);
+      if (value === true) await input.check();
+      else if (await input.evaluate((el) => el.tagName === 'SELECT')) await input.selectOption(value);
+      else await input.fill(value);
+    }
+    await form.getByRole('button', { name: label, exact: true }).click();
+  }
+
+  async function refresh(page: Page) {
+    await page.getByRole('button', { name: 'Refresh' }).click();
+  }
+
+  it('takes a fault complaint from the agent through L2 (claim, ask, reply, resolve) to the customer\'s confirmation: closed', { timeout: 120_000 }, async () => {
+    const t = ticketDriver(h);
+    const customerName = `Acme VIP ${uniq()}`;
+    await t.call('agent', 'POST', '/customers', { name: customerName, kind: 'enterprise', tier: 'vip', creditLimit: '1000.00', contacts: [{ name: 'Pat', phone: '+49 30 1234' }] }, 201);
+
+    const agent = await signedIn(keyOf(h.users.agent.auth), 'Test agent');
+    expect(await agent.locator('#user-roles').textContent()).toBe('agent');
+    await agent.getByRole('heading', { name: 'Front line' }).waitFor();
+    await agent.getByLabel('Customer', { exact: true }).fill(customerName);
+    await agent.getByLabel('Customer', { exact: true }).press('Enter');
+    await agent.getByRole('radio', { name: new RegExp(customerName) }).check();
+    await agent.getByLabel('Channel').selectOption('email');
+    await agent.getByLabel('Category').selectOption('fault');
+    await agent.getByLabel('Priority').selectOption('high');
+    await agent.getByLabel('Subject').fill('Internet down at head office');
+    await agent.getByLabel('What the customer reports').fill('No sync on the router since 8:00.');
+    await screenshot(agent, '01-agent-intake');
+    await agent.getByRole('button', { name: 'Register complaint' }).click();
+
+    await agent.waitForURL(/#\/tickets\/T-\d{4}-\d{6}$/);
+    const id = decodeURIComponent(agent.url().split('#/tickets/')[1]!);
+    await statusIs(agent, 'new');
+    await agent.locator('dd', { hasText: customerName }).waitFor();
+    // The buttons are the workflow's allowedActions for this user: a fault cannot be resolved at L1.
+    const live = (await t.get(id, 'agent')).live;
+    expect(await buttonsOf(agent)).toEqual(live.allowedActions);
+    expect(live.allowedActions).toContain('escalate');
+    expect(live.allowedActions).not.toContain('resolve');
+    await act(agent, 'Escalate', { 'Dispatch opinion: what the next tier should do': 'Check the line card at the exchange' });
+    await statusIs(agent, 'escalated_l2');
+    await screenshot(agent, '02-agent-escalated');
+
+    const l2 = await signedIn(keyOf(h.users.support_l2.auth), 'Test support_l2');
+    await l2.getByRole('heading', { name: 'Queue' }).waitFor();
+    const row = l2.locator(`tr[data-ticket="${id}"]`);
+    await row.waitFor();
+    expect(await row.textContent()).toContain('VIP');
+    expect(await row.locator('time[data-due]').count()).toBe(1);
+    await l2.getByLabel('Priority').selectOption('low');
+    await row.waitFor({ state: 'detached' });
+    await l2.getByLabel('Priority').selectOption('high');
+    await row.waitFor();
+    await screenshot(l2, '03-l2-queue');
+    await row.getByRole('link', { name: id }).click();
+
+    await statusIs(l2, 'escalated_l2');
+    await l2.locator('section', { has: l2.getByRole('heading', { name: 'Dispatch opinion' }) }).getByText('Check the line card at the exchange').waitFor();
+    // By keyboard: the buttons are real buttons, and focus lands on the next actions afterwards.
+    await l2.getByRole('button', { name: 'Claim' }).focus();
+    await l2.keyboard.press('Enter');
+    await statusIs(l2, 'in_progress_l2');
+    await l2.locator('[aria-label=Actions] button:focus').waitFor();
+    await act(l2, 'Add note', { Note: 'Line card 3 shows CRC errors', 'Internal (not shown to the customer)': true });
+    await l2.locator('.notes li', { hasText: 'Line card 3 shows CRC errors' }).waitFor();
+    await act(l2, 'Request information', { 'Question for the customer': 'Which LEDs are lit on the router?' });
+    await statusIs(l2, 'pending_customer');
+    await screenshot(l2, '04-l2-pending-customer');
+
+    await refresh(agent);
+    await statusIs(agent, 'pending_customer');
+    await act(agent, "Record customer's reply", { "The customer's reply": 'Only the power LED' });
+    await statusIs(agent, 'in_progress_l2');
+
+    await refresh(l2);
+    await statusIs(l2, 'in_progress_l2');
+    await act(l2, 'Resolve', { Resolution: 'Replaced line card 3; sync restored' });
+    await statusIs(l2, 'resolved');
+    await screenshot(l2, '05-l2-resolved');
+
+    await refresh(agent);
+    await statusIs(agent, 'resolved');
+    await act(agent, 'Record confirmation', { 'Satisfaction (5 = very satisfied)': '5', Comment: 'Works again' });
+    await statusIs(agent, 'closed');
+    expect(await buttonsOf(agent)).toEqual([]);
+    const timeline = await agent.locator('ol.timeline li').evaluateAll((els) => els.map((el) => el.getAttribute('data-action')));
+    expect(timeline).toEqual(['open', 'escalate', 'claim', 'note', 'request-info', 'customer-reply', 'resolve', 'confirm']);
+    await screenshot(agent, '06-agent-closed');
+    await agent.emulateMedia({ colorScheme: 'dark' });
+    await screenshot(agent, '06-agent-closed-dark');
+    expect((await t.get(id)).satisfaction).toBe(5);
+    expect(errors.flat(), 'errors reported by the pages').toEqual([]);
+  });
+
+  it('shows the API\'s refusal in its own words when a second session claims a ticket already claimed', { timeout: 90_000 }, async () => {
+    const t = ticketDriver(h);
+    const { id } = await t.open({ category: 'fault' });
+    await t.act('agent', id, 'escalate', { opinion: 'Race for it' });
+    const other = await t.call('admin', 'POST', '/users', { name: 'Second L2', email: `l2-${uniq()}@test.local`, roles: ['support_l2'] }, 201);
+
+    const first = await signedIn(keyOf(h.users.support_l2.auth), 'Test support_l2');
+    const second = await signedIn(other.apiKey, 'Second L2');
+    for (const page of [first, second]) {
+      await page.goto(`${base}/console#/tickets/${id}`);
+      await statusIs(page, 'escalated_l2');
+    }
+    await act(first, 'Claim');
+    await statusIs(first, 'in_progress_l2');
+
+    const [response] = await Promise.all([
+      second.waitForResponse((r) => r.url().endsWith(`/tickets/${id}/claim`)),
+      act(second, 'Claim'),
+    ]);
+    const problem = await response.json();
+    expect(response.status()).toBe(409);
+    expect(problem.detail).toBeTruthy();
+    await second.getByRole('alert').filter({ hasText: problem.detail }).waitFor();
+    // The page then catches up: the claim button is gone, the ticket shows as someone else's.
+    await statusIs(second, 'in_progress_l2');
+    expect(await buttonsOf(second)).not.toContain('claim');
+    await screenshot(second, '07-refused-claim');
+    expect(errors.flat(), 'errors reported by the pages').toEqual([]);
+  });
+
+  it('lets a supervisor switch queues and offers supervisor actions; a wrong key is refused and signing out forgets the key', { timeout: 90_000 }, async () => {
+    const t = ticketDriver(h);
+    const refused = await signedOut();
+    await refused.getByLabel('API key').fill('crm_k_not-a-real-key');
+    await refused.getByLabel('API key').press('Enter');
+    await refused.getByRole('alert').filter({ hasText: 'unknown or revoked' }).waitFor();
+
+    const supervisor = await signedIn(keyOf(h.users.supervisor.auth), 'Test supervisor');
+    await supervisor.getByRole('heading', { name: 'Queue' }).waitFor();
+    // A ticket escalated after the page loaded shows up by itself (polling), without a reload.
+    const { id } = await t.open({ category: 'usage' });
+    await t.act('agent', id, 'escalate', { opinion: 'Look at the usage records' });
+    const row = supervisor.locator(`tr[data-ticket="${id}"]`);
+    await row.waitFor({ timeout: 20_000 });
+    await supervisor.getByLabel('Tier').selectOption('L3');
+    await row.waitFor({ state: 'detached' });
+    await supervisor.getByLabel('Tier').selectOption('L2');
+    await row.getByRole('link', { name: id }).click();
+    await statusIs(supervisor, 'escalated_l2');
+    const live = (await t.get(id, 'supervisor')).live;
+    expect(live.allowedActions).toEqual(expect.arrayContaining(['claim', 'reassign', 'cancel']));
+    expect(await buttonsOf(supervisor)).toEqual(live.allowedActions);
+    await supervisor.getByRole('button', { name: 'Reassign' }).click();
+    await supervisor.getByRole('form', { name: 'Reassign' }).getByLabel('Tier').press('Escape');
+    await supervisor.getByRole('form', { name: 'Reassign' }).waitFor({ state: 'detached' });
+    await supervisor.locator('[aria-label=Actions] button:focus').waitFor();
+
+    await supervisor.getByRole('button', { name: 'Sign out' }).click();
+    await supervisor.getByLabel('API key').waitFor();
+    expect(await supervisor.evaluate('sessionStorage.length')).toBe(0);
+    expect(errors.flat(), 'errors reported by the pages').toEqual([]);
+  });
+
+  afterAll(async () => { await Promise.all(contexts.map((c) => c.close())); });
+});
