@@ -1,5 +1,7 @@
+import { createContractActivities } from './contracts';
 import type { ActivityDeps } from './deps';
 import { createInvoiceActivities } from './invoices';
+import { createPaymentActivities } from './payments';
 import { createPlatformActivities } from './platform';
 import { createTicketActivities } from './tickets';
 
@@ -10,6 +12,8 @@ export function createActivities(deps: ActivityDeps) {
     ...createPlatformActivities(deps),
     ...createTicketActivities(deps),
     ...createInvoiceActivities(deps),
+    ...createContractActivities(deps),
+    ...createPaymentActivities(deps),
   };
 }
 

@@ -6,8 +6,11 @@ import { authPlugin } from './plugins/auth';
 import { errorsPlugin } from './plugins/errors';
 import { servicesPlugin, type AppServices } from './plugins/services';
 import { calendarRoutes } from './routes/calendars';
+import { contractRoutes } from './routes/contracts';
 import { customerRoutes } from './routes/customers';
 import { healthRoutes } from './routes/health';
+import { invoiceRoutes } from './routes/invoices';
+import { paymentRoutes } from './routes/payments';
 import { productRoutes } from './routes/products';
 import { settingsRoutes } from './routes/settings';
 import { ticketRoutes } from './routes/tickets';
@@ -54,6 +57,9 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
     await api.register(productRoutes);
     await api.register(calendarRoutes);
     await api.register(ticketRoutes);
+    await api.register(contractRoutes);
+    await api.register(invoiceRoutes);
+    await api.register(paymentRoutes);
   }, { prefix: '/api/v1' });
   return app;
 }

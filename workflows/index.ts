@@ -1,2 +1,4 @@
 // Re-exports every workflow the worker runs; each process lives in its own file.
 export * from './ticket';
+export * from './contract';
+export * from './dunning';

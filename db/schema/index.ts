@@ -5,3 +5,4 @@ export * from './settings';
 export * from './platform';
 export * from './tickets';
 export * from './billing';
+export * from './contracts';
