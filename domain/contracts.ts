@@ -111,19 +111,20 @@ function check(c: ContractFacts, action: ContractAction, actor: Actor): Refusal 
   const base = refusalFor(CONTRACT_ACTIONS, c.state, action, actor);
   if (base) return base;
   if (action === 'approve' || action === 'reject') {
-    if (!c.approval) return invalid(c, actor, 'no amendment awaits approval');
+    if (!c.approval) return invalid(c, 'no amendment awaits approval');
     const awaiting = c.approval.chain[c.approval.step]!;
     if (actor.roles.includes(awaiting)) return null;
     const mine = c.approval.chain.filter((role) => actor.roles.includes(role));
     if (mine.length === 0) return { kind: 'forbidden', message: `${actor.roles.join(', ')} is not part of this approval chain (${c.approval.chain.join(' → ')}); it awaits ${awaiting}` };
     return { kind: 'forbidden', message: `step ${c.approval.step + 1} of ${c.approval.chain.length} awaits ${awaiting}; ${mine.join(', ')} acts in turn (${c.approval.chain.join(' → ')})` };
   }
-  if ((action === 'amend' || action === 'renew') && c.approval) return invalid(c, actor, `an amendment awaits ${c.approval.chain[c.approval.step]}; decide it first`);
+  if ((action === 'amend' || action === 'renew') && c.approval) return invalid(c, `an amendment awaits ${c.approval.chain[c.approval.step]}; decide it first`);
   return null;
 }
 
-function invalid(c: ContractFacts, actor: Actor, message: string): Refusal {
-  return { kind: 'invalid_state', message, state: c.state, allowedActions: contractActions(c, actor) };
+// allowedActions is filled in by contractRefusal: computing it here would recurse through contractActions.
+function invalid(c: ContractFacts, message: string): Refusal {
+  return { kind: 'invalid_state', message, state: c.state, allowedActions: [] };
 }
 
 /** The actions this actor can take on this contract now. */
