@@ -5,7 +5,8 @@ import { DUNNING_WORKFLOW_ID, dunningWorkflow } from '../workflows/dunning';
 /** Starts the one dunning sweep unless it already runs; every API/worker process may call this at start. */
 export async function startDunning(client: Client, config: Config): Promise<void> {
   await client.workflow.start(dunningWorkflow, {
-    workflowId: DUNNING_WORKFLOW_ID,
+    // One sweep per stack: stacks sharing a namespace are told apart by their task-queue prefix.
+    workflowId: `${config.temporal.taskQueuePrefix}${DUNNING_WORKFLOW_ID}`,
     taskQueue: taskQueue(config, 'contracts'),
     args: [{ intervalMs: config.contracts.dunningIntervalMs }],
     workflowIdConflictPolicy: 'USE_EXISTING',

@@ -13,7 +13,7 @@ import {
 import { fromCents } from '../domain/money';
 import type { Actor } from '../domain/roles';
 import { CrmAmount, CrmCustomerId, CrmDueAt, CrmKind, CrmStatus } from '../domain/search-attributes';
-import { businessRuleFailure, createWriteQueue, refuse } from './common';
+import { awaitChangeOrTimer, businessRuleFailure, createWriteQueue, refuse, type DueTimer } from './common';
 
 const { loadContractPolicy, recordContract, notify, issueInvoice } = proxyActivities<Activities>({
   startToCloseTimeout: '30 seconds',
@@ -354,12 +354,7 @@ export async function contractWorkflow(input: ContractInput): Promise<ContractVi
   }
 
   // ---- validity, notice, billing, termination and consumption clocks ---------------------------
-  while (!FINAL_CONTRACT_STATES.includes(status) && !renewed && !workflowInfo().continueAsNewSuggested) {
-    const timer = nextTimer();
-    const seen = changes;
-    const changed = await condition(() => changes !== seen, timer ? Math.max(1, timer.at - Date.now()) : undefined);
-    if (!changed && timer && changes === seen) await timer.fire();
-  }
+  while (!FINAL_CONTRACT_STATES.includes(status) && !renewed && !workflowInfo().continueAsNewSuggested) await awaitChangeOrTimer(() => changes, nextTimer());
   await condition(allHandlersFinished);
   await enqueue(async () => undefined);
   if (FINAL_CONTRACT_STATES.includes(status)) return view();
@@ -370,9 +365,9 @@ export async function contractWorkflow(input: ContractInput): Promise<ContractVi
   };
   return continueAsNew<typeof contractWorkflow>({ ...input, terms, carried: carry });
 
-  function nextTimer(): { at: number; fire: () => Promise<unknown> } | null {
+  function nextTimer(): DueTimer | null {
     const now = Date.now();
-    const candidates: Array<{ at: number; fire: () => Promise<unknown> }> = [];
+    const candidates: DueTimer[] = [];
     if (consumed && status === 'active') candidates.push({ at: now, fire: () => transition('complete', SYSTEM, () => end('completed'), 'fully consumed') });
     if (termination) {
       const reason = termination.reason;

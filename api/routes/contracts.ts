@@ -16,7 +16,7 @@ import { idempotent } from '../idempotency';
 import { afterCursor, toPage } from '../pagination';
 import { notFound, unprocessable } from '../problem';
 import { queryProcess, updateProcess } from '../process';
-import { IdParams, ListQuery, Page } from '../schemas/common';
+import { IdempotencyHeaders, IdParams, ListQuery, Page } from '../schemas/common';
 import { ContractActionBodies, ContractDetail, ContractRow, ContractStatus, ContractType, ContractView, CreateContract } from '../schemas/contracts';
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
@@ -38,7 +38,7 @@ export const contractRoutes: FastifyPluginAsyncTypebox = async (app) => {
     config: { roles: CONTRACT_CREATORS },
     schema: {
       tags: ['contracts'], summary: 'Draft a value or quantity contract', body: CreateContract,
-      headers: Type.Object({ 'idempotency-key': Type.Optional(Type.String({ maxLength: 255 })) }),
+      headers: IdempotencyHeaders,
       response: { 201: ContractView },
     },
   }, async (request, reply) => {

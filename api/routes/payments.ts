@@ -1,4 +1,3 @@
-import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { eq } from 'drizzle-orm';
 import { createPaymentActivities } from '../../activities/payments';
@@ -7,6 +6,7 @@ import { fromCents, toCents } from '../../domain/money';
 import { audit } from '../audit';
 import { idempotent } from '../idempotency';
 import { unprocessable } from '../problem';
+import { IdempotencyHeaders } from '../schemas/common';
 import { CreatePayment, PaymentView } from '../schemas/invoices';
 
 export const paymentRoutes: FastifyPluginAsyncTypebox = async (app) => {
@@ -16,7 +16,7 @@ export const paymentRoutes: FastifyPluginAsyncTypebox = async (app) => {
     config: { roles: ['finance', 'contract_admin'] },
     schema: {
       tags: ['invoices'], summary: "Record a customer's payment; it settles open invoices oldest first, late fees included", body: CreatePayment,
-      headers: Type.Object({ 'idempotency-key': Type.Optional(Type.String({ maxLength: 255 })) }),
+      headers: IdempotencyHeaders,
       response: { 201: PaymentView },
     },
   }, async (request, reply) => {

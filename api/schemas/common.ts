@@ -29,4 +29,9 @@ export const ListQuery = <T extends TProperties>(filters: T) => Obj({
 
 export const Page = <T extends TSchema>(item: T) => Type.Object({ items: Type.Array(item), nextCursor: Nullable(Type.String()) });
 
+export const literals = <T extends string>(values: readonly T[]) => Type.Union(values.map((v) => Type.Literal(v)));
+
+/** The header of a POST that creates something: repeating a key returns the first response (SPEC §2). */
+export const IdempotencyHeaders = Type.Object({ 'idempotency-key': Type.Optional(Type.String({ maxLength: 255 })) });
+
 export const IdParams = Obj({ id: Type.String({ minLength: 1, maxLength: 64 }) });

@@ -1,9 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { BILLING_FREQUENCIES, CONTRACT_ACTION_NAMES, CONTRACT_STATES, CONTRACT_TYPES } from '../../domain/contracts';
 import type { ContractView as WorkflowContractView } from '../../workflows/contract';
-import { Money, Nullable, Obj, Text } from './common';
-
-const literals = <T extends string>(values: readonly T[]) => Type.Union(values.map((v) => Type.Literal(v)));
+import { literals, Money, Nullable, Obj, Text } from './common';
 
 export const ContractStatus = literals(CONTRACT_STATES);
 export const ContractType = literals(CONTRACT_TYPES);

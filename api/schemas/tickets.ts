@@ -2,9 +2,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import { PRIORITIES, CUSTOMER_TIERS } from '../../domain/sla';
 import { CATEGORIES, CHANNELS, TICKET_ACTION_NAMES, TICKET_STATES, TIERS } from '../../domain/tickets';
 import type { TicketView as WorkflowTicketView } from '../../workflows/ticket';
-import { Nullable, Obj, Text } from './common';
-
-const literals = <T extends string>(values: readonly T[]) => Type.Union(values.map((v) => Type.Literal(v)));
+import { literals, Nullable, Obj, Text } from './common';
 
 export const TicketStatus = literals(TICKET_STATES);
 export const Tier = literals(TIERS);
