@@ -51,7 +51,7 @@ export interface ContractEventRecord {
 export interface ContractVersionRecord {
   version: number;
   kind: 'draft' | 'amendment' | 'renewal';
-  status: 'pending_approval' | 'in_force' | 'rejected' | 'superseded';
+  status: 'pending_approval' | 'in_force' | 'rejected' | 'withdrawn' | 'superseded';
   reason: string | null;
   terms: ContractTerms;
   createdBy: string;

@@ -235,7 +235,7 @@ export async function contractWorkflow(input: ContractInput): Promise<ContractVi
   /** An amendment still awaiting approval lapses when the contract ends or starts a new term. */
   function withdrawAmendment(): ContractVersionRecord[] {
     if (!approval?.amended) return [];
-    const withdrawn = versionRecord(approval.version, 'amendment', 'rejected', approval.amended, SYSTEM, approval.reason);
+    const withdrawn = versionRecord(approval.version, 'amendment', 'withdrawn', approval.amended, SYSTEM, approval.reason);
     approval = null;
     return [withdrawn];
   }

@@ -43,7 +43,7 @@ export const contractVersions = pgTable('contract_versions', {
   contractId: text('contract_id').notNull().references(() => contracts.id),
   version: integer('version').notNull(),
   kind: text('kind', { enum: ['draft', 'amendment', 'renewal'] }).notNull(),
-  status: text('status', { enum: ['pending_approval', 'in_force', 'rejected', 'superseded'] }).notNull(),
+  status: text('status', { enum: ['pending_approval', 'in_force', 'rejected', 'withdrawn', 'superseded'] }).notNull(),
   reason: text('reason'),
   terms: jsonb('terms').$type<ContractTerms>().notNull(),
   targetValue: numeric('target_value', { precision: 14, scale: 2 }).notNull(),

@@ -6,7 +6,7 @@ import { eventually } from './wait';
 
 /** Drives the contract, invoice and payment API the way people do; every call asserts its expected status. */
 export function contractDriver(h: Harness) {
-  async function call(role: Role, method: 'GET' | 'POST', url: string, payload?: object, expected = 200, headers: Record<string, string> = {}) {
+  async function call(role: Role, method: 'GET' | 'POST' | 'PUT', url: string, payload?: object, expected = 200, headers: Record<string, string> = {}) {
     const res = await h.app.inject({ method, url: `/api/v1${url}`, headers: { ...h.users[role].auth, ...headers }, payload });
     expect(res.statusCode, `${method} ${url} as ${role}: ${res.body}`).toBe(expected);
     return res.json();

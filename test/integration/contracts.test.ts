@@ -58,6 +58,18 @@ describe('approval chain', () => {
     expect(detail.approvals.map((a: { role: string; decision: string }) => [a.role, a.decision])).toEqual(chain.map((role) => [role, 'approved']));
   });
 
+  it('takes the thresholds from the settings, and a contract keeps those it was drafted with', async () => {
+    const draft = await c.draft({ targetValue: '5000.00' });
+    await c.call('admin', 'PUT', '/settings', { 'contract.approval.financeFrom': '1000.00' });
+    try {
+      const lowered = await c.draft({ targetValue: '5000.00' });
+      expect((await c.act('agent', lowered.id, 'submit')).approval.chain).toEqual(['sales_manager', 'finance']);
+      expect((await c.act('agent', draft.id, 'submit')).approval.chain).toEqual(['sales_manager']);
+    } finally {
+      await c.call('admin', 'PUT', '/settings', { 'contract.approval.financeFrom': '100000.00' });
+    }
+  });
+
   it('lets approvers act only in order and only on their own step', async () => {
     const draft = await c.draft({ targetValue: '600000.00' });
     await c.act('agent', draft.id, 'submit');
@@ -210,6 +222,15 @@ describe('amendment and termination', () => {
     const contract = await c.active();
     await c.act('contract_admin', contract.id, 'amend', { changes: {}, reason: 'nothing' }, 422);
     await c.act('contract_admin', contract.id, 'amend', { changes: { validTo: '2020-01-01' }, reason: 'past' }, 422);
+  });
+
+  it('withdraws an amendment still awaiting approval when the contract is terminated', async () => {
+    const contract = await c.active();
+    await c.act('contract_admin', contract.id, 'amend', { changes: { targetValue: '90000.00' }, reason: 'more' });
+    const terminated = await c.act('contract_admin', contract.id, 'terminate', { reason: 'lost the customer', effectiveDate: '2026-01-01' });
+    expect(terminated).toMatchObject({ status: 'terminated', approval: null, pendingAmendment: null });
+    const detail = await c.get(contract.id);
+    expect(detail.versions.map((v: { version: number; status: string }) => [v.version, v.status])).toEqual([[1, 'in_force'], [2, 'withdrawn']]);
   });
 
   it('terminates at the effective date', async () => {
