@@ -153,6 +153,7 @@ export const contractRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const [row] = await app.db.select({ workflowId: contracts.workflowId }).from(contracts).where(eq(contracts.id, request.params.id));
       if (!row) throw notFound('contract', request.params.id);
       const body = request.body as Record<string, unknown>;
+      if (action === 'amend') await checkProducts((body.changes as { prices?: Array<{ sku: string }> }).prices ?? []);
       const view = await updateProcess(app.temporal, {
         workflowId: row.workflowId,
         update: contractUpdates[action] as typeof contractUpdates.submit,
@@ -162,6 +163,13 @@ export const contractRoutes: FastifyPluginAsyncTypebox = async (app) => {
       await audit(app.db, request.actor, `contract.${action}`, 'contract', request.params.id, body);
       return view;
     });
+  }
+
+  async function checkProducts(prices: Array<{ sku: string }>) {
+    if (prices.length === 0) return;
+    const known = await app.db.select({ sku: products.sku }).from(products).where(inArray(products.sku, prices.map((p) => p.sku)));
+    const unknown = prices.filter((p) => !known.some((k) => k.sku === p.sku));
+    if (unknown.length) throw unprocessable('the amendment prices unknown products', { errors: unknown.map((p) => ({ path: '/changes/prices', message: `unknown product ${p.sku}` })) });
   }
 };
 

@@ -222,6 +222,7 @@ describe('amendment and termination', () => {
     const contract = await c.active();
     await c.act('contract_admin', contract.id, 'amend', { changes: {}, reason: 'nothing' }, 422);
     await c.act('contract_admin', contract.id, 'amend', { changes: { validTo: '2020-01-01' }, reason: 'past' }, 422);
+    await c.act('contract_admin', contract.id, 'amend', { changes: { prices: [{ sku: `NOPE-${uniq()}`, unitPrice: '1.00' }] }, reason: 'typo' }, 422);
   });
 
   it('withdraws an amendment still awaiting approval when the contract is terminated', async () => {
