@@ -12,6 +12,9 @@ import { consoleRoutes } from './routes/console';
 import { customerRoutes } from './routes/customers';
 import { healthRoutes } from './routes/health';
 import { orderRoutes } from './routes/orders';
+import { contractRoutes } from './routes/contracts';
+import { invoiceRoutes } from './routes/invoices';
+import { paymentRoutes } from './routes/payments';
 import { productRoutes } from './routes/products';
 import { settingsRoutes } from './routes/settings';
 import { ticketRoutes } from './routes/tickets';
@@ -69,6 +72,9 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
     await api.register(calendarRoutes);
     await api.register(ticketRoutes);
     await api.register(orderRoutes);
+    await api.register(contractRoutes);
+    await api.register(invoiceRoutes);
+    await api.register(paymentRoutes);
   }, { prefix: '/api/v1' });
   return app;
 }
