@@ -8,6 +8,7 @@ import { authPlugin } from './plugins/auth';
 import { errorsPlugin } from './plugins/errors';
 import { servicesPlugin, type AppServices } from './plugins/services';
 import { calendarRoutes } from './routes/calendars';
+import { codecRoutes } from './routes/codec';
 import { customerRoutes } from './routes/customers';
 import { healthRoutes } from './routes/health';
 import { orderRoutes } from './routes/orders';
@@ -59,6 +60,7 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
   app.get('/openapi.json', { config: { public: true }, schema: { hide: true } }, async () => app.swagger());
 
   await app.register(healthRoutes);
+  await app.register(codecRoutes);
   await app.register(async (api) => {
     await api.register(userRoutes);
     await api.register(settingsRoutes);

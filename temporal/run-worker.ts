@@ -1,11 +1,13 @@
 import { loadConfig } from '../config';
+import { withPayloadKeys } from './payload-keys';
 import { openDatabase } from '../db/bootstrap';
 import { connectClient, connectWorker } from './client';
 import { registerSearchAttributes } from './search-attributes';
 import { startWorkers } from './worker';
 
 // A worker replica (docker-compose `--scale worker=N`): registers search attributes, polls, drains on SIGTERM.
-const config = loadConfig();
+// Keys from CRM_PAYLOAD_KEYS, or the file `npm start` generated on this machine.
+const config = await withPayloadKeys(loadConfig(), { create: false });
 const opened = await openDatabase(config);
 const client = await connectClient(config);
 await registerSearchAttributes(client.connection, config.temporal.namespace);

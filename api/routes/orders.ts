@@ -66,7 +66,8 @@ export const orderRoutes: FastifyPluginAsyncTypebox = async (app) => {
             // A retried request (same Idempotency-Key, same number) reaches the running workflow.
             workflowIdConflictPolicy: 'USE_EXISTING',
             staticSummary: orderSummary({ number, lineCount: body.lines.length, totalCents: quoted.totalCents, paymentTerms: body.paymentTerms }),
-            staticDetails: `Customer ${body.customerId}: ${body.lines.map((line) => `${line.qty} × ${line.sku}`).join(', ')}${body.deliveryAddress ? ` → ${body.deliveryAddress}` : ''}`,
+            // Numbers and codes only: the delivery address stays in the encrypted payloads.
+            staticDetails: `Customer ${body.customerId}: ${body.lines.map((line) => `${line.qty} × ${line.sku}`).join(', ')}`,
             typedSearchAttributes: [
               { key: CrmKind, value: 'order' }, { key: CrmStatus, value: 'received' }, { key: CrmCustomerId, value: body.customerId },
               { key: CrmAmount, value: quoted.totalCents / 100 },
