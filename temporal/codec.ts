@@ -1,6 +1,6 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import type { DataConverter, Payload, PayloadCodec } from '@temporalio/common';
-import { temporal } from '@temporalio/proto';
+import proto from '@temporalio/proto';
 import type { Config, PayloadKey } from '../config';
 
 /**
@@ -17,7 +17,8 @@ const TAG_BYTES = 16;
 
 const utf8 = (text: string) => new TextEncoder().encode(text);
 const text = (bytes: Uint8Array | null | undefined) => (bytes ? new TextDecoder().decode(bytes) : undefined);
-const PayloadProto = temporal.api.common.v1.Payload;
+// The default import: @temporalio/proto is CommonJS, whose named exports plain Node ESM cannot see.
+const PayloadProto = proto.temporal.api.common.v1.Payload;
 
 export class AesGcmPayloadCodec implements PayloadCodec {
   private readonly keys: Map<string, Buffer>;
