@@ -71,14 +71,19 @@ export async function startHarness(options: { worker?: boolean; env?: Record<str
   };
 }
 
+async function createUser(database: Database, role: Role): Promise<{ id: string; auth: { authorization: string } }> {
+  const [user] = await database.db.insert(users).values({ name: `Test ${role}`, email: `${role}-${randomUUID().slice(0, 8)}@test.local`, roles: [role] }).returning({ id: users.id });
+  const { apiKey } = await issueApiKey(database.db, user!.id);
+  return { id: user!.id, auth: { authorization: `Bearer ${apiKey}` } };
+}
+
 async function createUsers(database: Database): Promise<Harness['users']> {
-  const run = randomUUID().slice(0, 8);
-  const entries = await Promise.all(ROLES.map(async (role) => {
-    const [user] = await database.db.insert(users).values({ name: `Test ${role}`, email: `${role}-${run}@test.local`, roles: [role] }).returning({ id: users.id });
-    const { apiKey } = await issueApiKey(database.db, user!.id);
-    return [role, { id: user!.id, auth: { authorization: `Bearer ${apiKey}` } }] as const;
-  }));
-  return Object.fromEntries(entries) as Harness['users'];
+  return Object.fromEntries(await Promise.all(ROLES.map(async (role) => [role, await createUser(database, role)] as const))) as Harness['users'];
+}
+
+/** More people in one role, e.g. several L2 supporters racing for the same ticket. */
+export function addUsers(h: Harness, role: Role, count: number) {
+  return Promise.all(Array.from({ length: count }, () => createUser(h.database, role)));
 }
 
 /** A unique suffix for names and SKUs created by one test. */
