@@ -31,15 +31,29 @@ export interface Audit {
 export class Gate {
   private opened: Promise<void> = Promise.resolve();
   private release: (() => void) | null = null;
-  close(): void {
-    if (!this.release) this.opened = new Promise((resolve) => { this.release = resolve; });
+  private inFlight = new Set<Promise<unknown>>();
+
+  /** Runs one human step once the gate is open; a closing gate waits for the steps already under way. */
+  async step<T>(work: () => Promise<T>): Promise<T> {
+    await this.opened;
+    const running = work();
+    this.inFlight.add(running);
+    try {
+      return await running;
+    } finally {
+      this.inFlight.delete(running);
+    }
   }
+
+  /** Holds new steps back and resolves once the running ones are done. */
+  async close(): Promise<void> {
+    if (!this.release) this.opened = new Promise((resolve) => { this.release = resolve; });
+    await Promise.allSettled([...this.inFlight]);
+  }
+
   open(): void {
     this.release?.();
     this.release = null;
-  }
-  pass(): Promise<void> {
-    return this.opened;
   }
 }
 
@@ -83,8 +97,7 @@ const ticketKind: ProcessKind = {
       ['agent', 'escalate', { opinion: 'check the line card' }], ['support_l2', 'claim', {}], ['support_l2', 'resolve', { resolution: 'replaced the card' }],
       ['agent', 'confirm', { satisfaction: 5 }],
     ] as const) {
-      await gate.pass();
-      await t.act(role, id, action, body);
+      await gate.step(() => t.act(role, id, action, body));
     }
   },
   async audit(h, ids) {
@@ -107,11 +120,9 @@ const orderKind: ProcessKind = {
   },
   async drive(h, id, gate) {
     const o = orderDriver(h);
-    await o.reaches(id, 'fulfilling', 120_000);
-    await gate.pass();
-    await o.act('fulfilment', id, 'shipments', { carrier: 'DHL', trackingNo: `TRK-${id}` });
-    await gate.pass();
-    await o.act('fulfilment', id, 'delivered');
+    await gate.step(() => o.reaches(id, 'fulfilling', 120_000));
+    await gate.step(() => o.act('fulfilment', id, 'shipments', { carrier: 'DHL', trackingNo: `TRK-${id}` }));
+    await gate.step(() => o.act('fulfilment', id, 'delivered'));
   },
   async audit(h, ids, shared) {
     const sql = h.database.sql;
@@ -156,4 +167,11 @@ export async function launchFleet(h: Harness, perKind: number, gate: Gate, kinds
       return Object.fromEntries(await Promise.all(kinds.map(async (kind) => [kind.name, await kind.audit(h, ids[kind.name]!, shared[kind.name]!)] as const)));
     },
   };
+}
+
+/** Midway through a fleet: a quarter of its orders are invoiced, the rest are still on their way. */
+export async function midway(h: Harness, fleet: Fleet): Promise<void> {
+  const orders = fleet.ids.order!;
+  await eventually(async () => (await h.database.sql<{ n: number }[]>`select count(*)::int as n from invoices where order_id = any(${orders})`)[0]!.n,
+    (n) => n >= Math.ceil(orders.length / 4), { timeoutMs: 90_000, intervalMs: 50 });
 }

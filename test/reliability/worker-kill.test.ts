@@ -2,8 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import { sized } from '../helpers/chaos';
 import { startHarness } from '../helpers/harness';
-import { Gate, launchFleet, PROCESS_KINDS, type Audit } from '../helpers/processes';
-import { eventually } from '../helpers/wait';
+import { Gate, launchFleet, midway, PROCESS_KINDS, type Audit } from '../helpers/processes';
 import { spawnWorker } from '../helpers/worker-process';
 
 // Fault 1: the worker is killed (SIGKILL) with processes in flight and started again. Every activity
@@ -20,9 +19,7 @@ async function killWorkerMidway(perKind: number, options: { naiveInvoices: boole
   try {
     const fleet = await launchFleet(h, perKind, new Gate(), options.kinds);
     // Killed as soon as a quarter of the invoices exist: the ones just written have not been reported yet.
-    const orders = fleet.ids.order!;
-    await eventually(async () => (await h.database.sql`select count(*)::int as n from invoices where order_id = any(${orders})`)[0]!.n as number,
-      (n) => n >= Math.ceil(orders.length / 4), { timeoutMs: 90_000, intervalMs: 50 });
+    await midway(h, fleet);
     await worker.kill();
     await sleep(1000);
     worker = await spawnWorker(h.config, faults);
