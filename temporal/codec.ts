@@ -2,13 +2,15 @@ import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import type { DataConverter, Payload, PayloadCodec } from '@temporalio/common';
 import proto from '@temporalio/proto';
 import type { Config, PayloadKey } from '../config';
+import { PUBLIC_MARK } from '../domain/public-text';
 
 /**
  * Encrypts every workflow payload (inputs, results, update and signal arguments, activity arguments,
- * query answers, summaries) with AES-256-GCM before it leaves the process, so the Temporal server and
+ * query answers) with AES-256-GCM before it leaves the process, so the Temporal server and
  * its database only ever hold ciphertext of customer data. The whole original payload, metadata
  * included, is encrypted; the envelope names the key, so keys can be rotated: new payloads use the
- * current key, old ones decrypt with whichever configured key they name.
+ * current key, old ones decrypt with whichever configured key they name. Summaries marked public
+ * (domain/public-text.ts) stay readable for the Temporal UI.
  */
 export const ENCRYPTED_ENCODING = 'binary/encrypted';
 const KEY_ID = 'encryption-key-id';
@@ -33,6 +35,7 @@ export class AesGcmPayloadCodec implements PayloadCodec {
 
   async encode(payloads: Payload[]): Promise<Payload[]> {
     return payloads.map((payload) => {
+      if (isPublic(payload)) return payload;
       const iv = randomBytes(IV_BYTES);
       const cipher = createCipheriv('aes-256-gcm', this.current.key, iv);
       const sealed = Buffer.concat([iv, cipher.update(PayloadProto.encode(payload).finish()), cipher.final(), cipher.getAuthTag()]);
@@ -54,6 +57,16 @@ export class AesGcmPayloadCodec implements PayloadCodec {
       return PayloadProto.decode(plain) as Payload;
     });
   }
+}
+
+const PUBLIC_JSON_PREFIX = utf8(JSON.stringify(PUBLIC_MARK));
+
+/** A JSON string that starts with the public mark: a summary built without customer data. */
+function isPublic(payload: Payload): boolean {
+  const data = payload.data;
+  if (text(payload.metadata?.encoding) !== 'json/plain' || !data || data.length < PUBLIC_JSON_PREFIX.length - 1) return false;
+  // The prefix without its closing quote: `"` followed by the mark's UTF-8 bytes.
+  return PUBLIC_JSON_PREFIX.subarray(0, -1).every((byte, i) => data[i] === byte);
 }
 
 /** The codec for the configured keys; every Client, Worker and replay in the system uses it. */
