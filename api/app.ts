@@ -13,6 +13,7 @@ import { customerRoutes } from './routes/customers';
 import { healthRoutes } from './routes/health';
 import { orderRoutes } from './routes/orders';
 import { productRoutes } from './routes/products';
+import { reportRoutes } from './routes/reports';
 import { settingsRoutes } from './routes/settings';
 import { ticketRoutes } from './routes/tickets';
 import { userRoutes } from './routes/users';
@@ -69,6 +70,7 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
     await api.register(calendarRoutes);
     await api.register(ticketRoutes);
     await api.register(orderRoutes);
+    await api.register(reportRoutes);
   }, { prefix: '/api/v1' });
   return app;
 }
