@@ -8,7 +8,7 @@ import { orderEvents, orderLines, orders, products, reservations, shipments } fr
 import { formatNumber, workflowIdFor } from '../../domain/ids';
 import { hasCreditLine, intakeProblems, isoDate, ORDER_ACTION_NAMES, ORDER_ACTIONS, orderSummary, type OrderAction } from '../../domain/orders';
 import { priceOrder } from '../../domain/pricing';
-import { CrmAmount, CrmCustomerId, CrmKind, CrmStatus } from '../../domain/search-attributes';
+import { CrmAmount, CrmCustomerId, CrmCustomerTier, CrmKind, CrmStatus } from '../../domain/search-attributes';
 import { activationConfirmed, carrierDelivered, orderOpened, orderState, orderUpdates, orderWorkflow, restocked, type OrderInput } from '../../workflows/order';
 import { audit } from '../audit';
 import { idempotent } from '../idempotency';
@@ -69,7 +69,7 @@ export const orderRoutes: FastifyPluginAsyncTypebox = async (app) => {
             staticDetails: `Customer ${body.customerId}: ${body.lines.map((line) => `${line.qty} × ${line.sku}`).join(', ')}${body.deliveryAddress ? ` → ${body.deliveryAddress}` : ''}`,
             typedSearchAttributes: [
               { key: CrmKind, value: 'order' }, { key: CrmStatus, value: 'received' }, { key: CrmCustomerId, value: body.customerId },
-              { key: CrmAmount, value: quoted.totalCents / 100 },
+              { key: CrmCustomerTier, value: quote.customerTier }, { key: CrmAmount, value: quoted.totalCents / 100 },
             ],
           }),
         });
