@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fillFilter, MANAGER_FILTERS, type ManagerFilterTitle } from '../../domain/manager-filters';
-import { startHarness, uniq, type Harness } from '../helpers/harness';
+import { startHarness, type Harness } from '../helpers/harness';
 import { orderDriver } from '../helpers/orders';
 import { ticketDriver } from '../helpers/tickets';
 import { eventually } from '../helpers/wait';
