@@ -21,6 +21,17 @@ export interface Config {
   };
   worker: { shutdownGraceMs: number; maxCachedWorkflows: number | null; workflowBundlePath: string | null };
   idPrefixes: { ticket: string; order: string; contract: string; invoice: string };
+  contracts: {
+    /**
+     * Length of one contract-calendar day in ms (CRM_CONTRACT_DAY_MS, default a real day). Contract
+     * lifecycles are measured in days and months (notice periods, renewal terms, billing periods); every
+     * such span is converted through domain/contract-time.ts with this value, so a test can run a
+     * year-long lifecycle in seconds. It travels in the workflow input: a running contract keeps its scale.
+     */
+    dayMs: number;
+    /** How often the dunning sweep looks for invoices that became overdue (CRM_DUNNING_INTERVAL_MS). */
+    dunningIntervalMs: number;
+  };
 }
 
 type Env = Record<string, string | undefined>;
@@ -32,6 +43,12 @@ function int(env: Env, name: string, fallback: number): number {
   if (raw === undefined || raw === '') return fallback;
   const value = Number(raw);
   if (!Number.isInteger(value) || value < 0) throw new ConfigError(`${name} must be a non-negative integer, got "${raw}"`);
+  return value;
+}
+
+function positive(env: Env, name: string, fallback: number): number {
+  const value = int(env, name, fallback);
+  if (value === 0) throw new ConfigError(`${name} must be greater than 0`);
   return value;
 }
 
@@ -95,6 +112,10 @@ export function loadConfig(env: Env = process.env): Config {
       order: env.CRM_ORDER_PREFIX || 'SO',
       contract: env.CRM_CONTRACT_PREFIX || 'C',
       invoice: env.CRM_INVOICE_PREFIX || 'INV',
+    },
+    contracts: {
+      dayMs: positive(env, 'CRM_CONTRACT_DAY_MS', 86_400_000),
+      dunningIntervalMs: positive(env, 'CRM_DUNNING_INTERVAL_MS', 3_600_000),
     },
   };
 }

@@ -1,3 +1,4 @@
+import type { Client } from '@temporalio/client';
 import type { Config } from '../config';
 import type { Db } from '../db/client';
 
@@ -5,4 +6,6 @@ import type { Db } from '../db/client';
 export interface ActivityDeps {
   db: Db;
   config: Config;
+  /** For activities that tell a workflow about a fact they recorded (a fully consumed contract). */
+  temporal?: Client;
 }

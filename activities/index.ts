@@ -1,6 +1,8 @@
+import { createContractActivities } from './contracts';
 import type { ActivityDeps } from './deps';
 import { createInvoiceActivities } from './invoices';
 import { createOrderActivities } from './orders';
+import { createPaymentActivities } from './payments';
 import { createPlatformActivities } from './platform';
 import { createTicketActivities } from './tickets';
 
@@ -12,6 +14,8 @@ export function createActivities(deps: ActivityDeps) {
     ...createTicketActivities(deps),
     ...createInvoiceActivities(deps),
     ...createOrderActivities(deps),
+    ...createContractActivities(deps),
+    ...createPaymentActivities(deps),
   };
 }
 

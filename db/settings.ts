@@ -5,9 +5,11 @@ import { calendars, settings } from './schema';
 
 /** Defaults overlaid with what admins have stored. */
 export async function loadSettings(db: Db | Tx): Promise<Settings> {
-  const stored = await db.select({ key: settings.key, value: settings.value }).from(settings);
+  // Read as text and parse once: drizzle parses a jsonb value again after postgres.js has, which turns
+  // the money setting "1000.00" into the number 1000.
+  const stored = await db.select({ key: settings.key, value: sql<string>`${settings.value}::text` }).from(settings);
   const result = defaultSettings();
-  for (const row of stored) if (row.key in result) result[row.key as SettingKey] = row.value as SettingValue;
+  for (const row of stored) if (row.key in result) result[row.key as SettingKey] = JSON.parse(row.value) as SettingValue;
   return result;
 }
 

@@ -1,4 +1,5 @@
-import { mulRateHalfUp, sumCents, toCents } from './money';
+import { decimalText, mulRateHalfUp, sumCents, toCents } from './money';
+import type { Settings } from './settings';
 
 // SPEC §6: amount × days overdue × rate per day, counted from the day after the due date up to and
 // including the payment (or as-of) date, at most maxDays days and at most capCents, half up to cents.
@@ -22,6 +23,15 @@ export const DEFAULT_LATE_FEE_RULE: LateFeeRule = Object.freeze({
   maxDays: 90,
   capCents: toCents('3000.00'),
 });
+
+/** The rule as the settings hold it (`invoice.lateFee*`); the rate is a number there, a decimal text here. */
+export function lateFeeRuleFrom(settings: Settings): LateFeeRule {
+  return {
+    ratePerDay: decimalText(settings['invoice.lateFeeRatePerDay'] as number),
+    maxDays: settings['invoice.lateFeeMaxDays'] as number,
+    capCents: toCents(settings['invoice.lateFeeCap'] as string),
+  };
+}
 
 const MS_PER_DAY = 86_400_000;
 // Four-digit years from 1000: Date.UTC reads years 0–99 as 1900–1999.

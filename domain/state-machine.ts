@@ -32,11 +32,6 @@ export function refusalFor<S extends string, A extends string>(rules: ActionRule
   return null;
 }
 
-/** Every role that appears in any rule for the action: what the route admits before the workflow decides. */
-export function rolesFor<S extends string, A extends string>(rules: ActionRules<S, A>, action: A): readonly Role[] {
-  return rules[action].roles;
-}
-
 /** A process's own objection to an action, before it is dressed as a refusal naming the state and the way out. */
 export type Objection = { kind: Refusal['kind']; message: string } | null;
 

@@ -8,6 +8,7 @@ import { connectClient, connectWorker } from '../temporal/client';
 import { maybeStartDevServer } from '../temporal/runtime';
 import { registerSearchAttributes } from '../temporal/search-attributes';
 import { startWorkers } from '../temporal/worker';
+import { startDunning } from '../temporal/dunning';
 
 // `npm start`: the whole system in one process tree on embedded defaults.
 const log = (line: string) => console.log(`[crmflow] ${line}`);
@@ -39,8 +40,9 @@ async function main() {
 
   const workerConnection = await connectWorker(config);
   stops.unshift(() => workerConnection.close());
-  const workers = await startWorkers({ config, connection: workerConnection, deps: { db, config } });
+  const workers = await startWorkers({ config, connection: workerConnection, deps: { db, config, temporal: client } });
   stops.unshift(() => workers.shutdown());
+  await startDunning(client, config);
   workers.done.catch((error) => {
     console.error('[crmflow] worker stopped unexpectedly', error);
     void shutdown(1);

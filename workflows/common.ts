@@ -1,4 +1,4 @@
-import { ApplicationFailure } from '@temporalio/workflow';
+import { ApplicationFailure, condition } from '@temporalio/workflow';
 import { FailureType, type InvalidStateDetails } from '../domain/failures';
 import type { Actor } from '../domain/roles';
 import type { Refusal } from '../domain/state-machine';
@@ -21,6 +21,22 @@ export function refuse(refusal: Refusal | null): void {
 
 export function businessRuleFailure(message: string, details?: Record<string, unknown>): ApplicationFailure {
   return ApplicationFailure.create({ type: FailureType.BusinessRule, message, details: details ? [details] : [], nonRetryable: true });
+}
+
+export interface DueTimer {
+  at: number;
+  fire: () => Promise<unknown>;
+}
+
+/**
+ * One step of a process's clock loop: waits until something changes the process (an update or signal
+ * moves `changes`) or the earliest timer comes due, and fires the timer only when nothing changed first,
+ * since a change may have made it obsolete; the caller then asks for its next timer.
+ */
+export async function awaitChangeOrTimer(changes: () => number, timer: DueTimer | null): Promise<void> {
+  const seen = changes();
+  const changed = await condition(() => changes() !== seen, timer ? Math.max(1, timer.at - Date.now()) : undefined);
+  if (!changed && timer && changes() === seen) await timer.fire();
 }
 
 /**

@@ -1,3 +1,5 @@
 // Re-exports every workflow the worker runs; each process lives in its own file.
 export * from './ticket';
 export * from './order';
+export * from './contract';
+export * from './dunning';

@@ -12,7 +12,7 @@ import {
   FINAL_TICKET_STATES, queueState, tierAbove, ticketActions, ticketRefusal, workingState,
   type Category, type Channel, type TicketAction, type TicketState, type Tier,
 } from '../domain/tickets';
-import { createWriteQueue, refuse, type WithActor } from './common';
+import { awaitChangeOrTimer, createWriteQueue, refuse, type DueTimer, type WithActor } from './common';
 
 const { loadTicketPolicy, recordTicket, notify } = proxyActivities<Activities>({
   startToCloseTimeout: '30 seconds',
@@ -298,18 +298,13 @@ export async function ticketWorkflow(input: TicketInput): Promise<TicketView> {
   }
 
   // ---- SLA clocks and the confirmation window --------------------------------------------------
-  while (!FINAL_TICKET_STATES.includes(status)) {
-    const timer = nextTimer();
-    const seen = version;
-    const changed = await condition(() => version !== seen, timer ? Math.max(1, timer.at - Date.now()) : undefined);
-    if (!changed && timer && version === seen) await timer.fire();
-  }
+  while (!FINAL_TICKET_STATES.includes(status)) await awaitChangeOrTimer(() => version, nextTimer());
   await condition(allHandlersFinished);
   await enqueue(async () => undefined);
   return view();
 
-  function nextTimer(): { at: number; fire: () => Promise<unknown> } | null {
-    const candidates: Array<{ at: number; fire: () => Promise<unknown> }> = [];
+  function nextTimer(): DueTimer | null {
+    const candidates: DueTimer[] = [];
     const reminderAt = policy!.sla.reminderAt;
     for (const [kind, clock] of [['response', response], ['resolution', resolutionClock]] as const) {
       if (!clock || clock.runningSince === null) continue;

@@ -15,7 +15,7 @@ import { idempotent } from '../idempotency';
 import { afterCursor, toPage } from '../pagination';
 import { notFound, unprocessable } from '../problem';
 import { queryProcess, updateProcess } from '../process';
-import { IdParams, ListQuery, Page } from '../schemas/common';
+import { IdempotencyHeaders, IdParams, ListQuery, Page } from '../schemas/common';
 import { CreateTicket, Priority, TicketActionBodies, TicketDetail, TicketRow, TicketStatus, TicketView, Tier } from '../schemas/tickets';
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
@@ -40,7 +40,7 @@ export const ticketRoutes: FastifyPluginAsyncTypebox = async (app) => {
     config: { roles: ['agent', 'supervisor'] },
     schema: {
       tags: ['tickets'], summary: 'Register a complaint (L1 intake)', body: CreateTicket,
-      headers: Type.Object({ 'idempotency-key': Type.Optional(Type.String({ maxLength: 255 })) }),
+      headers: IdempotencyHeaders,
       response: { 201: TicketView },
     },
   }, async (request, reply) => {

@@ -10,10 +10,10 @@ export const Money = (description?: string) => Type.String({ pattern: MONEY_PATT
 export const DateOnly = (description?: string) => Type.String({ format: 'date', description });
 export const DateTime = (description?: string) => Type.String({ format: 'date-time', description });
 export const Text = (maxLength: number, description?: string) => Type.String({ minLength: 1, maxLength, description });
-export const Role = Type.Union(ROLES.map((role) => Type.Literal(role)));
 export const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
 /** One of a fixed list of words, e.g. the states of a process. */
 export const Literals = <T extends string>(values: readonly T[]) => Type.Union(values.map((v) => Type.Literal(v)));
+export const Role = Literals(ROLES);
 
 export const Problem = Type.Object({
   type: Type.String(),
@@ -30,5 +30,8 @@ export const ListQuery = <T extends TProperties>(filters: T) => Obj({
 });
 
 export const Page = <T extends TSchema>(item: T) => Type.Object({ items: Type.Array(item), nextCursor: Nullable(Type.String()) });
+
+/** The header of a POST that creates something: repeating a key returns the first response (SPEC §2). */
+export const IdempotencyHeaders = Type.Object({ 'idempotency-key': Type.Optional(Type.String({ maxLength: 255 })) });
 
 export const IdParams = Obj({ id: Type.String({ minLength: 1, maxLength: 64 }) });

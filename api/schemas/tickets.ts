@@ -2,14 +2,14 @@ import { Type, type Static } from '@sinclair/typebox';
 import { PRIORITIES, CUSTOMER_TIERS } from '../../domain/sla';
 import { CATEGORIES, CHANNELS, TICKET_ACTION_NAMES, TICKET_STATES, TIERS } from '../../domain/tickets';
 import type { TicketView as WorkflowTicketView } from '../../workflows/ticket';
-import { Literals as literals, Nullable, Obj, Text } from './common';
+import { Literals, Nullable, Obj, Text } from './common';
 
-export const TicketStatus = literals(TICKET_STATES);
-export const Tier = literals(TIERS);
-export const Priority = literals(PRIORITIES);
-export const Category = literals(CATEGORIES);
-export const Channel = literals(CHANNELS);
-export const CustomerTier = literals(CUSTOMER_TIERS);
+export const TicketStatus = Literals(TICKET_STATES);
+export const Tier = Literals(TIERS);
+export const Priority = Literals(PRIORITIES);
+export const Category = Literals(CATEGORIES);
+export const Channel = Literals(CHANNELS);
+export const CustomerTier = Literals(CUSTOMER_TIERS);
 const Instant = Nullable(Type.String({ format: 'date-time' }));
 
 export const CreateTicket = Obj({
@@ -44,7 +44,7 @@ export const TicketView = Type.Object({
     resolutionBreached: Type.Boolean(),
     calendar: Nullable(Type.String()),
   }),
-  allowedActions: Type.Array(literals(TICKET_ACTION_NAMES)),
+  allowedActions: Type.Array(Literals(TICKET_ACTION_NAMES)),
 });
 
 // The workflow's TypeScript view and this schema describe the same object; the compiler holds them together.

@@ -6,3 +6,4 @@ export * from './platform';
 export * from './tickets';
 export * from './billing';
 export * from './orders';
+export * from './contracts';

@@ -38,11 +38,3 @@ export const idempotencyKeys = pgTable('idempotency_keys', {
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   completedAt: timestamp('completed_at', { withTimezone: true }),
 }, (t) => [primaryKey({ columns: [t.userId, t.key] })]);
-
-// Activities record the step keys they have applied, in the same transaction as the business write,
-// so a retried activity recognises its own earlier success.
-export const appliedSteps = pgTable('applied_steps', {
-  stepKey: text('step_key').primaryKey(),
-  result: jsonb('result'),
-  appliedAt: timestamp('applied_at', { withTimezone: true }).notNull().defaultNow(),
-});

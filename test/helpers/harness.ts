@@ -43,7 +43,7 @@ export async function startHarness(options: { worker?: boolean; env?: Record<str
   let workerConnection: NativeConnection | null = null;
   if (options.worker) {
     workerConnection = await NativeConnection.connect({ address: config.temporal.address });
-    workers = await startWorkers({ config, connection: workerConnection, deps: { db: database.db, config } });
+    workers = await startWorkers({ config, connection: workerConnection, deps: { db: database.db, config, temporal: client } });
   }
   const app = await buildApp({ config, database, temporal: client, logger: options.logger ?? (process.env.TEST_LOG ? { level: 'error' } : false) });
   await app.ready();

@@ -7,11 +7,12 @@ export const HISTORIES_DIR = path.resolve(import.meta.dirname, '../replay/histor
 
 /**
  * With RECORD_HISTORIES=1, saves a finished workflow's history under test/replay/histories so the
- * replay test can prove that changed workflow code still replays what already ran.
+ * replay test can prove that changed workflow code still replays what already ran. `runId` picks one
+ * run of a workflow that continued as new (default: the latest).
  */
-export async function recordHistory(client: Client, workflowId: string, name: string): Promise<void> {
+export async function recordHistory(client: Client, workflowId: string, name: string, runId?: string): Promise<void> {
   if (!process.env.RECORD_HISTORIES) return;
-  const history = await client.workflow.getHandle(workflowId).fetchHistory();
+  const history = await client.workflow.getHandle(workflowId, runId).fetchHistory();
   const json = History.toObject(History.fromObject(history), { longs: String, enums: String, bytes: String });
   await writeFile(path.join(HISTORIES_DIR, `${name}.json`), `${JSON.stringify(json, null, 1)}\n`);
 }

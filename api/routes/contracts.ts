@@ -1,0 +1,190 @@
+import { Type } from '@sinclair/typebox';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { WithStartWorkflowOperation } from '@temporalio/client';
+import { and, asc, desc, eq, inArray, ne } from 'drizzle-orm';
+import { taskQueue } from '../../config';
+import { contractApprovals, contractCallOffs, contractEvents, contracts, contractVersions, customers, products } from '../../db/schema';
+import { consumptionOf, remainingOf, type Consumption } from '../../domain/call-offs';
+import { parseInstant } from '../../domain/contract-time';
+import { CONTRACT_ACTION_NAMES, CONTRACT_ACTIONS, CONTRACT_CREATORS, contractSummary, draftTerms, type ContractAction } from '../../domain/contracts';
+import { formatNumber, workflowIdFor } from '../../domain/ids';
+import { fromCents, toCents } from '../../domain/money';
+import { CrmAmount, CrmCustomerId, CrmDueAt, CrmKind, CrmStatus } from '../../domain/search-attributes';
+import { contractOpened, contractState, contractUpdates, contractWorkflow, type ContractInput } from '../../workflows/contract';
+import { audit } from '../audit';
+import { idempotent } from '../idempotency';
+import { afterCursor, toPage } from '../pagination';
+import { notFound, unprocessable } from '../problem';
+import { queryProcess, updateProcess } from '../process';
+import { IdempotencyHeaders, IdParams, ListQuery, Page } from '../schemas/common';
+import { ContractActionBodies, ContractDetail, ContractRow, ContractStatus, ContractType, ContractView, CreateContract } from '../schemas/contracts';
+
+const iso = (d: Date | null) => (d ? d.toISOString() : null);
+const cents = (money: string | undefined) => (money === undefined ? undefined : toCents(money));
+const pricesInCents = (prices: Array<{ sku: string; unitPrice: string }> | undefined) => prices?.map((p) => ({ sku: p.sku, unitPriceCents: toCents(p.unitPrice) }));
+
+function rowView(row: typeof contracts.$inferSelect) {
+  return {
+    id: row.id, status: row.status, type: row.type, customerId: row.customerId, version: row.version, term: row.term, targetValue: row.targetValue,
+    validFrom: row.validFrom.toISOString(), validTo: row.validTo.toISOString(), awaiting: row.awaiting, externalRef: row.particulars.externalRef,
+    createdBy: row.createdBy, createdAt: row.createdAt.toISOString(), updatedAt: row.updatedAt.toISOString(),
+  };
+}
+
+const quantitiesOf = (c: Consumption) => Object.entries(c.quantities).map(([sku, qty]) => ({ sku, qty }));
+
+export const contractRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  app.post('/contracts', {
+    config: { roles: CONTRACT_CREATORS },
+    schema: {
+      tags: ['contracts'], summary: 'Draft a value or quantity contract', body: CreateContract,
+      headers: IdempotencyHeaders,
+      response: { 201: ContractView },
+    },
+  }, async (request, reply) => {
+    const body = request.body;
+    const [customer] = await app.db.select({ id: customers.id }).from(customers).where(eq(customers.id, body.customerId));
+    if (!customer) throw unprocessable(`customer ${body.customerId} does not exist`, { errors: [{ path: '/customerId', message: 'unknown customer' }] });
+    const skus = [...(body.prices ?? []), ...(body.targetQuantities ?? [])].map((p) => p.sku);
+    const listed = skus.length ? await app.db.select({ sku: products.sku, listPrice: products.listPrice }).from(products).where(inArray(products.sku, skus)) : [];
+    const terms = draftTerms({
+      type: body.type, validFrom: parseInstant(body.validFrom), validTo: parseInstant(body.validTo), targetValueCents: cents(body.targetValue) ?? null,
+      targetQuantities: body.targetQuantities ?? null, prices: pricesInCents(body.prices) ?? [], paymentTerms: body.paymentTerms ?? null,
+      billing: body.billing ? { frequency: body.billing.frequency, amountCents: toCents(body.billing.amount) } : null,
+      autoRenew: body.autoRenew ?? false, renewalMonths: body.renewalMonths ?? 12, noticeDays: body.noticeDays ?? 30, terms: body.terms ?? null,
+    }, (sku) => {
+      const product = listed.find((p) => p.sku === sku);
+      return product ? toCents(product.listPrice) : null;
+    });
+    if (Array.isArray(terms)) throw unprocessable('the contract draft is not consistent', { errors: terms });
+    return idempotent(request, reply, {
+      scope: 'POST /contracts',
+      allocateId: async () => {
+        const [row] = await app.database.sql<{ seq: string }[]>`select nextval('contract_seq') as seq`;
+        return formatNumber(app.config.idPrefixes.contract, new Date().getUTCFullYear(), Number(row!.seq));
+      },
+      run: async (number) => {
+        const input: ContractInput = {
+          number, customerId: customer.id, type: body.type, terms, actor: request.actor, dayMs: app.config.contracts.dayMs,
+          particulars: {
+            externalRef: body.externalRef ?? null, poDate: body.poDate ?? null, salesOrg: body.salesOrg ?? null,
+            channel: body.channel ?? null, division: body.division ?? null, sla: body.sla ?? null,
+          },
+        };
+        const view = await app.temporal.workflow.executeUpdateWithStart(contractOpened, {
+          startWorkflowOperation: new WithStartWorkflowOperation(contractWorkflow, {
+            workflowId: workflowIdFor('contract', number),
+            taskQueue: taskQueue(app.config, 'contracts'),
+            args: [input],
+            // A retried request (same Idempotency-Key, same number) reaches the running workflow.
+            workflowIdConflictPolicy: 'USE_EXISTING',
+            staticSummary: contractSummary({ number, type: body.type, targetValueCents: terms.targetValueCents, customerId: customer.id }),
+            staticDetails: `Customer ${customer.id}${body.externalRef ? ` · ref ${body.externalRef}` : ''} · ${body.validFrom} – ${body.validTo}`,
+            typedSearchAttributes: [
+              { key: CrmKind, value: 'contract' }, { key: CrmStatus, value: 'draft' }, { key: CrmCustomerId, value: customer.id },
+              { key: CrmAmount, value: terms.targetValueCents / 100 }, { key: CrmDueAt, value: new Date(terms.validTo) },
+            ],
+          }),
+        });
+        await audit(app.db, request.actor, 'contract.create', 'contract', number);
+        return { status: 201, body: view };
+      },
+    });
+  });
+
+  app.get('/contracts', {
+    config: { roles: 'authenticated' },
+    schema: {
+      tags: ['contracts'],
+      querystring: ListQuery({ status: Type.Optional(ContractStatus), customerId: Type.Optional(Type.String({ maxLength: 64 })), type: Type.Optional(ContractType) }),
+      response: { 200: Page(ContractRow) },
+    },
+  }, async (request) => {
+    const { limit = 50, cursor, status, customerId, type } = request.query;
+    const rows = await app.db.select().from(contracts).where(and(
+      afterCursor([contracts.createdAt, contracts.id], cursor, 'desc'),
+      status ? eq(contracts.status, status) : undefined,
+      customerId ? eq(contracts.customerId, customerId) : undefined,
+      type ? eq(contracts.type, type) : undefined,
+    )).orderBy(desc(contracts.createdAt), desc(contracts.id)).limit(limit + 1);
+    return toPage(rows, limit, (row) => [row.createdAt.toISOString(), row.id], rowView);
+  });
+
+  app.get('/contracts/:id', {
+    config: { roles: 'authenticated' },
+    schema: { tags: ['contracts'], params: IdParams, response: { 200: ContractDetail } },
+  }, async (request) => {
+    const [row] = await app.db.select().from(contracts).where(eq(contracts.id, request.params.id));
+    if (!row) throw notFound('contract', request.params.id);
+    const [versions, approvals, events, callOffs, live] = await Promise.all([
+      app.db.select().from(contractVersions).where(eq(contractVersions.contractId, row.id)).orderBy(asc(contractVersions.version)),
+      app.db.select().from(contractApprovals).where(eq(contractApprovals.contractId, row.id)).orderBy(asc(contractApprovals.round), asc(contractApprovals.step)),
+      app.db.select().from(contractEvents).where(eq(contractEvents.contractId, row.id)).orderBy(asc(contractEvents.seq)),
+      app.db.select().from(contractCallOffs).where(and(eq(contractCallOffs.contractId, row.id), ne(contractCallOffs.status, 'released'))),
+      queryProcess(app.temporal, row.workflowId, contractState, request.actor),
+    ]);
+    const reserved = consumptionOf(callOffs.filter((c) => c.status === 'reserved'));
+    const consumed = consumptionOf(callOffs.filter((c) => c.status === 'consumed'));
+    const remaining = remainingOf({ ...row.terms, type: row.type }, consumptionOf(callOffs));
+    return {
+      ...rowView(row), particulars: row.particulars, signedAt: iso(row.signedAt), activatedAt: iso(row.activatedAt), endedAt: iso(row.endedAt),
+      versions: versions.map((v) => ({
+        version: v.version, kind: v.kind, status: v.status, reason: v.reason, targetValue: v.targetValue, validTo: new Date(v.terms.validTo).toISOString(),
+        createdBy: v.createdBy, createdAt: v.createdAt.toISOString(), decidedAt: iso(v.decidedAt),
+      })),
+      approvals: approvals.map((a) => ({ round: a.round, step: a.step, version: a.version, role: a.role, decision: a.decision, actorId: a.actorId, comment: a.comment, at: a.at.toISOString() })),
+      consumption: {
+        reserved: { value: fromCents(reserved.valueCents), quantities: quantitiesOf(reserved) },
+        consumed: { value: fromCents(consumed.valueCents), quantities: quantitiesOf(consumed) },
+      },
+      remaining: { value: fromCents(remaining.valueCents), quantities: remaining.quantities },
+      live,
+      timeline: events.map((e) => ({ seq: e.seq, action: e.action, actorId: e.actorId, fromStatus: e.fromStatus, toStatus: e.toStatus, version: e.version, note: e.note, at: e.at.toISOString() })),
+    };
+  });
+
+  for (const action of CONTRACT_ACTION_NAMES) registerAction(action);
+
+  function registerAction(action: ContractAction) {
+    app.post(`/contracts/:id/${action}`, {
+      config: { roles: CONTRACT_ACTIONS[action].roles },
+      schema: { tags: ['contracts'], params: IdParams, body: ContractActionBodies[action], response: { 200: ContractView } },
+    }, async (request) => {
+      const [row] = await app.db.select({ workflowId: contracts.workflowId }).from(contracts).where(eq(contracts.id, request.params.id));
+      if (!row) throw notFound('contract', request.params.id);
+      const body = request.body as Record<string, unknown>;
+      if (action === 'amend') await checkProducts((body.changes as { prices?: Array<{ sku: string }> }).prices ?? []);
+      const view = await updateProcess(app.temporal, {
+        workflowId: row.workflowId,
+        update: contractUpdates[action] as typeof contractUpdates.submit,
+        args: [{ ...workflowArgs(action, body), actor: request.actor }],
+        finalState: async () => (await app.db.select({ status: contracts.status }).from(contracts).where(eq(contracts.id, request.params.id)))[0]?.status ?? null,
+      });
+      await audit(app.db, request.actor, `contract.${action}`, 'contract', request.params.id, body);
+      return view;
+    });
+  }
+
+  async function checkProducts(prices: Array<{ sku: string }>) {
+    if (prices.length === 0) return;
+    const known = await app.db.select({ sku: products.sku }).from(products).where(inArray(products.sku, prices.map((p) => p.sku)));
+    const unknown = prices.filter((p) => !known.some((k) => k.sku === p.sku));
+    if (unknown.length) throw unprocessable('the amendment prices unknown products', { errors: unknown.map((p) => ({ path: '/changes/prices', message: `unknown product ${p.sku}` })) });
+  }
+};
+
+/** The API speaks money as "123.24" and dates as text; the workflow speaks cents and instants. */
+function workflowArgs(action: ContractAction, body: Record<string, unknown>): Record<string, unknown> {
+  if (action !== 'amend') return body;
+  const changes = body.changes as { targetValue?: string; validTo?: string; prices?: Array<{ sku: string; unitPrice: string }>; terms?: string };
+  if (Object.keys(changes).length === 0) throw unprocessable('an amendment needs at least one change', { errors: [{ path: '/changes', message: 'empty' }] });
+  return {
+    reason: body.reason,
+    changes: {
+      ...(changes.targetValue !== undefined ? { targetValueCents: toCents(changes.targetValue) } : {}),
+      ...(changes.validTo !== undefined ? { validTo: parseInstant(changes.validTo) } : {}),
+      ...(changes.prices !== undefined ? { prices: pricesInCents(changes.prices) } : {}),
+      ...(changes.terms !== undefined ? { terms: changes.terms } : {}),
+    },
+  };
+}

@@ -1,0 +1,61 @@
+import { Type } from '@sinclair/typebox';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { and, desc, eq, gte, lt, ne, or } from 'drizzle-orm';
+import { openInvoiceOf } from '../../activities/payments';
+import { invoices } from '../../db/schema';
+import { loadSettings } from '../../db/settings';
+import { dayOf } from '../../domain/contract-time';
+import { lateFeeRuleFrom, type LateFeeRule } from '../../domain/late-fee';
+import { fromCents } from '../../domain/money';
+import { amountDue } from '../../domain/payments';
+import { afterCursor, toPage } from '../pagination';
+import { notFound } from '../problem';
+import { IdParams, ListQuery, Page } from '../schemas/common';
+import { AsOfQuery, InvoiceStatus, InvoiceView } from '../schemas/invoices';
+
+function invoiceView(row: typeof invoices.$inferSelect, asOf: string, rule: LateFeeRule) {
+  const due = amountDue(openInvoiceOf(row), asOf, rule);
+  return {
+    id: row.id, status: row.status, customerId: row.customerId, orderId: row.orderId, contractId: row.contractId, description: row.description,
+    amount: row.amount, paidAmount: row.paidAmount, lateFeePaid: row.lateFeePaid, issuedOn: row.issuedOn, dueOn: row.dueOn, paidOn: row.paidOn,
+    reminderSentAt: row.reminderSentAt?.toISOString() ?? null, asOf, overdue: due.daysOverdue > 0, daysOverdue: due.daysOverdue,
+    lateFee: fromCents(due.lateFeeCents), amountDue: fromCents(due.amountDueCents),
+  };
+}
+
+export const invoiceRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  app.get('/invoices', {
+    config: { roles: 'authenticated' },
+    schema: {
+      tags: ['invoices'],
+      querystring: ListQuery({
+        customerId: Type.Optional(Type.String({ maxLength: 64 })), status: Type.Optional(InvoiceStatus),
+        overdue: Type.Optional(Type.Boolean({ description: 'open and past its due date today' })), contractId: Type.Optional(Type.String({ maxLength: 64 })),
+      }),
+      response: { 200: Page(InvoiceView) },
+    },
+  }, async (request) => {
+    const { limit = 50, cursor, customerId, status, overdue, contractId } = request.query;
+    const today = dayOf(Date.now());
+    const isOverdue = and(eq(invoices.status, 'open'), lt(invoices.dueOn, today));
+    const notOverdue = or(ne(invoices.status, 'open'), gte(invoices.dueOn, today));
+    const rows = await app.db.select().from(invoices).where(and(
+      afterCursor([invoices.issuedOn, invoices.id], cursor, 'desc'),
+      customerId ? eq(invoices.customerId, customerId) : undefined,
+      contractId ? eq(invoices.contractId, contractId) : undefined,
+      status ? eq(invoices.status, status) : undefined,
+      overdue === undefined ? undefined : overdue ? isOverdue : notOverdue,
+    )).orderBy(desc(invoices.issuedOn), desc(invoices.id)).limit(limit + 1);
+    const rule = lateFeeRuleFrom(await loadSettings(app.db));
+    return toPage(rows, limit, (row) => [row.issuedOn, row.id], (row) => invoiceView(row, today, rule));
+  });
+
+  app.get('/invoices/:id', {
+    config: { roles: 'authenticated' },
+    schema: { tags: ['invoices'], params: IdParams, querystring: AsOfQuery, response: { 200: InvoiceView } },
+  }, async (request) => {
+    const [row] = await app.db.select().from(invoices).where(eq(invoices.id, request.params.id));
+    if (!row) throw notFound('invoice', request.params.id);
+    return invoiceView(row, request.query.asOf ?? dayOf(Date.now()), lateFeeRuleFrom(await loadSettings(app.db)));
+  });
+};

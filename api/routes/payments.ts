@@ -1,0 +1,49 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { eq } from 'drizzle-orm';
+import { createPaymentActivities } from '../../activities/payments';
+import { customers } from '../../db/schema';
+import { fromCents, toCents } from '../../domain/money';
+import { audit } from '../audit';
+import { idempotent } from '../idempotency';
+import { unprocessable } from '../problem';
+import { IdempotencyHeaders } from '../schemas/common';
+import { CreatePayment, PaymentView } from '../schemas/invoices';
+
+export const paymentRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const { receivePayment } = createPaymentActivities({ db: app.db, config: app.config });
+
+  app.post('/payments', {
+    config: { roles: ['finance', 'contract_admin'] },
+    schema: {
+      tags: ['invoices'], summary: "Record a customer's payment; it settles open invoices oldest first, late fees included", body: CreatePayment,
+      headers: IdempotencyHeaders,
+      response: { 201: PaymentView },
+    },
+  }, async (request, reply) => {
+    const body = request.body;
+    const [customer] = await app.db.select({ id: customers.id }).from(customers).where(eq(customers.id, body.customerId));
+    if (!customer) throw unprocessable(`customer ${body.customerId} does not exist`, { errors: [{ path: '/customerId', message: 'unknown customer' }] });
+    if (toCents(body.amount) <= 0) throw unprocessable('a payment must be more than 0.00', { errors: [{ path: '/amount', message: 'must be positive' }] });
+    return idempotent(request, reply, {
+      scope: 'POST /payments',
+      allocateId: async () => {
+        const [row] = await app.database.sql<{ id: string }[]>`select 'PAY-' || lpad(nextval('payment_seq')::text, 6, '0') as id`;
+        return row!.id;
+      },
+      run: async (paymentId) => {
+        const outcome = await receivePayment({
+          paymentId, customerId: customer.id, amountCents: toCents(body.amount), reference: body.reference,
+          receivedAt: body.receivedAt ?? new Date().toISOString(), recordedBy: request.actor.id,
+        });
+        await audit(app.db, request.actor, 'payment.receive', 'payment', paymentId, body);
+        return {
+          status: 201,
+          body: {
+            id: paymentId, customerId: customer.id, amount: body.amount, unallocated: fromCents(outcome.unallocatedCents),
+            allocations: outcome.allocations.map((a) => ({ invoiceId: a.invoiceId, amount: fromCents(a.principalCents), lateFee: fromCents(a.lateFeeCents) })),
+          },
+        };
+      },
+    });
+  });
+};

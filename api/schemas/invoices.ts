@@ -1,0 +1,42 @@
+import { Type } from '@sinclair/typebox';
+import { DateOnly, Money, Nullable, Obj, Text } from './common';
+
+export const InvoiceStatus = Type.Union([Type.Literal('open'), Type.Literal('paid'), Type.Literal('void')]);
+
+export const InvoiceView = Type.Object({
+  id: Type.String(),
+  status: InvoiceStatus,
+  customerId: Type.String(),
+  orderId: Nullable(Type.String()),
+  contractId: Nullable(Type.String()),
+  description: Type.String(),
+  amount: Type.String(),
+  paidAmount: Type.String(),
+  lateFeePaid: Type.String(),
+  issuedOn: Type.String(),
+  dueOn: Type.String(),
+  paidOn: Nullable(Type.String()),
+  reminderSentAt: Nullable(Type.String()),
+  asOf: Type.String({ description: 'the day amountDue, lateFee and daysOverdue are counted to' }),
+  overdue: Type.Boolean(),
+  daysOverdue: Type.Integer(),
+  lateFee: Type.String({ description: 'late fee on the unpaid principal as of asOf (SPEC §6)' }),
+  amountDue: Type.String({ description: 'unpaid principal plus lateFee' }),
+});
+
+export const AsOfQuery = Obj({ asOf: Type.Optional(DateOnly('count the late fee to this day; default today (UTC)')) });
+
+export const CreatePayment = Obj({
+  customerId: Type.String({ minLength: 1, maxLength: 64 }),
+  amount: Money(),
+  reference: Text(200, 'bank reference or receipt number'),
+  receivedAt: Type.Optional(Type.Union([Type.String({ format: 'date' }), Type.String({ format: 'date-time' })], { description: 'default now' })),
+});
+
+export const PaymentView = Type.Object({
+  id: Type.String(),
+  customerId: Type.String(),
+  amount: Type.String(),
+  allocations: Type.Array(Type.Object({ invoiceId: Type.String(), amount: Type.String({ description: 'principal settled' }), lateFee: Type.String() })),
+  unallocated: Type.String(),
+});

@@ -1,0 +1,180 @@
+import type { ApproverRole } from './approvals';
+import { fromCents, mulCents, sumCents } from './money';
+import type { Actor, Role } from './roles';
+import { refusalFor, type ActionRules, type Refusal } from './state-machine';
+
+// SPEC §6: the contract's states and the human actions between them.
+export const CONTRACT_STATES = ['draft', 'pending_approval', 'approved', 'signed', 'active', 'expired', 'terminated', 'completed'] as const;
+export type ContractState = (typeof CONTRACT_STATES)[number];
+export const FINAL_CONTRACT_STATES: readonly ContractState[] = ['expired', 'terminated', 'completed'];
+
+export const CONTRACT_TYPES = ['value', 'quantity'] as const;
+export type ContractType = (typeof CONTRACT_TYPES)[number];
+export const BILLING_FREQUENCIES = ['monthly', 'quarterly'] as const;
+export type BillingFrequency = (typeof BILLING_FREQUENCIES)[number];
+export const BILLING_MONTHS: Record<BillingFrequency, number> = { monthly: 1, quarterly: 3 };
+
+const APPROVERS: ApproverRole[] = ['sales_manager', 'finance', 'legal'];
+export const CONTRACT_CREATORS: readonly Role[] = ['agent', 'sales_manager', 'contract_admin'];
+
+// approve/reject are admitted in `active` too: an amendment that raises the value is approved while the
+// contract keeps running under its current version (see ContractFacts.approvalOpen).
+export const CONTRACT_ACTIONS = {
+  submit: { from: ['draft'], roles: CONTRACT_CREATORS },
+  approve: { from: ['pending_approval', 'active'], roles: APPROVERS },
+  reject: { from: ['pending_approval', 'active'], roles: APPROVERS },
+  sign: { from: ['approved'], roles: ['contract_admin'] },
+  amend: { from: ['active'], roles: ['contract_admin'] },
+  terminate: { from: ['approved', 'signed', 'active'], roles: ['contract_admin'] },
+  renew: { from: ['active'], roles: ['contract_admin'] },
+} as const satisfies ActionRules<ContractState, string>;
+export type ContractAction = keyof typeof CONTRACT_ACTIONS;
+export const CONTRACT_ACTION_NAMES = Object.keys(CONTRACT_ACTIONS) as ContractAction[];
+
+export interface QuantityTarget {
+  sku: string;
+  qty: number;
+  /** The unit price the target was valued at: the contract price, else the list price when drafted. */
+  unitPriceCents: number;
+}
+
+export interface ContractPrice {
+  sku: string;
+  unitPriceCents: number;
+}
+
+/** A version of the contract's commercial terms; an amendment or renewal makes the next one. */
+export interface ContractTerms {
+  validFrom: number;
+  validTo: number;
+  /** Value contracts: the target. Quantity contracts: Σ qty × unit price, the figure approvals judge. */
+  targetValueCents: number;
+  targetQuantities: QuantityTarget[] | null;
+  prices: ContractPrice[];
+  paymentTerms: string | null;
+  billing: { frequency: BillingFrequency; amountCents: number } | null;
+  autoRenew: boolean;
+  renewalMonths: number;
+  noticeDays: number;
+  terms: string | null;
+}
+
+/** Reference fields that travel with the contract unchanged across versions. */
+export interface ContractParticulars {
+  externalRef: string | null;
+  poDate: string | null;
+  salesOrg: string | null;
+  channel: string | null;
+  division: string | null;
+  sla: { responseMultiplier?: number; resolutionMultiplier?: number } | null;
+}
+
+export interface AmendmentChanges {
+  targetValueCents?: number;
+  validTo?: number;
+  prices?: ContractPrice[];
+  terms?: string;
+}
+
+export function quantityValueCents(targets: readonly QuantityTarget[]): number {
+  return sumCents(...targets.map((t) => mulCents(t.unitPriceCents, t.qty)));
+}
+
+/**
+ * The terms after an amendment. New prices replace the price list; a quantity contract's targets take
+ * the new price of their sku, so its value follows. Refuses what cannot apply (as a message).
+ */
+export function amendTerms(type: ContractType, current: ContractTerms, changes: AmendmentChanges, now: number): ContractTerms | string {
+  if (type === 'quantity' && changes.targetValueCents !== undefined) return 'a quantity contract has target quantities, not a target value';
+  const validTo = changes.validTo ?? current.validTo;
+  if (validTo <= Math.max(now, current.validFrom)) return 'validTo must lie in the future and after validFrom';
+  const prices = changes.prices ?? current.prices;
+  const targetQuantities = current.targetQuantities?.map((t) => ({ ...t, unitPriceCents: prices.find((p) => p.sku === t.sku)?.unitPriceCents ?? t.unitPriceCents })) ?? null;
+  return {
+    ...current,
+    validTo,
+    prices,
+    targetQuantities,
+    terms: changes.terms ?? current.terms,
+    targetValueCents: targetQuantities ? quantityValueCents(targetQuantities) : changes.targetValueCents ?? current.targetValueCents,
+  };
+}
+
+/** What the rules need to know of a contract beyond its state. */
+export interface ContractFacts {
+  state: ContractState;
+  /** The open approval round's chain and the step that acts next, or null. */
+  approval: { chain: readonly ApproverRole[]; step: number } | null;
+}
+
+function check(c: ContractFacts, action: ContractAction, actor: Actor): Refusal | null {
+  const base = refusalFor(CONTRACT_ACTIONS, c.state, action, actor);
+  if (base) return base;
+  if (action === 'approve' || action === 'reject') {
+    if (!c.approval) return invalid(c, 'no amendment awaits approval');
+    const awaiting = c.approval.chain[c.approval.step]!;
+    if (actor.roles.includes(awaiting)) return null;
+    const mine = c.approval.chain.filter((role) => actor.roles.includes(role));
+    if (mine.length === 0) return { kind: 'forbidden', message: `${actor.roles.join(', ')} is not part of this approval chain (${c.approval.chain.join(' → ')}); it awaits ${awaiting}` };
+    return { kind: 'forbidden', message: `step ${c.approval.step + 1} of ${c.approval.chain.length} awaits ${awaiting}; ${mine.join(', ')} acts in turn (${c.approval.chain.join(' → ')})` };
+  }
+  if ((action === 'amend' || action === 'renew') && c.approval) return invalid(c, `an amendment awaits ${c.approval.chain[c.approval.step]}; decide it first`);
+  return null;
+}
+
+// allowedActions is filled in by contractRefusal: computing it here would recurse through contractActions.
+function invalid(c: ContractFacts, message: string): Refusal {
+  return { kind: 'invalid_state', message, state: c.state, allowedActions: [] };
+}
+
+/** The actions this actor can take on this contract now. */
+export function contractActions(c: ContractFacts, actor: Actor): ContractAction[] {
+  return CONTRACT_ACTION_NAMES.filter((action) => !check(c, action, actor));
+}
+
+export function contractRefusal(c: ContractFacts, action: ContractAction, actor: Actor): Refusal | null {
+  const refused = check(c, action, actor);
+  if (!refused || refused.kind === 'forbidden') return refused;
+  return { ...refused, allowedActions: contractActions(c, actor) };
+}
+
+/** The static summary managers read in the Temporal UI, e.g. `Contract C-2026-000007 · value 250 000.00 · CUS-000001`. */
+export function contractSummary(c: { number: string; type: ContractType; targetValueCents: number; customerId: string }): string {
+  const [units, cents] = fromCents(c.targetValueCents).split('.');
+  return `Contract ${c.number} · ${c.type} ${units!.replace(/\B(?=(\d{3})+(?!\d))/g, ' ')}.${cents} · ${c.customerId}`;
+}
+
+export interface ContractDraft extends Omit<ContractTerms, 'targetValueCents' | 'targetQuantities'> {
+  type: ContractType;
+  targetValueCents: number | null;
+  targetQuantities: Array<{ sku: string; qty: number }> | null;
+}
+
+export interface FieldError {
+  path: string;
+  message: string;
+}
+
+/**
+ * The first version's terms from a draft, or what is wrong with it. A quantity contract is valued at
+ * its contract prices, else at today's list prices, and keeps those unit prices for its call-offs.
+ */
+export function draftTerms(draft: ContractDraft, listPriceCents: (sku: string) => number | null): ContractTerms | FieldError[] {
+  const errors: FieldError[] = [];
+  if (draft.validTo <= draft.validFrom) errors.push({ path: '/validTo', message: 'must be after validFrom' });
+  if (draft.type === 'value' && draft.targetValueCents === null) errors.push({ path: '/targetValue', message: 'a value contract needs a target value' });
+  if (draft.type === 'value' && draft.targetQuantities) errors.push({ path: '/targetQuantities', message: 'a value contract has no target quantities' });
+  if (draft.type === 'quantity' && !draft.targetQuantities) errors.push({ path: '/targetQuantities', message: 'a quantity contract needs target quantities' });
+  if (draft.type === 'quantity' && draft.targetValueCents !== null) errors.push({ path: '/targetValue', message: 'a quantity contract is valued from its quantities' });
+  const skus = [...draft.prices.map((p) => p.sku), ...(draft.targetQuantities ?? []).map((t) => t.sku)];
+  for (const sku of new Set(skus)) if (listPriceCents(sku) === null) errors.push({ path: '/prices', message: `unknown product ${sku}` });
+  if (new Set(draft.prices.map((p) => p.sku)).size !== draft.prices.length) errors.push({ path: '/prices', message: 'one price per sku' });
+  const quantities = draft.targetQuantities ?? [];
+  if (new Set(quantities.map((q) => q.sku)).size !== quantities.length) errors.push({ path: '/targetQuantities', message: 'one target per sku' });
+  if (errors.length > 0) return errors;
+  const targetQuantities = draft.targetQuantities?.map((t) => ({
+    ...t, unitPriceCents: draft.prices.find((p) => p.sku === t.sku)?.unitPriceCents ?? listPriceCents(t.sku)!,
+  })) ?? null;
+  const { type: _type, ...rest } = draft;
+  return { ...rest, targetQuantities, targetValueCents: targetQuantities ? quantityValueCents(targetQuantities) : draft.targetValueCents! };
+}
