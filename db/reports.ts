@@ -1,11 +1,16 @@
-import { and, eq, gte, inArray, isNotNull, lt, lte, ne, sql, type AnyColumn, type SQL } from 'drizzle-orm';
+import { and, asc, eq, gte, inArray, isNotNull, lt, lte, ne, sql, type AnyColumn, type SQL } from 'drizzle-orm';
 import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
+import { openInvoiceOf } from '../activities/payments';
+import { dayOf } from '../domain/contract-time';
+import { lateFeeRuleFrom } from '../domain/late-fee';
 import { fromCents, sumCents, toCents } from '../domain/money';
 import { addDays, ORDER_STATES } from '../domain/orders';
-import { classifyAbc, rate, tally } from '../domain/reports';
+import { amountDue } from '../domain/payments';
+import { ageReceivables, classifyAbc, consumptionTotals, expiringContracts, rate, tally } from '../domain/reports';
 import { CATEGORIES, TICKET_STATES, TIERS } from '../domain/tickets';
 import type { Db } from './client';
-import { customers, invoices, orders, payments, ticketEvents, tickets } from './schema';
+import { contractCallOffs, contracts, customers, invoices, orders, payments, ticketEvents, tickets } from './schema';
+import { loadSettings } from './settings';
 
 // SPEC §7 report queries. Aggregation happens in PostgreSQL (counts, sums, percentile_cont); the
 // figures are finished by the pure rules in domain/reports.ts.
@@ -41,6 +46,9 @@ function inScope(db: Db, s: ReportScope, created: { at: AnyColumn } | { day: Any
 function countBy(db: Db, table: PgTable, column: PgColumn, where: SQL | undefined) {
   return db.select({ key: sql<string | null>`${column}::text`, count: sql<number>`count(*)::int` }).from(table).where(where).groupBy(column);
 }
+
+/** A sum of money as two-decimal text, "0.00" over no rows. */
+const money = (sum: SQL) => sql<string>`coalesce(${sum}, 0)::numeric(16, 2)::text`;
 
 /** p50/p90 of an interval in whole seconds over the rows where it is not null. */
 const percentile = (fraction: number, interval: SQL) => sql<number | null>`round(percentile_cont(${fraction}) within group (order by extract(epoch from ${interval})::float8))::int`;
@@ -96,7 +104,7 @@ export async function orderReport(db: Db, s: ReportScope) {
       completed: sql<number>`(count(*) filter (where ${completed}))::int`,
       p50: percentile(0.5, cycle),
       p90: percentile(0.9, cycle),
-      revenue: sql<string | null>`(sum(${orders.total}) filter (where ${completed}))::text`,
+      revenue: money(sql`sum(${orders.total}) filter (where ${completed})`),
     }).from(orders).where(where),
     countBy(db, orders, orders.status, where),
   ]);
@@ -107,7 +115,7 @@ export async function orderReport(db: Db, s: ReportScope) {
     byStatus: tally(ORDER_STATES, byStatus),
     cycleTime: { count: a.completed, p50Seconds: a.p50, p90Seconds: a.p90 },
     cancellationRate: rate(a.cancelled, a.total),
-    revenue: a.revenue ?? '0.00',
+    revenue: a.revenue,
   };
 }
 
@@ -150,4 +158,62 @@ export async function abcReport(db: Db, s: ReportScope) {
       customerId: c.customerId, name: revenue.get(c.customerId)!.name, revenue: fromCents(c.revenueCents), share: c.share, cumulativeShare: c.cumulativeShare, class: c.class,
     })),
   };
+}
+
+/**
+ * Target and draw-down of each contract matching `where`: consumed call-offs (fulfilled orders) and
+ * reserved ones (orders still running); released call-offs drew nothing.
+ */
+export function contractDrawDowns(db: Db, where: SQL | undefined) {
+  const drawn = (status: 'consumed' | 'reserved') => money(sql`sum(${contractCallOffs.total}) filter (where ${contractCallOffs.status} = ${status})`);
+  return db.select({
+    id: contracts.id, status: contracts.status, type: contracts.type, validTo: contracts.validTo, target: contracts.targetValue,
+    consumed: drawn('consumed'), reserved: drawn('reserved'),
+  }).from(contracts).leftJoin(contractCallOffs, eq(contractCallOffs.contractId, contracts.id))
+    .where(where).groupBy(contracts.id).orderBy(asc(contracts.validTo), asc(contracts.id));
+}
+
+export const drawDownCents = (row: { target: string; consumed: string; reserved: string }) =>
+  ({ targetCents: toCents(row.target), consumedCents: toCents(row.consumed), reservedCents: toCents(row.reserved) });
+
+export async function contractReport(db: Db, s: ReportScope, now = Date.now()) {
+  const where = inScope(db, s, { at: contracts.createdAt }, contracts.customerId);
+  // A term came to its end when the contract was renewed (it is in a later term) or expired.
+  const renewed = sql`${contracts.term} > 1`;
+  const [[agg], active] = await Promise.all([
+    db.select({
+      renewed: sql<number>`(count(*) filter (where ${renewed}))::int`,
+      termsEnded: sql<number>`(count(*) filter (where ${renewed} or ${contracts.status} = 'expired'))::int`,
+    }).from(contracts).where(where),
+    contractDrawDowns(db, and(where, eq(contracts.status, 'active'))),
+  ]);
+  const drawDowns = active.map(drawDownCents);
+  return {
+    scope: scopeView(s),
+    active: { contracts: active.length, value: fromCents(sumCents(...drawDowns.map((c) => c.targetCents))) },
+    expiring: expiringContracts(active.map((c, i) => ({ validToMs: c.validTo.getTime(), targetCents: drawDowns[i]!.targetCents })), now),
+    consumption: consumptionTotals(drawDowns),
+    renewalRate: rate(agg!.renewed, agg!.termsEnded),
+  };
+}
+
+/**
+ * Open invoices matching `where` with what each owes on `asOf` (unpaid principal plus the late fee of
+ * SPEC §6, by the `invoice.*` settings), and their totals per aging bucket.
+ */
+export async function openInvoices(db: Db, where: SQL | undefined, asOf: string) {
+  const [rows, settings] = await Promise.all([
+    db.select().from(invoices).where(and(eq(invoices.status, 'open'), where)).orderBy(asc(invoices.dueOn), asc(invoices.id)),
+    loadSettings(db),
+  ]);
+  const rule = lateFeeRuleFrom(settings);
+  const items = rows.map((row) => ({ row, due: amountDue(openInvoiceOf(row), asOf, rule) }));
+  const aged = ageReceivables(items.map(({ due }) => ({ daysOverdue: due.daysOverdue, outstandingCents: due.amountDueCents - due.lateFeeCents, lateFeeCents: due.lateFeeCents })));
+  return { rule, items, aged };
+}
+
+export async function receivablesReport(db: Db, s: ReportScope & { asOf?: string }) {
+  const asOf = s.asOf ?? dayOf(Date.now());
+  const { aged } = await openInvoices(db, inScope(db, s, { day: invoices.issuedOn }, invoices.customerId), asOf);
+  return { scope: scopeView(s), asOf, ...aged };
 }

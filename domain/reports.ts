@@ -97,3 +97,39 @@ export function tally<K extends string>(values: readonly K[], groups: readonly {
   for (const { key, count } of groups) if (key !== null && key in counts) counts[key as K] += count;
   return counts;
 }
+
+// ---- contract consumption ------------------------------------------------------------------------
+
+export interface ContractDrawDown {
+  targetCents: number;
+  /** Call-offs fulfilled. */
+  consumedCents: number;
+  /** Call-offs of orders still running. */
+  reservedCents: number;
+}
+
+/** What is left of a contract: target less everything drawn, never below zero (an amendment may lower the target). */
+export const remainingCents = (c: ContractDrawDown) => Math.max(0, c.targetCents - c.consumedCents - c.reservedCents);
+
+/** Target, draw-down and remaining value over several contracts; the rate is consumed / target. */
+export function consumptionTotals(contracts: readonly ContractDrawDown[]) {
+  const total = (pick: (c: ContractDrawDown) => number) => sumCents(...contracts.map(pick));
+  const [target, consumed] = [total((c) => c.targetCents), total((c) => c.consumedCents)];
+  return {
+    target: fromCents(target), consumed: fromCents(consumed), reserved: fromCents(total((c) => c.reservedCents)),
+    remaining: fromCents(total(remainingCents)), rate: rate(consumed, target),
+  };
+}
+
+export const EXPIRY_WINDOWS = [30, 60, 90] as const;
+export type ExpiryWindow = `within${(typeof EXPIRY_WINDOWS)[number]}Days`;
+const DAY_MS = 86_400_000;
+
+/** Active contracts whose term ends within 30, 60 and 90 days of `nowMs` (each window includes the shorter ones). */
+export function expiringContracts(contracts: readonly { validToMs: number; targetCents: number }[], nowMs: number): Record<ExpiryWindow, { contracts: number; value: string }> {
+  const windows = EXPIRY_WINDOWS.map((days) => {
+    const ending = contracts.filter((c) => c.validToMs <= nowMs + days * DAY_MS);
+    return [`within${days}Days`, { contracts: ending.length, value: fromCents(sumCents(...ending.map((c) => c.targetCents))) }];
+  });
+  return Object.fromEntries(windows) as Record<ExpiryWindow, { contracts: number; value: string }>;
+}

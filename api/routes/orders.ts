@@ -21,7 +21,8 @@ import { Product, viewProduct } from './products';
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
-function rowView(row: typeof orders.$inferSelect) {
+/** An order as lists show it; shared with the customer cockpit. */
+export function orderRowView(row: typeof orders.$inferSelect) {
   return {
     id: row.id, status: row.status, customerId: row.customerId, paymentTerms: row.paymentTerms, contractId: row.contractId, total: row.total,
     invoiceId: row.invoiceId, paymentId: row.paymentId, cancelReason: row.cancelReason,
@@ -94,7 +95,7 @@ export const orderRoutes: FastifyPluginAsyncTypebox = async (app) => {
       customerId ? eq(orders.customerId, customerId) : undefined,
       paymentTerms ? eq(orders.paymentTerms, paymentTerms) : undefined,
     )).orderBy(desc(orders.createdAt), desc(orders.id)).limit(limit + 1);
-    return toPage(rows, limit, (row) => [row.createdAt.toISOString(), row.id], rowView);
+    return toPage(rows, limit, (row) => [row.createdAt.toISOString(), row.id], orderRowView);
   });
 
   app.get('/orders/:id', {
@@ -109,7 +110,7 @@ export const orderRoutes: FastifyPluginAsyncTypebox = async (app) => {
       queryProcess(app.temporal, row.workflowId, orderState, request.actor),
     ]);
     return {
-      ...rowView(row), deliveryAddress: row.deliveryAddress, live,
+      ...orderRowView(row), deliveryAddress: row.deliveryAddress, live,
       lines: lines.map((l) => ({
         sku: l.sku, kind: l.kind, qty: l.qty, priceRule: l.priceRule, promotionId: l.promotionId, percentOff: l.percentOff,
         baseUnitPrice: l.baseUnitPrice, unitPrice: l.unitPrice, lineTotal: l.lineTotal,

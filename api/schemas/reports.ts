@@ -1,6 +1,6 @@
 import { Type, type TInteger, type TObject } from '@sinclair/typebox';
 import { ORDER_STATES } from '../../domain/orders';
-import { AGING_BUCKETS } from '../../domain/reports';
+import { AGING_BUCKETS, EXPIRY_WINDOWS } from '../../domain/reports';
 import { CATEGORIES, TICKET_STATES, TIERS } from '../../domain/tickets';
 import { DateOnly, Literals, Nullable, Obj } from './common';
 
@@ -45,6 +45,15 @@ export const OrderReport = Type.Object({
   cycleTime: Percentiles,
   cancellationRate: Rate,
   revenue: Amount,
+});
+
+const ContractsValue = Type.Object({ contracts: Type.Integer(), value: Amount });
+export const ContractReport = Type.Object({
+  scope: Scope,
+  active: ContractsValue,
+  expiring: Type.Object(Object.fromEntries(EXPIRY_WINDOWS.map((days) => [`within${days}Days`, ContractsValue])) as Record<`within${(typeof EXPIRY_WINDOWS)[number]}Days`, typeof ContractsValue>),
+  consumption: Type.Object({ target: Amount, consumed: Amount, reserved: Amount, remaining: Amount, rate: Rate }),
+  renewalRate: Rate,
 });
 
 const AgingTotals = Type.Object({ invoices: Type.Integer(), outstanding: Amount, lateFees: Amount, total: Amount });

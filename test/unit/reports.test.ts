@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ageReceivables, agingBucket, classifyAbc, rate } from '../../domain/reports';
+import { ageReceivables, agingBucket, classifyAbc, consumptionTotals, expiringContracts, rate } from '../../domain/reports';
 
 describe('rate', () => {
   it('divides to four places and is null with nothing to divide by', () => {
@@ -71,5 +71,29 @@ describe('classifyAbc', () => {
       expect(covered('A') * 100).toBeGreaterThanOrEqual(75 * total);
       expect(covered('B') * 100).toBeGreaterThanOrEqual(95 * total);
     }));
+  });
+});
+
+describe('consumptionTotals', () => {
+  it('sums target and draw-down, keeps each remaining value at zero or more, and rates consumption against the target', () => {
+    expect(consumptionTotals([
+      { targetCents: 100_000, consumedCents: 25_000, reservedCents: 5_000 },
+      // Amended below what was already drawn: nothing remains, nothing negative.
+      { targetCents: 10_000, consumedCents: 12_000, reservedCents: 0 },
+    ])).toEqual({ target: '1100.00', consumed: '370.00', reserved: '50.00', remaining: '700.00', rate: 0.3364 });
+    expect(consumptionTotals([])).toEqual({ target: '0.00', consumed: '0.00', reserved: '0.00', remaining: '0.00', rate: null });
+  });
+});
+
+describe('expiringContracts', () => {
+  it('counts each contract in every window its end falls into, the 30th day included', () => {
+    const now = Date.parse('2026-01-01T00:00:00Z');
+    const day = 86_400_000;
+    const contracts = [30, 31, 75, 120].map((days, i) => ({ validToMs: now + days * day, targetCents: (i + 1) * 100_00 }));
+    expect(expiringContracts(contracts, now)).toEqual({
+      within30Days: { contracts: 1, value: '100.00' },
+      within60Days: { contracts: 2, value: '300.00' },
+      within90Days: { contracts: 3, value: '600.00' },
+    });
   });
 });
