@@ -1,21 +1,23 @@
-import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addDays, isoDate } from '../../domain/orders';
 import { contractDriver } from '../helpers/contracts';
-import { startHarness, uniq, type Harness } from '../helpers/harness';
+import { startHarness, type Harness } from '../helpers/harness';
 import { orderDriver } from '../helpers/orders';
+import { reportInputs } from '../helpers/report-inputs';
 import { ticketDriver } from '../helpers/tickets';
 
 let h: Harness;
 let t: ReturnType<typeof ticketDriver>;
 let o: ReturnType<typeof orderDriver>;
 let c: ReturnType<typeof contractDriver>;
+let rows: ReturnType<typeof reportInputs>;
 
 beforeAll(async () => {
   h = await startHarness({ worker: true });
   t = ticketDriver(h);
   o = orderDriver(h);
   c = contractDriver(h);
+  rows = reportInputs(h);
 });
 afterAll(async () => { await h?.close(); });
 
@@ -40,24 +42,14 @@ describe('customer cockpit', () => {
     // directly: orders cannot call off contracts yet), and a draft.
     const active = await c.active({ customerId: customer.id, targetValue: '50000.00' });
     const draft = await c.draft({ customerId: customer.id, targetValue: '20000.00' });
-    const db = h.database.db;
-    const callOff = (status: string, total: string) => db.execute(sql`
-      insert into contract_call_offs (order_id, contract_id, customer_id, status, lines, total, called_on)
-      values (${`SO-T-${uniq()}`}, ${active.id}, ${customer.id}, ${status}, '[]'::jsonb, ${total}, current_date)`);
-    await Promise.all([callOff('consumed', '1000.00'), callOff('reserved', '500.00'), callOff('released', '700.00')]);
+    await Promise.all([rows.callOff(active, 'consumed', '1000.00'), rows.callOff(active, 'reserved', '500.00'), rows.callOff(active, 'released', '700.00')]);
     // Invoices: 120.00 due 9 days ago (fee 120.00 × 9 × 0.3 % = 3.24), 50.00 not yet due with 20.00 paid,
     // and a paid and a void one that owe nothing.
     const today = isoDate(Date.now());
-    const invoice = async (amount: string, dueOn: string, status = 'open', paidAmount = '0.00') => {
-      const id = `INV-T-${uniq()}`;
-      await db.execute(sql`insert into invoices (id, dedupe_key, customer_id, description, amount, issued_on, due_on, status, paid_amount)
-        values (${id}, ${`test:${id}`}, ${customer.id}, 'test invoice', ${amount}, ${addDays(dueOn, -30)}, ${dueOn}, ${status}, ${paidAmount})`);
-      return id;
-    };
-    const overdue = await invoice('120.00', addDays(today, -9));
-    const partlyPaid = await invoice('50.00', addDays(today, 5), 'open', '20.00');
-    await invoice('80.00', addDays(today, -40), 'paid', '80.00');
-    await invoice('90.00', addDays(today, -40), 'void');
+    const overdue = await rows.invoice(customer.id, { amount: '120.00', dueOn: addDays(today, -9) });
+    const partlyPaid = await rows.invoice(customer.id, { amount: '50.00', dueOn: addDays(today, 5), paidAmount: '20.00' });
+    await rows.invoice(customer.id, { amount: '80.00', dueOn: addDays(today, -40), status: 'paid', paidAmount: '80.00' });
+    await rows.invoice(customer.id, { amount: '90.00', dueOn: addDays(today, -40), status: 'void' });
 
     const overview = await t.call('manager', 'GET', `/customers/${customer.id}/overview`);
     expect(overview.customer.id).toBe(customer.id);

@@ -1,31 +1,40 @@
 import { sql } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { isoDate } from '../../domain/orders';
+import { contractDriver } from '../helpers/contracts';
 import { startHarness, uniq, type Harness } from '../helpers/harness';
 import { orderDriver } from '../helpers/orders';
+import { reportInputs } from '../helpers/report-inputs';
 import { ticketDriver } from '../helpers/tickets';
 
-// Every report is asked for one region that only this file's customers live in, so tickets and orders
-// of test files running alongside never enter the figures. Each figure is compared with a hand count.
+// Each test asks its reports for a region that only its own customers live in, so data of other tests
+// and of files running alongside never enters the figures. Every figure is compared with a hand count.
 let h: Harness;
 let t: ReturnType<typeof ticketDriver>;
 let o: ReturnType<typeof orderDriver>;
-const region = `reports-${uniq()}`;
+let c: ReturnType<typeof contractDriver>;
+let rows: ReturnType<typeof reportInputs>;
+let region: string;
 
 beforeAll(async () => {
   h = await startHarness({ worker: true });
   t = ticketDriver(h);
   o = orderDriver(h);
+  c = contractDriver(h);
+  rows = reportInputs(h);
 });
+beforeEach(() => { region = `reports-${uniq()}`; });
 afterAll(async () => { await h?.close(); });
 
 const customerIn = (name: string, creditLimit = '1000.00') =>
   t.call('agent', 'POST', '/customers', { name: `${name} ${uniq()}`, kind: 'enterprise', tier: 'standard', region, creditLimit }, 201);
 const report = (path: string, query = '') => t.call('manager', 'GET', `/reports/${path}?region=${region}${query}`);
+const DAY = 86_400_000;
 const zeros = (keys: readonly string[]) => Object.fromEntries(keys.map((k) => [k, 0]));
 
 describe('report access', () => {
   it('admits managers, supervisors and admins, and refuses everyone else', async () => {
-    for (const path of ['tickets', 'orders', 'customers/abc']) {
+    for (const path of ['tickets', 'orders', 'contracts', 'receivables', 'customers/abc']) {
       for (const role of ['manager', 'supervisor', 'admin'] as const) await t.call(role, 'GET', `/reports/${path}?region=${region}`);
       await t.call('agent', 'GET', `/reports/${path}`, undefined, 403);
     }
@@ -132,13 +141,11 @@ describe('order report and ABC classes', () => {
     });
     expect((await report('orders', `&customerId=${middle.id}`)).total).toBe(0);
 
-    // Invoices of the other two customers (contract billing in real life): a void one never counts.
-    const invoice = async (customerId: string, amount: string, status: 'open' | 'void') => db.execute(sql`
-      insert into invoices (id, dedupe_key, customer_id, description, amount, issued_on, due_on, status)
-      values (${`INV-T-${uniq()}`}, ${`test:${uniq()}`}, ${customerId}, 'test invoice', ${amount}, current_date, current_date + 30, ${status})`);
-    await invoice(middle.id, '25.00', 'open');
-    await invoice(small.id, '5.00', 'open');
-    await invoice(small.id, '1000.00', 'void');
+    // Invoices of the other two customers (contract billing in real life), issued today: a void one never counts.
+    const dueOn = isoDate(Date.now() + 30 * DAY);
+    await rows.invoice(middle.id, { amount: '25.00', dueOn });
+    await rows.invoice(small.id, { amount: '5.00', dueOn });
+    await rows.invoice(small.id, { amount: '1000.00', dueOn, status: 'void' });
 
     // Revenue: Big 20.00 paid (O1) + 100.00 invoiced (O2) = 120.00; Middle 25.00; Small 5.00; 150.00 in all.
     // Big starts at 0 % (A), Middle at 80 % (B), Small at 96.67 % (C).
@@ -158,5 +165,66 @@ describe('order report and ABC classes', () => {
     });
     const before = await report('customers/abc', '&to=2020-12-31');
     expect(before).toMatchObject({ totalRevenue: '0.00', customers: [], classes: { A: { customers: 0, revenue: '0.00', share: null } } });
+  });
+});
+
+describe('contract report', () => {
+  it('sums active value, contracts expiring within 30/60/90 days, consumption and the renewal rate', async () => {
+    const customer = await customerIn('Contract customer', '1000000.00');
+    const activeUntil = (days: number, targetValue: string) => c.active({ customerId: customer.id, targetValue, validTo: c.inMs(days * DAY) });
+    const [a20, a45, a80, a200] = [await activeUntil(20, '10000.00'), await activeUntil(45, '20000.00'), await activeUntil(80, '30000.00'), await activeUntil(200, '40000.00')];
+    await c.draft({ customerId: customer.id, targetValue: '5000.00' });
+    // One contract renewed (a second term), one that ran out: one of the two terms that ended was renewed.
+    await c.act('contract_admin', a200.id, 'renew', { months: 12 });
+    const shortLived = await activeUntil(0.00005, '7000.00'); // about 4 s
+    await c.status(shortLived.id, 'expired');
+    // Call-offs (no order process writes them yet): 2 500.00 fulfilled on a20, 1 000.00 reserved on a45, a released one on a80.
+    await Promise.all([rows.callOff(a20, 'consumed', '2500.00'), rows.callOff(a45, 'reserved', '1000.00'), rows.callOff(a80, 'released', '3000.00')]);
+
+    expect(await report('contracts')).toEqual({
+      scope: { from: null, to: null, region, customerId: null },
+      active: { contracts: 4, value: '100000.00' },
+      expiring: {
+        within30Days: { contracts: 1, value: '10000.00' },
+        within60Days: { contracts: 2, value: '30000.00' },
+        within90Days: { contracts: 3, value: '60000.00' },
+      },
+      consumption: { target: '100000.00', consumed: '2500.00', reserved: '1000.00', remaining: '96500.00', rate: 0.025 },
+      renewalRate: 0.5,
+    });
+    expect((await report('contracts', '&to=2020-01-01')).active).toEqual({ contracts: 0, value: '0.00' });
+  });
+});
+
+describe('receivables report', () => {
+  it('ages open invoices by days overdue and adds their late fees as of the day asked for', async () => {
+    const customer = await customerIn('Debtor');
+    const invoice = (amount: string, dueOn: string, more: { issuedOn?: string; paidAmount?: string; status?: 'paid' | 'void' } = {}) =>
+      rows.invoice(customer.id, { amount, dueOn, ...more });
+    await invoice('120.00', '2026-06-21'); // 9 days: fee 120.00 × 9 × 0.3 % = 3.24
+    await invoice('200.00', '2026-06-30'); // due on the day: 0 days, no fee
+    await invoice('100.00', '2026-05-16'); // 45 days: 13.50
+    await invoice('1000.00', '2026-04-15'); // 76 days: 228.00
+    await invoice('500.00', '2026-01-31', { issuedOn: '2026-01-01', paidAmount: '100.00' }); // 150 days, 90 charged on 400.00 unpaid: 108.00
+    await invoice('50.00', '2025-02-09', { issuedOn: '2025-01-10' }); // 506 days, 90 charged: 13.50
+    await invoice('70.00', '2026-01-31', { status: 'paid', paidAmount: '70.00' });
+    await invoice('80.00', '2026-01-31', { status: 'void' });
+
+    expect(await report('receivables', '&asOf=2026-06-30')).toEqual({
+      scope: { from: null, to: null, region, customerId: null },
+      asOf: '2026-06-30',
+      buckets: {
+        '0-30': { invoices: 2, outstanding: '320.00', lateFees: '3.24', total: '323.24' },
+        '31-60': { invoices: 1, outstanding: '100.00', lateFees: '13.50', total: '113.50' },
+        '61-90': { invoices: 1, outstanding: '1000.00', lateFees: '228.00', total: '1228.00' },
+        '>90': { invoices: 2, outstanding: '450.00', lateFees: '121.50', total: '571.50' },
+      },
+      total: { invoices: 6, outstanding: '1870.00', lateFees: '366.24', total: '2236.24' },
+    });
+    // Issued from 2026 on: the invoice of 2025 drops out.
+    const from2026 = await report('receivables', '&asOf=2026-06-30&from=2026-01-01');
+    expect(from2026.buckets['>90']).toEqual({ invoices: 1, outstanding: '400.00', lateFees: '108.00', total: '508.00' });
+    expect(from2026.total).toEqual({ invoices: 5, outstanding: '1820.00', lateFees: '352.74', total: '2172.74' });
+    expect((await report('receivables')).asOf).toBe(isoDate(Date.now()));
   });
 });
