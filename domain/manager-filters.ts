@@ -16,6 +16,8 @@ export const MANAGER_FILTERS = [
   { title: 'backordered orders', query: 'CrmKind="order" AND CrmStatus="backordered"' },
   { title: "VIP customers' open orders", query: 'CrmKind="order" AND CrmCustomerTier="vip" AND ExecutionStatus="Running"' },
   { title: 'open orders from an amount up', query: 'CrmKind="order" AND CrmAmount >= {amount} AND ExecutionStatus="Running"' },
+  { title: 'contracts awaiting approval', query: 'CrmKind="contract" AND CrmStatus="pending_approval"' },
+  { title: 'active contracts expiring within 30 days', query: 'CrmKind="contract" AND CrmStatus="active" AND CrmDueAt < "{in30Days}"' },
   { title: 'everything for one customer', query: 'CrmCustomerId="{customerId}"' },
 ] as const satisfies readonly ManagerFilter[];
 

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fillFilter, MANAGER_FILTERS, type ManagerFilterTitle } from '../../domain/manager-filters';
 import { startHarness, type Harness } from '../helpers/harness';
+import { contractDriver } from '../helpers/contracts';
 import { orderDriver } from '../helpers/orders';
 import { ticketDriver } from '../helpers/tickets';
 import { eventually } from '../helpers/wait';
@@ -11,6 +12,7 @@ import { eventually } from '../helpers/wait';
 let h: Harness;
 let t: ReturnType<typeof ticketDriver>;
 let o: ReturnType<typeof orderDriver>;
+let c: ReturnType<typeof contractDriver>;
 
 // Only this file uses `urgent` tickets, so it may shorten their response window: 4 s (2 s for VIPs).
 const URGENT = { 'sla.urgent.response': '4s', 'sla.urgent.resolution': '1h' };
@@ -20,6 +22,7 @@ beforeAll(async () => {
   h = await startHarness({ worker: true });
   t = ticketDriver(h);
   o = orderDriver(h);
+  c = contractDriver(h);
   await t.call('admin', 'PUT', '/settings', URGENT);
 });
 afterAll(async () => {
@@ -35,6 +38,8 @@ interface Seeded {
 
 const ticketWf = (id: string) => `ticket-${id}`;
 const orderWf = (id: string) => `order-${id}`;
+const contractWf = (id: string) => `contract-${id}`;
+const DAY = 86_400_000;
 
 async function claimedAtL2(overrides: Record<string, unknown> = {}) {
   const ticket = await t.open(overrides);
@@ -109,6 +114,18 @@ const seeds: Record<ManagerFilterTitle, () => Promise<Seeded>> = {
     await Promise.all([o.reaches(big, 'fulfilling'), o.reaches(bigCancelled, 'cancelled')]);
     return { values: { amount: 90_000 }, matching: [orderWf(big)], other: [orderWf(small), orderWf(bigCancelled)] };
   },
+  async 'contracts awaiting approval'() {
+    const submitted = await c.draft();
+    await c.act('agent', submitted.id, 'submit');
+    const drafted = await c.draft();
+    return { matching: [contractWf(submitted.id)], other: [contractWf(drafted.id)] };
+  },
+  async 'active contracts expiring within 30 days'() {
+    const ending = await c.active({ validTo: c.inMs(20 * DAY) });
+    const later = await c.active({ validTo: c.inMs(200 * DAY) });
+    const notSigned = await c.draft({ validTo: c.inMs(10 * DAY) });
+    return { values: { in30Days: c.inMs(30 * DAY) }, matching: [contractWf(ending.id)], other: [contractWf(later.id), contractWf(notSigned.id)] };
+  },
   async 'everything for one customer'() {
     const customer = await t.customer();
     const ticket = await t.open({ customerId: customer.id });
@@ -136,6 +153,15 @@ describe('what the Temporal UI shows', () => {
     expect(await description.staticSummary()).toBe(`Ticket ${id} · KEY · high · billing`);
     expect(await description.staticDetails()).toBe(`Customer ${customer.id} via phone: Double charge`);
     expect(await currentDetails(ticketWf(id))).toMatch(new RegExp(`^\\*\\*in_progress_l2\\*\\* at L2 · assigned to ${h.users.support_l2.id} · next deadline \\d{4}-`));
+  });
+
+  it('gives a contract a static summary and details, and current details naming its state and whose approval it awaits', async () => {
+    const draft = await c.draft({ targetValue: '150000.00', externalRef: 'PO-7', validFrom: '2026-01-01', validTo: '2027-12-31' });
+    await c.act('agent', draft.id, 'submit');
+    const description = await h.client.workflow.getHandle(contractWf(draft.id)).describe();
+    expect(await description.staticSummary()).toBe(`Contract ${draft.id} · value 150 000.00 · ${draft.customerId}`);
+    expect(await description.staticDetails()).toBe(`Customer ${draft.customerId} · ref PO-7 · 2026-01-01 – 2027-12-31`);
+    await eventually(() => currentDetails(contractWf(draft.id)), (d) => /^\*\*pending_approval\*\* · v1 · term 1 · value 150000\.00 · valid to .* awaits sales_manager \(step 1\/2\)/.test(d ?? ''));
   });
 
   it('gives an order a static summary and details, and current details naming its state and what it waits for', async () => {
