@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fillFilter, MANAGER_FILTERS, type ManagerFilterTitle } from '../../domain/manager-filters';
+import { CrmCustomerTier } from '../../domain/search-attributes';
 import { startHarness, type Harness } from '../helpers/harness';
 import { contractDriver } from '../helpers/contracts';
 import { orderDriver } from '../helpers/orders';
@@ -161,6 +162,7 @@ describe('what the Temporal UI shows', () => {
     const description = await h.client.workflow.getHandle(contractWf(draft.id)).describe();
     expect(await description.staticSummary()).toBe(`Contract ${draft.id} · value 150 000.00 · ${draft.customerId}`);
     expect(await description.staticDetails()).toBe(`Customer ${draft.customerId} · ref PO-7 · 2026-01-01 – 2027-12-31`);
+    expect(description.typedSearchAttributes.get(CrmCustomerTier)).toBe('key');
     await eventually(() => currentDetails(contractWf(draft.id)), (d) => /^\*\*pending_approval\*\* · v1 · term 1 · value 150000\.00 · valid to .* awaits sales_manager \(step 1\/2\)/.test(d ?? ''));
   });
 
@@ -172,6 +174,7 @@ describe('what the Temporal UI shows', () => {
     const description = await h.client.workflow.getHandle(orderWf(order.id)).describe();
     expect(await description.staticSummary()).toBe(`Order ${order.id} · 1 line · 100.00 · credit`);
     expect(await description.staticDetails()).toBe(`Customer ${customer.id}: 1 × ${product.sku} → 1 Main St`);
+    expect(description.typedSearchAttributes.get(CrmCustomerTier)).toBe('standard');
     await eventually(() => currentDetails(orderWf(order.id)), (d) => /^\*\*credit_hold\*\* · total 100\.00 \(credit\) · waiting for a finance credit decision until \d{4}-/.test(d ?? ''));
   });
 });
