@@ -18,6 +18,10 @@ export interface Config {
     tls: { enabled: boolean; serverName: string | null; clientCertPath: string | null; clientKeyPath: string | null; caPath: string | null };
     cliPath: string | null;
     startDevServer: boolean;
+    /** Keys that encrypt workflow payloads (PII); empty: `npm start` generates one under dataDir. */
+    payloadKeys: PayloadKey[];
+    /** The key new payloads are encrypted with; every listed key still decrypts. */
+    payloadKeyId: string | null;
   };
   worker: { shutdownGraceMs: number; maxCachedWorkflows: number | null; workflowBundlePath: string | null };
   idPrefixes: { ticket: string; order: string; contract: string; invoice: string };
@@ -32,6 +36,11 @@ export interface Config {
     /** How often the dunning sweep looks for invoices that became overdue (CRM_DUNNING_INTERVAL_MS). */
     dunningIntervalMs: number;
   };
+}
+
+export interface PayloadKey {
+  id: string;
+  key: Buffer; // 32 bytes, AES-256
 }
 
 type Env = Record<string, string | undefined>;
@@ -65,13 +74,39 @@ function str(env: Env, name: string): string | null {
   return raw === undefined || raw === '' ? null : raw;
 }
 
+const KEY_ID = /^[A-Za-z0-9._-]{1,64}$/;
+
+/** `id1:base64,id2:base64` — each key 32 random bytes (`openssl rand -base64 32`). */
+export function parsePayloadKeys(raw: string | null, name = 'CRM_PAYLOAD_KEYS'): PayloadKey[] {
+  if (!raw) return [];
+  return raw.split(',').map((entry) => entry.trim()).filter(Boolean).map((entry) => {
+    const colon = entry.indexOf(':');
+    const [id, encoded] = [entry.slice(0, colon), entry.slice(colon + 1)];
+    if (colon < 0 || !KEY_ID.test(id)) throw new ConfigError(`${name}: each entry is <id>:<base64 key> with an id of letters, digits, '.', '_' or '-'`);
+    const key = Buffer.from(encoded, 'base64');
+    if (key.length !== 32) throw new ConfigError(`${name}: key ${id} must be 32 bytes (base64 of 32 random bytes), got ${key.length}`);
+    return { id, key };
+  });
+}
+
+function currentPayloadKeyId(keys: PayloadKey[], raw: string | null): string | null {
+  if (raw === null) {
+    if (keys.length > 1) throw new ConfigError('CRM_PAYLOAD_KEY_ID must name the current key when CRM_PAYLOAD_KEYS lists several');
+    return keys[0]?.id ?? null;
+  }
+  if (!keys.some((k) => k.id === raw)) throw new ConfigError(`CRM_PAYLOAD_KEY_ID "${raw}" is not one of the keys in CRM_PAYLOAD_KEYS`);
+  return raw;
+}
+
 export function loadConfig(env: Env = process.env): Config {
   const dataDir = path.resolve(env.CRM_DATA_DIR || '.data');
   const address = env.TEMPORAL_ADDRESS || 'localhost:7233';
   const uiPort = int(env, 'TEMPORAL_UI_PORT', Number(address.split(':').pop() ?? 7233) + 1000);
   const apiKey = str(env, 'TEMPORAL_API_KEY');
   const clientCertPath = str(env, 'TEMPORAL_TLS_CERT');
-  return {
+  const rawPayloadKeys = str(env, 'CRM_PAYLOAD_KEYS');
+  const rawPayloadKeyId = str(env, 'CRM_PAYLOAD_KEY_ID');
+  const config: Config = {
     dataDir,
     api: {
       host: env.HOST || '0.0.0.0',
@@ -101,6 +136,8 @@ export function loadConfig(env: Env = process.env): Config {
       cliPath: str(env, 'TEMPORAL_CLI'),
       // `npm start` runs a dev server unless pointed at an existing cluster.
       startDevServer: bool(env, 'CRM_START_TEMPORAL', !env.TEMPORAL_ADDRESS),
+      payloadKeys: [],
+      payloadKeyId: null,
     },
     worker: {
       shutdownGraceMs: int(env, 'CRM_WORKER_SHUTDOWN_GRACE_MS', 10_000),
@@ -118,6 +155,10 @@ export function loadConfig(env: Env = process.env): Config {
       dunningIntervalMs: positive(env, 'CRM_DUNNING_INTERVAL_MS', 3_600_000),
     },
   };
+  // Validated after every variable is read, so tools that record what is read see them all.
+  config.temporal.payloadKeys = parsePayloadKeys(rawPayloadKeys);
+  config.temporal.payloadKeyId = currentPayloadKeyId(config.temporal.payloadKeys, rawPayloadKeyId);
+  return config;
 }
 
 export const TASK_QUEUES = ['tickets', 'orders', 'contracts'] as const;

@@ -3,12 +3,13 @@ import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import { authPlugin } from './plugins/auth';
-import { errorsPlugin } from './plugins/errors';
+import { errorsPlugin, toProblem } from './plugins/errors';
 import { servicesPlugin, type AppServices } from './plugins/services';
 import { calendarRoutes } from './routes/calendars';
 import { consoleRoutes } from './routes/console';
+import { codecRoutes } from './routes/codec';
 import { customerRoutes } from './routes/customers';
 import { healthRoutes } from './routes/health';
 import { orderRoutes } from './routes/orders';
@@ -37,6 +38,11 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
     logger: options.logger ? { level: config.api.logLevel, ...(options.logger === true ? {} : options.logger), redact: ['req.headers.authorization', 'headers.authorization'] } : false,
     bodyLimit: config.api.bodyLimit,
     requestTimeout: config.api.requestTimeoutMs,
+    // What the router refuses before any route runs (a malformed URL, an over-long id) is a problem like the rest.
+    frameworkErrors: (error, _request, reply) => {
+      const body = toProblem(error);
+      void (reply as FastifyReply).status(body.status).type('application/problem+json').send(body);
+    },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   // Unknown properties are refused, not silently dropped (SPEC §2); see validation.ts for coercion.
@@ -65,6 +71,7 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
 
   await app.register(healthRoutes);
   await app.register(consoleRoutes);
+  await app.register(codecRoutes);
   await app.register(async (api) => {
     await api.register(userRoutes);
     await api.register(settingsRoutes);

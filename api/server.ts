@@ -1,11 +1,13 @@
 import { loadConfig } from '../config';
+import { withPayloadKeys } from '../temporal/payload-keys';
 import { openDatabase } from '../db/bootstrap';
 import { bootstrapAdmin } from '../db/seed';
 import { connectClient } from '../temporal/client';
 import { buildApp } from './app';
 
 // The API alone (docker-compose, production): listens, and closes cleanly on SIGTERM.
-const config = loadConfig();
+// Keys from CRM_PAYLOAD_KEYS, or the file `npm start` generated on this machine.
+const config = await withPayloadKeys(loadConfig(), { create: false });
 const opened = await openDatabase(config);
 const admin = await bootstrapAdmin(opened.database.db, config.bootstrapAdminKey);
 if (admin.apiKey) console.log(`[crmflow] Admin ${admin.userId} API key (shown once): ${admin.apiKey}`);

@@ -5,6 +5,7 @@ import { loadConfig } from '../config';
 import { openDatabase } from '../db/bootstrap';
 import { bootstrapAdmin, seedDemo } from '../db/seed';
 import { connectClient, connectWorker } from '../temporal/client';
+import { withPayloadKeys } from '../temporal/payload-keys';
 import { maybeStartDevServer } from '../temporal/runtime';
 import { registerSearchAttributes } from '../temporal/search-attributes';
 import { startWorkers } from '../temporal/worker';
@@ -15,8 +16,9 @@ const log = (line: string) => console.log(`[crmflow] ${line}`);
 const stops: Array<() => Promise<unknown>> = [];
 
 async function main() {
-  const config = loadConfig();
-  await mkdir(config.dataDir, { recursive: true });
+  const configured = loadConfig();
+  await mkdir(configured.dataDir, { recursive: true });
+  const config = await withPayloadKeys(configured, { create: true });
   const devServer = await maybeStartDevServer(config, log);
   if (devServer) stops.unshift(() => devServer.stop());
 

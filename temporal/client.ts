@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { Client, Connection, type ConnectionOptions } from '@temporalio/client';
 import { NativeConnection, type NativeConnectionOptions } from '@temporalio/worker';
 import type { Config } from '../config';
+import { dataConverter } from './codec';
 
 // One Client and one NativeConnection per process; TLS and API key settings reach Temporal Cloud.
 async function tlsOptions(config: Config): Promise<ConnectionOptions['tls']> {
@@ -23,7 +24,7 @@ export async function connectClient(config: Config): Promise<Client> {
     tls: await tlsOptions(config),
     apiKey: config.temporal.apiKey ?? undefined,
   });
-  return new Client({ connection, namespace: config.temporal.namespace });
+  return new Client({ connection, namespace: config.temporal.namespace, dataConverter: dataConverter(config) });
 }
 
 export async function connectWorker(config: Config): Promise<NativeConnection> {

@@ -1,4 +1,5 @@
 import { loadConfig } from '../config';
+import { withPayloadKeys } from './payload-keys';
 import { openDatabase } from '../db/bootstrap';
 import { connectClient, connectWorker } from './client';
 import { registerSearchAttributes } from './search-attributes';
@@ -6,7 +7,8 @@ import { startDunning } from './dunning';
 import { startWorkers } from './worker';
 
 // A worker replica (docker-compose `--scale worker=N`): registers search attributes, polls, drains on SIGTERM.
-const config = loadConfig();
+// Keys from CRM_PAYLOAD_KEYS, or the file `npm start` generated on this machine.
+const config = await withPayloadKeys(loadConfig(), { create: false });
 const opened = await openDatabase(config);
 const client = await connectClient(config);
 await registerSearchAttributes(client.connection, config.temporal.namespace);

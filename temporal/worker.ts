@@ -1,7 +1,8 @@
 import { fileURLToPath } from 'node:url';
 import { bundleWorkflowCode, Worker, type NativeConnection, type WorkerOptions } from '@temporalio/worker';
-import { createActivities, type ActivityDeps } from '../activities';
+import { createActivities, type Activities, type ActivityDeps } from '../activities';
 import { TASK_QUEUES, taskQueue, type Config } from '../config';
+import { dataConverter } from './codec';
 
 export const WORKFLOWS_PATH = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
 
@@ -30,9 +31,11 @@ export async function startWorkers(options: {
   deps: ActivityDeps;
   queues?: readonly (typeof TASK_QUEUES)[number][];
   workflowBundleCode?: string;
+  /** Default: createActivities(deps). A caller may wrap them (the reliability tests inject faults this way). */
+  activities?: Activities;
 }): Promise<RunningWorkers> {
   const { config, connection } = options;
-  const activities = createActivities(options.deps);
+  const activities = options.activities ?? createActivities(options.deps);
   const workflowBundle: WorkerOptions['workflowBundle'] = config.worker.workflowBundlePath
     ? { codePath: config.worker.workflowBundlePath }
     : { code: options.workflowBundleCode ?? (await bundleWorkflows()) };
@@ -42,6 +45,7 @@ export async function startWorkers(options: {
     taskQueue: taskQueue(config, name),
     activities,
     workflowBundle,
+    dataConverter: dataConverter(config),
     shutdownGraceTime: config.worker.shutdownGraceMs,
     ...(config.worker.maxCachedWorkflows !== null ? { maxCachedWorkflows: config.worker.maxCachedWorkflows } : {}),
   })));

@@ -30,6 +30,9 @@ export function orderRowView(row: typeof orders.$inferSelect) {
   };
 }
 
+/** stock_on_hand is a PostgreSQL integer. */
+const MAX_STOCK = 2_147_483_647;
+
 const Accepted = Type.Object({ orderId: Type.String(), accepted: Type.Boolean() });
 
 export const orderRoutes: FastifyPluginAsyncTypebox = async (app) => {
@@ -67,7 +70,8 @@ export const orderRoutes: FastifyPluginAsyncTypebox = async (app) => {
             // A retried request (same Idempotency-Key, same number) reaches the running workflow.
             workflowIdConflictPolicy: 'USE_EXISTING',
             staticSummary: orderSummary({ number, lineCount: body.lines.length, totalCents: quoted.totalCents, paymentTerms: body.paymentTerms }),
-            staticDetails: `Customer ${body.customerId}: ${body.lines.map((line) => `${line.qty} × ${line.sku}`).join(', ')}${body.deliveryAddress ? ` → ${body.deliveryAddress}` : ''}`,
+            // Numbers and codes only: the delivery address stays in the encrypted payloads.
+            staticDetails: `Customer ${body.customerId}: ${body.lines.map((line) => `${line.qty} × ${line.sku}`).join(', ')}`,
             typedSearchAttributes: [
               { key: CrmKind, value: 'order' }, { key: CrmStatus, value: 'received' }, { key: CrmCustomerId, value: body.customerId },
               { key: CrmCustomerTier, value: quote.customerTier }, { key: CrmAmount, value: quoted.totalCents / 100 },
@@ -154,7 +158,9 @@ export const orderRoutes: FastifyPluginAsyncTypebox = async (app) => {
     if (product.kind !== 'goods') throw unprocessable(`${sku} is a service; services carry no stock`);
     // Committed before looking for waiting orders: a reservation that marked itself waiting under the
     // product's row lock is visible now, and one that comes later sees the new stock.
-    const [row] = await app.db.update(products).set({ stockOnHand: sql`${products.stockOnHand} + ${request.body.qty}` }).where(eq(products.sku, sku)).returning();
+    const [row] = await app.db.update(products).set({ stockOnHand: sql`${products.stockOnHand} + ${request.body.qty}` })
+      .where(and(eq(products.sku, sku), sql`${products.stockOnHand}::bigint + ${request.body.qty} <= ${MAX_STOCK}`)).returning();
+    if (!row) throw unprocessable(`stock of ${sku} cannot exceed ${MAX_STOCK}`, { errors: [{ path: '/qty', message: 'too large for the stock on hand' }] });
     const waiting = await app.db.selectDistinct({ id: orders.id, workflowId: orders.workflowId }).from(reservations)
       .innerJoin(orders, eq(orders.id, reservations.orderId))
       .where(and(eq(reservations.sku, sku), eq(reservations.status, 'waiting')));

@@ -63,7 +63,8 @@ export const ticketRoutes: FastifyPluginAsyncTypebox = async (app) => {
             // A retried request (same Idempotency-Key, same number) reaches the running workflow.
             workflowIdConflictPolicy: 'USE_EXISTING',
             staticSummary: ticketSummary({ number, customerTier: customer.tier, priority: input.priority, category: input.category }),
-            staticDetails: `Customer ${customer.id} via ${input.channel}: ${input.subject}`,
+            // Numbers and codes only: names and free text stay in the encrypted payloads.
+            staticDetails: `Customer ${customer.id} via ${input.channel}`,
             typedSearchAttributes: [
               { key: CrmKind, value: 'ticket' }, { key: CrmStatus, value: 'new' }, { key: CrmTier, value: 'L1' },
               { key: CrmCustomerId, value: customer.id }, { key: CrmCustomerTier, value: customer.tier }, { key: CrmPriority, value: input.priority },

@@ -8,7 +8,17 @@ import { loadConfig, type Config } from '../../config';
 import { connectDatabase, type Database } from '../../db/client';
 import { users } from '../../db/schema';
 import { ROLES, type Role } from '../../domain/roles';
+import { dataConverter } from '../../temporal/codec';
 import { startWorkers, type RunningWorkers } from '../../temporal/worker';
+
+/**
+ * Fixed test keys, so histories recorded by one run replay in the next: `old` still decrypts what it
+ * once encrypted, `current` encrypts.
+ */
+export const TEST_PAYLOAD_KEYS = {
+  CRM_PAYLOAD_KEYS: `old:${Buffer.alloc(32, 1).toString('base64')},current:${Buffer.alloc(32, 2).toString('base64')}`,
+  CRM_PAYLOAD_KEY_ID: 'current',
+};
 
 export interface Harness {
   config: Config;
@@ -34,11 +44,12 @@ export async function startHarness(options: { worker?: boolean; env?: Record<str
     CRM_TASK_QUEUE_PREFIX: `t${randomUUID().slice(0, 8)}-`,
     CRM_WORKFLOW_BUNDLE: crm.workflowBundlePath,
     CRM_WORKER_SHUTDOWN_GRACE_MS: '1000',
+    ...TEST_PAYLOAD_KEYS,
     ...options.env,
   });
   const database = connectDatabase(config.databaseUrl!, { max: 10 });
   const connection = await Connection.connect({ address: config.temporal.address });
-  const client = new Client({ connection, namespace: config.temporal.namespace });
+  const client = new Client({ connection, namespace: config.temporal.namespace, dataConverter: dataConverter(config) });
   let workers: RunningWorkers | null = null;
   let workerConnection: NativeConnection | null = null;
   if (options.worker) {
@@ -60,14 +71,19 @@ export async function startHarness(options: { worker?: boolean; env?: Record<str
   };
 }
 
+async function createUser(database: Database, role: Role): Promise<{ id: string; auth: { authorization: string } }> {
+  const [user] = await database.db.insert(users).values({ name: `Test ${role}`, email: `${role}-${randomUUID().slice(0, 8)}@test.local`, roles: [role] }).returning({ id: users.id });
+  const { apiKey } = await issueApiKey(database.db, user!.id);
+  return { id: user!.id, auth: { authorization: `Bearer ${apiKey}` } };
+}
+
 async function createUsers(database: Database): Promise<Harness['users']> {
-  const run = randomUUID().slice(0, 8);
-  const entries = await Promise.all(ROLES.map(async (role) => {
-    const [user] = await database.db.insert(users).values({ name: `Test ${role}`, email: `${role}-${run}@test.local`, roles: [role] }).returning({ id: users.id });
-    const { apiKey } = await issueApiKey(database.db, user!.id);
-    return [role, { id: user!.id, auth: { authorization: `Bearer ${apiKey}` } }] as const;
-  }));
-  return Object.fromEntries(entries) as Harness['users'];
+  return Object.fromEntries(await Promise.all(ROLES.map(async (role) => [role, await createUser(database, role)] as const))) as Harness['users'];
+}
+
+/** More people in one role, e.g. several L2 supporters racing for the same ticket. */
+export function addUsers(h: Harness, role: Role, count: number) {
+  return Promise.all(Array.from({ length: count }, () => createUser(h.database, role)));
 }
 
 /** A unique suffix for names and SKUs created by one test. */

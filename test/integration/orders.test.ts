@@ -177,8 +177,10 @@ describe('services', () => {
     const opened = await withShortWindow('order.activationTimeout', '1s', () => o.order({ customerId: customer.id, lines: [lineOf(service.sku, 1)], paymentTerms: 'credit' }));
     await o.reaches(opened.id, 'provisioning');
     await expect.poll(async () => (await o.get(opened.id)).live.activationReportOpen, { timeout: 15_000, interval: 200 }).toBe(true);
-    const [task] = await h.database.db.select().from(notificationOutbox).where(and(eq(notificationOutbox.resourceId, opened.id), eq(notificationOutbox.recipient, 'fulfilment')));
-    expect(task?.subject).toBe(`Activation report needed: order ${opened.id}`);
+    // The task is queued right after the flag shows in the live state, so it may land a moment later.
+    await expect.poll(async () => (await h.database.db.select().from(notificationOutbox)
+      .where(and(eq(notificationOutbox.resourceId, opened.id), eq(notificationOutbox.recipient, 'fulfilment'))))[0]?.subject, { timeout: 10_000, interval: 100 })
+      .toBe(`Activation report needed: order ${opened.id}`);
     expect((await o.get(opened.id)).status).toBe('provisioning');
 
     const reported = await o.act('fulfilment', opened.id, 'activation-report', { note: 'checked on the switch' });

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { loadConfig } from '../../config';
+import { ConfigError, loadConfig } from '../../config';
 
 // docker-compose.yml is not run here (no container engine in CI), so this file checks what would make it
 // fail at run time: missing services, wrong wiring, and environment variables config.ts never reads.
@@ -51,7 +51,12 @@ function configVariables(): Set<string> {
         return value;
       },
     });
-    loadConfig(env);
+    try {
+      loadConfig(env);
+    } catch (error) {
+      // '1' is no valid key list; loadConfig reads every variable before it validates the keys.
+      if (!(error instanceof ConfigError)) throw error;
+    }
   }
   return names;
 }

@@ -1,0 +1,33 @@
+import { randomUUID } from 'node:crypto';
+import postgres from 'postgres';
+import { inject } from 'vitest';
+import { connectDatabase } from '../../db/client';
+import { runMigrations } from '../../db/migrate';
+
+export interface FreshDatabase {
+  url: string;
+  drop(): Promise<void>;
+}
+
+/**
+ * A database of its own on the run's PostgreSQL server, migrated: for tests that change global
+ * settings or compare whole tables, which other files running alongside must not disturb.
+ */
+export async function freshDatabase(): Promise<FreshDatabase> {
+  const serverUrl = inject('crm').databaseUrl;
+  const name = `crmflow_${randomUUID().slice(0, 8)}`;
+  const admin = postgres(serverUrl, { max: 1, onnotice: () => {} });
+  await admin.unsafe(`create database ${name}`);
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  const database = connectDatabase(url.toString(), { max: 2 });
+  await runMigrations(database);
+  await database.close();
+  return {
+    url: url.toString(),
+    async drop() {
+      await admin.unsafe(`drop database if exists ${name} with (force)`);
+      await admin.end();
+    },
+  };
+}

@@ -1,0 +1,80 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Connection } from '@temporalio/client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { resolveTemporalCli } from '../../temporal/cli';
+import { startDevServer, type DevServer } from '../../temporal/dev-server';
+import { registerSearchAttributes } from '../../temporal/search-attributes';
+import { sized } from '../helpers/chaos';
+import { freshDatabase, type FreshDatabase } from '../helpers/fresh-database';
+import { freePort } from '../helpers/global-setup';
+import { startHarness, type Harness } from '../helpers/harness';
+import { Gate, launchFleet, midway } from '../helpers/processes';
+import { ticketDriver } from '../helpers/tickets';
+import { eventually } from '../helpers/wait';
+
+// Fault 3: the Temporal dev server stops under load and starts again from its SQLite file. Workflows
+// resume where they were, and timers that fell due during the outage fire. This file owns its server.
+const PER_KIND = sized(10, 100);
+const TIMERS = sized(5, 50);
+const OUTAGE_MS = 4000;
+
+let dir: string;
+let options: Parameters<typeof startDevServer>[0];
+let server: DevServer;
+let db: FreshDatabase;
+let h: Harness;
+
+beforeAll(async () => {
+  dir = await mkdtemp(path.join(os.tmpdir(), 'crmflow-temporal-restart-'));
+  options = {
+    cli: await resolveTemporalCli({ explicit: process.env.TEMPORAL_CLI || null }), port: await freePort(), uiPort: null,
+    dbFile: path.join(dir, 'temporal.sqlite'), namespace: 'default', logFile: path.join(dir, 'temporal.log'),
+  };
+  server = await startDevServer(options);
+  const connection = await Connection.connect({ address: server.address });
+  await registerSearchAttributes(connection, 'default');
+  await connection.close();
+  // Its own database too: the confirmation window below is a global setting.
+  db = await freshDatabase();
+  h = await startHarness({ worker: true, env: { DATABASE_URL: db.url, TEMPORAL_ADDRESS: server.address } });
+});
+afterAll(async () => {
+  await h?.close();
+  await server?.stop();
+  await db?.drop();
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('the Temporal server restarted under load', () => {
+  it(`resumes all ${2 * PER_KIND} tickets and orders, and ${TIMERS} confirmation timers due during the outage still fire`, async () => {
+    const t = ticketDriver(h);
+    await t.call('admin', 'PUT', '/settings', { 'ticket.confirmationWindow': '2s' });
+    const customer = await t.customer();
+    const timed = await Promise.all(Array.from({ length: TIMERS }, async () => {
+      const { id } = await t.open({ customerId: customer.id });
+      await t.act('agent', id, 'escalate', { opinion: 'check the modem' });
+      await t.act('support_l2', id, 'claim');
+      return id as string;
+    }));
+    const gate = new Gate();
+    const fleet = await launchFleet(h, PER_KIND, gate);
+    await midway(h, fleet);
+    await gate.close();
+    // Resolved just before the stop: nobody confirms, so their 2 s windows end while the server is down.
+    await Promise.all(timed.map((id) => t.act('support_l2', id, 'resolve', { resolution: 'modem replaced' })));
+    await server.stop();
+    await sleep(OUTAGE_MS);
+    server = await startDevServer(options);
+    gate.open();
+    await fleet.driven;
+    const audit = await fleet.audit();
+    const autoClosed = await eventually(async () => (await h.database.sql<{ n: number }[]>`
+      select count(*)::int as n from ticket_events where ticket_id = any(${timed}) and action = 'auto-close'`)[0]!.n, (n) => n === TIMERS, { timeoutMs: 60_000 });
+    console.log(`[temporal-restart] ${JSON.stringify({ ...audit, timers: { fired: autoClosed, of: TIMERS } })}`);
+    for (const [kind, result] of Object.entries(audit)) expect(result, kind).toEqual({ completed: PER_KIND, lost: [], duplicated: [] });
+    expect(autoClosed).toBe(TIMERS);
+  }, 300_000);
+});
