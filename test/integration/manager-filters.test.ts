@@ -152,7 +152,7 @@ describe('what the Temporal UI shows', () => {
     const id = await claimedAtL2({ customerId: customer.id, category: 'billing', priority: 'high', subject: 'Double charge' });
     const description = await h.client.workflow.getHandle(ticketWf(id)).describe();
     expect(await description.staticSummary()).toBe(`Ticket ${id} · KEY · high · billing`);
-    expect(await description.staticDetails()).toBe(`Customer ${customer.id} via phone: Double charge`);
+    expect(await description.staticDetails()).toBe(`Customer ${customer.id} via phone`);
     expect(await currentDetails(ticketWf(id))).toMatch(new RegExp(`^\\*\\*in_progress_l2\\*\\* at L2 · assigned to ${h.users.support_l2.id} · next deadline \\d{4}-`));
   });
 
@@ -173,7 +173,7 @@ describe('what the Temporal UI shows', () => {
     await o.reaches(order.id, 'credit_hold');
     const description = await h.client.workflow.getHandle(orderWf(order.id)).describe();
     expect(await description.staticSummary()).toBe(`Order ${order.id} · 1 line · 100.00 · credit`);
-    expect(await description.staticDetails()).toBe(`Customer ${customer.id}: 1 × ${product.sku} → 1 Main St`);
+    expect(await description.staticDetails()).toBe(`Customer ${customer.id}: 1 × ${product.sku}`);
     expect(description.typedSearchAttributes.get(CrmCustomerTier)).toBe('standard');
     await eventually(() => currentDetails(orderWf(order.id)), (d) => /^\*\*credit_hold\*\* · total 100\.00 \(credit\) · waiting for a finance credit decision until \d{4}-/.test(d ?? ''));
   });
