@@ -17,6 +17,7 @@ import { contractRoutes } from './routes/contracts';
 import { invoiceRoutes } from './routes/invoices';
 import { paymentRoutes } from './routes/payments';
 import { productRoutes } from './routes/products';
+import { reportRoutes } from './routes/reports';
 import { settingsRoutes } from './routes/settings';
 import { ticketRoutes } from './routes/tickets';
 import { userRoutes } from './routes/users';
@@ -82,6 +83,7 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
     await api.register(contractRoutes);
     await api.register(invoiceRoutes);
     await api.register(paymentRoutes);
+    await api.register(reportRoutes);
   }, { prefix: '/api/v1' });
   return app;
 }

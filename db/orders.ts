@@ -2,6 +2,7 @@ import { and, eq, gte, inArray, isNull, lte, or } from 'drizzle-orm';
 import type { IntakeProblem, ProductKind } from '../domain/orders';
 import { toCents } from '../domain/money';
 import type { PriceInputs } from '../domain/pricing';
+import type { CustomerTier } from '../domain/sla';
 import type { Db } from './client';
 import { customerPrices, customers, products, promotions } from './schema';
 
@@ -11,6 +12,7 @@ export interface QuoteLine extends PriceInputs {
 
 export interface OrderQuote {
   creditLimitCents: number;
+  customerTier: CustomerTier;
   lines: QuoteLine[];
 }
 
@@ -25,7 +27,7 @@ export async function loadOrderQuote(
 ): Promise<OrderQuote | { problems: IntakeProblem[] }> {
   const skus = input.lines.map((line) => line.sku);
   const [[customer], productRows, customerPriceRows, promotionRows] = await Promise.all([
-    db.select({ creditLimit: customers.creditLimit }).from(customers).where(eq(customers.id, input.customerId)),
+    db.select({ creditLimit: customers.creditLimit, tier: customers.tier }).from(customers).where(eq(customers.id, input.customerId)),
     db.select().from(products).where(inArray(products.sku, skus)),
     db.select().from(customerPrices).where(and(eq(customerPrices.customerId, input.customerId), inArray(customerPrices.sku, skus))),
     db.select().from(promotions).where(and(
@@ -43,6 +45,7 @@ export async function loadOrderQuote(
   const offers = promotionRows.map((p) => ({ id: p.id, sku: p.sku, percentOff: p.percentOff, validFrom: p.validFrom, validTo: p.validTo }));
   return {
     creditLimitCents: toCents(customer.creditLimit),
+    customerTier: customer.tier,
     lines: input.lines.map((line) => {
       const product = bySku.get(line.sku)!;
       return {

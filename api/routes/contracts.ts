@@ -9,7 +9,7 @@ import { parseInstant } from '../../domain/contract-time';
 import { CONTRACT_ACTION_NAMES, CONTRACT_ACTIONS, CONTRACT_CREATORS, contractSummary, draftTerms, type ContractAction } from '../../domain/contracts';
 import { formatNumber, workflowIdFor } from '../../domain/ids';
 import { fromCents, toCents } from '../../domain/money';
-import { CrmAmount, CrmCustomerId, CrmDueAt, CrmKind, CrmStatus } from '../../domain/search-attributes';
+import { CrmAmount, CrmCustomerId, CrmCustomerTier, CrmDueAt, CrmKind, CrmStatus } from '../../domain/search-attributes';
 import { contractOpened, contractState, contractUpdates, contractWorkflow, type ContractInput } from '../../workflows/contract';
 import { audit } from '../audit';
 import { idempotent } from '../idempotency';
@@ -43,7 +43,7 @@ export const contractRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
   }, async (request, reply) => {
     const body = request.body;
-    const [customer] = await app.db.select({ id: customers.id }).from(customers).where(eq(customers.id, body.customerId));
+    const [customer] = await app.db.select({ id: customers.id, tier: customers.tier }).from(customers).where(eq(customers.id, body.customerId));
     if (!customer) throw unprocessable(`customer ${body.customerId} does not exist`, { errors: [{ path: '/customerId', message: 'unknown customer' }] });
     const skus = [...(body.prices ?? []), ...(body.targetQuantities ?? [])].map((p) => p.sku);
     const listed = skus.length ? await app.db.select({ sku: products.sku, listPrice: products.listPrice }).from(products).where(inArray(products.sku, skus)) : [];
@@ -81,7 +81,7 @@ export const contractRoutes: FastifyPluginAsyncTypebox = async (app) => {
             staticSummary: contractSummary({ number, type: body.type, targetValueCents: terms.targetValueCents, customerId: customer.id }),
             staticDetails: `Customer ${customer.id}${body.externalRef ? ` · ref ${body.externalRef}` : ''} · ${body.validFrom} – ${body.validTo}`,
             typedSearchAttributes: [
-              { key: CrmKind, value: 'contract' }, { key: CrmStatus, value: 'draft' }, { key: CrmCustomerId, value: customer.id },
+              { key: CrmKind, value: 'contract' }, { key: CrmStatus, value: 'draft' }, { key: CrmCustomerId, value: customer.id }, { key: CrmCustomerTier, value: customer.tier },
               { key: CrmAmount, value: terms.targetValueCents / 100 }, { key: CrmDueAt, value: new Date(terms.validTo) },
             ],
           }),

@@ -2,13 +2,24 @@ import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { and, asc, eq, ilike, inArray, notInArray, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../db/client';
-import { customerContacts, customerPrices, customers, products, tickets } from '../../db/schema';
+import { contractDrawDowns, drawDownCents, openInvoices } from '../../db/reports';
+import { contracts, customerContacts, customerPrices, customers, invoices, orders, products, tickets } from '../../db/schema';
+import { dayOf } from '../../domain/contract-time';
+import { FINAL_CONTRACT_STATES } from '../../domain/contracts';
+import { fromCents } from '../../domain/money';
+import { FINAL_ORDER_STATES } from '../../domain/orders';
+import { remainingCents } from '../../domain/reports';
 import { FINAL_TICKET_STATES } from '../../domain/tickets';
 import { audit } from '../audit';
 import { idempotent } from '../idempotency';
 import { afterCursor, toPage } from '../pagination';
 import { notFound } from '../problem';
 import { IdParams, ListQuery, Money, Nullable, Obj, Page, Text } from '../schemas/common';
+import { ContractStatus, ContractType } from '../schemas/contracts';
+import { InvoiceView } from '../schemas/invoices';
+import { OrderRow } from '../schemas/orders';
+import { invoiceView } from './invoices';
+import { orderRowView } from './orders';
 
 const Kind = Type.Union([Type.Literal('individual'), Type.Literal('enterprise')]);
 const Tier = Type.Union([Type.Literal('vip'), Type.Literal('key'), Type.Literal('standard')]);
@@ -34,6 +45,20 @@ const Customer = Type.Object({
 });
 type CustomerView = Static<typeof Customer>;
 const OverviewTicket = Type.Object({ id: Type.String(), status: Type.String(), tier: Type.String(), priority: Type.String(), subject: Type.String(), breached: Type.Boolean(), nextDueAt: Nullable(Type.String()) });
+const OverviewContract = Type.Object({
+  id: Type.String(), status: ContractStatus, type: ContractType, validTo: Type.String(),
+  targetValue: Type.String(), consumed: Type.String(), reserved: Type.String(), remaining: Type.String({ description: 'target less consumed and reserved call-offs' }),
+});
+const Overview = Type.Object({
+  customer: Customer,
+  openTickets: Type.Array(OverviewTicket),
+  openOrders: Type.Array(OrderRow),
+  contracts: Type.Array(OverviewContract, { description: 'contracts not yet ended, with what remains of them' }),
+  openInvoices: Type.Array(InvoiceView, { description: 'oldest due first, with late fees as of today' }),
+  receivables: Type.Object({
+    asOf: Type.String(), invoices: Type.Integer(), outstanding: Type.String(), lateFees: Type.String(), total: Type.String({ description: 'what settles every open invoice today' }),
+  }),
+});
 const CustomerPrice = Type.Object({ customerId: Type.String(), sku: Type.String(), unitPrice: Type.String(), updatedAt: Type.String() });
 
 async function loadCustomers(db: Db, where: SQL | undefined, limit: number, order = true) {
@@ -101,17 +126,30 @@ export const customerRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/customers/:id/overview', {
     config: { roles: 'authenticated' },
     schema: {
-      tags: ['customers'], summary: 'The customer cockpit: everything open for one customer in one answer', params: IdParams,
-      response: { 200: Type.Object({ customer: Customer, openTickets: Type.Array(OverviewTicket) }) },
+      tags: ['customers'], summary: 'The customer cockpit: open tickets, orders, contracts, invoices and receivables in one answer', params: IdParams,
+      response: { 200: Overview },
     },
   }, async (request) => {
     const customer = await getCustomer(app.db, request.params.id);
-    const open = await app.db.select().from(tickets)
-      .where(and(eq(tickets.customerId, customer.id), notInArray(tickets.status, [...FINAL_TICKET_STATES])))
-      .orderBy(asc(tickets.createdAt)).limit(200);
+    const today = dayOf(Date.now());
+    const [openTickets, openOrders, contractRows, open] = await Promise.all([
+      app.db.select().from(tickets).where(and(eq(tickets.customerId, customer.id), notInArray(tickets.status, [...FINAL_TICKET_STATES])))
+        .orderBy(asc(tickets.createdAt)).limit(200),
+      app.db.select().from(orders).where(and(eq(orders.customerId, customer.id), notInArray(orders.status, [...FINAL_ORDER_STATES])))
+        .orderBy(asc(orders.createdAt)).limit(200),
+      contractDrawDowns(app.db, and(eq(contracts.customerId, customer.id), notInArray(contracts.status, [...FINAL_CONTRACT_STATES]))),
+      openInvoices(app.db, eq(invoices.customerId, customer.id), today),
+    ]);
     return {
       customer,
-      openTickets: open.map((t) => ({ id: t.id, status: t.status, tier: t.tier, priority: t.priority, subject: t.subject, breached: t.breached, nextDueAt: t.queueDueAt?.toISOString() ?? null })),
+      openTickets: openTickets.map((t) => ({ id: t.id, status: t.status, tier: t.tier, priority: t.priority, subject: t.subject, breached: t.breached, nextDueAt: t.queueDueAt?.toISOString() ?? null })),
+      openOrders: openOrders.map(orderRowView),
+      contracts: contractRows.map((c) => ({
+        id: c.id, status: c.status, type: c.type, validTo: c.validTo.toISOString(),
+        targetValue: c.target, consumed: c.consumed, reserved: c.reserved, remaining: fromCents(remainingCents(drawDownCents(c))),
+      })),
+      openInvoices: open.items.map(({ row }) => invoiceView(row, today, open.rule)),
+      receivables: { asOf: today, ...open.aged.total },
     };
   });
 

@@ -13,7 +13,8 @@ import { notFound } from '../problem';
 import { IdParams, ListQuery, Page } from '../schemas/common';
 import { AsOfQuery, InvoiceStatus, InvoiceView } from '../schemas/invoices';
 
-function invoiceView(row: typeof invoices.$inferSelect, asOf: string, rule: LateFeeRule) {
+/** The invoice with what it owes on `asOf`; shared with the customer cockpit. */
+export function invoiceView(row: typeof invoices.$inferSelect, asOf: string, rule: LateFeeRule) {
   const due = amountDue(openInvoiceOf(row), asOf, rule);
   return {
     id: row.id, status: row.status, customerId: row.customerId, orderId: row.orderId, contractId: row.contractId, description: row.description,

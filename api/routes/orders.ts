@@ -8,7 +8,7 @@ import { orderEvents, orderLines, orders, products, reservations, shipments } fr
 import { formatNumber, workflowIdFor } from '../../domain/ids';
 import { hasCreditLine, intakeProblems, isoDate, ORDER_ACTION_NAMES, ORDER_ACTIONS, orderSummary, type OrderAction } from '../../domain/orders';
 import { priceOrder } from '../../domain/pricing';
-import { CrmAmount, CrmCustomerId, CrmKind, CrmStatus } from '../../domain/search-attributes';
+import { CrmAmount, CrmCustomerId, CrmCustomerTier, CrmKind, CrmStatus } from '../../domain/search-attributes';
 import { activationConfirmed, carrierDelivered, orderOpened, orderState, orderUpdates, orderWorkflow, restocked, type OrderInput } from '../../workflows/order';
 import { audit } from '../audit';
 import { idempotent } from '../idempotency';
@@ -21,7 +21,8 @@ import { Product, viewProduct } from './products';
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
-function rowView(row: typeof orders.$inferSelect) {
+/** An order as lists show it; shared with the customer cockpit. */
+export function orderRowView(row: typeof orders.$inferSelect) {
   return {
     id: row.id, status: row.status, customerId: row.customerId, paymentTerms: row.paymentTerms, contractId: row.contractId, total: row.total,
     invoiceId: row.invoiceId, paymentId: row.paymentId, cancelReason: row.cancelReason,
@@ -73,7 +74,7 @@ export const orderRoutes: FastifyPluginAsyncTypebox = async (app) => {
             staticDetails: `Customer ${body.customerId}: ${body.lines.map((line) => `${line.qty} × ${line.sku}`).join(', ')}`,
             typedSearchAttributes: [
               { key: CrmKind, value: 'order' }, { key: CrmStatus, value: 'received' }, { key: CrmCustomerId, value: body.customerId },
-              { key: CrmAmount, value: quoted.totalCents / 100 },
+              { key: CrmCustomerTier, value: quote.customerTier }, { key: CrmAmount, value: quoted.totalCents / 100 },
             ],
           }),
         });
@@ -98,7 +99,7 @@ export const orderRoutes: FastifyPluginAsyncTypebox = async (app) => {
       customerId ? eq(orders.customerId, customerId) : undefined,
       paymentTerms ? eq(orders.paymentTerms, paymentTerms) : undefined,
     )).orderBy(desc(orders.createdAt), desc(orders.id)).limit(limit + 1);
-    return toPage(rows, limit, (row) => [row.createdAt.toISOString(), row.id], rowView);
+    return toPage(rows, limit, (row) => [row.createdAt.toISOString(), row.id], orderRowView);
   });
 
   app.get('/orders/:id', {
@@ -113,7 +114,7 @@ export const orderRoutes: FastifyPluginAsyncTypebox = async (app) => {
       queryProcess(app.temporal, row.workflowId, orderState, request.actor),
     ]);
     return {
-      ...rowView(row), deliveryAddress: row.deliveryAddress, live,
+      ...orderRowView(row), deliveryAddress: row.deliveryAddress, live,
       lines: lines.map((l) => ({
         sku: l.sku, kind: l.kind, qty: l.qty, priceRule: l.priceRule, promotionId: l.promotionId, percentOff: l.percentOff,
         baseUnitPrice: l.baseUnitPrice, unitPrice: l.unitPrice, lineTotal: l.lineTotal,

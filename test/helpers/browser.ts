@@ -15,11 +15,11 @@ export function launchChromium(): Promise<Browser> {
   });
 }
 
-const ARTIFACTS = new URL('../../test-artifacts/console/', import.meta.url);
-
-export async function screenshot(page: Page, name: string) {
-  await mkdir(ARTIFACTS, { recursive: true });
-  await page.screenshot({ path: new URL(`${name}.png`, ARTIFACTS).pathname, fullPage: true });
+/** Saves a full-page screenshot to test-artifacts/<folder>/<name>.png, kept by CI as a test artifact. */
+export async function screenshot(page: Page, name: string, folder = 'console') {
+  const dir = new URL(`../../test-artifacts/${folder}/`, import.meta.url);
+  await mkdir(dir, { recursive: true });
+  await page.screenshot({ path: new URL(`${name}.png`, dir).pathname, fullPage: true });
 }
 
 /**

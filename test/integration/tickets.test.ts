@@ -272,17 +272,3 @@ describe('managers in the Temporal UI', () => {
     expect(description.typedSearchAttributes.get({ name: 'CrmDueAt', type: 'DATETIME' } as never)).toBeInstanceOf(Date);
   });
 });
-
-describe('customer cockpit', () => {
-  it('shows the customer with their open tickets, not the finished ones', async () => {
-    const customer = await t.customer();
-    const open = await t.open({ customerId: customer.id });
-    const done = await t.open({ customerId: customer.id, category: 'consultation' });
-    await t.act('agent', done.id, 'resolve', { resolution: 'ok' });
-    await t.act('agent', done.id, 'confirm', { satisfaction: 3 });
-    const overview = await t.call('manager', 'GET', `/customers/${customer.id}/overview`);
-    expect(overview.customer.id).toBe(customer.id);
-    expect(overview.openTickets.map((x: { id: string }) => x.id)).toEqual([open.id]);
-    await t.call('manager', 'GET', '/customers/CUS-404/overview', undefined, 404);
-  });
-});

@@ -1,0 +1,27 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { abcReport, contractReport, orderReport, receivablesReport, ticketReport } from '../../db/reports';
+import type { Role } from '../../domain/roles';
+import { AbcReport, ContractReport, OrderReport, ReceivablesQuery, ReceivablesReport, ReportQuery, TicketReport } from '../schemas/reports';
+
+// SPEC §7: read-only figures for the people who steer the business. Definitions: README "Reports".
+const READERS: Role[] = ['manager', 'supervisor', 'admin'];
+
+export const reportRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const options = <T>(summary: string, response: T) => ({
+    config: { roles: READERS },
+    schema: { tags: ['reports'], summary, querystring: ReportQuery, response: { 200: response } },
+  });
+
+  app.get('/reports/tickets', options('Tickets by status, tier and category; SLA breach, escalation and reopen rates; time to resolve; satisfaction', TicketReport),
+    async (request) => ticketReport(app.db, request.query));
+  app.get('/reports/orders', options('Orders by status; cycle time from received to completed; cancellation rate; revenue', OrderReport),
+    async (request) => orderReport(app.db, request.query));
+  app.get('/reports/contracts', options('Active contract value, contracts expiring within 30/60/90 days, consumption, renewal rate', ContractReport),
+    async (request) => contractReport(app.db, request.query));
+  app.get('/reports/receivables', {
+    config: { roles: READERS },
+    schema: { tags: ['reports'], summary: 'Open invoices aged 0–30/31–60/61–90/>90 days overdue, with late fees as of a day', querystring: ReceivablesQuery, response: { 200: ReceivablesReport } },
+  }, async (request) => receivablesReport(app.db, request.query));
+  app.get('/reports/customers/abc', options('Customers classed A/B/C by their share of revenue', AbcReport),
+    async (request) => abcReport(app.db, request.query));
+};

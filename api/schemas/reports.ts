@@ -1,0 +1,76 @@
+import { Type, type TInteger, type TObject } from '@sinclair/typebox';
+import { ORDER_STATES } from '../../domain/orders';
+import { AGING_BUCKETS, EXPIRY_WINDOWS } from '../../domain/reports';
+import { CATEGORIES, TICKET_STATES, TIERS } from '../../domain/tickets';
+import { DateOnly, Literals, Nullable, Obj } from './common';
+
+// SPEC §7 reports. Every report takes the same scope; rates are 0..1 with four places (null when there
+// is nothing to divide by); durations are whole seconds; money is a two-decimal string.
+
+const scopeFields = {
+  from: Type.Optional(DateOnly('first creation day counted (UTC), inclusive')),
+  to: Type.Optional(DateOnly('last creation day counted (UTC), inclusive')),
+  region: Type.Optional(Type.String({ minLength: 1, maxLength: 100, description: "only customers of this region" })),
+  customerId: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'only this customer' })),
+};
+export const ReportQuery = Obj(scopeFields);
+export const ReceivablesQuery = Obj({ ...scopeFields, asOf: Type.Optional(DateOnly('day the days overdue and late fees are counted to; default today (UTC)')) });
+
+const Scope = Type.Object({ from: Nullable(Type.String()), to: Nullable(Type.String()), region: Nullable(Type.String()), customerId: Nullable(Type.String()) });
+const Rate = Nullable(Type.Number({ minimum: 0, maximum: 1 }));
+const Seconds = Nullable(Type.Integer({ minimum: 0 }));
+const Amount = Type.String({ description: 'two-decimal amount' });
+/** One count per value, every value present (zero when none). */
+const Counts = <T extends string>(values: readonly T[]): TObject<Record<T, TInteger>> =>
+  Type.Object(Object.fromEntries(values.map((v) => [v, Type.Integer({ minimum: 0 })])) as Record<T, TInteger>);
+const Percentiles = Type.Object({ count: Type.Integer(), p50Seconds: Seconds, p90Seconds: Seconds });
+
+export const TicketReport = Type.Object({
+  scope: Scope,
+  total: Type.Integer(),
+  byStatus: Counts(TICKET_STATES),
+  byTier: Counts(TIERS),
+  byCategory: Counts(CATEGORIES),
+  slaBreachRate: Rate,
+  escalationRates: Type.Object({ l1ToL2: Rate, l2ToL3: Rate }),
+  timeToResolve: Percentiles,
+  reopenRate: Rate,
+  satisfaction: Type.Object({ responses: Type.Integer(), average: Nullable(Type.Number()), distribution: Counts(['1', '2', '3', '4', '5'] as const) }),
+});
+
+export const OrderReport = Type.Object({
+  scope: Scope,
+  total: Type.Integer(),
+  byStatus: Counts(ORDER_STATES),
+  cycleTime: Percentiles,
+  cancellationRate: Rate,
+  revenue: Amount,
+});
+
+const ContractsValue = Type.Object({ contracts: Type.Integer(), value: Amount });
+export const ContractReport = Type.Object({
+  scope: Scope,
+  active: ContractsValue,
+  expiring: Type.Object(Object.fromEntries(EXPIRY_WINDOWS.map((days) => [`within${days}Days`, ContractsValue])) as Record<`within${(typeof EXPIRY_WINDOWS)[number]}Days`, typeof ContractsValue>),
+  consumption: Type.Object({ target: Amount, consumed: Amount, reserved: Amount, remaining: Amount, rate: Rate }),
+  renewalRate: Rate,
+});
+
+const AgingTotals = Type.Object({ invoices: Type.Integer(), outstanding: Amount, lateFees: Amount, total: Amount });
+export const ReceivablesReport = Type.Object({
+  scope: Scope,
+  asOf: Type.String(),
+  buckets: Type.Object(Object.fromEntries(AGING_BUCKETS.map((b) => [b, AgingTotals])) as Record<(typeof AGING_BUCKETS)[number], typeof AgingTotals>),
+  total: AgingTotals,
+});
+
+const AbcClass = Literals(['A', 'B', 'C'] as const);
+const ClassTotals = Type.Object({ customers: Type.Integer(), revenue: Amount, share: Rate });
+export const AbcReport = Type.Object({
+  scope: Scope,
+  totalRevenue: Amount,
+  classes: Type.Object({ A: ClassTotals, B: ClassTotals, C: ClassTotals }),
+  customers: Type.Array(Type.Object({
+    customerId: Type.String(), name: Type.String(), revenue: Amount, share: Type.Number(), cumulativeShare: Type.Number(), class: AbcClass,
+  })),
+});

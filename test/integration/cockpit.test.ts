@@ -1,0 +1,70 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addDays, isoDate } from '../../domain/orders';
+import { contractDriver } from '../helpers/contracts';
+import { startHarness, type Harness } from '../helpers/harness';
+import { orderDriver } from '../helpers/orders';
+import { reportInputs } from '../helpers/report-inputs';
+import { ticketDriver } from '../helpers/tickets';
+
+let h: Harness;
+let t: ReturnType<typeof ticketDriver>;
+let o: ReturnType<typeof orderDriver>;
+let c: ReturnType<typeof contractDriver>;
+let rows: ReturnType<typeof reportInputs>;
+
+beforeAll(async () => {
+  h = await startHarness({ worker: true });
+  t = ticketDriver(h);
+  o = orderDriver(h);
+  c = contractDriver(h);
+  rows = reportInputs(h);
+});
+afterAll(async () => { await h?.close(); });
+
+const ids = (items: Array<{ id: string }>) => items.map((x) => x.id);
+
+describe('customer cockpit', () => {
+  it('shows open tickets and orders, running contracts with what remains, and open invoices with late fees as of today', async () => {
+    const customer = await t.customer();
+    // Tickets: one open, one closed.
+    const openTicket = await t.open({ customerId: customer.id });
+    const done = await t.open({ customerId: customer.id, category: 'consultation' });
+    await t.act('agent', done.id, 'resolve', { resolution: 'ok' });
+    await t.act('agent', done.id, 'confirm', { satisfaction: 3 });
+    // Orders: one waiting for its shipment, one cancelled.
+    const product = await o.product();
+    const order = () => o.order({ customerId: customer.id, lines: [{ sku: product.sku, qty: 1 }], paymentTerms: 'cod' });
+    const [openOrder, cancelled] = [await order(), await order()];
+    await o.reaches(cancelled.id, 'fulfilling');
+    await o.act('agent', cancelled.id, 'cancel', { reason: 'twice' });
+    await Promise.all([o.reaches(openOrder.id, 'fulfilling'), o.reaches(cancelled.id, 'cancelled')]);
+    // Contracts: an active one drawn down by 1 000.00 fulfilled and 500.00 reserved (call-off rows written
+    // directly: orders cannot call off contracts yet), and a draft.
+    const active = await c.active({ customerId: customer.id, targetValue: '50000.00' });
+    const draft = await c.draft({ customerId: customer.id, targetValue: '20000.00' });
+    await Promise.all([rows.callOff(active, 'consumed', '1000.00'), rows.callOff(active, 'reserved', '500.00'), rows.callOff(active, 'released', '700.00')]);
+    // Invoices: 120.00 due 9 days ago (fee 120.00 × 9 × 0.3 % = 3.24), 50.00 not yet due with 20.00 paid,
+    // and a paid and a void one that owe nothing.
+    const today = isoDate(Date.now());
+    const overdue = await rows.invoice(customer.id, { amount: '120.00', dueOn: addDays(today, -9) });
+    const partlyPaid = await rows.invoice(customer.id, { amount: '50.00', dueOn: addDays(today, 5), paidAmount: '20.00' });
+    await rows.invoice(customer.id, { amount: '80.00', dueOn: addDays(today, -40), status: 'paid', paidAmount: '80.00' });
+    await rows.invoice(customer.id, { amount: '90.00', dueOn: addDays(today, -40), status: 'void' });
+
+    const overview = await t.call('manager', 'GET', `/customers/${customer.id}/overview`);
+    expect(overview.customer.id).toBe(customer.id);
+    expect(ids(overview.openTickets)).toEqual([openTicket.id]);
+    expect(ids(overview.openOrders)).toEqual([openOrder.id]);
+    expect(overview.openOrders[0]).toMatchObject({ status: 'fulfilling', total: '10.00', paymentTerms: 'cod' });
+    expect(overview.contracts).toEqual(expect.arrayContaining([
+      expect.objectContaining({ id: active.id, status: 'active', targetValue: '50000.00', consumed: '1000.00', reserved: '500.00', remaining: '48500.00' }),
+      expect.objectContaining({ id: draft.id, status: 'draft', targetValue: '20000.00', consumed: '0.00', reserved: '0.00', remaining: '20000.00' }),
+    ]));
+    expect(overview.contracts).toHaveLength(2);
+    expect(overview.openInvoices.map((i: { id: string; daysOverdue: number; lateFee: string; amountDue: string }) => [i.id, i.daysOverdue, i.lateFee, i.amountDue]))
+      .toEqual([[overdue, 9, '3.24', '123.24'], [partlyPaid, 0, '0.00', '30.00']]);
+    expect(overview.receivables).toEqual({ asOf: today, invoices: 2, outstanding: '150.00', lateFees: '3.24', total: '153.24' });
+
+    await t.call('manager', 'GET', '/customers/CUS-404/overview', undefined, 404);
+  });
+});
