@@ -7,6 +7,7 @@ import { contractApprovals, contractCallOffs, contractEvents, contracts, contrac
 import { consumptionOf, remainingOf, type Consumption } from '../../domain/call-offs';
 import { parseInstant } from '../../domain/contract-time';
 import { CONTRACT_ACTION_NAMES, CONTRACT_ACTIONS, CONTRACT_CREATORS, contractSummary, draftTerms, type ContractAction } from '../../domain/contracts';
+import { publicText } from '../../domain/public-text';
 import { formatNumber, workflowIdFor } from '../../domain/ids';
 import { fromCents, toCents } from '../../domain/money';
 import { CrmAmount, CrmCustomerId, CrmCustomerTier, CrmDueAt, CrmKind, CrmStatus } from '../../domain/search-attributes';
@@ -78,8 +79,8 @@ export const contractRoutes: FastifyPluginAsyncTypebox = async (app) => {
             args: [input],
             // A retried request (same Idempotency-Key, same number) reaches the running workflow.
             workflowIdConflictPolicy: 'USE_EXISTING',
-            staticSummary: contractSummary({ number, type: body.type, targetValueCents: terms.targetValueCents, customerId: customer.id }),
-            staticDetails: `Customer ${customer.id}${body.externalRef ? ` · ref ${body.externalRef}` : ''} · ${body.validFrom} – ${body.validTo}`,
+            staticSummary: publicText(contractSummary({ number, type: body.type, targetValueCents: terms.targetValueCents, customerId: customer.id })),
+            staticDetails: publicText(`Customer ${customer.id}${body.externalRef ? ` · ref ${body.externalRef}` : ''} · ${body.validFrom} – ${body.validTo}`),
             typedSearchAttributes: [
               { key: CrmKind, value: 'contract' }, { key: CrmStatus, value: 'draft' }, { key: CrmCustomerId, value: customer.id }, { key: CrmCustomerTier, value: customer.tier },
               { key: CrmAmount, value: terms.targetValueCents / 100 }, { key: CrmDueAt, value: new Date(terms.validTo) },

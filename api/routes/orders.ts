@@ -5,6 +5,7 @@ import { and, asc, desc, eq, sql } from 'drizzle-orm';
 import { taskQueue } from '../../config';
 import { loadOrderQuote } from '../../db/orders';
 import { orderEvents, orderLines, orders, products, reservations, shipments } from '../../db/schema';
+import { publicText } from '../../domain/public-text';
 import { formatNumber, workflowIdFor } from '../../domain/ids';
 import { hasCreditLine, intakeProblems, isoDate, ORDER_ACTION_NAMES, ORDER_ACTIONS, orderSummary, type OrderAction } from '../../domain/orders';
 import { priceOrder } from '../../domain/pricing';
@@ -69,9 +70,9 @@ export const orderRoutes: FastifyPluginAsyncTypebox = async (app) => {
             args: [input],
             // A retried request (same Idempotency-Key, same number) reaches the running workflow.
             workflowIdConflictPolicy: 'USE_EXISTING',
-            staticSummary: orderSummary({ number, lineCount: body.lines.length, totalCents: quoted.totalCents, paymentTerms: body.paymentTerms }),
+            staticSummary: publicText(orderSummary({ number, lineCount: body.lines.length, totalCents: quoted.totalCents, paymentTerms: body.paymentTerms })),
             // Numbers and codes only: the delivery address stays in the encrypted payloads.
-            staticDetails: `Customer ${body.customerId}: ${body.lines.map((line) => `${line.qty} × ${line.sku}`).join(', ')}`,
+            staticDetails: publicText(`Customer ${body.customerId}: ${body.lines.map((line) => `${line.qty} × ${line.sku}`).join(', ')}`),
             typedSearchAttributes: [
               { key: CrmKind, value: 'order' }, { key: CrmStatus, value: 'received' }, { key: CrmCustomerId, value: body.customerId },
               { key: CrmCustomerTier, value: quote.customerTier }, { key: CrmAmount, value: quoted.totalCents / 100 },

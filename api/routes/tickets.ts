@@ -4,6 +4,7 @@ import { WithStartWorkflowOperation } from '@temporalio/client';
 import { and, arrayContains, asc, desc, eq, inArray, sql } from 'drizzle-orm';
 import { taskQueue } from '../../config';
 import { customers, ticketEvents, tickets, users } from '../../db/schema';
+import { publicText } from '../../domain/public-text';
 import { formatNumber, workflowIdFor } from '../../domain/ids';
 import type { Role } from '../../domain/roles';
 import { CrmCustomerId, CrmCustomerTier, CrmKind, CrmPriority, CrmStatus, CrmTier } from '../../domain/search-attributes';
@@ -62,9 +63,9 @@ export const ticketRoutes: FastifyPluginAsyncTypebox = async (app) => {
             args: [input],
             // A retried request (same Idempotency-Key, same number) reaches the running workflow.
             workflowIdConflictPolicy: 'USE_EXISTING',
-            staticSummary: ticketSummary({ number, customerTier: customer.tier, priority: input.priority, category: input.category }),
+            staticSummary: publicText(ticketSummary({ number, customerTier: customer.tier, priority: input.priority, category: input.category })),
             // Numbers and codes only: names and free text stay in the encrypted payloads.
-            staticDetails: `Customer ${customer.id} via ${input.channel}`,
+            staticDetails: publicText(`Customer ${customer.id} via ${input.channel}`),
             typedSearchAttributes: [
               { key: CrmKind, value: 'ticket' }, { key: CrmStatus, value: 'new' }, { key: CrmTier, value: 'L1' },
               { key: CrmCustomerId, value: customer.id }, { key: CrmCustomerTier, value: customer.tier }, { key: CrmPriority, value: input.priority },
