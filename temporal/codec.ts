@@ -45,6 +45,8 @@ export class AesGcmPayloadCodec implements PayloadCodec {
 
   async decode(payloads: Payload[]): Promise<Payload[]> {
     return payloads.map((payload) => {
+      // Public text loses its mark on the way in, so code sees the text as written.
+      if (isPublic(payload)) return { ...payload, data: unmarked(payload.data!) };
       // Histories written before encryption was switched on pass through unchanged.
       if (text(payload.metadata?.encoding) !== ENCRYPTED_ENCODING) return payload;
       const keyId = text(payload.metadata?.[KEY_ID]) ?? '';
@@ -67,6 +69,11 @@ function isPublic(payload: Payload): boolean {
   if (text(payload.metadata?.encoding) !== 'json/plain' || !data || data.length < PUBLIC_JSON_PREFIX.length - 1) return false;
   // The prefix without its closing quote: `"` followed by the mark's UTF-8 bytes.
   return PUBLIC_JSON_PREFIX.subarray(0, -1).every((byte, i) => data[i] === byte);
+}
+
+function unmarked(data: Uint8Array): Uint8Array {
+  const markLength = PUBLIC_JSON_PREFIX.length - 2; // the mark's bytes between the two quotes
+  return Uint8Array.from([data[0]!, ...data.subarray(1 + markLength)]);
 }
 
 /** The codec for the configured keys; every Client, Worker and replay in the system uses it. */

@@ -5,7 +5,6 @@ import {
 import type { Activities } from '../activities';
 import type { ApprovalDecisionRecord, ContractEventRecord, ContractPolicy, ContractRecord, ContractVersionRecord } from '../activities/contracts';
 import { contractApprovalChain, parsePaymentTermsDays, type ApproverRole } from '../domain/approvals';
-import { publicText } from '../domain/public-text';
 import { addDays, contractClock, dayOf, parseInstant } from '../domain/contract-time';
 import {
   amendTerms, BILLING_MONTHS, contractActions, contractRefusal, FINAL_CONTRACT_STATES,
@@ -188,7 +187,7 @@ export async function contractWorkflow(input: ContractInput): Promise<ContractVi
     ]);
     const waiting = approval ? ` · ${approval.kind} awaits ${approval.chain[approval.step]} (step ${approval.step + 1}/${approval.chain.length})` : '';
     const ending = termination ? ` · terminates ${iso(termination.at)}` : '';
-    setCurrentDetails(publicText(`**${status}** · v${version} · term ${term} · value ${fromCents(terms.targetValueCents)} · valid to ${iso(terms.validTo)}${waiting}${ending}`));
+    setCurrentDetails(`**${status}** · v${version} · term ${term} · value ${fromCents(terms.targetValueCents)} · valid to ${iso(terms.validTo)}${waiting}${ending}`);
   }
 
   interface Extras {

@@ -5,7 +5,6 @@ import {
 import type { Activities } from '../activities';
 import type { OrderEventRecord, OrderLineRecord, OrderRecord, Reservation, StockLine } from '../activities/orders';
 import { formatDuration } from '../domain/duration';
-import { publicText } from '../domain/public-text';
 import { FailureType } from '../domain/failures';
 import { fromCents, toCents } from '../domain/money';
 import {
@@ -205,12 +204,12 @@ export async function orderWorkflow(input: OrderInput): Promise<OrderView> {
     ]);
     const waitingFor = WAITING_FOR[status];
     const wait = activationReportOpen ? 'a manual activation report' : waitingFor;
-    setCurrentDetails(publicText([
+    setCurrentDetails([
       `**${status}**`,
       totalCents === null ? null : `total ${fromCents(totalCents)} (${input.paymentTerms})`,
       wait ? `waiting for ${wait}${waitingUntil ? ` until ${iso(waitingUntil)}` : ''}` : null,
       backorderedSkus.length ? `short: ${backorderedSkus.join(', ')}` : null,
-    ].filter(Boolean).join(' · ')));
+    ].filter(Boolean).join(' · '));
   }
 
   /** Applies a change, shows it in Temporal at once, and records it in the database in order. */

@@ -4,7 +4,6 @@ import {
 import type { Activities } from '../activities';
 import type { TicketEventRecord, TicketPolicy, TicketRecord } from '../activities/tickets';
 import { nextBusinessInstant } from '../domain/calendar';
-import { publicText } from '../domain/public-text';
 import type { Actor } from '../domain/roles';
 import { CrmAssignee, CrmCustomerId, CrmCustomerTier, CrmDueAt, CrmKind, CrmPriority, CrmSlaBreached, CrmStatus, CrmTier } from '../domain/search-attributes';
 import { deadlineOf, pauseClock, reminderDueOf, resumeClock, startClock, type SlaClock } from '../domain/sla-clock';
@@ -153,7 +152,7 @@ export async function ticketWorkflow(input: TicketInput): Promise<TicketView> {
     ]);
     const who = assigneeId ? `assigned to ${assigneeId}` : status.startsWith('escalated') ? `waiting in the ${tier} queue` : '';
     const next = due === null ? 'no deadline running' : `next deadline ${new Date(due).toISOString()}`;
-    setCurrentDetails(publicText(`**${status}** at ${tier}${who ? ` · ${who}` : ''} · ${next}${responseBreached || resolutionBreached ? ' · **SLA breached**' : ''}`));
+    setCurrentDetails(`**${status}** at ${tier}${who ? ` · ${who}` : ''} · ${next}${responseBreached || resolutionBreached ? ' · **SLA breached**' : ''}`);
   }
 
   /** Applies a change, shows it in Temporal at once, and records it in the database in order. */

@@ -2,6 +2,7 @@ import { DefaultPayloadConverter } from '@temporalio/common';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../config';
+import { publicText } from '../../domain/public-text';
 import { AesGcmPayloadCodec, ENCRYPTED_ENCODING } from '../../temporal/codec';
 
 const key = (fill: number) => ({ id: `k${fill}`, key: Buffer.alloc(32, fill) });
@@ -34,6 +35,18 @@ describe('the payload codec', () => {
   it('passes unencrypted payloads through, so histories from before encryption still replay', async () => {
     const plain = converter.toPayload({ subject: 'legacy' });
     expect(await new AesGcmPayloadCodec([key(1)], 'k1').decode([plain])).toEqual([plain]);
+  });
+
+  it('leaves text marked public readable, hands it back unmarked, and encrypts everything else', async () => {
+    const codec = new AesGcmPayloadCodec([key(1)], 'k1');
+    const summary = 'Ticket T-2026-000001 · VIP · urgent · fault';
+    const [marked] = await codec.encode([converter.toPayload(publicText(summary))]);
+    expect(text(marked!.data)).toContain(summary);
+    expect(converter.fromPayload((await codec.decode([marked!]))[0]!)).toBe(summary);
+    for (const value of [summary, `x${publicText(summary)}`, { summary: publicText(summary) }]) {
+      const [sealed] = await codec.encode([converter.toPayload(value)]);
+      expect(text(sealed!.metadata!.encoding)).toBe(ENCRYPTED_ENCODING);
+    }
   });
 
   it('refuses a tampered payload', async () => {
