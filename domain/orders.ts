@@ -126,8 +126,10 @@ export function groupedAmount(cents: number): string {
 }
 
 /** The static summary managers read in the Temporal UI, e.g. `Order SO-2026-000045 · 3 lines · 1 234.50 · credit`. */
-export function orderSummary(o: { number: string; lineCount: number; totalCents: number; paymentTerms: PaymentTerms }): string {
-  return `Order ${o.number} · ${o.lineCount} ${o.lineCount === 1 ? 'line' : 'lines'} · ${groupedAmount(o.totalCents)} · ${o.paymentTerms}`;
+/** A call-off is priced by its contract inside the process, so its summary names the contract instead of a total. */
+export function orderSummary(o: { number: string; lineCount: number; totalCents: number; paymentTerms: PaymentTerms; contractId?: string | null }): string {
+  const amount = o.contractId ? `call-off ${o.contractId}` : groupedAmount(o.totalCents);
+  return `Order ${o.number} · ${o.lineCount} ${o.lineCount === 1 ? 'line' : 'lines'} · ${amount} · ${o.paymentTerms}`;
 }
 
 // ---- terms ---------------------------------------------------------------------------------------

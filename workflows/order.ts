@@ -1,5 +1,5 @@
 import {
-  allHandlersFinished, ApplicationFailure, condition, defineQuery, defineSignal, defineUpdate, proxyActivities, setCurrentDetails, setHandler,
+  ActivityFailure, allHandlersFinished, ApplicationFailure, condition, defineQuery, defineSignal, defineUpdate, proxyActivities, setCurrentDetails, setHandler,
   upsertSearchAttributes, workflowInfo,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
@@ -20,6 +20,7 @@ import { businessRuleFailure, createWriteQueue, refuse, type WithActor } from '.
 const {
   loadSettings, loadOrderQuote, loadCreditPosition, recordOrder, notify, reserveStock, releaseStock, recordPayment, refundPayment,
   issueInvoice, voidInvoice, recordShipment, recordDelivery, allocateServices, configureServices, requestActivation, activateServices, releaseServices,
+  reserveCallOff, releaseCallOff, confirmCallOff,
 } = proxyActivities<Activities>({
   startToCloseTimeout: '30 seconds',
   // A database outage must delay the write, never lose it: retry until it lands.
@@ -312,15 +313,9 @@ export async function orderWorkflow(input: OrderInput): Promise<OrderView> {
 
   async function price(): Promise<void> {
     const quote = await loadOrderQuote({ customerId: input.customerId, lines: input.lines, on: isoDate(createdAt) });
-    // ---- CONTRACT CALL-OFF: plugs in here -----------------------------------------------------------
-    // A call-off checks the contract is active and covers the skus, reserves the draw-down (an activity
-    // that can never let two orders exceed the target together), prices the lines at the contract prices
-    // (contractPriceCents on each quote line), and pushes the draw-down's release onto `compensations`.
-    if (input.contractId) {
-      const message = 'contract call-offs are not available yet';
-      throw new OrderCancelled({ action: 'refuse', actor: SYSTEM, note: message }, businessRuleFailure(message, { errors: [{ path: '/contractId', message }] }));
-    }
-    const priced = priceOrder(quote.lines);
+    const callOff = input.contractId ? await drawDown(input.contractId) : null;
+    const pricedAt = callOff ? quote.lines.map((line) => ({ ...line, contractPriceCents: callOff.get(line.sku) ?? null })) : quote.lines;
+    const priced = priceOrder(pricedAt);
     const pricedLines = priced.lines.map((line, i) => ({ ...line, kind: quote.lines[i]!.kind }));
     await transition({ action: 'price', actor: SYSTEM, note: `total ${fromCents(priced.totalCents)}` }, () => {
       status = 'priced';
@@ -330,6 +325,24 @@ export async function orderWorkflow(input: OrderInput): Promise<OrderView> {
     intakeDone = true;
     await tell('confirmation', 'customer', input.customerId, `Order ${orderId} received`,
       `${orderSummary({ number: orderId, lineCount: lines.length, totalCents: total(), paymentTerms: input.paymentTerms })}. We will keep you posted.`);
+  }
+
+  /**
+   * A call-off reserves its draw-down on the contract (the activity locks the contract, so concurrent
+   * orders can never exceed its target together) and is priced at the contract's prices. The
+   * reservation is released if the order is cancelled and consumed when it is fulfilled.
+   */
+  async function drawDown(contractId: string): Promise<Map<string, number>> {
+    let reservation;
+    try {
+      reservation = await reserveCallOff({ orderId, contractId, customerId: input.customerId, lines: input.lines, on: isoDate(createdAt) });
+    } catch (error) {
+      const refusal = error instanceof ActivityFailure && error.cause instanceof ApplicationFailure && error.cause.type === FailureType.BusinessRule ? error.cause.message : null;
+      if (!refusal) throw error;
+      throw new OrderCancelled({ action: 'refuse', actor: SYSTEM, note: refusal }, businessRuleFailure(refusal, { errors: [{ path: '/contractId', message: refusal }] }));
+    }
+    compensations.push(() => releaseCallOff({ orderId }));
+    return new Map(reservation.lines.map((line) => [line.sku, line.unitPriceCents]));
   }
 
   /** Credit terms: within the limit the order goes on; beyond it, finance decides within the hold window. */
@@ -410,6 +423,7 @@ export async function orderWorkflow(input: OrderInput): Promise<OrderView> {
     await transition(via, () => { status = 'fulfilling'; });
     if (services().length > 0) await provision();
     if (goods().length > 0) await shipAndDeliver();
+    if (input.contractId) await confirmCallOff({ orderId });
     await transition({ action: 'invoice', actor: SYSTEM, note: invoiceId ? `invoice ${invoiceId}` : `paid with ${paymentId}` }, () => { status = 'invoiced'; });
     if (invoiceId) await tell('invoice', 'customer', input.customerId, `Invoice ${invoiceId} for order ${orderId}`, `Your invoice over ${fromCents(total())} is due in ${terms!.invoiceDueDays} days.`);
     await transition({ action: 'complete', actor: SYSTEM, note: null }, () => {

@@ -16,7 +16,7 @@ import { idempotent } from '../idempotency';
 import { afterCursor, toPage } from '../pagination';
 import { HttpProblem, notFound, unprocessable } from '../problem';
 import { queryProcess, signalProcess, updateProcess } from '../process';
-import { IdParams, ListQuery, Obj, Page } from '../schemas/common';
+import { IdempotencyHeaders, IdParams, ListQuery, Obj, Page } from '../schemas/common';
 import { CarrierEvent, CreateOrder, OrderActionBodies, OrderDetail, OrderRow, OrderStatus, OrderView, PaymentTerms, ProvisioningEvent, Restock } from '../schemas/orders';
 import { Product, viewProduct } from './products';
 
@@ -41,7 +41,7 @@ export const orderRoutes: FastifyPluginAsyncTypebox = async (app) => {
     config: { roles: ['agent', 'supervisor'] },
     schema: {
       tags: ['orders'], summary: 'Take an order (intake); answers once it is priced', body: CreateOrder,
-      headers: Type.Object({ 'idempotency-key': Type.Optional(Type.String({ maxLength: 255 })) }),
+      headers: IdempotencyHeaders,
       response: { 201: OrderView },
     },
   }, async (request, reply) => {
@@ -70,12 +70,14 @@ export const orderRoutes: FastifyPluginAsyncTypebox = async (app) => {
             args: [input],
             // A retried request (same Idempotency-Key, same number) reaches the running workflow.
             workflowIdConflictPolicy: 'USE_EXISTING',
-            staticSummary: publicText(orderSummary({ number, lineCount: body.lines.length, totalCents: quoted.totalCents, paymentTerms: body.paymentTerms })),
+            staticSummary: publicText(orderSummary({ number, lineCount: body.lines.length, totalCents: quoted.totalCents, paymentTerms: body.paymentTerms, contractId: body.contractId })),
             // Numbers and codes only: the delivery address stays in the encrypted payloads.
             staticDetails: publicText(`Customer ${body.customerId}: ${body.lines.map((line) => `${line.qty} × ${line.sku}`).join(', ')}`),
             typedSearchAttributes: [
               { key: CrmKind, value: 'order' }, { key: CrmStatus, value: 'received' }, { key: CrmCustomerId, value: body.customerId },
-              { key: CrmCustomerTier, value: quote.customerTier }, { key: CrmAmount, value: quoted.totalCents / 100 },
+              { key: CrmCustomerTier, value: quote.customerTier },
+              // A call-off's amount is known once the contract has priced it; the workflow sets it then.
+              ...(body.contractId ? [] : [{ key: CrmAmount, value: quoted.totalCents / 100 }]),
             ],
           }),
         });

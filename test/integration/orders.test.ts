@@ -297,7 +297,7 @@ describe('refusals', () => {
     await o.order({ ...base, customerId: 'CUS-999999' }, 422);
     const noCredit = await o.customer('0.00');
     await o.order({ ...base, customerId: noCredit.id, paymentTerms: 'credit' }, 422);
-    expect((await o.order({ ...base, contractId: 'C-2026-000001' }, 422)).detail).toBe('contract call-offs are not available yet');
+    expect((await o.order({ ...base, contractId: 'C-1999-999999' }, 422)).detail).toBe('contract C-1999-999999 does not exist');
     await o.order({ ...base, lines: [lineOf(product.sku, 0)] }, 400);
     await o.call('fulfilment', 'POST', '/orders', base, 403);
 
