@@ -1,5 +1,5 @@
-import { eq, sql } from 'drizzle-orm';
-import { calendars, customers, ticketEvents, tickets } from '../db/schema';
+import { and, desc, eq, sql } from 'drizzle-orm';
+import { calendars, contracts, customers, ticketEvents, tickets } from '../db/schema';
 import { loadSettings } from '../db/settings';
 import type { BusinessCalendar } from '../domain/calendar';
 import { parseDuration } from '../domain/duration';
@@ -72,10 +72,14 @@ export function createTicketActivities({ db }: ActivityDeps) {
       if (!customer) throw ApplicationFailure.create({ type: FailureType.NotFound, message: `customer ${input.customerId} does not exist`, nonRetryable: true });
       const calendarName = settings['sla.calendar'] as string | null;
       const [calendarRow] = calendarName ? await db.select().from(calendars).where(eq(calendars.name, calendarName)) : [];
+      // An active contract of the customer that carries its own SLA (a service contract) wins over the
+      // tier multipliers; with several, the most recently activated one.
+      const [serviceContract] = await db.select({ particulars: contracts.particulars }).from(contracts)
+        .where(and(eq(contracts.customerId, input.customerId), eq(contracts.status, 'active'), sql`${contracts.particulars}->'sla' is not null and ${contracts.particulars}->'sla' <> 'null'::jsonb`))
+        .orderBy(desc(contracts.activatedAt)).limit(1);
       return {
         customerTier: customer.tier,
-        // A customer's service contract may carry its own SLA; contracts plug in here once they exist.
-        sla: resolveSla(slaSettingsFrom(settings), input.priority, customer.tier, null),
+        sla: resolveSla(slaSettingsFrom(settings), input.priority, customer.tier, serviceContract?.particulars.sla ?? null),
         calendarName: calendarRow ? calendarName : null,
         calendar: (calendarRow?.definition as BusinessCalendar | undefined) ?? null,
         confirmationWindowMs: parseDuration(settings['ticket.confirmationWindow'] as string),

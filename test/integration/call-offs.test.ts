@@ -97,3 +97,16 @@ describe('call-off orders', () => {
     expect(done.remaining.value).toBe('0.00');
   });
 });
+
+describe('service contracts and tickets', () => {
+  it("gives a customer's tickets the SLA of their active service contract instead of the tier's", async () => {
+    const contract = await c.active({ sla: { responseMultiplier: 0.25, resolutionMultiplier: 0.5 } });
+    const ticket = await c.call('agent', 'POST', '/tickets', { customerId: contract.customerId, channel: 'phone', category: 'fault', priority: 'low', subject: 'Down', description: 'Line down' }, 201);
+    const detail = await c.call('manager', 'GET', `/tickets/${ticket.id}`);
+    const created = Date.parse(detail.createdAt);
+    // low: 8 h response, 72 h resolution by default; the contract scales them to 2 h and 36 h.
+    expect(Date.parse(ticket.sla.responseDueAt) - created).toBe(2 * 3600_000);
+    expect(Date.parse(ticket.sla.resolutionDueAt) - created).toBe(36 * 3600_000);
+    expect(detail.sla).toMatchObject({ source: 'contract' });
+  });
+});
