@@ -17,6 +17,9 @@ export default defineConfig({
           name: 'integration',
           include: ['test/integration/**/*.test.ts', 'test/replay/**/*.test.ts', 'test/e2e/**/*.test.ts', 'test/reliability/**/*.test.ts', 'test/security/**/*.test.ts'],
           globalSetup: ['test/helpers/global-setup.ts'],
+          // One file at a time: on a 2-core machine the files' workers, dev-server load and fault
+          // injections starve each other's timers when run side by side, and sequential is barely slower.
+          fileParallelism: false,
           testTimeout: 60_000,
           hookTimeout: 120_000,
         },

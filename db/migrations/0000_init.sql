@@ -1,6 +1,6 @@
-CREATE SEQUENCE "public"."user_seq" INCREMENT BY 1 MINVALUE 1 MAXVALUE 9223372036854775807 START WITH 1 CACHE 1;--> statement-breakpoint
-CREATE SEQUENCE "public"."customer_seq" INCREMENT BY 1 MINVALUE 1 MAXVALUE 9223372036854775807 START WITH 1 CACHE 1;--> statement-breakpoint
-CREATE SEQUENCE "public"."promotion_seq" INCREMENT BY 1 MINVALUE 1 MAXVALUE 9223372036854775807 START WITH 1 CACHE 1;--> statement-breakpoint
+CREATE SEQUENCE "public"."user_seq" INCREMENT BY 1 MINVALUE 1 MAXVALUE 999999 START WITH 1 CACHE 1;--> statement-breakpoint
+CREATE SEQUENCE "public"."customer_seq" INCREMENT BY 1 MINVALUE 1 MAXVALUE 999999 START WITH 1 CACHE 1;--> statement-breakpoint
+CREATE SEQUENCE "public"."promotion_seq" INCREMENT BY 1 MINVALUE 1 MAXVALUE 999999 START WITH 1 CACHE 1;--> statement-breakpoint
 CREATE SEQUENCE "public"."ticket_seq" INCREMENT BY 1 MINVALUE 1 MAXVALUE 9223372036854775807 START WITH 1 CACHE 1;--> statement-breakpoint
 CREATE SEQUENCE "public"."invoice_seq" INCREMENT BY 1 MINVALUE 1 MAXVALUE 9223372036854775807 START WITH 1 CACHE 1;--> statement-breakpoint
 CREATE SEQUENCE "public"."payment_seq" INCREMENT BY 1 MINVALUE 1 MAXVALUE 9223372036854775807 START WITH 1 CACHE 1;--> statement-breakpoint
@@ -15,7 +15,7 @@ CREATE TABLE "api_keys" (
 );
 --> statement-breakpoint
 CREATE TABLE "users" (
-	"id" text PRIMARY KEY DEFAULT 'U-' || lpad(nextval('user_seq')::text, 5, '0') NOT NULL,
+	"id" text PRIMARY KEY DEFAULT 'U-' || lpad(nextval('user_seq')::text, 6, '0') NOT NULL,
 	"name" text NOT NULL,
 	"email" text NOT NULL,
 	"roles" text[] NOT NULL,
@@ -64,7 +64,7 @@ CREATE TABLE "products" (
 );
 --> statement-breakpoint
 CREATE TABLE "promotions" (
-	"id" text PRIMARY KEY DEFAULT 'PRM-' || lpad(nextval('promotion_seq')::text, 5, '0') NOT NULL,
+	"id" text PRIMARY KEY DEFAULT 'PRM-' || lpad(nextval('promotion_seq')::text, 6, '0') NOT NULL,
 	"sku" text,
 	"percent_off" numeric(5, 2) NOT NULL,
 	"valid_from" date NOT NULL,

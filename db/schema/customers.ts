@@ -2,7 +2,8 @@ import { sql } from 'drizzle-orm';
 import { index, numeric, pgSequence, pgTable, primaryKey, serial, text, timestamp } from 'drizzle-orm/pg-core';
 import { products } from './products';
 
-export const customerSeq = pgSequence('customer_seq');
+// lpad would cut longer numbers short; the sequence stops at the width instead of repeating ids.
+export const customerSeq = pgSequence('customer_seq', { maxValue: 999_999 });
 
 export const customers = pgTable('customers', {
   id: text('id').primaryKey().default(sql`'CUS-' || lpad(nextval('customer_seq')::text, 6, '0')`),

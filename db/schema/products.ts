@@ -16,10 +16,11 @@ export const products = pgTable('products', {
   index('products_kind_idx').on(t.kind),
 ]);
 
-export const promotionSeq = pgSequence('promotion_seq');
+// lpad would cut longer numbers short; the sequence stops at the width instead of repeating ids.
+export const promotionSeq = pgSequence('promotion_seq', { maxValue: 999_999 });
 
 export const promotions = pgTable('promotions', {
-  id: text('id').primaryKey().default(sql`'PRM-' || lpad(nextval('promotion_seq')::text, 5, '0')`),
+  id: text('id').primaryKey().default(sql`'PRM-' || lpad(nextval('promotion_seq')::text, 6, '0')`),
   sku: text('sku').references(() => products.sku),
   percentOff: numeric('percent_off', { precision: 5, scale: 2 }).notNull(),
   validFrom: date('valid_from').notNull(),

@@ -2,10 +2,11 @@ import { sql } from 'drizzle-orm';
 import type { Role } from '../../domain/roles';
 import { index, pgSequence, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
 
-export const userSeq = pgSequence('user_seq');
+// lpad would cut longer numbers short; the sequence stops at the width instead of repeating ids.
+export const userSeq = pgSequence('user_seq', { maxValue: 999_999 });
 
 export const users = pgTable('users', {
-  id: text('id').primaryKey().default(sql`'U-' || lpad(nextval('user_seq')::text, 5, '0')`),
+  id: text('id').primaryKey().default(sql`'U-' || lpad(nextval('user_seq')::text, 6, '0')`),
   name: text('name').notNull(),
   email: text('email').notNull().unique(),
   roles: text('roles').array().notNull().$type<Role[]>(),

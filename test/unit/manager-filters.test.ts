@@ -12,7 +12,7 @@ describe('manager filters', () => {
   });
 
   it('fill their placeholders and refuse to run with one missing', () => {
-    expect(fillFilter('CrmAssignee="{userId}" AND CrmAmount >= {amount}', { userId: 'U-00004', amount: 100 })).toBe('CrmAssignee="U-00004" AND CrmAmount >= 100');
+    expect(fillFilter('CrmAssignee="{userId}" AND CrmAmount >= {amount}', { userId: 'U-000004', amount: 100 })).toBe('CrmAssignee="U-000004" AND CrmAmount >= 100');
     expect(() => fillFilter('CrmCustomerId="{customerId}"')).toThrow(/customerId/);
   });
 
