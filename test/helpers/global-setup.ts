@@ -84,15 +84,20 @@ async function startDatabase(dir: string) {
 }
 
 async function startTemporal(dir: string) {
-  const [port, uiPort] = [await freePort(), await freePort()];
-  const server = await startDevServer({
-    cli: await resolveTemporalCli({ explicit: process.env.TEMPORAL_CLI || null }),
-    port,
-    uiPort,
-    dbFile: null,
-    namespace: 'default',
-    logFile: path.join(dir, 'temporal.log'),
-  });
+  const cli = await resolveTemporalCli({ explicit: process.env.TEMPORAL_CLI || null });
+  // A free port can be taken again between our probe and the server's bind (the dev server also picks
+  // random ports of its own), so a failed start is retried on fresh ports.
+  let server;
+  let uiPort = 0;
+  for (let attempt = 1; !server; attempt++) {
+    const port = await freePort();
+    uiPort = await freePort();
+    try {
+      server = await startDevServer({ cli, port, uiPort, dbFile: null, namespace: 'default', logFile: path.join(dir, `temporal-${attempt}.log`) });
+    } catch (error) {
+      if (attempt >= 3) throw error;
+    }
+  }
   const connection = await Connection.connect({ address: server.address });
   await registerSearchAttributes(connection, 'default');
   await connection.close();
