@@ -58,6 +58,7 @@ async function main() {
   log('Ready.');
   log(`  API          ${api}/api/v1   (health: ${api}/health)`);
   log(`  API docs     ${api}/docs`);
+  log(`  Console      ${api}/console`);
   log(`  Temporal UI  ${config.temporal.uiUrl}`);
   log('Press Ctrl-C to stop.');
 }
