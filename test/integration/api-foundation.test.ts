@@ -96,6 +96,7 @@ describe('validation', () => {
     ['money with three decimals', { ...customerBody(), creditLimit: '1.005' }, '/creditLimit'],
     ['negative money', { ...customerBody(), creditLimit: '-5.00' }, '/creditLimit'],
     ['an unknown contact property', { ...customerBody(), contacts: [{ name: 'x', fax: '1' }] }, '/contacts/0/fax'],
+    ['a NUL character, which PostgreSQL cannot store', { ...customerBody(), name: 'a\u0000b' }, '/name'],
   ])('refuses %s with 400 problem+json naming the field, writing nothing', async (_label, body, path) => {
     const before = await h.database.sql`select count(*)::int as n from customers`;
     const res = await post(body);
