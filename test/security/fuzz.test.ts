@@ -61,7 +61,8 @@ function operations(): Operation[] {
 function paramValue(path: string, name: string): fc.Arbitrary<string> {
   const resource = name === 'id' ? path.split('/')[3]! : name;
   const seeded = seeds[resource];
-  const any = valueFor({ type: 'string', maxLength: 64 }, true).map((v) => String(v).slice(0, 3000));
+  // JSON text for non-strings: fast-check makes objects without a prototype, which String() cannot convert.
+  const any = valueFor({ type: 'string', maxLength: 64 }, true).map((v) => (typeof v === 'string' ? v : JSON.stringify(v) ?? '').slice(0, 3000));
   return seeded ? fc.oneof({ weight: 2, arbitrary: fc.constant(seeded) }, { weight: 1, arbitrary: any }) : any;
 }
 
