@@ -20,7 +20,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'integration',
-          include: ['test/integration/**/*.test.ts', 'test/replay/**/*.test.ts', 'test/e2e/**/*.test.ts', 'test/reliability/**/*.test.ts', 'test/security/**/*.test.ts'],
+          include: ['test/integration/**/*.test.ts', 'test/replay/**/*.test.ts', 'test/e2e/**/*.test.ts', 'test/reliability/**/*.test.ts', 'test/security/**/*.test.ts', 'test/bench/**/*.test.ts'],
           exclude: process.env.CHAOS ? [] : PROCESS_FAULTS,
           globalSetup: ['test/helpers/global-setup.ts'],
           // One file at a time: on a 2-core machine the files' workers, dev-server load and fault

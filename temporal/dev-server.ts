@@ -10,6 +10,8 @@ export interface DevServerOptions {
   port: number;
   uiPort: number | null; // null: headless
   dbFile: string | null; // null: in memory
+  /** SQLite pragmas for a file-backed server; default SQLITE_PRAGMAS, [] for SQLite's own defaults. */
+  sqlitePragmas?: readonly string[];
   namespace: string;
   logFile: string;
 }
@@ -20,7 +22,7 @@ export interface DevServer {
 }
 
 // WAL lets readers and the writer proceed together; NORMAL sync is safe with WAL and much faster.
-const SQLITE_PRAGMAS = ['journal_mode=wal', 'synchronous=normal', 'busy_timeout=5000'];
+export const SQLITE_PRAGMAS = ['journal_mode=wal', 'synchronous=normal', 'busy_timeout=5000'];
 
 function devServerArgs(o: DevServerOptions): string[] {
   const args = ['--ip', '127.0.0.1', '--port', String(o.port), '--namespace', o.namespace, '--log-level', 'warn'];
@@ -28,7 +30,7 @@ function devServerArgs(o: DevServerOptions): string[] {
   else args.push('--ui-port', String(o.uiPort));
   if (o.dbFile) {
     args.push('--db-filename', o.dbFile);
-    for (const pragma of SQLITE_PRAGMAS) args.push('--sqlite-pragma', pragma);
+    for (const pragma of o.sqlitePragmas ?? SQLITE_PRAGMAS) args.push('--sqlite-pragma', pragma);
   }
   return args;
 }

@@ -1,24 +1,5 @@
-import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
-import os from 'node:os';
-import path from 'node:path';
-import postgres from 'postgres';
 import type { TestProject } from 'vitest/node';
-import { connectDatabase } from '../../db/client';
-import { startEmbeddedPostgres } from '../../db/embedded';
-import { runMigrations } from '../../db/migrate';
-import { Connection } from '@temporalio/client';
-import { resolveTemporalCli } from '../../temporal/cli';
-import { startDevServer } from '../../temporal/dev-server';
-import { registerSearchAttributes } from '../../temporal/search-attributes';
-import { bundleWorkflows } from '../../temporal/worker';
-
-export interface TestEnvironment {
-  databaseUrl: string;
-  temporalAddress: string;
-  temporalUiUrl: string;
-  workflowBundlePath: string;
-}
+import { startEnvironment, type TestEnvironment } from './environment';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -26,80 +7,12 @@ declare module 'vitest' {
   }
 }
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
-
 /**
  * One Temporal dev server (in memory, free ports) and one database per test run. Test files isolate
  * themselves by task queue and by the rows they create.
  */
 export default async function setup(project: TestProject) {
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'crmflow-test-'));
-  // Embedded PostgreSQL runs as the `postgres` user when we are root; it must be able to enter the directory.
-  await chmod(dir, 0o755);
-  const [database, temporal, bundle] = await Promise.all([startDatabase(dir), startTemporal(dir), bundleWorkflows()]);
-  const workflowBundlePath = path.join(dir, 'workflow-bundle.js');
-  await writeFile(workflowBundlePath, bundle);
-  project.provide('crm', { databaseUrl: database.url, temporalAddress: temporal.address, temporalUiUrl: temporal.uiUrl, workflowBundlePath });
-  return async () => {
-    await temporal.stop();
-    await database.stop();
-    await rm(dir, { recursive: true, force: true });
-  };
-}
-
-async function startDatabase(dir: string) {
-  const adminUrl = process.env.DATABASE_URL;
-  let url: string;
-  let stop: () => Promise<void>;
-  if (adminUrl) {
-    // A fresh database on the given server, dropped afterwards.
-    const name = `crmflow_test_${process.pid}_${Date.now()}`;
-    const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
-    await admin.unsafe(`create database ${name}`);
-    const parsed = new URL(adminUrl);
-    parsed.pathname = `/${name}`;
-    url = parsed.toString();
-    stop = async () => {
-      await admin.unsafe(`drop database if exists ${name} with (force)`);
-      await admin.end();
-    };
-  } else {
-    const embedded = await startEmbeddedPostgres({ dir: path.join(dir, 'postgres'), port: await freePort(), database: 'crmflow_test', persistent: false });
-    url = embedded.url;
-    stop = embedded.stop;
-  }
-  const database = connectDatabase(url, { max: 2 });
-  await runMigrations(database);
-  await database.close();
-  return { url, stop };
-}
-
-async function startTemporal(dir: string) {
-  const cli = await resolveTemporalCli({ explicit: process.env.TEMPORAL_CLI || null });
-  // A free port can be taken again between our probe and the server's bind (the dev server also picks
-  // random ports of its own), so a failed start is retried on fresh ports.
-  let server;
-  let uiPort = 0;
-  for (let attempt = 1; !server; attempt++) {
-    const port = await freePort();
-    uiPort = await freePort();
-    try {
-      server = await startDevServer({ cli, port, uiPort, dbFile: null, namespace: 'default', logFile: path.join(dir, `temporal-${attempt}.log`) });
-    } catch (error) {
-      if (attempt >= 3) throw error;
-    }
-  }
-  const connection = await Connection.connect({ address: server.address });
-  await registerSearchAttributes(connection, 'default');
-  await connection.close();
-  return { address: server.address, uiUrl: `http://127.0.0.1:${uiPort}`, stop: server.stop };
+  const { stop, ...environment } = await startEnvironment();
+  project.provide('crm', environment);
+  return stop;
 }

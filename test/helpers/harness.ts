@@ -10,6 +10,7 @@ import { users } from '../../db/schema';
 import { ROLES, type Role } from '../../domain/roles';
 import { dataConverter } from '../../temporal/codec';
 import { startWorkers, type RunningWorkers } from '../../temporal/worker';
+import type { TestEnvironment } from './environment';
 
 /**
  * Fixed test keys, so histories recorded by one run replay in the next: `old` still decrypts what it
@@ -34,9 +35,10 @@ export interface Harness {
 /**
  * The real app against the run's Temporal server and database, with its own task queues so files
  * running side by side never steal each other's tasks. `env` overrides configuration (short durations).
+ * `environment` defaults to the test run's (vitest's global setup); the benchmarks pass their own.
  */
-export async function startHarness(options: { worker?: boolean; env?: Record<string, string>; logger?: BuildAppOptions['logger'] } = {}): Promise<Harness> {
-  const crm = inject('crm');
+export async function startHarness(options: { worker?: boolean; env?: Record<string, string>; logger?: BuildAppOptions['logger']; environment?: TestEnvironment } = {}): Promise<Harness> {
+  const crm = options.environment ?? inject('crm');
   const config = loadConfig({
     CRM_DATA_DIR: '/tmp/crmflow-test-data',
     DATABASE_URL: crm.databaseUrl,

@@ -7,7 +7,7 @@ import { connectDatabase } from '../../db/client';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from '../../db/embedded';
 import { runMigrations } from '../../db/migrate';
 import { sized } from '../helpers/chaos';
-import { freePort } from '../helpers/global-setup';
+import { freePort } from '../helpers/environment';
 import { startHarness, type Harness } from '../helpers/harness';
 import { Gate, launchFleet, midway } from '../helpers/processes';
 

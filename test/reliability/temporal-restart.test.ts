@@ -9,7 +9,7 @@ import { startDevServer, type DevServer } from '../../temporal/dev-server';
 import { registerSearchAttributes } from '../../temporal/search-attributes';
 import { sized } from '../helpers/chaos';
 import { freshDatabase, type FreshDatabase } from '../helpers/fresh-database';
-import { freePort } from '../helpers/global-setup';
+import { freePort } from '../helpers/environment';
 import { startHarness, type Harness } from '../helpers/harness';
 import { Gate, launchFleet, midway } from '../helpers/processes';
 import { ticketDriver } from '../helpers/tickets';
