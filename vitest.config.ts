@@ -3,10 +3,8 @@ import { defineConfig } from 'vitest/config';
 // Temporal's native worker does not mix with worker threads, so every test file runs in a forked process.
 // Pure rules (test/unit) need nothing; everything else shares one Temporal dev server and one database
 // started by the global setup, isolated per file by task queue and by its own rows.
-// Process-level fault injection (kill -9 of a worker, PostgreSQL and Temporal restarts) needs the
-// machine to itself; it runs in `npm run chaos` (CHAOS=1), at full size. `npm test` keeps the
-// request-level faults: retry storms, conflicting people, fuzzing.
-const PROCESS_FAULTS = ['test/reliability/worker-kill.test.ts', 'test/reliability/postgres-restart.test.ts', 'test/reliability/temporal-restart.test.ts'];
+// The reliability and security suites run small here (a handful of processes per fault) and at full
+// size in `npm run chaos` (CHAOS=1, see test/helpers/chaos.ts).
 
 export default defineConfig({
   test: {
@@ -21,7 +19,6 @@ export default defineConfig({
         test: {
           name: 'integration',
           include: ['test/integration/**/*.test.ts', 'test/replay/**/*.test.ts', 'test/e2e/**/*.test.ts', 'test/reliability/**/*.test.ts', 'test/security/**/*.test.ts', 'test/bench/**/*.test.ts'],
-          exclude: process.env.CHAOS ? [] : PROCESS_FAULTS,
           globalSetup: ['test/helpers/global-setup.ts'],
           // One file at a time: on a 2-core machine the files' workers, dev-server load and fault
           // injections starve each other's timers when run side by side, and sequential is barely slower.

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import postgres from 'postgres';
 import { inject } from 'vitest';
-import { connectDatabase } from '../../db/client';
+import { connectDatabase, type Database } from '../../db/client';
 import { runMigrations } from '../../db/migrate';
 
 export interface FreshDatabase {
@@ -22,11 +22,7 @@ export async function freshDatabase(): Promise<FreshDatabase> {
   url.pathname = `/${name}`;
   const database = connectDatabase(url.toString(), { max: 2 });
   await runMigrations(database);
-  // Every database numbers from 1, but all test files share one Temporal server: start this one's
-  // sequences at a random offset so its customers, tickets and orders (and so its workflow ids and
-  // search attribute values) never meet another file's.
-  const offset = 100_000 + Math.floor(Math.random() * 800_000);
-  await database.sql`select setval(format('%I.%I', schemaname, sequencename), ${offset}) from pg_sequences where schemaname = 'public'`;
+  await offsetSequences(database);
   await database.close();
   return {
     url: url.toString(),
@@ -35,4 +31,14 @@ export async function freshDatabase(): Promise<FreshDatabase> {
       await admin.end();
     },
   };
+}
+
+/**
+ * Every database numbers from 1, but test files share one Temporal server: start a database's sequences
+ * at a random offset so its customers, tickets and orders (and so its workflow ids and search attribute
+ * values) never meet another file's.
+ */
+export async function offsetSequences(database: Database): Promise<void> {
+  const offset = 100_000 + Math.floor(Math.random() * 800_000);
+  await database.sql`select setval(format('%I.%I', schemaname, sequencename), ${offset}) from pg_sequences where schemaname = 'public'`;
 }

@@ -1,12 +1,14 @@
 import type { Harness } from './harness';
+import { contractDriver } from './contracts';
 import { orderDriver } from './orders';
 import { ticketDriver } from './tickets';
 import { eventually } from './wait';
 
 /**
  * The fault harness: process kinds that can be started in bulk, driven to their end by the people
- * involved, and audited in the database afterwards. A new kind (contracts) is one more entry in
- * PROCESS_KINDS: how to prepare, open one, drive it, and what must hold in the database at the end.
+ * involved, and audited in the database afterwards: tickets, orders, and call-off orders drawing down a contract.
+ * A new kind is one more entry in PROCESS_KINDS: how to prepare, open one, drive it, and what must
+ * hold in the database at the end.
  */
 export interface ProcessKind {
   name: string;
@@ -107,45 +109,67 @@ const ticketKind: ProcessKind = {
   },
 };
 
-const orderKind: ProcessKind = {
-  name: 'order',
-  async prepare(h, count) {
-    const o = orderDriver(h);
-    const [customer, product] = await Promise.all([o.customer('10000000.00'), o.product({ stock: count + 5 })]);
-    return { customerId: customer.id, sku: product.sku, stock: count + 5 };
-  },
-  async open(h, shared) {
-    // Credit terms: the invoice is issued by the process itself, with no one in the loop.
-    return (await orderDriver(h).order({ customerId: shared.customerId, lines: [{ sku: shared.sku, qty: 1 }], paymentTerms: 'credit', deliveryAddress: '1 Main St' })).id;
-  },
-  async drive(h, id, gate) {
-    const o = orderDriver(h);
-    await gate.step(() => o.reaches(id, 'fulfilling', 120_000));
-    await gate.step(() => o.act('fulfilment', id, 'shipments', { carrier: 'DHL', trackingNo: `TRK-${id}` }));
-    await gate.step(() => o.act('fulfilment', id, 'delivered'));
-  },
-  async audit(h, ids, shared) {
-    const sql = h.database.sql;
-    const done = await finished(h, 'orders', ids, 'completed');
-    const timelines = await auditTimelines(h, 'order_events', 'order_id', ids, ['receive', 'price', 'reserve', 'fulfil', 'ship', 'deliver', 'invoice', 'complete']);
-    const invoices = await sql<{ id: string; n: number }[]>`select order_id as id, count(*)::int as n from invoices where order_id = any(${ids}) group by order_id`;
-    const reservations = await sql<{ id: string; n: number }[]>`select order_id as id, count(*)::int as n from reservations where order_id = any(${ids}) group by order_id, sku`;
-    const [stock] = await sql<{ onHand: number; reserved: number }[]>`select stock_on_hand as "onHand", stock_reserved as reserved from products where sku = ${shared.sku as string}`;
-    const lost = [...(done < ids.length ? [`${ids.length - done} orders not completed`] : []), ...timelines.lost];
-    for (const id of ids) if (!invoices.some((i) => i.id === id)) lost.push(`${id}: no invoice`);
-    const duplicated = [
-      ...timelines.duplicated,
-      ...invoices.filter((i) => i.n > 1).map((i) => `${i.id}: ${i.n} invoices`),
-      ...reservations.filter((r) => r.n > 1).map((r) => `${r.id}: ${r.n} reservations of one sku`),
-    ];
-    // Stock adds up: every order took exactly one unit off the shelf, and nothing stays reserved.
-    const expectedOnHand = (shared.stock as number) - done;
-    if (stock!.onHand !== expectedOnHand || stock!.reserved !== 0) duplicated.push(`stock ${stock!.onHand} on hand / ${stock!.reserved} reserved, expected ${expectedOnHand} / 0`);
-    return { completed: done, lost, duplicated };
-  },
-};
+/**
+ * Orders on credit terms: the invoice is issued by the process itself, with no one in the loop. With
+ * `callOff`, each order also draws down one contract, whose consumption must add up at the end.
+ */
+function orderKind(options: { callOff: boolean }): ProcessKind {
+  const UNIT_PRICE = '8.00';
+  return {
+    name: options.callOff ? 'call-off' : 'order',
+    async prepare(h, count) {
+      const o = orderDriver(h);
+      const [customer, product] = await Promise.all([o.customer('10000000.00'), o.product({ stock: count + 5 })]);
+      const shared: Shared = { customerId: customer.id, sku: product.sku, stock: count + 5 };
+      if (options.callOff) {
+        const contract = await contractDriver(h).active({ customerId: customer.id, targetValue: '10000000.00', prices: [{ sku: product.sku, unitPrice: UNIT_PRICE }] });
+        shared.contractId = contract.id;
+      }
+      return shared;
+    },
+    async open(h, shared) {
+      const contract = options.callOff ? { contractId: shared.contractId } : {};
+      return (await orderDriver(h).order({ customerId: shared.customerId, ...contract, lines: [{ sku: shared.sku, qty: 1 }], paymentTerms: 'credit', deliveryAddress: '1 Main St' })).id;
+    },
+    async drive(h, id, gate) {
+      const o = orderDriver(h);
+      await gate.step(() => o.reaches(id, 'fulfilling', 120_000));
+      await gate.step(() => o.act('fulfilment', id, 'shipments', { carrier: 'DHL', trackingNo: `TRK-${id}` }));
+      await gate.step(() => o.act('fulfilment', id, 'delivered'));
+    },
+    async audit(h, ids, shared) {
+      const sql = h.database.sql;
+      const done = await finished(h, 'orders', ids, 'completed');
+      const timelines = await auditTimelines(h, 'order_events', 'order_id', ids, ['receive', 'price', 'reserve', 'fulfil', 'ship', 'deliver', 'invoice', 'complete']);
+      const invoices = await sql<{ id: string; n: number }[]>`select order_id as id, count(*)::int as n from invoices where order_id = any(${ids}) group by order_id`;
+      const reservations = await sql<{ id: string; n: number }[]>`select order_id as id, count(*)::int as n from reservations where order_id = any(${ids}) group by order_id, sku`;
+      const [stock] = await sql<{ onHand: number; reserved: number }[]>`select stock_on_hand as "onHand", stock_reserved as reserved from products where sku = ${shared.sku as string}`;
+      const lost = [...(done < ids.length ? [`${ids.length - done} orders not completed`] : []), ...timelines.lost];
+      for (const id of ids) if (!invoices.some((i) => i.id === id)) lost.push(`${id}: no invoice`);
+      const duplicated = [
+        ...timelines.duplicated,
+        ...invoices.filter((i) => i.n > 1).map((i) => `${i.id}: ${i.n} invoices`),
+        ...reservations.filter((r) => r.n > 1).map((r) => `${r.id}: ${r.n} reservations of one sku`),
+      ];
+      // Stock adds up: every order took exactly one unit off the shelf, and nothing stays reserved.
+      const expectedOnHand = (shared.stock as number) - done;
+      if (stock!.onHand !== expectedOnHand || stock!.reserved !== 0) duplicated.push(`stock ${stock!.onHand} on hand / ${stock!.reserved} reserved, expected ${expectedOnHand} / 0`);
+      if (options.callOff) {
+        // Contract consumption adds up: one call-off per order, each consumed once, at the contract price.
+        const callOffs = await sql<{ status: string; n: number; total: string }[]>`
+          select status, count(*)::int as n, sum(total)::text as total from contract_call_offs where contract_id = ${shared.contractId as string} group by status`;
+        const consumed = callOffs.find((c) => c.status === 'consumed');
+        const expectedTotal = (done * Number(UNIT_PRICE)).toFixed(2);
+        if ((consumed?.n ?? 0) < done) lost.push(`${done - (consumed?.n ?? 0)} call-offs not consumed`);
+        if (consumed && Number(consumed.total).toFixed(2) !== expectedTotal) duplicated.push(`contract consumed ${consumed.total}, expected ${expectedTotal}`);
+        for (const other of callOffs.filter((c) => c.status !== 'consumed')) duplicated.push(`${other.n} call-offs left ${other.status}`);
+      }
+      return { completed: done, lost, duplicated };
+    },
+  };
+}
 
-export const PROCESS_KINDS: ProcessKind[] = [ticketKind, orderKind];
+export const PROCESS_KINDS: ProcessKind[] = [ticketKind, orderKind({ callOff: false }), orderKind({ callOff: true })];
 
 export interface Fleet {
   ids: Record<string, string[]>;

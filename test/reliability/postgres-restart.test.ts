@@ -8,12 +8,14 @@ import { startEmbeddedPostgres, type EmbeddedDatabase } from '../../db/embedded'
 import { runMigrations } from '../../db/migrate';
 import { sized } from '../helpers/chaos';
 import { freePort } from '../helpers/environment';
+import { offsetSequences } from '../helpers/fresh-database';
 import { startHarness, type Harness } from '../helpers/harness';
-import { Gate, launchFleet, midway } from '../helpers/processes';
+import { Gate, launchFleet, midway, PROCESS_KINDS } from '../helpers/processes';
 
 // Fault 2: PostgreSQL stops under load and comes back. Activities fail and retry; people wait at the
 // gate (the API cannot serve them meanwhile). This file owns its PostgreSQL; the shared one is never touched.
-const PER_KIND = sized(10, 100);
+// Full size: 70 of each of the three kinds, so more than 200 processes are in flight at the fault.
+const PER_KIND = sized(5, 70);
 const OUTAGE_MS = 4000;
 
 let dir: string;
@@ -29,6 +31,7 @@ beforeAll(async () => {
   pg = await startPostgres();
   const database = connectDatabase(pg.url, { max: 2 }); // the migrator holds a lock on one connection
   await runMigrations(database);
+  await offsetSequences(database);
   await database.close();
   h = await startHarness({ worker: true, env: { DATABASE_URL: pg.url } });
 });
@@ -39,7 +42,7 @@ afterAll(async () => {
 });
 
 describe('PostgreSQL restarted under load', () => {
-  it(`completes all ${2 * PER_KIND} tickets and orders with nothing lost or duplicated`, async () => {
+  it(`completes all ${PROCESS_KINDS.length * PER_KIND} tickets, orders and call-offs with nothing lost or duplicated`, async () => {
     const gate = new Gate();
     const fleet = await launchFleet(h, PER_KIND, gate);
     await midway(h, fleet);

@@ -11,13 +11,14 @@ import { sized } from '../helpers/chaos';
 import { freshDatabase, type FreshDatabase } from '../helpers/fresh-database';
 import { freePort } from '../helpers/environment';
 import { startHarness, type Harness } from '../helpers/harness';
-import { Gate, launchFleet, midway } from '../helpers/processes';
+import { Gate, launchFleet, midway, PROCESS_KINDS } from '../helpers/processes';
 import { ticketDriver } from '../helpers/tickets';
 import { eventually } from '../helpers/wait';
 
 // Fault 3: the Temporal dev server stops under load and starts again from its SQLite file. Workflows
 // resume where they were, and timers that fell due during the outage fire. This file owns its server.
-const PER_KIND = sized(10, 100);
+// Full size: 70 of each of the three kinds, so more than 200 processes are in flight at the fault.
+const PER_KIND = sized(5, 70);
 const TIMERS = sized(5, 50);
 const OUTAGE_MS = 4000;
 
@@ -49,7 +50,7 @@ afterAll(async () => {
 });
 
 describe('the Temporal server restarted under load', () => {
-  it(`resumes all ${2 * PER_KIND} tickets and orders, and ${TIMERS} confirmation timers due during the outage still fire`, async () => {
+  it(`resumes all ${PROCESS_KINDS.length * PER_KIND} tickets, orders and call-offs, and ${TIMERS} confirmation timers due during the outage still fire`, async () => {
     const t = ticketDriver(h);
     await t.call('admin', 'PUT', '/settings', { 'ticket.confirmationWindow': '2s' });
     const customer = await t.customer();

@@ -8,7 +8,8 @@ import { spawnWorker } from '../helpers/worker-process';
 // Fault 1: the worker is killed (SIGKILL) with processes in flight and started again. Every activity
 // waits a second after its write before it reports, so the kill leaves committed but unreported
 // writes behind, which Temporal retries once their 30 s start-to-close timeout has passed.
-const PER_KIND = sized(10, 100);
+// Full size: 70 of each of the three kinds, so more than 200 processes are in flight at the fault.
+const PER_KIND = sized(5, 70);
 const CONTROL_ORDERS = sized(4, 20);
 const FAULTS = { CHAOS_REPORT_DELAY_MS: '1000' };
 
@@ -34,7 +35,7 @@ async function killWorkerMidway(perKind: number, options: { naiveInvoices: boole
 }
 
 describe('a worker killed with processes in flight', () => {
-  it.concurrent(`completes all ${2 * PER_KIND} tickets and orders with nothing lost or duplicated`, async () => {
+  it.concurrent(`completes all ${PROCESS_KINDS.length * PER_KIND} tickets, orders and call-offs with nothing lost or duplicated`, async () => {
     const audit = await killWorkerMidway(PER_KIND, { naiveInvoices: false });
     for (const [kind, result] of Object.entries(audit)) expect(result, kind).toEqual({ completed: PER_KIND, lost: [], duplicated: [] });
   }, 300_000);
