@@ -116,6 +116,10 @@ function check(c: ContractFacts, action: ContractAction, actor: Actor): Refusal 
     if (actor.roles.includes(awaiting)) return null;
     const mine = c.approval.chain.filter((role) => actor.roles.includes(role));
     if (mine.length === 0) return { kind: 'forbidden', message: `${actor.roles.join(', ')} is not part of this approval chain (${c.approval.chain.join(' → ')}); it awaits ${awaiting}` };
+    // A step already decided is a conflict with the process's state (two sales managers approving at
+    // once: one wins, the other learns it is done), not a matter of permission; a step still ahead is.
+    const decided = mine.filter((role) => c.approval!.chain.indexOf(role) < c.approval!.step);
+    if (decided.length === mine.length) return invalid(c, `${decided.join(', ')} already decided step ${c.approval.chain.indexOf(decided[0]!) + 1} of ${c.approval.chain.length}; it now awaits ${awaiting}`);
     return { kind: 'forbidden', message: `step ${c.approval.step + 1} of ${c.approval.chain.length} awaits ${awaiting}; ${mine.join(', ')} acts in turn (${c.approval.chain.join(' → ')})` };
   }
   if ((action === 'amend' || action === 'renew') && c.approval) return invalid(c, `an amendment awaits ${c.approval.chain[c.approval.step]}; decide it first`);

@@ -77,7 +77,8 @@ describe('approval chain', () => {
     expect(early.detail).toMatch(/step 1 of 3 awaits sales_manager/);
     await c.act('agent', draft.id, 'approve', {}, 403); // not an approver at all
     await c.act('sales_manager', draft.id, 'approve', { comment: 'fine' });
-    await c.act('sales_manager', draft.id, 'approve', {}, 403); // its step is done
+    const again = await c.act('sales_manager', draft.id, 'approve', {}, 409); // its step is done: a conflict, not a permission
+    expect(again.detail).toMatch(/sales_manager already decided step 1 of 3; it now awaits finance/);
     await c.act('legal', draft.id, 'reject', { comment: 'not yet' }, 403);
     await c.act('finance', draft.id, 'approve');
     const approved = await c.act('legal', draft.id, 'approve');

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Role } from '../../domain/roles';
+import { contractDriver } from '../helpers/contracts';
 import { addUsers, startHarness, type Harness } from '../helpers/harness';
 import { orderDriver } from '../helpers/orders';
 import { ticketDriver } from '../helpers/tickets';
@@ -58,6 +59,20 @@ describe(`${RIVALS} people acting on one process at once`, () => {
     expect(decisions).toEqual([{ action: approved ? 'credit-approve' : 'credit-reject', actor_id: deciders[winners[0]!.rival]!.id }]);
     expect(await o.stock(product.sku)).toEqual({ onHand: 10, reserved: approved ? 5 : 0 });
     expect(await o.invoicesOf(order.id)).toHaveLength(approved ? 1 : 0);
+  });
+
+  it('approvals: one sales manager decides the contract step, approve or reject, the others 409', async () => {
+    const c = contractDriver(h);
+    const draft = await c.draft({ targetValue: '150000.00' }); // chain: sales_manager → finance
+    await c.act('agent', draft.id, 'submit');
+    const managers = await addUsers(h, 'sales_manager', RIVALS);
+    const { winners, loserStatuses } = await race(`/contracts/${draft.id}/approve`, managers.map((m) => ({ auth: m.auth, body: { comment: 'fine' } })));
+    expect(winners).toHaveLength(1);
+    expect(loserStatuses).toEqual(Array(RIVALS - 1).fill(409));
+    expect(winners[0]!.answer.json()).toMatchObject({ status: 'pending_approval', approval: { round: 1, step: 1, awaiting: 'finance' } });
+    expect(await c.get(draft.id)).toMatchObject({ status: 'pending_approval', awaiting: 'finance' });
+    const decisions = await h.database.sql`select step, role, decision, actor_id from contract_approvals where contract_id = ${draft.id} order by step`;
+    expect(decisions).toEqual([{ step: 0, role: 'sales_manager', decision: 'approved', actor_id: managers[winners[0]!.rival]!.id }]);
   });
 
   it('cancellations: one cancel runs the compensations once, the others 409', async () => {

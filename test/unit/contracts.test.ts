@@ -24,7 +24,9 @@ describe('contract rules', () => {
   it('lets only the approver of the current step act, and says who is awaited', () => {
     const facts = { state: 'pending_approval' as const, approval: { ...chain, chain: [...chain.chain] } };
     expect(contractRefusal(facts, 'approve', actor('finance'))).toBeNull();
-    expect(contractRefusal(facts, 'approve', actor('sales_manager'))).toMatchObject({ kind: 'forbidden', message: expect.stringMatching(/step 2 of 2 awaits finance/) });
+    // A decided step is a conflict (the loser of a race learns it is done); a step still ahead is forbidden.
+    expect(contractRefusal(facts, 'approve', actor('sales_manager'))).toMatchObject({ kind: 'invalid_state', message: expect.stringMatching(/sales_manager already decided step 1 of 2; it now awaits finance/) });
+    expect(contractRefusal({ ...facts, approval: { ...facts.approval, step: 0 } }, 'approve', actor('finance'))).toMatchObject({ kind: 'forbidden', message: expect.stringMatching(/step 1 of 2 awaits sales_manager/) });
     expect(contractRefusal(facts, 'approve', actor('legal'))).toMatchObject({ kind: 'forbidden', message: expect.stringMatching(/not part of this approval chain/) });
   });
 
