@@ -52,6 +52,10 @@ afterAll(async () => {
 describe('the Temporal server restarted under load', () => {
   it(`resumes all ${PROCESS_KINDS.length * PER_KIND} tickets, orders and call-offs, and ${TIMERS} confirmation timers due during the outage still fire`, async () => {
     const t = ticketDriver(h);
+    // The fleet opens first, with the default confirmation window: a process keeps the settings it
+    // started with, so its tickets wait for their confirmations however long the outage lasts.
+    const gate = new Gate();
+    const fleet = await launchFleet(h, PER_KIND, gate);
     await t.call('admin', 'PUT', '/settings', { 'ticket.confirmationWindow': '2s' });
     const customer = await t.customer();
     const timed = await Promise.all(Array.from({ length: TIMERS }, async () => {
@@ -60,8 +64,6 @@ describe('the Temporal server restarted under load', () => {
       await t.act('support_l2', id, 'claim');
       return id as string;
     }));
-    const gate = new Gate();
-    const fleet = await launchFleet(h, PER_KIND, gate);
     await midway(h, fleet);
     await gate.close();
     // Resolved just before the stop: nobody confirms, so their 2 s windows end while the server is down.
