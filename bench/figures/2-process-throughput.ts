@@ -11,7 +11,7 @@ const LEVELS: Record<Size, number[]> = { smoke: [1, 2], full: [1, 4, 16] };
 const PROCESSES: Record<Size, (concurrency: number) => number> = { smoke: (c) => c, full: (c) => Math.max(8, 2 * c) };
 const TRIVIAL: Record<Size, (concurrency: number) => number> = { smoke: (c) => 2 * c, full: (c) => Math.max(30, 10 * c) };
 
-const WARM_UP: Record<Size, number> = { smoke: 1, full: 4 };
+const WARM_UP: Record<Size, number> = { smoke: 0, full: 4 };
 
 type Workload = 'trivial' | 'ticket' | 'order';
 const LABELS: Record<Workload, string> = { trivial: 'trivial workflow (baseline)', ticket: 'ticket lifecycle', order: 'order lifecycle' };

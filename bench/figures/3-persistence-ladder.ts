@@ -30,7 +30,7 @@ const TRIVIAL_LEVELS: Record<Size, number[]> = { smoke: [1, 2], full: [1, 16] };
 const TRIVIAL: Record<Size, (concurrency: number) => number> = { smoke: (c) => 2 * c, full: (c) => Math.max(30, 10 * c) };
 const TICKET_CONCURRENCY: Record<Size, number> = { smoke: 2, full: 8 };
 const TICKETS: Record<Size, number> = { smoke: 2, full: 24 };
-const WARM_UP: Record<Size, number> = { smoke: 1, full: 4 };
+const WARM_UP: Record<Size, number> = { smoke: 0, full: 4 };
 
 interface RungResult {
   rung: string;
