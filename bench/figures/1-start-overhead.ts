@@ -10,8 +10,7 @@ import { uniq, type Harness } from '../../test/helpers/harness';
 import { ticketOpened, ticketWorkflow, type TicketInput } from '../../workflows/ticket';
 import { startBenchApp } from '../lib/app';
 import type { Figure, Size } from '../lib/figure';
-import { concurrencyPlots, markdownTable, measure, ratio, type Curve } from '../lib/measure';
-import type { LoadResult } from '../lib/stats';
+import { against, concurrencyPlots, loadCell, markdownTable, measure, ratiosCell, type Curve } from '../lib/measure';
 
 // Smoke runs the same code at two small levels: it keeps the figure working, it measures nothing.
 const LEVELS: Record<Size, number[]> = { smoke: [1, 4], full: [1, 8, 32, 64] };
@@ -96,20 +95,16 @@ export const startOverhead: Figure = {
 
 function result(concurrencies: number[], curves: Record<Side, Curve>) {
   const levels = concurrencies.map((concurrency, i) => {
-    const [a, u, s] = [curves.api[i]!.result, curves.rawUpdateWithStart[i]!.result, curves.rawStart[i]!.result];
-    const against = (baseline: LoadResult) => ({ perSecond: ratio(a.perSecond, baseline.perSecond), p50: ratio(a.latency.p50, baseline.latency.p50), p99: ratio(a.latency.p99, baseline.latency.p99) });
-    return { concurrency, api: a, rawUpdateWithStart: u, rawStart: s, apiOverRawUpdateWithStart: against(u), apiOverRawStart: against(s) };
+    const [api, rawUpdateWithStart, rawStart] = [curves.api[i]!.result, curves.rawUpdateWithStart[i]!.result, curves.rawStart[i]!.result];
+    return { concurrency, api, rawUpdateWithStart, rawStart, apiOverRawUpdateWithStart: against(api, rawUpdateWithStart), apiOverRawStart: against(api, rawStart) };
   });
-  const cell = (r: LoadResult) => `${r.perSecond} · ${r.latency.p50} / ${r.latency.p99}`;
   const markdown = [
-    'Starts/s · p50 / p99 ms at each concurrency, and API ÷ baseline (starts/s; p50; p99). POST /tickets and the raw update-with-start',
+    'Starts/s · p50 / p99 ms at each concurrency, and API ÷ baseline for the same three. POST /tickets and the raw update-with-start',
     'both wait until the worker has recorded the ticket; raw workflow.start only until the server has accepted the start.',
     '',
     markdownTable(
       ['concurrency', LABELS.api, LABELS.rawUpdateWithStart, LABELS.rawStart, 'API ÷ update-with-start', 'API ÷ workflow.start'],
-      levels.map((l) => [l.concurrency, cell(l.api), cell(l.rawUpdateWithStart), cell(l.rawStart),
-        `${l.apiOverRawUpdateWithStart.perSecond}; ${l.apiOverRawUpdateWithStart.p50}; ${l.apiOverRawUpdateWithStart.p99}`,
-        `${l.apiOverRawStart.perSecond}; ${l.apiOverRawStart.p50}; ${l.apiOverRawStart.p99}`]),
+      levels.map((l) => [l.concurrency, loadCell(l.api), loadCell(l.rawUpdateWithStart), loadCell(l.rawStart), ratiosCell(l.apiOverRawUpdateWithStart), ratiosCell(l.apiOverRawStart)]),
     ),
   ].join('\n');
   const named = Object.fromEntries(Object.entries(curves).map(([side, curve]) => [LABELS[side as Side], curve]));

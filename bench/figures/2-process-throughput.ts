@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { startBenchApp } from '../lib/app';
 import type { Figure, Size } from '../lib/figure';
 import { prepareLifecycles } from '../lib/lifecycles';
-import { concurrencyPlots, markdownTable, measure, ratio, type Curve } from '../lib/measure';
+import { against, concurrencyPlots, engineSteps, loadCell, markdownTable, measure, ratiosCell, type Curve, type EngineSteps } from '../lib/measure';
 import { startTrivialWorker } from '../lib/trivial';
 
 const LEVELS: Record<Size, number[]> = { smoke: [1, 2], full: [1, 4, 16] };
@@ -14,6 +14,7 @@ const TRIVIAL: Record<Size, (concurrency: number) => number> = { smoke: (c) => 2
 const WARM_UP: Record<Size, number> = { smoke: 0, full: 4 };
 
 type Workload = 'trivial' | 'ticket' | 'order';
+const WORKLOADS: Workload[] = ['trivial', 'ticket', 'order'];
 const LABELS: Record<Workload, string> = { trivial: 'trivial workflow (baseline)', ticket: 'ticket lifecycle', order: 'order lifecycle' };
 
 export const processThroughput: Figure = {
@@ -24,25 +25,27 @@ export const processThroughput: Figure = {
     const trivial = await startTrivialWorker(app.h);
     try {
       const lifecycles = await prepareLifecycles(app);
-      const workloads: Record<Workload, { count: (c: number) => number; run: () => Promise<unknown> }> = {
+      const workloads: Record<Workload, { count: (c: number) => number; run: () => Promise<string> }> = {
         trivial: { count: TRIVIAL[size], run: () => trivial.execute(randomUUID()) },
         ticket: { count: PROCESSES[size], run: lifecycles.ticket },
         order: { count: PROCESSES[size], run: lifecycles.order },
       };
-      const names = Object.keys(workloads) as Workload[];
-      for (const name of names) await measure(WARM_UP[size], 2, workloads[name].run);
+      // One finished workflow of each kind tells what the engine does per process.
+      const steps = Object.fromEntries(await Promise.all(WORKLOADS.map(async (name) =>
+        [name, await engineSteps(app.h.client, await workloads[name].run())] as const))) as Record<Workload, EngineSteps>;
+      for (const name of WORKLOADS) await measure(WARM_UP[size], 2, workloads[name].run);
 
       const curves: Record<Workload, Curve> = { trivial: [], ticket: [], order: [] };
       const ordersBefore = lifecycles.orderPolls();
       for (const [index, concurrency] of LEVELS[size].entries()) {
         // Alternating the order cancels some of the drift of a busy machine.
-        for (const name of index % 2 ? [...names].reverse() : names) {
+        for (const name of index % 2 ? [...WORKLOADS].reverse() : WORKLOADS) {
           curves[name].push({ concurrency, result: await measure(workloads[name].count(concurrency), concurrency, workloads[name].run) });
         }
       }
       const ordersMeasured = curves.order.reduce((n, { result }) => n + result.latency.n, 0);
       const pollsPerOrder = Math.round(((lifecycles.orderPolls() - ordersBefore) / ordersMeasured) * 10) / 10;
-      return result(curves, pollsPerOrder);
+      return result(curves, steps, pollsPerOrder);
     } finally {
       await trivial.stop();
       await app.close();
@@ -50,22 +53,21 @@ export const processThroughput: Figure = {
   },
 };
 
-function result(curves: Record<Workload, Curve>, pollsPerOrder: number) {
+function result(curves: Record<Workload, Curve>, steps: Record<Workload, EngineSteps>, pollsPerOrder: number) {
   const levels = curves.trivial.map(({ concurrency, result: trivial }, i) => {
-    const ticket = curves.ticket[i]!.result;
-    const order = curves.order[i]!.result;
-    return { concurrency, trivial, ticket, order, ticketOverTrivial: ratio(ticket.perSecond, trivial.perSecond), orderOverTrivial: ratio(order.perSecond, trivial.perSecond) };
+    const [ticket, order] = [curves.ticket[i]!.result, curves.order[i]!.result];
+    return { concurrency, trivial, ticket, order, ticketOverTrivial: against(ticket, trivial), orderOverTrivial: against(order, trivial) };
   });
-  const cell = (r: { perSecond: number; latency: { p50: number; p99: number } }) => `${r.perSecond} · ${r.latency.p50} / ${r.latency.p99}`;
   const markdown = [
-    'Completed processes/s · p50 / p99 ms per process at each concurrency, and the rate ÷ the trivial workflow\'s on the same server.',
+    'Completed processes/s · p50 / p99 ms per process at each concurrency, and each lifecycle ÷ the trivial workflow on the same server.',
     `A ticket lifecycle is 5 requests; an order 3 requests plus ${pollsPerOrder} polls (on average) for \`fulfilling\`; each waits for its workflow to finish.`,
+    `Engine steps per process (workflow tasks + activities): ${WORKLOADS.map((name) => `${name} ${steps[name].workflowTasks} + ${steps[name].activities}`).join(', ')}.`,
     '',
     markdownTable(
       ['concurrency', LABELS.trivial, LABELS.ticket, LABELS.order, 'ticket ÷ trivial', 'order ÷ trivial'],
-      levels.map((l) => [l.concurrency, cell(l.trivial), cell(l.ticket), cell(l.order), l.ticketOverTrivial, l.orderOverTrivial]),
+      levels.map((l) => [l.concurrency, loadCell(l.trivial), loadCell(l.ticket), loadCell(l.order), ratiosCell(l.ticketOverTrivial), ratiosCell(l.orderOverTrivial)]),
     ),
   ].join('\n');
   const named = Object.fromEntries(Object.entries(curves).map(([name, curve]) => [LABELS[name as Workload], curve]));
-  return { data: { levels, pollsPerOrder }, markdown, plots: concurrencyPlots({ file: 'process-throughput', title: 'Completed processes', unit: 'processes', curves: named }) };
+  return { data: { levels, engineSteps: steps, pollsPerOrder }, markdown, plots: concurrencyPlots({ file: 'process-throughput', title: 'Completed processes', unit: 'processes', curves: named }) };
 }

@@ -8,7 +8,7 @@ import { startBenchApp } from '../lib/app';
 import type { BenchEnvironment } from '../lib/environment';
 import type { Figure, Size } from '../lib/figure';
 import { prepareLifecycles } from '../lib/lifecycles';
-import { concurrencyPlots, markdownTable, measure, ratio, type Curve } from '../lib/measure';
+import { against, concurrencyPlots, loadCell, markdownTable, measure, ratiosCell, type Curve, type Ratios } from '../lib/measure';
 import type { LoadResult } from '../lib/stats';
 import { startTrivialWorker } from '../lib/trivial';
 
@@ -79,18 +79,17 @@ async function measureRung(rung: Rung, env: BenchEnvironment, size: Size): Promi
 
 function result(rungs: RungResult[]) {
   const [memory] = rungs;
-  const against = (load: LoadResult, baseline: LoadResult) => ({ perSecond: ratio(load.perSecond, baseline.perSecond), p50: ratio(load.latency.p50, baseline.latency.p50) });
   const normalised = rungs.map((r) => ({
     rung: r.rung,
     trivial: r.trivial.map(({ concurrency, result: load }, i) => ({ concurrency, ...against(load, memory!.trivial[i]!.result) })),
     tickets: { concurrency: r.tickets.concurrency, ...against(r.tickets.result, memory!.tickets.result) },
   }));
-  const cell = (load: LoadResult, vs: { perSecond: number; p50: number }) => `${load.perSecond} (${vs.perSecond}) · ${load.latency.p50} (${vs.p50})`;
+  const cell = (load: LoadResult, vs: Ratios) => `${loadCell(load)} (${ratiosCell(vs)})`;
   const markdown = [
-    'Each rung is a fresh dev server running the same workloads; rates and p50 are shown raw and ÷ the in-memory server\'s (in brackets).',
+    'Each rung is a fresh dev server running the same workloads: rate/s · p50 / p99 ms, and in brackets the same ÷ the in-memory server\'s.',
     '',
     markdownTable(
-      ['history store', ...memory!.trivial.map(({ concurrency }) => `trivial workflow ×${concurrency}: /s · p50 ms`), `ticket lifecycles ×${memory!.tickets.concurrency}: /s · p50 ms`],
+      ['history store', ...memory!.trivial.map(({ concurrency }) => `trivial workflow ×${concurrency}`), `ticket lifecycles ×${memory!.tickets.concurrency}`],
       rungs.map((r, i) => [r.rung, ...r.trivial.map(({ result: load }, j) => cell(load, normalised[i]!.trivial[j]!)), cell(r.tickets.result, normalised[i]!.tickets)]),
     ),
   ].join('\n');

@@ -5,10 +5,10 @@ import type { BenchApp } from './app';
 
 /** Whole business processes driven over HTTP by the people involved, each until its workflow has finished. */
 export interface Lifecycles {
-  /** Intake → escalate to L2 → claim → resolve → customer confirms: 5 requests. */
-  ticket(): Promise<void>;
-  /** A goods order on credit → (automatic pricing, credit check, reservation, invoice) → ship → delivered: 3 requests and the polls for `fulfilling`. */
-  order(): Promise<void>;
+  /** Intake → escalate to L2 → claim → resolve → customer confirms: 5 requests. Resolves with the workflow id. */
+  ticket(): Promise<string>;
+  /** A goods order on credit → (automatic pricing, credit check, reservation, invoice) → ship → delivered: 3 requests and the polls for `fulfilling`. Resolves with the workflow id. */
+  order(): Promise<string>;
   /** GET /orders/:id polls made while waiting for orders to reach `fulfilling`, so far. */
   orderPolls(): number;
 }
@@ -28,7 +28,11 @@ export async function prepareLifecycles({ api, h }: BenchApp): Promise<Lifecycle
   let next = 0;
   let polls = 0;
   const pick = <T>(list: T[]) => list[next++ % list.length]!;
-  const finished = (kind: 'ticket' | 'order', id: string) => h.client.workflow.getHandle(workflowIdFor(kind, id)).result();
+  const finished = async (kind: 'ticket' | 'order', id: string) => {
+    const workflowId = workflowIdFor(kind, id);
+    await h.client.workflow.getHandle(workflowId).result();
+    return workflowId;
+  };
 
   return {
     async ticket() {
@@ -39,7 +43,7 @@ export async function prepareLifecycles({ api, h }: BenchApp): Promise<Lifecycle
       await api.call('support_l2', 'POST', `/tickets/${id}/claim`, {});
       await api.call('support_l2', 'POST', `/tickets/${id}/resolve`, { resolution: 'replaced the line card' });
       await api.call('agent', 'POST', `/tickets/${id}/confirm`, { satisfaction: 5 });
-      await finished('ticket', id);
+      return finished('ticket', id);
     },
     async order() {
       const { id } = await api.call<Id>('agent', 'POST', '/orders', {
@@ -56,7 +60,7 @@ export async function prepareLifecycles({ api, h }: BenchApp): Promise<Lifecycle
       }
       await api.call('fulfilment', 'POST', `/orders/${id}/shipments`, { carrier: 'DHL', trackingNo: `TRK-${id}` });
       await api.call('fulfilment', 'POST', `/orders/${id}/delivered`, {});
-      await finished('order', id);
+      return finished('order', id);
     },
     orderPolls: () => polls,
   };

@@ -1,3 +1,5 @@
+import type { Client } from '@temporalio/client';
+import { temporal } from '@temporalio/proto';
 import type { Plot } from './figure';
 import { round, runLoad, type LoadResult } from './stats';
 
@@ -22,6 +24,22 @@ export async function measure(total: number, concurrency: number, operation: (i:
 /** subject ÷ baseline, two decimals. */
 export const ratio = (subject: number, baseline: number) => round(subject / baseline);
 
+export interface Ratios {
+  perSecond: number;
+  p50: number;
+  p99: number;
+}
+
+/** A workload ÷ its baseline: below 1 for the rate and above 1 for latencies is slower than the baseline. */
+export function against(subject: LoadResult, baseline: LoadResult): Ratios {
+  return { perSecond: ratio(subject.perSecond, baseline.perSecond), p50: ratio(subject.latency.p50, baseline.latency.p50), p99: ratio(subject.latency.p99, baseline.latency.p99) };
+}
+
+/** `rate · p50 / p99` for a table cell. */
+export const loadCell = (r: LoadResult) => `${r.perSecond} · ${r.latency.p50} / ${r.latency.p99}`;
+
+export const ratiosCell = (r: Ratios) => `${r.perSecond} · ${r.p50} / ${r.p99}`;
+
 export function markdownTable(header: readonly string[], rows: ReadonlyArray<ReadonlyArray<string | number>>): string {
   const line = (cells: ReadonlyArray<string | number>) => `| ${cells.join(' | ')} |`;
   return [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n');
@@ -42,4 +60,16 @@ export function concurrencyPlots(options: { file: string; title: string; unit: s
       series: [...series((r) => r.latency.p50, ' p50'), ...series((r) => r.latency.p99, ' p99')],
     },
   ];
+}
+
+export interface EngineSteps {
+  workflowTasks: number;
+  activities: number;
+}
+
+/** What the engine did for one finished workflow: the units a process's cost is made of. */
+export async function engineSteps(client: Client, workflowId: string): Promise<EngineSteps> {
+  const { events } = await client.workflow.getHandle(workflowId).fetchHistory();
+  const count = (type: temporal.api.enums.v1.EventType) => (events ?? []).filter((e) => e.eventType === type).length;
+  return { workflowTasks: count(temporal.api.enums.v1.EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED), activities: count(temporal.api.enums.v1.EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED) };
 }

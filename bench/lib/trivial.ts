@@ -18,7 +18,7 @@ function trivialBundle(): Promise<string> {
 }
 
 export interface TrivialWorker {
-  /** Starts one trivial workflow and waits for its result: start, one activity, completion. */
+  /** Starts one trivial workflow, waits for it to finish (start, one activity, completion) and resolves with its workflow id. */
   execute(id: string): Promise<string>;
   stop(): Promise<void>;
 }
@@ -45,7 +45,11 @@ export async function startTrivialWorker(h: Harness): Promise<TrivialWorker> {
   const running = worker.run();
   return {
     // The task queue carries the harness's random prefix, so ids never meet across runs on one server.
-    execute: (id) => client.workflow.execute(trivialWorkflow, { taskQueue, workflowId: `${taskQueue}-${id}`, args: [id] }),
+    async execute(id) {
+      const workflowId = `${taskQueue}-${id}`;
+      await client.workflow.execute(trivialWorkflow, { taskQueue, workflowId, args: [id] });
+      return workflowId;
+    },
     async stop() {
       worker.shutdown();
       await running;
