@@ -1,15 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { SQLITE_PRAGMAS } from '../../temporal/dev-server';
-import { startTemporal } from '../../test/helpers/environment';
-import { startBenchApp } from '../lib/app';
-import type { BenchEnvironment } from '../lib/environment';
+import { startTemporal, type TestEnvironment } from '../../test/helpers/environment';
+import { startHarness } from '../../test/helpers/harness';
 import type { Figure, Size } from '../lib/figure';
-import { prepareLifecycles } from '../lib/lifecycles';
-import { against, concurrencyPlots, loadCell, markdownTable, measure, ratiosCell, type Curve, type Ratios } from '../lib/measure';
-import type { LoadResult } from '../lib/stats';
+import { against, concurrencyPlots, loadCell, markdownTable, measure, ratiosCell, type Curve } from '../lib/measure';
 import { startTrivialWorker } from '../lib/trivial';
 
 interface Rung {
@@ -24,18 +21,16 @@ const RUNGS: Rung[] = [
   { name: `SQLite file, ${SQLITE_PRAGMAS.join(', ')}`, sqlitePragmas: SQLITE_PRAGMAS },
 ];
 
-// The trivial workflow one at a time shows the cost of each durable write; at a concurrency of 16 the
-// server can batch. Ticket lifecycles show what that does to a real process.
-const TRIVIAL_LEVELS: Record<Size, number[]> = { smoke: [1, 2], full: [1, 16] };
-const TRIVIAL: Record<Size, (concurrency: number) => number> = { smoke: (c) => 2 * c, full: (c) => Math.max(30, 10 * c) };
-const TICKET_CONCURRENCY: Record<Size, number> = { smoke: 2, full: 8 };
-const TICKETS: Record<Size, number> = { smoke: 2, full: 24 };
+// The trivial workflow isolates the history store: no PostgreSQL, no code of ours in the loop. One at a
+// time shows the cost of each durable write; with more in flight the server can batch them. Figure 2's
+// engine steps per process translate the result into tickets and orders.
+const LEVELS: Record<Size, number[]> = { smoke: [1, 2], full: [1, 4, 16] };
+const WORKFLOWS: Record<Size, (concurrency: number) => number> = { smoke: (c) => 2 * c, full: (c) => Math.max(30, 10 * c) };
 const WARM_UP: Record<Size, number> = { smoke: 0, full: 4 };
 
 interface RungResult {
   rung: string;
   trivial: Curve;
-  tickets: Curve[number];
 }
 
 export const persistenceLadder: Figure = {
@@ -43,7 +38,6 @@ export const persistenceLadder: Figure = {
   title: 'Persistence ladder: dev server in memory vs SQLite file (default and WAL pragmas)',
   async run(env, size) {
     const dir = await mkdtemp(path.join(os.tmpdir(), 'crmflow-bench-ladder-'));
-    await chmod(dir, 0o755);
     // Started together (start-up is not measured), measured one after another.
     const servers = await Promise.all(RUNGS.map((rung, i) => startTemporal({
       logDir: dir, ui: false, dbFile: rung.sqlitePragmas === null ? null : path.join(dir, `rung-${i}.sqlite`), sqlitePragmas: rung.sqlitePragmas ?? undefined,
@@ -59,21 +53,19 @@ export const persistenceLadder: Figure = {
   },
 };
 
-async function measureRung(rung: Rung, env: BenchEnvironment, size: Size): Promise<RungResult> {
-  const app = await startBenchApp(env, ['tickets']);
-  const trivial = await startTrivialWorker(app.h);
+async function measureRung(rung: Rung, env: TestEnvironment, size: Size): Promise<RungResult> {
+  // Only the client and its codec are needed, not the app's workers.
+  const h = await startHarness({ environment: env });
+  const trivial = await startTrivialWorker(h);
   try {
-    const lifecycles = await prepareLifecycles(app);
     const execute = () => trivial.execute(randomUUID());
     await measure(WARM_UP[size], 2, execute);
-    await measure(WARM_UP[size], 2, lifecycles.ticket);
     const curve: Curve = [];
-    for (const concurrency of TRIVIAL_LEVELS[size]) curve.push({ concurrency, result: await measure(TRIVIAL[size](concurrency), concurrency, execute) });
-    const concurrency = TICKET_CONCURRENCY[size];
-    return { rung: rung.name, trivial: curve, tickets: { concurrency, result: await measure(TICKETS[size], concurrency, lifecycles.ticket) } };
+    for (const concurrency of LEVELS[size]) curve.push({ concurrency, result: await measure(WORKFLOWS[size](concurrency), concurrency, execute) });
+    return { rung: rung.name, trivial: curve };
   } finally {
     await trivial.stop();
-    await app.close();
+    await h.close();
   }
 }
 
@@ -82,15 +74,14 @@ function result(rungs: RungResult[]) {
   const normalised = rungs.map((r) => ({
     rung: r.rung,
     trivial: r.trivial.map(({ concurrency, result: load }, i) => ({ concurrency, ...against(load, memory!.trivial[i]!.result) })),
-    tickets: { concurrency: r.tickets.concurrency, ...against(r.tickets.result, memory!.tickets.result) },
   }));
-  const cell = (load: LoadResult, vs: Ratios) => `${loadCell(load)} (${ratiosCell(vs)})`;
   const markdown = [
-    'Each rung is a fresh dev server running the same workloads: rate/s · p50 / p99 ms, and in brackets the same ÷ the in-memory server\'s.',
+    'Each rung is a fresh dev server running the trivial one-activity workflow (figure 2\'s baseline) closed-loop:',
+    'workflows/s · p50 / p99 ms, and in brackets the same ÷ the in-memory server\'s.',
     '',
     markdownTable(
-      ['history store', ...memory!.trivial.map(({ concurrency }) => `trivial workflow ×${concurrency}`), `ticket lifecycles ×${memory!.tickets.concurrency}`],
-      rungs.map((r, i) => [r.rung, ...r.trivial.map(({ result: load }, j) => cell(load, normalised[i]!.trivial[j]!)), cell(r.tickets.result, normalised[i]!.tickets)]),
+      ['history store', ...memory!.trivial.map(({ concurrency }) => `concurrency ${concurrency}`)],
+      rungs.map((r, i) => [r.rung, ...r.trivial.map(({ result: load }, j) => `${loadCell(load)} (${ratiosCell(normalised[i]!.trivial[j]!)})`)]),
     ),
   ].join('\n');
   return {

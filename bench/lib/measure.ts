@@ -1,5 +1,6 @@
 import type { Client } from '@temporalio/client';
-import { temporal } from '@temporalio/proto';
+// The default import: @temporalio/proto is CommonJS, whose named exports plain Node ESM cannot see.
+import proto from '@temporalio/proto';
 import type { Plot } from './figure';
 import { round, runLoad, type LoadResult } from './stats';
 
@@ -70,6 +71,7 @@ export interface EngineSteps {
 /** What the engine did for one finished workflow: the units a process's cost is made of. */
 export async function engineSteps(client: Client, workflowId: string): Promise<EngineSteps> {
   const { events } = await client.workflow.getHandle(workflowId).fetchHistory();
-  const count = (type: temporal.api.enums.v1.EventType) => (events ?? []).filter((e) => e.eventType === type).length;
-  return { workflowTasks: count(temporal.api.enums.v1.EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED), activities: count(temporal.api.enums.v1.EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED) };
+  const { EventType } = proto.temporal.api.enums.v1;
+  const count = (type: proto.temporal.api.enums.v1.EventType) => (events ?? []).filter((e) => e.eventType === type).length;
+  return { workflowTasks: count(EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED), activities: count(EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED) };
 }
