@@ -4,7 +4,7 @@ import { NativeConnection } from '@temporalio/worker';
 import { inject } from 'vitest';
 import { buildApp, type App, type BuildAppOptions } from '../../api/app';
 import { issueApiKey } from '../../api/keys';
-import { loadConfig, type Config } from '../../config';
+import { loadConfig, type Config, type TaskQueueName } from '../../config';
 import { connectDatabase, type Database } from '../../db/client';
 import { users } from '../../db/schema';
 import { ROLES, type Role } from '../../domain/roles';
@@ -37,7 +37,14 @@ export interface Harness {
  * running side by side never steal each other's tasks. `env` overrides configuration (short durations).
  * `environment` defaults to the test run's (vitest's global setup); the benchmarks pass their own.
  */
-export async function startHarness(options: { worker?: boolean; env?: Record<string, string>; logger?: BuildAppOptions['logger']; environment?: TestEnvironment } = {}): Promise<Harness> {
+export async function startHarness(options: {
+  worker?: boolean;
+  /** The task queues the in-process worker polls; default all. Each worker takes a while to start. */
+  queues?: readonly TaskQueueName[];
+  env?: Record<string, string>;
+  logger?: BuildAppOptions['logger'];
+  environment?: TestEnvironment;
+} = {}): Promise<Harness> {
   const crm = options.environment ?? inject('crm');
   const config = loadConfig({
     CRM_DATA_DIR: '/tmp/crmflow-test-data',
@@ -56,7 +63,7 @@ export async function startHarness(options: { worker?: boolean; env?: Record<str
   let workerConnection: NativeConnection | null = null;
   if (options.worker) {
     workerConnection = await NativeConnection.connect({ address: config.temporal.address });
-    workers = await startWorkers({ config, connection: workerConnection, deps: { db: database.db, config, temporal: client } });
+    workers = await startWorkers({ config, connection: workerConnection, deps: { db: database.db, config, temporal: client }, queues: options.queues });
   }
   const app = await buildApp({ config, database, temporal: client, logger: options.logger ?? (process.env.TEST_LOG ? { level: 'error' } : false) });
   await app.ready();

@@ -1,0 +1,61 @@
+import http from 'node:http';
+import type { TaskQueueName } from '../../config';
+import type { Role } from '../../domain/roles';
+import type { TestEnvironment } from '../../test/helpers/environment';
+import { startHarness, type Harness } from '../../test/helpers/harness';
+
+export interface ApiClient {
+  /** One request as `role`; anything but the `expected` status is an error carrying the problem text. */
+  call<T = Record<string, unknown>>(role: Role, method: 'GET' | 'POST' | 'PUT', path: string, body?: unknown, expected?: number): Promise<T>;
+}
+
+export interface BenchApp {
+  h: Harness;
+  api: ApiClient;
+  close(): Promise<void>;
+}
+
+/**
+ * The real app listening on a local port with its worker in this process (polling only `queues`, since
+ * each worker takes seconds to start), called over HTTP/1.1 with keep-alive, so every figure pays for
+ * HTTP, JSON, authentication and validation like a real client.
+ */
+export async function startBenchApp(environment: TestEnvironment, queues: readonly TaskQueueName[]): Promise<BenchApp> {
+  // The rate limiter stays on (its cost is part of the API) with a limit no benchmark reaches.
+  const h = await startHarness({ worker: true, queues, environment, env: { CRM_RATE_LIMIT_PER_MINUTE: '1000000000' } });
+  const address = await h.app.listen({ port: 0, host: '127.0.0.1' });
+  const agent = new http.Agent({ keepAlive: true, maxSockets: Infinity });
+  return {
+    h,
+    api: apiClient(new URL(address), h.users, agent),
+    async close() {
+      agent.destroy();
+      await h.close();
+    },
+  };
+}
+
+// node:http rather than fetch: the client shares this process with the server, and fetch's own cost
+// would be booked as the API's.
+function apiClient(base: URL, users: Harness['users'], agent: http.Agent): ApiClient {
+  return {
+    call(role, method, path, body, expected = 200) {
+      const payload = body === undefined ? undefined : JSON.stringify(body);
+      const headers = { ...users[role].auth, ...(payload === undefined ? {} : { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) }) };
+      return new Promise((resolve, reject) => {
+        const request = http.request({ host: base.hostname, port: base.port, path: `/api/v1${path}`, method, headers, agent }, (response) => {
+          const chunks: Buffer[] = [];
+          response.on('data', (chunk: Buffer) => chunks.push(chunk));
+          response.on('error', reject);
+          response.on('end', () => {
+            const text = Buffer.concat(chunks).toString('utf8');
+            if (response.statusCode === expected) resolve(text ? JSON.parse(text) : undefined);
+            else reject(new Error(`${method} ${path} as ${role}: ${response.statusCode} ${text.slice(0, 500)}`));
+          });
+        });
+        request.on('error', reject);
+        request.end(payload);
+      });
+    },
+  };
+}

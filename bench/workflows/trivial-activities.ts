@@ -1,0 +1,7 @@
+export const trivialActivities = {
+  async echo(input: string): Promise<string> {
+    return input;
+  },
+};
+
+export type TrivialActivities = typeof trivialActivities;
