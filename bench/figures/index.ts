@@ -1,4 +1,5 @@
 import type { Figure } from '../lib/figure';
+import { readPath } from './4-read-path';
 
 /** Every figure of `npm run bench`, in the issue's order. */
-export const FIGURES: Figure[] = [];
+export const FIGURES: Figure[] = [readPath];

@@ -37,7 +37,11 @@ export interface Harness {
  * running side by side never steal each other's tasks. `env` overrides configuration (short durations).
  * `environment` defaults to the test run's (vitest's global setup); the benchmarks pass their own.
  */
-export async function startHarness(options: { worker?: boolean; env?: Record<string, string>; logger?: BuildAppOptions['logger']; environment?: TestEnvironment } = {}): Promise<Harness> {
+export async function startHarness(options: {
+  worker?: boolean; env?: Record<string, string>; logger?: BuildAppOptions['logger']; environment?: TestEnvironment;
+  /** Sees every statement the app and the in-process worker send (the benchmarks count and explain them). */
+  onQuery?: (query: string, parameters: unknown[]) => void;
+} = {}): Promise<Harness> {
   const crm = options.environment ?? inject('crm');
   const config = loadConfig({
     CRM_DATA_DIR: '/tmp/crmflow-test-data',
@@ -49,7 +53,7 @@ export async function startHarness(options: { worker?: boolean; env?: Record<str
     ...TEST_PAYLOAD_KEYS,
     ...options.env,
   });
-  const database = connectDatabase(config.databaseUrl!, { max: 10 });
+  const database = connectDatabase(config.databaseUrl!, { max: 10, onQuery: options.onQuery });
   const connection = await Connection.connect({ address: config.temporal.address });
   const client = new Client({ connection, namespace: config.temporal.namespace, dataConverter: dataConverter(config) });
   let workers: RunningWorkers | null = null;
