@@ -1,6 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { FIGURES } from './figures';
 import { startBenchEnvironment, type BenchEnvironment } from './lib/environment';
 import type { FigureResult, Size } from './lib/figure';
@@ -56,6 +57,8 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const { values } = parseArgs({ options: { size: { type: 'string', default: 'full' }, only: { type: 'string', multiple: true }, out: { type: 'string' } } });
   if (values.size !== 'full' && values.size !== 'smoke') throw new Error('--size is smoke or full');
   const outDir = path.resolve(values.out ?? path.join(import.meta.dirname, 'results'));
+  // In-process workers would otherwise log every state change between the figures' lines.
+  Runtime.install({ logger: new DefaultLogger('WARN') });
   await runBench({ size: values.size, only: values.only, outDir });
   console.log(`[bench] results in ${outDir}`);
   process.exit(0);

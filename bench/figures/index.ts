@@ -1,5 +1,6 @@
 import type { Figure } from '../lib/figure';
 import { readPath } from './4-read-path';
+import { historySize } from './6-history-size';
 
 /** Every figure of `npm run bench`, in the issue's order. */
-export const FIGURES: Figure[] = [readPath];
+export const FIGURES: Figure[] = [readPath, historySize];

@@ -26,11 +26,15 @@ interface PlanNode {
 
 const walk = (node: PlanNode): PlanNode[] => [node, ...(node.Plans ?? []).flatMap(walk)];
 
-/** EXPLAIN (ANALYZE, BUFFERS) of one statement with its parameters, summarised as how it reads its tables. */
-export async function explain(sql: postgres.Sql, query: string, parameters: unknown[]): Promise<PlanSummary> {
-  const [{ 'QUERY PLAN': [json] }] = await sql.unsafe<[{ 'QUERY PLAN': [{ Plan: PlanNode; 'Execution Time': number }] }]>(
-    `explain (analyze, buffers, format json) ${query}`, parameters as postgres.ParameterOrJSON<never>[]);
-  const text = await sql.unsafe<Array<{ 'QUERY PLAN': string }>>(`explain (analyze, buffers) ${query}`, parameters as postgres.ParameterOrJSON<never>[]);
+/**
+ * EXPLAIN (ANALYZE, BUFFERS) of one statement as captured on the wire, summarised as how it reads its
+ * tables. The captured parameters are already in PostgreSQL's text form; they go back in as literals,
+ * since sending them as parameters again would serialise them a second time (`'true'` is not `true`).
+ */
+export async function explain(sql: postgres.Sql, query: string, parameters: string[]): Promise<PlanSummary> {
+  const literal = query.replace(/\$(\d+)/g, (_, n: string) => `'${parameters[Number(n) - 1]!.replace(/'/g, "''")}'`);
+  const [{ 'QUERY PLAN': [json] }] = await sql.unsafe<[{ 'QUERY PLAN': [{ Plan: PlanNode; 'Execution Time': number }] }]>(`explain (analyze, buffers, format json) ${literal}`);
+  const text = await sql.unsafe<Array<{ 'QUERY PLAN': string }>>(`explain (analyze, buffers) ${literal}`);
   const nodes = walk(json.Plan);
   const steps = nodes.filter((n) => n['Relation Name'] || n['Index Name'] || n['Node Type'] === 'Sort').map((n) =>
     n['Node Type'] === 'Sort' ? `Sort (${n['Sort Method'] ?? '?'})` : `${n['Node Type']}${n['Scan Direction'] === 'Backward' ? ' Backward' : ''}${n['Index Name'] ? ` using ${n['Index Name']}` : ` on ${n['Relation Name']}`}`);
