@@ -20,9 +20,9 @@ interface Sizing {
 }
 const SIZES: Record<Size, Sizing> = {
   smoke: { open: 20, smallCacheOpen: 20, smallCache: 5, touches: 5, warmUp: 3, settle: { samples: 1, intervalMs: 200 } },
-  full: { open: 5_000, smallCacheOpen: 1_000, smallCache: 100, touches: 50, warmUp: 20, settle: { samples: 5, intervalMs: 1_000 } },
+  full: { open: 5_000, smallCacheOpen: 500, smallCache: 100, touches: 50, warmUp: 20, settle: { samples: 5, intervalMs: 1_000 } },
 };
-const OPEN_CONCURRENCY = 16;
+const OPEN_CONCURRENCY = 32;
 
 async function rssMiB(pid: number): Promise<number> {
   const status = await readFile(`/proc/${pid}/status`, 'utf8');
@@ -40,7 +40,11 @@ async function settledRss(pid: number, { samples, intervalMs }: Sizing['settle']
   return taken.sort((a, b) => a - b)[Math.floor(samples / 2)]!;
 }
 
-/** What @temporalio/worker 1.24 picks when maxCachedWorkflows is unset (reuseV8Context, its default). */
+/**
+ * What @temporalio/worker 1.24 picks when maxCachedWorkflows is unset (reuseV8Context, its default): 600
+ * workflows per GiB of heap beyond 200 MiB, that is, it budgets 1024 / 600 ≈ 1.7 MiB per cached workflow.
+ */
+const SDK_BUDGET_KIB_PER_WORKFLOW = round((1024 * 1024) / 600, 0);
 function sdkDefaultCache(): number {
   const heapMiB = v8.getHeapStatistics().heap_size_limit / 2 ** 20;
   return Math.max(Math.floor((Math.max(heapMiB - 200, 0) * 600) / 1024), 10);
@@ -101,13 +105,14 @@ export const workerMemory: Figure = {
         `idle after ${warmUp} warm-up tickets (workflow bundle, activities and connection pool loaded). Then tickets are opened over the API`,
         `(concurrency ${OPEN_CONCURRENCY}); each waits on its SLA timers. RSS is VmRSS from /proc, the median of ${settle.samples} sample(s) ${settle.intervalMs} ms apart once quiet.`,
         `Query latency: GET /tickets/:id (a live workflow query) on the earliest opened tickets, answered from the cache or by replaying`,
-        `the history when evicted. CRM_WORKER_MAX_CACHED is set explicitly; unset, SDK 1.24 would cache ${sdkDefaultCache()} workflows on this machine.`,
+        `the history when evicted. CRM_WORKER_MAX_CACHED is set explicitly; unset, SDK 1.24 would cache ${sdkDefaultCache()} workflows on this machine,`,
+        `sizing its default for ${SDK_BUDGET_KIB_PER_WORKFLOW} KiB per cached workflow: the "share of SDK budget" column compares with that.`,
         '',
-        '| cache (CRM_WORKER_MAX_CACHED) | open tickets | idle RSS MiB | RSS MiB with them open | ratio | KiB per open workflow | query p50 ms | query p99 ms |',
-        '|---:|---:|---:|---:|---:|---:|---:|---:|',
-        ...phases.map((p) => `| ${p.cache} | ${p.open} | ${p.idleRssMiB} | ${p.openRssMiB} | ${p.ratioToIdle} | ${p.perWorkflowKiB} | ${p.queryLatency.p50} | ${p.queryLatency.p99} |`),
+        '| cache (CRM_WORKER_MAX_CACHED) | open tickets | idle RSS MiB | RSS MiB with them open | ratio to idle | KiB per open workflow | share of SDK budget | query p50 ms | query p99 ms |',
+        '|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+        ...phases.map((p) => `| ${p.cache} | ${p.open} | ${p.idleRssMiB} | ${p.openRssMiB} | ${p.ratioToIdle} | ${p.perWorkflowKiB} | ${round((p.perWorkflowKiB / SDK_BUDGET_KIB_PER_WORKFLOW) * 100, 1)} % | ${p.queryLatency.p50} | ${p.queryLatency.p99} |`),
       ].join('\n');
-      return { data: { sdkDefaultCache: sdkDefaultCache(), phases }, markdown };
+      return { data: { sdkDefaultCache: sdkDefaultCache(), sdkBudgetKiBPerWorkflow: SDK_BUDGET_KIB_PER_WORKFLOW, openConcurrency: OPEN_CONCURRENCY, phases }, markdown };
     } finally {
       await h.close();
     }

@@ -29,8 +29,8 @@ export const historySize: Figure = {
       const runs: Record<string, RunStats[]> = {};
       for (const { kind, workflowId } of driven) runs[kind] = await workflowRuns(h.client, workflowId);
       const contractRuns = runs.contract!;
-      // The first run carries drafting, approval and signing; every later run is one renewal term, the
-      // last one ended early by the termination.
+      // Every run but the last ended by renewing (continue-as-new). The first carries drafting, approval and
+      // signing; each later one a full renewal term, except the last, cut short by the termination.
       const renewalRuns = contractRuns.slice(1, -1);
       const bounded = {
         renewalRuns: renewalRuns.length,
@@ -43,7 +43,7 @@ export const historySize: Figure = {
         ['ticket (intake → escalate → claim → resolve → confirm)', runs.ticket!],
         ['order (prepaid: pay → ship → deliver → invoice → complete)', runs.order!],
         ['contract, first run (draft → approve → sign → first term)', contractRuns.slice(0, 1)],
-        [`contract, each renewal run (${renewalRuns.length} renewals, max)`, renewalRuns.length ? [renewalRuns.reduce((a, b) => (b.events > a.events ? b : a))] : []],
+        [`contract, each full renewal term (${contractRuns.length - 1} renewals, max)`, renewalRuns.length ? [renewalRuns.reduce((a, b) => (b.events > a.events ? b : a))] : []],
       ] as const;
       const markdown = [
         `Events and encoded bytes of each run's history, fetched from the server after the process ended. Baseline: the server's`,
