@@ -19,7 +19,7 @@ interface Sizing {
   settle: { samples: number; intervalMs: number };
 }
 const SIZES: Record<Size, Sizing> = {
-  smoke: { open: 20, smallCacheOpen: 20, smallCache: 5, touches: 5, warmUp: 3, settle: { samples: 1, intervalMs: 200 } },
+  smoke: { open: 10, smallCacheOpen: 10, smallCache: 5, touches: 3, warmUp: 2, settle: { samples: 1, intervalMs: 200 } },
   full: { open: 5_000, smallCacheOpen: 500, smallCache: 100, touches: 50, warmUp: 20, settle: { samples: 5, intervalMs: 1_000 } },
 };
 const OPEN_CONCURRENCY = 32;

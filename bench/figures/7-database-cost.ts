@@ -7,7 +7,7 @@ import { difference, isBegin, isTransactionControl, serverStatementCounter, work
 
 // What a complete process costs the database, against what one authenticated read request costs it
 // (the baseline, same run, counted the same way).
-const INSTANCES: Record<Size, number> = { smoke: 2, full: 20 };
+const INSTANCES: Record<Size, number> = { smoke: 1, full: 20 };
 const CONCURRENCY = 4;
 
 type ServerCounter = Awaited<ReturnType<typeof serverStatementCounter>>;
