@@ -11,10 +11,13 @@ export interface Database {
   close(): Promise<void>;
 }
 
-export function connectDatabase(url: string, options: { max?: number } = {}): Database {
+/** `onQuery` sees every statement sent (the benchmarks count and explain them). */
+export function connectDatabase(url: string, options: { max?: number; onQuery?: (query: string, parameters: unknown[]) => void } = {}): Database {
+  const { onQuery } = options;
   const sql = postgres(url, {
     max: options.max ?? 10,
     onnotice: () => {},
+    ...(onQuery ? { debug: (_connection: number, query: string, parameters: unknown[]) => onQuery(query, parameters) } : {}),
   });
   const db = drizzle(sql, { schema });
   return { db, sql, close: () => sql.end({ timeout: 5 }) };

@@ -33,7 +33,11 @@ const PASSWORD = 'crmflow';
  * A PostgreSQL cluster under `dir`, created on first use and kept across restarts.
  * `persistent: false` (tests) removes the files on stop.
  */
-export async function startEmbeddedPostgres(options: { dir: string; port: number; database: string; persistent?: boolean; log?: (line: string) => void }): Promise<EmbeddedDatabase> {
+export async function startEmbeddedPostgres(options: {
+  dir: string; port: number; database: string; persistent?: boolean; log?: (line: string) => void;
+  /** Extra server settings (`-c name=value`), e.g. the test environment's statement statistics. */
+  settings?: Record<string, string>;
+}): Promise<EmbeddedDatabase> {
   const persistent = options.persistent ?? true;
   await mkdir(path.dirname(options.dir), { recursive: true });
   const fresh = !existsSync(path.join(options.dir, 'PG_VERSION'));
@@ -48,7 +52,7 @@ export async function startEmbeddedPostgres(options: { dir: string; port: number
     createPostgresUser: true,
     // --lc-messages overrides the package's en_US.UTF-8, which minimal machines do not have.
     initdbFlags: ['--encoding=UTF8', '--locale=C', '--lc-messages=C'],
-    postgresFlags: ['-c', 'max_connections=200', '-c', 'fsync=' + (persistent ? 'on' : 'off')],
+    postgresFlags: ['-c', 'max_connections=200', '-c', 'fsync=' + (persistent ? 'on' : 'off'), ...Object.entries(options.settings ?? {}).flatMap(([name, value]) => ['-c', `${name}=${value}`])],
     onLog: (line) => options.log?.(line),
     onError: (error) => options.log?.(String(error)),
   });

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { startBenchApp } from '../lib/app';
 import type { Figure, Size } from '../lib/figure';
-import { prepareLifecycles } from '../lib/lifecycles';
+import { lifecycles } from '../lib/lifecycles';
 import { against, concurrencyPlots, engineSteps, loadCell, markdownTable, measure, ratiosCell, type Curve, type EngineSteps } from '../lib/measure';
 import { startTrivialWorker } from '../lib/trivial';
 
@@ -24,11 +24,15 @@ export const processThroughput: Figure = {
     const app = await startBenchApp(env, ['tickets', 'orders']);
     const trivial = await startTrivialWorker(app.h);
     try {
-      const lifecycles = await prepareLifecycles(app);
+      const drive = lifecycles(app.api.call, app.h.client);
+      // A few customers and products, so orders do not all queue on one stock row or one credit position.
+      const masterData = await Promise.all(Array.from({ length: 8 }, () => drive.masterData(1_000_000)));
+      let next = 0;
+      const pick = () => masterData[next++ % masterData.length]!;
       const workloads: Record<Workload, { count: (c: number) => number; run: () => Promise<string> }> = {
         trivial: { count: TRIVIAL[size], run: () => trivial.execute(randomUUID()) },
-        ticket: { count: PROCESSES[size], run: lifecycles.ticket },
-        order: { count: PROCESSES[size], run: lifecycles.order },
+        ticket: { count: PROCESSES[size], run: async () => (await drive.ticket(pick().customerId)).workflowId },
+        order: { count: PROCESSES[size], run: async () => { const { customerId, sku } = pick(); return (await drive.creditOrder(customerId, sku)).workflowId; } },
       };
       // One finished workflow of each kind tells what the engine does per process.
       const steps = Object.fromEntries(await Promise.all(WORKLOADS.map(async (name) =>
@@ -36,7 +40,7 @@ export const processThroughput: Figure = {
       for (const name of WORKLOADS) await measure(WARM_UP[size], 2, workloads[name].run);
 
       const curves: Record<Workload, Curve> = { trivial: [], ticket: [], order: [] };
-      const ordersBefore = lifecycles.orderPolls();
+      const pollsBefore = drive.polls();
       for (const [index, concurrency] of LEVELS[size].entries()) {
         // Alternating the order cancels some of the drift of a busy machine.
         for (const name of index % 2 ? [...WORKLOADS].reverse() : WORKLOADS) {
@@ -44,7 +48,7 @@ export const processThroughput: Figure = {
         }
       }
       const ordersMeasured = curves.order.reduce((n, { result }) => n + result.latency.n, 0);
-      const pollsPerOrder = Math.round(((lifecycles.orderPolls() - ordersBefore) / ordersMeasured) * 10) / 10;
+      const pollsPerOrder = Math.round(((drive.polls() - pollsBefore) / ordersMeasured) * 10) / 10;
       return result(curves, steps, pollsPerOrder);
     } finally {
       await trivial.stop();

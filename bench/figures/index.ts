@@ -2,6 +2,10 @@ import type { Figure } from '../lib/figure';
 import { startOverhead } from './1-start-overhead';
 import { processThroughput } from './2-process-throughput';
 import { persistenceLadder } from './3-persistence-ladder';
+import { readPath } from './4-read-path';
+import { workerMemory } from './5-worker-memory';
+import { historySize } from './6-history-size';
+import { databaseCost } from './7-database-cost';
 
 /** Every figure of `npm run bench`, in the issue's order. */
-export const FIGURES: Figure[] = [startOverhead, processThroughput, persistenceLadder];
+export const FIGURES: Figure[] = [startOverhead, processThroughput, persistenceLadder, readPath, workerMemory, historySize, databaseCost];

@@ -1,12 +1,13 @@
 import http from 'node:http';
 import type { TaskQueueName } from '../../config';
-import type { Role } from '../../domain/roles';
-import type { TestEnvironment } from '../../test/helpers/environment';
-import { startHarness, type Harness } from '../../test/helpers/harness';
+import type { Harness } from '../../test/helpers/harness';
+import type { BenchEnvironment } from './environment';
+import { benchHarness } from './harness';
+import type { Caller } from './lifecycles';
 
 export interface ApiClient {
-  /** One request as `role`; anything but the `expected` status is an error carrying the problem text. */
-  call<T = Record<string, unknown>>(role: Role, method: 'GET' | 'POST' | 'PUT', path: string, body?: unknown, expected?: number): Promise<T>;
+  /** One request as `role`; a status outside 2xx is an error carrying the problem text. */
+  call: Caller;
 }
 
 export interface BenchApp {
@@ -20,9 +21,8 @@ export interface BenchApp {
  * each worker takes seconds to start), called over HTTP/1.1 with keep-alive, so every figure pays for
  * HTTP, JSON, authentication and validation like a real client.
  */
-export async function startBenchApp(environment: TestEnvironment, queues: readonly TaskQueueName[]): Promise<BenchApp> {
-  // The rate limiter stays on (its cost is part of the API) with a limit no benchmark reaches.
-  const h = await startHarness({ worker: true, queues, environment, env: { CRM_RATE_LIMIT_PER_MINUTE: '1000000000' } });
+export async function startBenchApp(environment: BenchEnvironment, queues: readonly TaskQueueName[]): Promise<BenchApp> {
+  const h = await benchHarness(environment, { worker: true, queues });
   const address = await h.app.listen({ port: 0, host: '127.0.0.1' });
   const agent = new http.Agent({ keepAlive: true, maxSockets: Infinity });
   return {
@@ -39,7 +39,7 @@ export async function startBenchApp(environment: TestEnvironment, queues: readon
 // would be booked as the API's.
 function apiClient(base: URL, users: Harness['users'], agent: http.Agent): ApiClient {
   return {
-    call(role, method, path, body, expected = 200) {
+    call(role, method, path, body) {
       const payload = body === undefined ? undefined : JSON.stringify(body);
       const headers = { ...users[role].auth, ...(payload === undefined ? {} : { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) }) };
       return new Promise((resolve, reject) => {
@@ -49,7 +49,7 @@ function apiClient(base: URL, users: Harness['users'], agent: http.Agent): ApiCl
           response.on('error', reject);
           response.on('end', () => {
             const text = Buffer.concat(chunks).toString('utf8');
-            if (response.statusCode === expected) resolve(text ? JSON.parse(text) : undefined);
+            if (response.statusCode! >= 200 && response.statusCode! < 300) resolve(text ? JSON.parse(text) : undefined);
             else reject(new Error(`${method} ${path} as ${role}: ${response.statusCode} ${text.slice(0, 500)}`));
           });
         });

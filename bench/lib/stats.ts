@@ -52,3 +52,19 @@ export async function runLoad(total: number, concurrency: number, operation: (i:
   const seconds = (performance.now() - started) / 1000;
   return { perSecond: round(samples.length / seconds), latency: summarise(samples), errors };
 }
+
+/**
+ * Times `rounds` rounds of the operations one after another (a, b, a, b, …), one at a time: a figure and
+ * its baseline measured this way see the same machine, however noisy it is.
+ */
+export async function alternate(rounds: number, operations: Array<() => Promise<unknown>>): Promise<LatencySummary[]> {
+  const samples = operations.map(() => [] as number[]);
+  for (let round = 0; round < rounds; round++) {
+    for (const [i, operation] of operations.entries()) {
+      const t0 = performance.now();
+      await operation();
+      samples[i]!.push(performance.now() - t0);
+    }
+  }
+  return samples.map(summarise);
+}

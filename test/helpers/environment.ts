@@ -73,7 +73,11 @@ async function startDatabase(dir: string) {
       await admin.end();
     };
   } else {
-    const embedded = await startEmbeddedPostgres({ dir: path.join(dir, 'postgres'), port: await freePort(), database: 'crmflow_test', persistent: false });
+    // pg_stat_statements lets the benchmarks count the statements a process costs (figure 7).
+    const embedded = await startEmbeddedPostgres({
+      dir: path.join(dir, 'postgres'), port: await freePort(), database: 'crmflow_test', persistent: false,
+      settings: { shared_preload_libraries: 'pg_stat_statements' },
+    });
     url = embedded.url;
     stop = embedded.stop;
   }

@@ -10,11 +10,11 @@ export interface FreshDatabase {
 }
 
 /**
- * A database of its own on the run's PostgreSQL server, migrated: for tests that change global
- * settings or compare whole tables, which other files running alongside must not disturb.
+ * A database of its own on the run's PostgreSQL server (or `serverUrl`'s, for the benchmarks), migrated:
+ * for tests that change global settings or compare whole tables, which other files running alongside
+ * must not disturb.
  */
-export async function freshDatabase(): Promise<FreshDatabase> {
-  const serverUrl = inject('crm').databaseUrl;
+export async function freshDatabase(serverUrl: string = inject('crm').databaseUrl): Promise<FreshDatabase> {
   const name = `crmflow_${randomUUID().slice(0, 8)}`;
   const admin = postgres(serverUrl, { max: 1, onnotice: () => {} });
   await admin.unsafe(`create database ${name}`);

@@ -44,6 +44,8 @@ export async function startHarness(options: {
   env?: Record<string, string>;
   logger?: BuildAppOptions['logger'];
   environment?: TestEnvironment;
+  /** Sees every statement the app and the in-process worker send (the benchmarks count and explain them). */
+  onQuery?: (query: string, parameters: unknown[]) => void;
 } = {}): Promise<Harness> {
   const crm = options.environment ?? inject('crm');
   const config = loadConfig({
@@ -56,7 +58,7 @@ export async function startHarness(options: {
     ...TEST_PAYLOAD_KEYS,
     ...options.env,
   });
-  const database = connectDatabase(config.databaseUrl!, { max: 10 });
+  const database = connectDatabase(config.databaseUrl!, { max: 10, onQuery: options.onQuery });
   const connection = await Connection.connect({ address: config.temporal.address });
   const client = new Client({ connection, namespace: config.temporal.namespace, dataConverter: dataConverter(config) });
   let workers: RunningWorkers | null = null;

@@ -23,9 +23,12 @@ function workerEnv(config: Config): Record<string, string> {
   };
 }
 
-/** Starts test/reliability/worker-process.ts as its own OS process for `config`'s queues and resolves once it polls. */
-export async function spawnWorker(config: Config, faults: Record<string, string> = {}): Promise<WorkerProcess> {
-  const env = { ...process.env, ...workerEnv(config), ...faults };
+/**
+ * Starts test/reliability/worker-process.ts as its own OS process for `config`'s queues and resolves once
+ * it polls. `extraEnv`: fault switches (see that file) or worker settings such as CRM_WORKER_MAX_CACHED.
+ */
+export async function spawnWorker(config: Config, extraEnv: Record<string, string> = {}): Promise<WorkerProcess> {
+  const env = { ...process.env, ...workerEnv(config), ...extraEnv };
   const child = spawn(process.execPath, ['--import', 'tsx', ENTRY], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   // However the test ends, the worker does not outlive it.
