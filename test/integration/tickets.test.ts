@@ -8,14 +8,21 @@ import { eventually } from '../helpers/wait';
 let h: Harness;
 let t: ReturnType<typeof ticketDriver>;
 
-// Only this file changes sla.normal.* and the confirmation window; other tickets here use `low`
-// priority, whose default windows (8 h / 72 h) never run out during a test.
+// Only this file changes sla.normal.* and the confirmation window, and it puts them back afterwards;
+// other tickets here use `low` priority, whose default windows (8 h / 72 h) never run out during a test.
+const SHORT = { 'sla.normal.response': '2s', 'sla.normal.resolution': '6s', 'ticket.confirmationWindow': '4s', 'sla.calendar': null };
+let before: Record<string, unknown>;
 beforeAll(async () => {
   h = await startHarness({ worker: true });
   t = ticketDriver(h);
-  await t.call('admin', 'PUT', '/settings', { 'sla.normal.response': '2s', 'sla.normal.resolution': '6s', 'ticket.confirmationWindow': '4s', 'sla.calendar': null });
+  const current = await t.call('admin', 'GET', '/settings');
+  before = Object.fromEntries(Object.keys(SHORT).map((key) => [key, current[key]]));
+  await t.call('admin', 'PUT', '/settings', SHORT);
 });
-afterAll(async () => { await h?.close(); });
+afterAll(async () => {
+  if (before) await t.call('admin', 'PUT', '/settings', before);
+  await h?.close();
+});
 
 const actions = (detail: { timeline: Array<{ action: string }> }) => detail.timeline.map((e) => e.action);
 const outbox = (ticketId: string) => h.database.sql<{ dedupe_key: string; channel: string; recipient: string }[]>`

@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import { sized } from '../helpers/chaos';
+import { freshDatabase } from '../helpers/fresh-database';
 import { startHarness } from '../helpers/harness';
 import { Gate, launchFleet, midway, PROCESS_KINDS, type Audit } from '../helpers/processes';
 import { spawnWorker } from '../helpers/worker-process';
@@ -14,7 +15,10 @@ const CONTROL_ORDERS = sized(4, 20);
 const FAULTS = { CHAOS_REPORT_DELAY_MS: '1000' };
 
 async function killWorkerMidway(perKind: number, options: { naiveInvoices: boolean; kinds?: typeof PROCESS_KINDS }): Promise<Record<string, Audit>> {
-  const h = await startHarness();
+  // A database of its own: settings other files change on the shared one (a short confirmation
+  // window, say) must not close this fleet's tickets before their agents confirm.
+  const db = await freshDatabase();
+  const h = await startHarness({ env: { DATABASE_URL: db.url } });
   const faults = { ...FAULTS, ...(options.naiveInvoices ? { CHAOS_NAIVE_INVOICES: '1' } : {}) };
   let worker = await spawnWorker(h.config, faults);
   try {
@@ -31,6 +35,7 @@ async function killWorkerMidway(perKind: number, options: { naiveInvoices: boole
   } finally {
     await worker.kill();
     await h.close();
+    await db.drop();
   }
 }
 
