@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fillFilter, MANAGER_FILTERS, type ManagerFilterTitle } from '../../domain/manager-filters';
 import { CrmCustomerTier } from '../../domain/search-attributes';
 import { startHarness, type Harness } from '../helpers/harness';
+import { overrideSettings } from '../helpers/settings';
 import { contractDriver } from '../helpers/contracts';
 import { orderDriver } from '../helpers/orders';
 import { ticketDriver } from '../helpers/tickets';
@@ -17,17 +18,17 @@ let c: ReturnType<typeof contractDriver>;
 
 // Only this file uses `urgent` tickets, so it may shorten their response window: 4 s (2 s for VIPs).
 const URGENT = { 'sla.urgent.response': '4s', 'sla.urgent.resolution': '1h' };
-const URGENT_DEFAULTS = { 'sla.urgent.response': '15m', 'sla.urgent.resolution': '4h' };
+let restoreSettings: (() => Promise<void>) | undefined;
 
 beforeAll(async () => {
   h = await startHarness({ worker: true });
   t = ticketDriver(h);
   o = orderDriver(h);
   c = contractDriver(h);
-  await t.call('admin', 'PUT', '/settings', URGENT);
+  restoreSettings = await overrideSettings(h, URGENT);
 });
 afterAll(async () => {
-  await t?.call('admin', 'PUT', '/settings', URGENT_DEFAULTS);
+  await restoreSettings?.();
   await h?.close();
 });
 

@@ -7,6 +7,7 @@ import { CrmAmount, CrmKind, CrmStatus } from '../../domain/search-attributes';
 import { startHarness, uniq, type Harness } from '../helpers/harness';
 import { orderDriver } from '../helpers/orders';
 import { recordHistory } from '../helpers/histories';
+import { overrideSettings } from '../helpers/settings';
 
 let h: Harness;
 let o: ReturnType<typeof orderDriver>;
@@ -14,12 +15,16 @@ let o: ReturnType<typeof orderDriver>;
 // Long enough that no human step in a test races a timer; the timeout tests shorten one window each.
 const RELAXED = { 'order.creditHoldTimeout': '60s', 'order.backorderTimeout': '60s', 'order.activationTimeout': '60s', 'order.prepaidPaymentTimeout': '60s', 'order.invoiceDueDays': 30 };
 
+let restoreSettings: (() => Promise<void>) | undefined;
 beforeAll(async () => {
   h = await startHarness({ worker: true });
   o = orderDriver(h);
-  await o.settings(RELAXED);
+  restoreSettings = await overrideSettings(h, RELAXED);
 });
-afterAll(async () => { await h?.close(); });
+afterAll(async () => {
+  await restoreSettings?.();
+  await h?.close();
+});
 
 /** Starts an order under one shortened window; the process keeps the settings it started with. */
 async function withShortWindow(key: keyof typeof RELAXED, value: string, start: () => Promise<{ id: string }>) {

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addBusinessTime, type BusinessCalendar } from '../../domain/calendar';
 import { startHarness, uniq, type Harness } from '../helpers/harness';
 import { recordHistory } from '../helpers/histories';
+import { overrideSettings } from '../helpers/settings';
 import { ticketDriver } from '../helpers/tickets';
 import { eventually } from '../helpers/wait';
 
@@ -10,17 +11,14 @@ let t: ReturnType<typeof ticketDriver>;
 
 // Only this file changes sla.normal.* and the confirmation window, and it puts them back afterwards;
 // other tickets here use `low` priority, whose default windows (8 h / 72 h) never run out during a test.
-const SHORT = { 'sla.normal.response': '2s', 'sla.normal.resolution': '6s', 'ticket.confirmationWindow': '4s', 'sla.calendar': null };
-let before: Record<string, unknown>;
+let restoreSettings: (() => Promise<void>) | undefined;
 beforeAll(async () => {
   h = await startHarness({ worker: true });
   t = ticketDriver(h);
-  const current = await t.call('admin', 'GET', '/settings');
-  before = Object.fromEntries(Object.keys(SHORT).map((key) => [key, current[key]]));
-  await t.call('admin', 'PUT', '/settings', SHORT);
+  restoreSettings = await overrideSettings(h, { 'sla.normal.response': '2s', 'sla.normal.resolution': '6s', 'ticket.confirmationWindow': '4s', 'sla.calendar': null });
 });
 afterAll(async () => {
-  if (before) await t.call('admin', 'PUT', '/settings', before);
+  await restoreSettings?.();
   await h?.close();
 });
 
