@@ -1,6 +1,56 @@
-import { WorkflowNotFoundError, type Client } from '@temporalio/client';
-import type { QueryDefinition, SignalDefinition, UpdateDefinition } from '@temporalio/common';
+import { WithStartWorkflowOperation, WorkflowNotFoundError, type Client } from '@temporalio/client';
+import type { QueryDefinition, SearchAttributePair, SignalDefinition, UpdateDefinition } from '@temporalio/common';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { taskQueue } from '../config';
+import { formatNumber, workflowIdFor } from '../domain/ids';
+import { publicText } from '../domain/public-text';
+import { audit } from './audit';
+import { idempotent } from './idempotency';
 import { conflict } from './problem';
+
+type ProcessKind = 'ticket' | 'order' | 'contract';
+
+/**
+ * Opens a process for a create request and answers 201 with its first state. The resource number is
+ * allocated under the request's Idempotency-Key and committed before the workflow starts, so a retry
+ * reaches the same workflow id; update-with-start then starts the workflow (or, on a retry, finds it
+ * running) and waits for its opening Update, so the caller gets the state the workflow settled on.
+ */
+export async function openProcess<View, Input>(app: FastifyInstance, request: FastifyRequest, reply: FastifyReply, spec: {
+  kind: ProcessKind;
+  workflow: (input: Input) => Promise<unknown>;
+  opened: UpdateDefinition<View, []>;
+  input: (number: string) => Input;
+  /** Public text only (ids, codes, amounts): the Temporal UI shows it without the payload codec. */
+  summary: (number: string) => string;
+  details: string;
+  searchAttributes: SearchAttributePair[];
+}): Promise<FastifyReply> {
+  const plural = `${spec.kind}s` as const;
+  return idempotent(request, reply, {
+    scope: `POST /${plural}`,
+    allocateId: async () => {
+      const [row] = await app.database.sql<{ seq: string }[]>`select nextval(${`${spec.kind}_seq`}::regclass) as seq`;
+      return formatNumber(app.config.idPrefixes[spec.kind], new Date().getUTCFullYear(), Number(row!.seq));
+    },
+    run: async (number) => {
+      const view = await app.temporal.workflow.executeUpdateWithStart(spec.opened, {
+        startWorkflowOperation: new WithStartWorkflowOperation(spec.workflow, {
+          workflowId: workflowIdFor(spec.kind, number),
+          taskQueue: taskQueue(app.config, plural),
+          args: [spec.input(number)],
+          // A retried request (same Idempotency-Key, same number) reaches the running workflow.
+          workflowIdConflictPolicy: 'USE_EXISTING',
+          staticSummary: publicText(spec.summary(number)),
+          staticDetails: publicText(spec.details),
+          typedSearchAttributes: spec.searchAttributes,
+        }),
+      });
+      await audit(app.db, request.actor, `${spec.kind}.create`, spec.kind, number);
+      return { status: 201, body: view };
+    },
+  });
+}
 
 /**
  * Sends a human decision to a running process as an Update and returns the process's new state.

@@ -1,22 +1,17 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { WithStartWorkflowOperation } from '@temporalio/client';
 import { and, asc, desc, eq, inArray, ne } from 'drizzle-orm';
-import { taskQueue } from '../../config';
 import { contractApprovals, contractCallOffs, contractEvents, contracts, contractVersions, customers, products } from '../../db/schema';
 import { consumptionOf, remainingOf, type Consumption } from '../../domain/call-offs';
 import { parseInstant } from '../../domain/contract-time';
 import { CONTRACT_ACTION_NAMES, CONTRACT_ACTIONS, CONTRACT_CREATORS, contractSummary, draftTerms, type ContractAction } from '../../domain/contracts';
-import { publicText } from '../../domain/public-text';
-import { formatNumber, workflowIdFor } from '../../domain/ids';
 import { fromCents, toCents } from '../../domain/money';
 import { CrmAmount, CrmCustomerId, CrmCustomerTier, CrmDueAt, CrmKind, CrmStatus } from '../../domain/search-attributes';
 import { contractOpened, contractState, contractUpdates, contractWorkflow, type ContractInput } from '../../workflows/contract';
 import { audit } from '../audit';
-import { idempotent } from '../idempotency';
 import { afterCursor, toPage } from '../pagination';
 import { notFound, unprocessable } from '../problem';
-import { queryProcess, updateProcess } from '../process';
+import { openProcess, queryProcess, updateProcess } from '../process';
 import { IdempotencyHeaders, IdParams, ListQuery, Page } from '../schemas/common';
 import { ContractActionBodies, ContractDetail, ContractRow, ContractStatus, ContractType, ContractView, CreateContract } from '../schemas/contracts';
 
@@ -58,38 +53,21 @@ export const contractRoutes: FastifyPluginAsyncTypebox = async (app) => {
       return product ? toCents(product.listPrice) : null;
     });
     if (Array.isArray(terms)) throw unprocessable('the contract draft is not consistent', { errors: terms });
-    return idempotent(request, reply, {
-      scope: 'POST /contracts',
-      allocateId: async () => {
-        const [row] = await app.database.sql<{ seq: string }[]>`select nextval('contract_seq') as seq`;
-        return formatNumber(app.config.idPrefixes.contract, new Date().getUTCFullYear(), Number(row!.seq));
-      },
-      run: async (number) => {
-        const input: ContractInput = {
-          number, customerId: customer.id, type: body.type, terms, actor: request.actor, dayMs: app.config.contracts.dayMs,
-          particulars: {
-            externalRef: body.externalRef ?? null, poDate: body.poDate ?? null, salesOrg: body.salesOrg ?? null,
-            channel: body.channel ?? null, division: body.division ?? null, sla: body.sla ?? null,
-          },
-        };
-        const view = await app.temporal.workflow.executeUpdateWithStart(contractOpened, {
-          startWorkflowOperation: new WithStartWorkflowOperation(contractWorkflow, {
-            workflowId: workflowIdFor('contract', number),
-            taskQueue: taskQueue(app.config, 'contracts'),
-            args: [input],
-            // A retried request (same Idempotency-Key, same number) reaches the running workflow.
-            workflowIdConflictPolicy: 'USE_EXISTING',
-            staticSummary: publicText(contractSummary({ number, type: body.type, targetValueCents: terms.targetValueCents, customerId: customer.id })),
-            staticDetails: publicText(`Customer ${customer.id}${body.externalRef ? ` · ref ${body.externalRef}` : ''} · ${body.validFrom} – ${body.validTo}`),
-            typedSearchAttributes: [
-              { key: CrmKind, value: 'contract' }, { key: CrmStatus, value: 'draft' }, { key: CrmCustomerId, value: customer.id }, { key: CrmCustomerTier, value: customer.tier },
-              { key: CrmAmount, value: terms.targetValueCents / 100 }, { key: CrmDueAt, value: new Date(terms.validTo) },
-            ],
-          }),
-        });
-        await audit(app.db, request.actor, 'contract.create', 'contract', number);
-        return { status: 201, body: view };
-      },
+    return openProcess(app, request, reply, {
+      kind: 'contract', workflow: contractWorkflow, opened: contractOpened,
+      input: (number): ContractInput => ({
+        number, customerId: customer.id, type: body.type, terms, actor: request.actor, dayMs: app.config.contracts.dayMs,
+        particulars: {
+          externalRef: body.externalRef ?? null, poDate: body.poDate ?? null, salesOrg: body.salesOrg ?? null,
+          channel: body.channel ?? null, division: body.division ?? null, sla: body.sla ?? null,
+        },
+      }),
+      summary: (number) => contractSummary({ number, type: body.type, targetValueCents: terms.targetValueCents, customerId: customer.id }),
+      details: `Customer ${customer.id}${body.externalRef ? ` · ref ${body.externalRef}` : ''} · ${body.validFrom} – ${body.validTo}`,
+      searchAttributes: [
+        { key: CrmKind, value: 'contract' }, { key: CrmStatus, value: 'draft' }, { key: CrmCustomerId, value: customer.id }, { key: CrmCustomerTier, value: customer.tier },
+        { key: CrmAmount, value: terms.targetValueCents / 100 }, { key: CrmDueAt, value: new Date(terms.validTo) },
+      ],
     });
   });
 

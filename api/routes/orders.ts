@@ -1,21 +1,16 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { WithStartWorkflowOperation } from '@temporalio/client';
 import { and, asc, desc, eq, sql } from 'drizzle-orm';
-import { taskQueue } from '../../config';
 import { loadOrderQuote } from '../../db/orders';
 import { orderEvents, orderLines, orders, products, reservations, shipments } from '../../db/schema';
-import { publicText } from '../../domain/public-text';
-import { formatNumber, workflowIdFor } from '../../domain/ids';
 import { hasCreditLine, intakeProblems, isoDate, ORDER_ACTION_NAMES, ORDER_ACTIONS, orderSummary, type OrderAction } from '../../domain/orders';
 import { priceOrder } from '../../domain/pricing';
 import { CrmAmount, CrmCustomerId, CrmCustomerTier, CrmKind, CrmStatus } from '../../domain/search-attributes';
 import { activationConfirmed, carrierDelivered, orderOpened, orderState, orderUpdates, orderWorkflow, restocked, type OrderInput } from '../../workflows/order';
 import { audit } from '../audit';
-import { idempotent } from '../idempotency';
 import { afterCursor, toPage } from '../pagination';
 import { HttpProblem, notFound, unprocessable } from '../problem';
-import { queryProcess, signalProcess, updateProcess } from '../process';
+import { openProcess, queryProcess, signalProcess, updateProcess } from '../process';
 import { IdempotencyHeaders, IdParams, ListQuery, Obj, Page } from '../schemas/common';
 import { CarrierEvent, CreateOrder, OrderActionBodies, OrderDetail, OrderRow, OrderStatus, OrderView, PaymentTerms, ProvisioningEvent, Restock } from '../schemas/orders';
 import { Product, viewProduct } from './products';
@@ -55,35 +50,18 @@ export const orderRoutes: FastifyPluginAsyncTypebox = async (app) => {
       throw unprocessable(`customer ${body.customerId} has no credit line; order on prepaid or cod terms`, { errors: [{ path: '/paymentTerms', message: 'no credit line' }] });
     }
     const quoted = priceOrder(quote.lines);
-    return idempotent(request, reply, {
-      scope: 'POST /orders',
-      allocateId: async () => {
-        const [row] = await app.database.sql<{ seq: string }[]>`select nextval('order_seq') as seq`;
-        return formatNumber(app.config.idPrefixes.order, new Date().getUTCFullYear(), Number(row!.seq));
-      },
-      run: async (number) => {
-        const input: OrderInput = { number, ...body, actor: request.actor };
-        const view = await app.temporal.workflow.executeUpdateWithStart(orderOpened, {
-          startWorkflowOperation: new WithStartWorkflowOperation(orderWorkflow, {
-            workflowId: workflowIdFor('order', number),
-            taskQueue: taskQueue(app.config, 'orders'),
-            args: [input],
-            // A retried request (same Idempotency-Key, same number) reaches the running workflow.
-            workflowIdConflictPolicy: 'USE_EXISTING',
-            staticSummary: publicText(orderSummary({ number, lineCount: body.lines.length, totalCents: quoted.totalCents, paymentTerms: body.paymentTerms, contractId: body.contractId })),
-            // Numbers and codes only: the delivery address stays in the encrypted payloads.
-            staticDetails: publicText(`Customer ${body.customerId}: ${body.lines.map((line) => `${line.qty} × ${line.sku}`).join(', ')}`),
-            typedSearchAttributes: [
-              { key: CrmKind, value: 'order' }, { key: CrmStatus, value: 'received' }, { key: CrmCustomerId, value: body.customerId },
-              { key: CrmCustomerTier, value: quote.customerTier },
-              // A call-off's amount is known once the contract has priced it; the workflow sets it then.
-              ...(body.contractId ? [] : [{ key: CrmAmount, value: quoted.totalCents / 100 }]),
-            ],
-          }),
-        });
-        await audit(app.db, request.actor, 'order.create', 'order', number);
-        return { status: 201, body: view };
-      },
+    return openProcess(app, request, reply, {
+      kind: 'order', workflow: orderWorkflow, opened: orderOpened,
+      input: (number): OrderInput => ({ number, ...body, actor: request.actor }),
+      summary: (number) => orderSummary({ number, lineCount: body.lines.length, totalCents: quoted.totalCents, paymentTerms: body.paymentTerms, contractId: body.contractId }),
+      // Numbers and codes only: the delivery address stays in the encrypted payloads.
+      details: `Customer ${body.customerId}: ${body.lines.map((line) => `${line.qty} × ${line.sku}`).join(', ')}`,
+      searchAttributes: [
+        { key: CrmKind, value: 'order' }, { key: CrmStatus, value: 'received' }, { key: CrmCustomerId, value: body.customerId },
+        { key: CrmCustomerTier, value: quote.customerTier },
+        // A call-off's amount is known once the contract has priced it; the workflow sets it then.
+        ...(body.contractId ? [] : [{ key: CrmAmount, value: quoted.totalCents / 100 }]),
+      ],
     });
   });
 

@@ -1,21 +1,16 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { WithStartWorkflowOperation } from '@temporalio/client';
 import { and, arrayContains, asc, desc, eq, inArray, sql } from 'drizzle-orm';
-import { taskQueue } from '../../config';
 import { customers, ticketEvents, tickets, users } from '../../db/schema';
-import { publicText } from '../../domain/public-text';
-import { formatNumber, workflowIdFor } from '../../domain/ids';
 import type { Role } from '../../domain/roles';
 import { CrmCustomerId, CrmCustomerTier, CrmKind, CrmPriority, CrmStatus, CrmTier } from '../../domain/search-attributes';
 import { TICKET_ACTIONS, TICKET_ACTION_NAMES, type TicketAction, type TicketState, type Tier as TierName } from '../../domain/tickets';
 import { ticketSummary } from '../../domain/tickets';
 import { ticketOpened, ticketState, ticketUpdates, ticketWorkflow, type TicketInput } from '../../workflows/ticket';
 import { audit } from '../audit';
-import { idempotent } from '../idempotency';
 import { afterCursor, toPage } from '../pagination';
 import { notFound, unprocessable } from '../problem';
-import { queryProcess, updateProcess } from '../process';
+import { openProcess, queryProcess, updateProcess } from '../process';
 import { IdempotencyHeaders, IdParams, ListQuery, Page } from '../schemas/common';
 import { CreateTicket, Priority, TicketActionBodies, TicketDetail, TicketRow, TicketStatus, TicketView, Tier } from '../schemas/tickets';
 
@@ -47,34 +42,17 @@ export const ticketRoutes: FastifyPluginAsyncTypebox = async (app) => {
   }, async (request, reply) => {
     const [customer] = await app.db.select({ id: customers.id, tier: customers.tier }).from(customers).where(eq(customers.id, request.body.customerId));
     if (!customer) throw unprocessable(`customer ${request.body.customerId} does not exist`, { errors: [{ path: '/customerId', message: 'unknown customer' }] });
-    return idempotent(request, reply, {
-      scope: 'POST /tickets',
-      allocateId: async () => {
-        const [row] = await app.database.sql<{ seq: string }[]>`select nextval('ticket_seq') as seq`;
-        return formatNumber(app.config.idPrefixes.ticket, new Date().getUTCFullYear(), Number(row!.seq));
-      },
-      run: async (number) => {
-        const input: TicketInput = { number, ...request.body, actor: request.actor };
-        const workflowId = workflowIdFor('ticket', number);
-        const view = await app.temporal.workflow.executeUpdateWithStart(ticketOpened, {
-          startWorkflowOperation: new WithStartWorkflowOperation(ticketWorkflow, {
-            workflowId,
-            taskQueue: taskQueue(app.config, 'tickets'),
-            args: [input],
-            // A retried request (same Idempotency-Key, same number) reaches the running workflow.
-            workflowIdConflictPolicy: 'USE_EXISTING',
-            staticSummary: publicText(ticketSummary({ number, customerTier: customer.tier, priority: input.priority, category: input.category })),
-            // Numbers and codes only: names and free text stay in the encrypted payloads.
-            staticDetails: publicText(`Customer ${customer.id} via ${input.channel}`),
-            typedSearchAttributes: [
-              { key: CrmKind, value: 'ticket' }, { key: CrmStatus, value: 'new' }, { key: CrmTier, value: 'L1' },
-              { key: CrmCustomerId, value: customer.id }, { key: CrmCustomerTier, value: customer.tier }, { key: CrmPriority, value: input.priority },
-            ],
-          }),
-        });
-        await audit(app.db, request.actor, 'ticket.create', 'ticket', number);
-        return { status: 201, body: view };
-      },
+    const body = request.body;
+    return openProcess(app, request, reply, {
+      kind: 'ticket', workflow: ticketWorkflow, opened: ticketOpened,
+      input: (number): TicketInput => ({ number, ...body, actor: request.actor }),
+      summary: (number) => ticketSummary({ number, customerTier: customer.tier, priority: body.priority, category: body.category }),
+      // Numbers and codes only: names and free text stay in the encrypted payloads.
+      details: `Customer ${customer.id} via ${body.channel}`,
+      searchAttributes: [
+        { key: CrmKind, value: 'ticket' }, { key: CrmStatus, value: 'new' }, { key: CrmTier, value: 'L1' },
+        { key: CrmCustomerId, value: customer.id }, { key: CrmCustomerTier, value: customer.tier }, { key: CrmPriority, value: body.priority },
+      ],
     });
   });
 
