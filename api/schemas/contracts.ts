@@ -68,22 +68,11 @@ export const ContractView = Type.Object({
 type SchemaView = Static<typeof ContractView>;
 const _sameShape: [SchemaView extends WorkflowContractView ? true : false, WorkflowContractView extends SchemaView ? true : false] = [true, true];
 
-export const ContractRow = Type.Object({
-  id: Type.String(),
-  status: ContractStatus,
-  type: ContractType,
-  customerId: Type.String(),
-  version: Type.Integer(),
-  term: Type.Integer(),
-  targetValue: Type.String(),
-  validFrom: Type.String(),
-  validTo: Type.String(),
-  awaiting: Nullable(Type.String()),
-  externalRef: Nullable(Type.String()),
-  createdBy: Type.String(),
-  createdAt: Type.String(),
-  updatedAt: Type.String(),
-});
+// A list row is the view's stored facts (the database's copy of them) plus who and when.
+export const ContractRow = Type.Composite([
+  Type.Pick(ContractView, ['id', 'status', 'type', 'customerId', 'version', 'term', 'targetValue', 'validFrom', 'validTo']),
+  Type.Object({ awaiting: Nullable(Type.String()), externalRef: Nullable(Type.String()), createdBy: Type.String(), createdAt: Type.String(), updatedAt: Type.String() }),
+]);
 
 const Quantity = Type.Object({ sku: Type.String(), qty: Type.Integer() });
 

@@ -54,20 +54,11 @@ export const OrderView = Type.Object({
 type SchemaView = Static<typeof OrderView>;
 const _sameShape: [SchemaView extends WorkflowOrderView ? true : false, WorkflowOrderView extends SchemaView ? true : false] = [true, true];
 
-export const OrderRow = Type.Object({
-  id: Type.String(),
-  status: OrderStatus,
-  customerId: Type.String(),
-  paymentTerms: PaymentTerms,
-  contractId: Nullable(Type.String()),
-  total: Nullable(Type.String()),
-  invoiceId: Nullable(Type.String()),
-  paymentId: Nullable(Type.String()),
-  cancelReason: Nullable(Type.String()),
-  createdAt: Type.String(),
-  updatedAt: Type.String(),
-  closedAt: Instant,
-});
+// A list row is the view's stored facts (the database's copy of them) plus its timestamps.
+export const OrderRow = Type.Composite([
+  Type.Pick(OrderView, ['id', 'status', 'customerId', 'paymentTerms', 'contractId', 'total', 'invoiceId', 'paymentId', 'cancelReason']),
+  Type.Object({ createdAt: Type.String(), updatedAt: Type.String(), closedAt: Instant }),
+]);
 
 const OrderEvent = Type.Object({
   seq: Type.Integer(),
