@@ -2,10 +2,10 @@ import { ApplicationFailure } from '@temporalio/activity';
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Tx } from '../db/client';
 import { loadOrderQuote, type OrderQuote } from '../db/orders';
-import { customers, invoices, orderEvents, orderLines, orders, orderServices, products, reservations, shipments } from '../db/schema';
+import { creditCommitments, customers, orderEvents, orderLines, orders, orderServices, products, reservations, shipments } from '../db/schema';
 import { FailureType } from '../domain/failures';
 import { fromCents, toCents } from '../domain/money';
-import type { OrderState, PaymentTerms, ProductKind } from '../domain/orders';
+import { checkCredit, CREDIT_IN_FLIGHT, type OrderState, type PaymentTerms, type ProductKind } from '../domain/orders';
 import type { PricedLine } from '../domain/pricing';
 import type { ActivityDeps } from './deps';
 
@@ -108,14 +108,34 @@ export function createOrderActivities({ db }: ActivityDeps) {
       return quote;
     },
 
-    /** The customer's credit limit and open receivables (unpaid parts of open invoices) right now. */
-    async loadCreditPosition(input: { customerId: string }): Promise<{ limitCents: number; openReceivablesCents: number }> {
-      const [[customer], [open]] = await Promise.all([
-        db.select({ creditLimit: customers.creditLimit }).from(customers).where(eq(customers.id, input.customerId)),
-        db.select({ amount: sql<string>`coalesce(sum(${invoices.amount} - ${invoices.paidAmount}), 0)::numeric(14,2)::text` })
-          .from(invoices).where(and(eq(invoices.customerId, input.customerId), eq(invoices.status, 'open'))),
-      ]);
-      return { limitCents: toCents(customer!.creditLimit), openReceivablesCents: toCents(open!.amount) };
+    /**
+     * The customer's credit position for this order, and, when the order fits, its commitment. Exposure
+     * is the unpaid part of open invoices plus every other credit order let through and not yet invoiced
+     * or cancelled (a cleared commitment, or an order finance approved that has moved on). The customer's
+     * row lock serialises the checks of one customer, so two simultaneous orders cannot both fit into
+     * room for one. A retry finds its own commitment and answers the same.
+     */
+    async loadCreditPosition(input: { customerId: string; orderId: string; orderTotalCents: number }): Promise<{ limitCents: number; openReceivablesCents: number }> {
+      return db.transaction(async (tx) => {
+        const [customer] = await tx.select({ creditLimit: customers.creditLimit }).from(customers).where(eq(customers.id, input.customerId)).for('update');
+        const inFlight = sql.join(CREDIT_IN_FLIGHT.map((state) => sql`${state}`), sql`, `);
+        const [exposure] = await tx.execute<{ receivables: string; committed: string }>(sql`
+          select
+            (select coalesce(sum(amount - paid_amount), 0) from invoices
+              where customer_id = ${input.customerId} and status = 'open')::numeric(14,2)::text as receivables,
+            ((select coalesce(sum(c.amount), 0) from credit_commitments c left join orders o on o.id = c.order_id
+               where c.customer_id = ${input.customerId} and c.order_id <> ${input.orderId}
+                 and (o.id is null or (o.invoice_id is null and o.status not in ('invoiced', 'completed', 'cancelled'))))
+             + (select coalesce(sum(o.total), 0) from orders o
+               where o.customer_id = ${input.customerId} and o.id <> ${input.orderId} and o.payment_terms = 'credit'
+                 and o.invoice_id is null and o.status in (${inFlight})
+                 and not exists (select 1 from credit_commitments c where c.order_id = o.id)))::numeric(14,2)::text as committed`);
+        const position = { limitCents: toCents(customer!.creditLimit), openReceivablesCents: toCents(exposure!.receivables) + toCents(exposure!.committed) };
+        if (checkCredit({ ...position, orderTotalCents: input.orderTotalCents }).withinLimit) {
+          await tx.insert(creditCommitments).values({ orderId: input.orderId, customerId: input.customerId, amount: fromCents(input.orderTotalCents) }).onConflictDoNothing();
+        }
+        return position;
+      });
     },
 
     /**

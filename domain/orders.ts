@@ -92,6 +92,12 @@ export interface CreditCheck {
   limitCents: number;
 }
 
+/**
+ * A credit order past its credit check and not yet invoiced: it counts towards the customer's exposure
+ * (orders finance approved out of a hold reach the exposure through these states).
+ */
+export const CREDIT_IN_FLIGHT: readonly OrderState[] = ['reserved', 'backordered', 'fulfilling', 'provisioning', 'shipped', 'delivered', 'activated'];
+
 /** Credit terms: open receivables plus this order must stay within the customer's credit limit. */
 export function checkCredit(input: { limitCents: number; openReceivablesCents: number; orderTotalCents: number }): CreditCheck {
   const exposureCents = input.openReceivablesCents + input.orderTotalCents;

@@ -349,7 +349,9 @@ export async function orderWorkflow(input: OrderInput): Promise<OrderView> {
   async function clearCredit(): Promise<Via> {
     const passed: Via = { action: 'reserve', actor: SYSTEM, note: null };
     if (input.paymentTerms !== 'credit') return passed;
-    const position = await loadCreditPosition({ customerId: input.customerId });
+    // The activity records the order's commitment when it fits; arguments are not part of what replay
+    // compares, so histories from before orderId and the total were passed still replay.
+    const position = await loadCreditPosition({ customerId: input.customerId, orderId, orderTotalCents: total() });
     credit = checkCredit({ ...position, orderTotalCents: total() });
     if (credit.withinLimit) return { ...passed, note: `credit check passed: exposure ${fromCents(credit.exposureCents)} of ${fromCents(credit.limitCents)}` };
     await transition({ action: 'credit-hold', actor: SYSTEM, note: `exposure ${fromCents(credit.exposureCents)} exceeds the credit limit ${fromCents(credit.limitCents)}` }, () => {

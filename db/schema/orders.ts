@@ -34,6 +34,16 @@ export const orders = pgTable('orders', {
   index('orders_created_idx').on(t.createdAt, t.id),
 ]);
 
+// What a credit check let through, written under the customer's row lock in the same transaction as the
+// check, so simultaneous credit orders of one customer see each other: until its invoice is issued (then
+// the invoice counts) or it is cancelled, a cleared order's total counts towards the customer's exposure.
+export const creditCommitments = pgTable('credit_commitments', {
+  orderId: text('order_id').primaryKey(),
+  customerId: text('customer_id').notNull().references(() => customers.id),
+  amount: numeric('amount', { precision: 14, scale: 2 }).notNull(),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+}, (t) => [index('credit_commitments_customer_idx').on(t.customerId)]);
+
 // Each line keeps what priced it, so the order explains its numbers after prices and promotions change.
 export const orderLines = pgTable('order_lines', {
   orderId: text('order_id').notNull().references(() => orders.id),

@@ -7,6 +7,7 @@ import { CrmAmount, CrmKind, CrmStatus } from '../../domain/search-attributes';
 import { startHarness, uniq, type Harness } from '../helpers/harness';
 import { orderDriver } from '../helpers/orders';
 import { recordHistory } from '../helpers/histories';
+import { eventually } from '../helpers/wait';
 import { overrideSettings } from '../helpers/settings';
 
 let h: Harness;
@@ -116,6 +117,23 @@ describe('credit terms', () => {
     const second = await o.order({ customerId: customer.id, lines: [lineOf(product.sku, 1)], paymentTerms: 'credit' });
     await o.reaches(second.id, 'credit_hold');
     expect((await o.get(second.id)).live.credit).toEqual({ withinLimit: false, exposure: '180.00', limit: '150.00' });
+  });
+
+  it('counts credit orders let through and not yet invoiced, so simultaneous orders cannot together pass the limit', async () => {
+    const customer = await o.customer('100.00');
+    const product = await o.product({ stock: 50, listPrice: '30.00' });
+    const placed = await Promise.all(Array.from({ length: 6 }, () => o.order({ customerId: customer.id, lines: [lineOf(product.sku, 1)], paymentTerms: 'credit' })));
+    const settled = await Promise.all(placed.map((order) => eventually(() => o.get(order.id), (d) => ['fulfilling', 'credit_hold'].includes(d.status))));
+    // Room for three orders of 30.00 in 100.00: exactly three pass, whatever order the checks ran in.
+    expect(settled.filter((d) => d.status === 'fulfilling')).toHaveLength(3);
+    expect(settled.filter((d) => d.status === 'credit_hold').map((d) => d.live.credit)).toEqual(Array(3).fill({ withinLimit: false, exposure: '120.00', limit: '100.00' }));
+    // A cancelled order gives its room back.
+    const passed = settled.find((d) => d.status === 'fulfilling')!;
+    await o.act('agent', passed.id, 'cancel', { reason: 'customer changed their mind' });
+    await o.reaches(passed.id, 'cancelled');
+    const next = await o.order({ customerId: customer.id, lines: [lineOf(product.sku, 1)], paymentTerms: 'credit' });
+    await o.reaches(next.id, 'fulfilling');
+    expect((await o.get(next.id)).live.credit).toEqual({ withinLimit: true, exposure: '90.00', limit: '100.00' });
   });
 
   it('cancels the order when finance rejects the credit, releasing the held nothing', async () => {
