@@ -9,7 +9,7 @@ const logLines: string[] = [];
 beforeAll(async () => {
   const stream = new Writable({ write(chunk, _encoding, done) { logLines.push(String(chunk)); done(); } });
   h = await startHarness({ logger: { level: 'trace', stream } });
-  limited = await startHarness({ env: { CRM_RATE_LIMIT_PER_MINUTE: '5', CRM_BODY_LIMIT: '2048' } });
+  limited = await startHarness({ env: { CRM_RATE_LIMIT_PER_MINUTE: '5', CRM_BODY_LIMIT: '2048', CRM_REQUEST_TIMEOUT_MS: '7000' } });
 });
 afterAll(async () => {
   await h?.close();
@@ -65,6 +65,11 @@ describe('limits and headers', () => {
     expect(refused.json()).toMatchObject({ status: 429 });
     // Another key has its own budget.
     expect((await limited.app.inject({ method: 'GET', url: '/api/v1/me', headers: limited.users.agent.auth })).statusCode).toBe(200);
+  });
+
+  it('gives a request its configured time to arrive, and no longer (a slow client cannot hold a socket)', () => {
+    expect(limited.app.server.requestTimeout).toBe(7000);
+    expect(h.app.server.requestTimeout).toBe(30_000);
   });
 
   it('sets security headers', async () => {
