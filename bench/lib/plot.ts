@@ -10,9 +10,11 @@ export interface Series {
 const COLOURS = ['#1f77b4', '#d62728', '#2ca02c', '#ff7f0e', '#9467bd', '#8c564b'];
 
 export function lineChart(options: { title: string; xLabel: string; yLabel: string; series: Series[]; logX?: boolean; width?: number; height?: number }): string {
-  const width = options.width ?? 640;
   const height = options.height ?? 360;
-  const m = { left: 70, right: 160, top: 40, bottom: 50 };
+  // The legend sits to the right of the plot and is as wide as its longest name (about 7 px a character at 12 px).
+  const legendWidth = 50 + 7 * Math.max(...options.series.map((s) => s.name.length), 10);
+  const width = (options.width ?? 480) + legendWidth;
+  const m = { left: 70, right: legendWidth, top: 40, bottom: 50 };
   const points = options.series.flatMap((s) => s.points);
   const fx = (x: number) => (options.logX ? Math.log2(x) : x);
   const xs = points.map(([x]) => fx(x));
