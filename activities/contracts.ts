@@ -2,73 +2,15 @@ import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Tx } from '../db/client';
 import { contractApprovals, contractCallOffs, contractEvents, contracts, contractVersions, products } from '../db/schema';
 import { loadSettings } from '../db/settings';
-import type { ApprovalThresholds } from '../domain/approvals';
 import { DEFAULT_APPROVAL_THRESHOLDS } from '../domain/approvals';
 import { consumptionOf, exceedsRemaining, isFullyConsumed, priceCallOff, totalOf, type CallOffLine, type PricedCallOffLine } from '../domain/call-offs';
 import { dayOf } from '../domain/contract-time';
-import type { ContractParticulars, ContractState, ContractTerms, ContractType } from '../domain/contracts';
 import { fromCents, toCents } from '../domain/money';
-import { contractConsumed } from '../workflows/contract';
+import {
+  contractConsumed, type ApprovalDecisionRecord, type ContractEventRecord, type ContractPolicy, type ContractRecord, type ContractVersionRecord,
+} from '../domain/processes/contract';
 import type { ActivityDeps } from './deps';
 import { businessRefusal } from './failures';
-
-/** The settings a contract starts with and keeps, across renewals too. */
-export interface ContractPolicy {
-  thresholds: ApprovalThresholds;
-  /** Days to pay a billing invoice when the contract's payment terms name none. */
-  invoiceDueDays: number;
-}
-
-/** The contract row as the workflow sees it after a transition (timestamps in epoch ms). */
-export interface ContractRecord {
-  id: string;
-  workflowId: string;
-  customerId: string;
-  type: ContractType;
-  status: ContractState;
-  version: number;
-  term: number;
-  terms: ContractTerms;
-  particulars: ContractParticulars;
-  awaiting: string | null;
-  createdBy: string;
-  createdAt: number;
-  signedAt: number | null;
-  activatedAt: number | null;
-  endedAt: number | null;
-}
-
-export interface ContractEventRecord {
-  seq: number;
-  action: string;
-  actorId: string;
-  fromStatus: ContractState | null;
-  toStatus: ContractState;
-  note: string | null;
-  at: number;
-}
-
-export interface ContractVersionRecord {
-  version: number;
-  kind: 'draft' | 'amendment' | 'renewal';
-  status: 'pending_approval' | 'in_force' | 'rejected' | 'withdrawn' | 'superseded';
-  reason: string | null;
-  terms: ContractTerms;
-  createdBy: string;
-  createdAt: number;
-  decidedAt: number | null;
-}
-
-export interface ApprovalDecisionRecord {
-  round: number;
-  step: number;
-  version: number;
-  role: string;
-  decision: 'approved' | 'rejected';
-  actorId: string;
-  comment: string | null;
-  at: number;
-}
 
 export interface ReserveCallOffInput {
   orderId: string;

@@ -5,48 +5,11 @@ import { loadOrderQuote, type OrderQuote } from '../db/orders';
 import { creditCommitments, customers, orderEvents, orderLines, orders, orderServices, products, reservations, shipments } from '../db/schema';
 import { FailureType } from '../domain/failures';
 import { fromCents, toCents } from '../domain/money';
-import { checkCredit, CREDIT_IN_FLIGHT, type OrderState, type PaymentTerms, type ProductKind } from '../domain/orders';
-import type { PricedLine } from '../domain/pricing';
+import { checkCredit, CREDIT_IN_FLIGHT } from '../domain/orders';
+import type { OrderEventRecord, OrderLineRecord, OrderRecord, Reservation, StockLine } from '../domain/processes/order';
 import type { ActivityDeps } from './deps';
 
 export type { OrderQuote, QuoteLine } from '../db/orders';
-
-/** The order row as the workflow sees it after a transition (timestamps in epoch ms). */
-export interface OrderRecord {
-  id: string;
-  workflowId: string;
-  customerId: string;
-  paymentTerms: PaymentTerms;
-  contractId: string | null;
-  deliveryAddress: string | null;
-  status: OrderState;
-  totalCents: number | null;
-  invoiceId: string | null;
-  paymentId: string | null;
-  cancelReason: string | null;
-  createdBy: string;
-  createdAt: number;
-  closedAt: number | null;
-}
-
-export interface OrderEventRecord {
-  seq: number;
-  action: string;
-  actorId: string;
-  fromStatus: OrderState | null;
-  toStatus: OrderState;
-  note: string | null;
-  at: number;
-}
-
-export type OrderLineRecord = PricedLine & { kind: ProductKind };
-
-export interface StockLine {
-  sku: string;
-  qty: number;
-}
-
-export type Reservation = { reserved: true } | { reserved: false; short: Array<{ sku: string; requested: number; available: number }> };
 
 type ServiceStatus = (typeof orderServices.$inferSelect)['status'];
 

@@ -2,64 +2,12 @@ import { and, desc, eq, sql } from 'drizzle-orm';
 import { calendars, contracts, customers, ticketEvents, tickets } from '../db/schema';
 import { loadSettings } from '../db/settings';
 import type { BusinessCalendar } from '../domain/calendar';
+import type { TicketEventRecord, TicketPolicy, TicketRecord } from '../domain/processes/ticket';
 import { parseDuration } from '../domain/duration';
-import { resolveSla, slaSettingsFrom, type CustomerTier, type Priority, type SlaTerms } from '../domain/sla';
-import type { Category, Channel, TicketState, Tier } from '../domain/tickets';
+import { resolveSla, slaSettingsFrom, type Priority } from '../domain/sla';
 import { ApplicationFailure } from '@temporalio/activity';
 import { FailureType } from '../domain/failures';
 import type { ActivityDeps } from './deps';
-
-export interface TicketPolicy {
-  customerTier: CustomerTier;
-  sla: SlaTerms;
-  calendarName: string | null;
-  calendar: BusinessCalendar | null;
-  confirmationWindowMs: number;
-}
-
-/** The ticket row as the workflow sees it after a transition (timestamps in epoch ms). */
-export interface TicketRecord {
-  id: string;
-  workflowId: string;
-  customerId: string;
-  customerTier: CustomerTier;
-  channel: Channel;
-  category: Category;
-  priority: Priority;
-  subject: string;
-  description: string;
-  status: TicketState;
-  tier: Tier;
-  assigneeId: string | null;
-  dispatchOpinion: string | null;
-  resolution: string | null;
-  satisfaction: number | null;
-  breached: boolean;
-  supervisorAttention: boolean;
-  responseDueAt: number | null;
-  resolutionDueAt: number | null;
-  queueDueAt: number | null;
-  sla: SlaTerms & { calendar: string | null };
-  escalations: number;
-  reopens: number;
-  createdBy: string;
-  createdAt: number;
-  resolvedAt: number | null;
-  closedAt: number | null;
-}
-
-export interface TicketEventRecord {
-  seq: number;
-  action: string;
-  actorId: string;
-  fromStatus: TicketState | null;
-  toStatus: TicketState;
-  fromTier: Tier | null;
-  toTier: Tier;
-  note: string | null;
-  internal: boolean;
-  at: number;
-}
 
 const at = (ms: number | null) => (ms === null ? null : new Date(ms));
 

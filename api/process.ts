@@ -1,14 +1,18 @@
-import { WithStartWorkflowOperation, WorkflowNotFoundError, type Client } from '@temporalio/client';
-import type { QueryDefinition, SearchAttributePair, SignalDefinition, UpdateDefinition } from '@temporalio/common';
+import type { Static, TSchema } from '@sinclair/typebox';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { WithStartWorkflowOperation, WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
+import { ApplicationFailure, type QueryDefinition, type SearchAttributePair, type SignalDefinition, type UpdateDefinition } from '@temporalio/common';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { taskQueue } from '../config';
+import { findProcess, type ProcessKind } from '../db/processes';
 import { formatNumber, workflowIdFor } from '../domain/ids';
+import type { ActionUpdates } from '../domain/processes/common';
 import { publicText } from '../domain/public-text';
+import type { Actor, Role } from '../domain/roles';
 import { audit } from './audit';
 import { idempotent } from './idempotency';
-import { conflict } from './problem';
-
-type ProcessKind = 'ticket' | 'order' | 'contract';
+import { conflict, notFound } from './problem';
+import { IdParams } from './schemas/common';
 
 /**
  * Opens a process for a create request and answers 201 with its first state. The resource number is
@@ -18,7 +22,8 @@ type ProcessKind = 'ticket' | 'order' | 'contract';
  */
 export async function openProcess<View, Input>(app: FastifyInstance, request: FastifyRequest, reply: FastifyReply, spec: {
   kind: ProcessKind;
-  workflow: (input: Input) => Promise<unknown>;
+  /** The workflow type (its function's name); the API never imports workflow code. */
+  workflow: string;
   opened: UpdateDefinition<View, []>;
   input: (number: string) => Input;
   /** Public text only (ids, codes, amounts): the Temporal UI shows it without the payload codec. */
@@ -35,7 +40,7 @@ export async function openProcess<View, Input>(app: FastifyInstance, request: Fa
     },
     run: async (number) => {
       const view = await app.temporal.workflow.executeUpdateWithStart(spec.opened, {
-        startWorkflowOperation: new WithStartWorkflowOperation(spec.workflow, {
+        startWorkflowOperation: new WithStartWorkflowOperation<(input: Input) => Promise<View>>(spec.workflow, {
           workflowId: workflowIdFor(spec.kind, number),
           taskQueue: taskQueue(app.config, plural),
           args: [spec.input(number)],
@@ -64,7 +69,7 @@ export async function updateProcess<Ret, Args extends [unknown, ...unknown[]]>(
   try {
     return await client.workflow.getHandle(options.workflowId).executeUpdate(options.update, { args: options.args });
   } catch (error) {
-    if (error instanceof WorkflowNotFoundError || isCompletedError(error)) {
+    if (isCompletedError(error)) {
       const state = (await options.finalState()) ?? 'finished';
       throw conflict(`the process has finished in state ${state}; no further actions are possible`, { state, allowedActions: [] });
     }
@@ -72,9 +77,14 @@ export async function updateProcess<Ret, Args extends [unknown, ...unknown[]]>(
   }
 }
 
+/**
+ * The process is gone: the server answers NOT_FOUND for a completed workflow (the client raises it as
+ * WorkflowNotFoundError), and an update accepted just before the workflow completed fails with
+ * AcceptedUpdateCompletedWorkflow.
+ */
 function isCompletedError(error: unknown): boolean {
-  const message = (error as Error)?.message ?? '';
-  return /workflow execution already completed/i.test(message);
+  if (error instanceof WorkflowNotFoundError) return true;
+  return error instanceof WorkflowUpdateFailedError && error.cause instanceof ApplicationFailure && error.cause.type === 'AcceptedUpdateCompletedWorkflow';
 }
 
 /** Reads a process's live state, or null when its worker cannot answer (it is then shown from the database). */
@@ -95,7 +105,65 @@ export async function signalProcess<Args extends unknown[]>(client: Client, work
     await client.workflow.getHandle(workflowId).signal(signal, ...args);
     return true;
   } catch (error) {
-    if (error instanceof WorkflowNotFoundError || isCompletedError(error)) return false;
+    if (isCompletedError(error)) return false;
     throw error;
   }
+}
+
+/** Mutual assignability: the body a route accepts and the arguments its Update takes are one shape. */
+type SameShape<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+
+/** Actions whose body schema differs from the update's arguments and that have no conversion: must be none. */
+type Unconverted<Action extends string, Bodies extends Record<Action, TSchema>, Args extends Record<Action, object>, Convert> = {
+  [A in Action]: A extends keyof Convert ? never : SameShape<Static<Bodies[A]>, Args[A]> extends true ? never : A;
+}[Action];
+
+/**
+ * Registers `POST /<plural>/:id/<action>` for each human action of a process: the roles from the
+ * process's rules table, the body schema, a check before the update (optional), the Update itself, and
+ * the audit row. A body schema whose static type differs from the Update's argument type fails `tsc`
+ * unless a conversion is given for that action.
+ */
+export function registerProcessActions<
+  Action extends string,
+  Args extends Record<Action, object>,
+  View,
+  Bodies extends Record<Action, TSchema>,
+  Convert extends { [A in Action]?: (body: Static<Bodies[A]>) => Args[A] } = object,
+>(spec: {
+  kind: ProcessKind;
+  actions: readonly Action[];
+  rules: Record<Action, { roles: readonly Role[] }>;
+  bodies: Bodies;
+  response: TSchema;
+  updates: ActionUpdates<View, Args>;
+  convert?: Convert;
+  /** Checks that need the database (an assignee exists, amended prices name known products). */
+  check?: (action: Action, body: Record<string, unknown>, actor: Actor) => Promise<void>;
+} & ([Unconverted<Action, Bodies, Args, Convert>] extends [never] ? unknown : { bodyDiffersFromUpdateArgs: Unconverted<Action, Bodies, Args, Convert> })): FastifyPluginAsyncTypebox {
+  const plural = `${spec.kind}s`;
+  return async (app) => {
+    for (const action of spec.actions) {
+      app.post(`/${plural}/:id/${action}`, {
+        config: { roles: spec.rules[action].roles },
+        schema: { tags: [plural], params: IdParams, body: spec.bodies[action], response: { 200: spec.response } },
+      }, async (request) => {
+        const { id } = request.params;
+        const process = await findProcess(app.db, spec.kind, id);
+        if (!process) throw notFound(spec.kind, id);
+        const body = request.body as Record<string, unknown>;
+        await spec.check?.(action, body, request.actor);
+        const convert = spec.convert?.[action] as ((body: unknown) => object) | undefined;
+        const update = spec.updates[action] as UpdateDefinition<View, [object]>;
+        const view = await updateProcess(app.temporal, {
+          workflowId: process.workflowId,
+          update,
+          args: [{ ...(convert ? convert(body) : body), actor: request.actor }],
+          finalState: async () => (await findProcess(app.db, spec.kind, id))?.status ?? null,
+        });
+        await audit(app.db, request.actor, `${spec.kind}.${action}`, spec.kind, id, body);
+        return view as never;
+      });
+    }
+  };
 }

@@ -1,10 +1,10 @@
 import type { Client } from '@temporalio/client';
 import { taskQueue, type Config } from '../config';
-import { DUNNING_WORKFLOW_ID, dunningWorkflow } from '../workflows/dunning';
+import { DUNNING_WORKFLOW, DUNNING_WORKFLOW_ID, type DunningWorkflow } from '../domain/processes/dunning';
 
 /** Starts the one dunning sweep unless it already runs; every API/worker process may call this at start. */
 export async function startDunning(client: Client, config: Config): Promise<void> {
-  await client.workflow.start(dunningWorkflow, {
+  await client.workflow.start<DunningWorkflow>(DUNNING_WORKFLOW, {
     // One sweep per stack: stacks sharing a namespace are told apart by their task-queue prefix.
     workflowId: `${config.temporal.taskQueuePrefix}${DUNNING_WORKFLOW_ID}`,
     taskQueue: taskQueue(config, 'contracts'),

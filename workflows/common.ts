@@ -1,13 +1,9 @@
 import { ApplicationFailure, condition } from '@temporalio/workflow';
 import { FailureType, type InvalidStateDetails } from '../domain/failures';
-import type { Actor } from '../domain/roles';
 import type { Refusal } from '../domain/state-machine';
 
 // Shared by every process workflow: turning refusals into typed failures the API maps to HTTP
 // statuses, and writing facts to the database in order.
-
-/** Every human action carries who took it. */
-export type WithActor<T = object> = T & { actor: Actor };
 
 export function failureFor(refusal: Refusal): ApplicationFailure {
   if (refusal.kind === 'forbidden') return ApplicationFailure.create({ type: FailureType.Forbidden, message: refusal.message, nonRetryable: true });

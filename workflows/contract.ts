@@ -1,117 +1,28 @@
 import {
-  allHandlersFinished, condition, continueAsNew, defineQuery, defineSignal, defineUpdate, proxyActivities, setCurrentDetails, setHandler,
-  upsertSearchAttributes, workflowInfo,
+  allHandlersFinished, condition, continueAsNew, proxyActivities, setCurrentDetails, setHandler, upsertSearchAttributes, workflowInfo,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
-import type { ApprovalDecisionRecord, ContractEventRecord, ContractPolicy, ContractRecord, ContractVersionRecord } from '../activities/contracts';
-import { contractApprovalChain, parsePaymentTermsDays, type ApproverRole } from '../domain/approvals';
+import { contractApprovalChain, parsePaymentTermsDays } from '../domain/approvals';
 import { addDays, contractClock, dayOf, parseInstant } from '../domain/contract-time';
 import {
-  amendTerms, BILLING_MONTHS, contractActions, contractRefusal, FINAL_CONTRACT_STATES,
-  type AmendmentChanges, type BillingFrequency, type ContractAction, type ContractParticulars, type ContractState, type ContractTerms, type ContractType,
+  amendTerms, BILLING_MONTHS, contractActions, contractRefusal, FINAL_CONTRACT_STATES, type ContractAction, type ContractState, type ContractTerms,
 } from '../domain/contracts';
+import type { WithActor } from '../domain/processes/common';
+import {
+  contractConsumed, contractOpened, contractState, contractUpdates,
+  type ApprovalDecisionRecord, type ContractCarry, type ContractEventRecord, type ContractInput, type ContractPolicy, type ContractRecord,
+  type ContractVersionRecord, type ContractView, type OpenApproval,
+} from '../domain/processes/contract';
 import { fromCents } from '../domain/money';
 import type { Actor } from '../domain/roles';
 import { CrmAmount, CrmCustomerId, CrmDueAt, CrmKind, CrmStatus } from '../domain/search-attributes';
-import { awaitChangeOrTimer, businessRuleFailure, createWriteQueue, refuse, type DueTimer, type WithActor } from './common';
+import { awaitChangeOrTimer, businessRuleFailure, createWriteQueue, refuse, type DueTimer } from './common';
 
 const { loadContractPolicy, recordContract, notify, issueInvoice } = proxyActivities<Activities>({
   startToCloseTimeout: '30 seconds',
   // A database outage must delay the write, never lose it: retry until it lands.
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds', nonRetryableErrorTypes: ['NotFound'] },
 });
-
-export interface ContractInput {
-  number: string;
-  customerId: string;
-  type: ContractType;
-  terms: ContractTerms;
-  particulars: ContractParticulars;
-  /** Who drafted it: the owner, reminded before the term ends. */
-  actor: Actor;
-  /** The contract day length (config.contracts.dayMs, see domain/contract-time.ts), fixed for the contract's life. */
-  dayMs: number;
-  /** Present when a renewal continued the contract as a new run: everything the next term needs. */
-  carried?: ContractCarry;
-}
-
-interface OpenApproval {
-  round: number;
-  kind: 'contract' | 'amendment';
-  chain: ApproverRole[];
-  step: number;
-  /** The version being approved: v1 for the contract, the amended version for an amendment. */
-  version: number;
-  /** Amendments only: the terms that come into force once the last step approves. */
-  amended: ContractTerms | null;
-  reason: string | null;
-}
-
-export interface ContractCarry {
-  status: ContractState;
-  version: number;
-  latestVersion: number;
-  term: number;
-  seq: number;
-  round: number;
-  policy: ContractPolicy;
-  createdAt: number;
-  signedAt: number | null;
-  activatedAt: number | null;
-  billedPeriods: number;
-  termination: { at: number; reason: string } | null;
-  approval: OpenApproval | null;
-  lastRejection: ContractView['lastRejection'];
-}
-
-export interface ContractView {
-  id: string;
-  status: ContractState;
-  type: ContractType;
-  customerId: string;
-  version: number;
-  term: number;
-  validFrom: string;
-  validTo: string;
-  targetValue: string;
-  targetQuantities: Array<{ sku: string; qty: number; unitPrice: string }> | null;
-  prices: Array<{ sku: string; unitPrice: string }>;
-  paymentTerms: string | null;
-  billing: { frequency: BillingFrequency; amount: string } | null;
-  autoRenew: boolean;
-  renewalMonths: number;
-  noticeDays: number;
-  terms: string | null;
-  approval: { round: number; kind: 'contract' | 'amendment'; chain: ApproverRole[]; step: number; awaiting: ApproverRole } | null;
-  pendingAmendment: { version: number; targetValue: string; validTo: string; reason: string | null } | null;
-  lastRejection: { role: string; actorId: string; comment: string } | null;
-  terminationAt: string | null;
-  nextBillingAt: string | null;
-  allowedActions: ContractAction[];
-}
-
-
-export interface AmendArgs {
-  changes: AmendmentChanges;
-  reason: string;
-}
-
-// Human decisions are Updates: the validator refuses early (409/403/422), the handler returns the new state.
-export const contractUpdates = {
-  submit: defineUpdate<ContractView, [WithActor]>('submit'),
-  approve: defineUpdate<ContractView, [WithActor<{ comment?: string }>]>('approve'),
-  reject: defineUpdate<ContractView, [WithActor<{ comment: string }>]>('reject'),
-  sign: defineUpdate<ContractView, [WithActor<{ signedAt?: string }>]>('sign'),
-  amend: defineUpdate<ContractView, [WithActor<AmendArgs>]>('amend'),
-  terminate: defineUpdate<ContractView, [WithActor<{ reason: string; effectiveDate: string }>]>('terminate'),
-  renew: defineUpdate<ContractView, [WithActor<{ months?: number }>]>('renew'),
-} satisfies Record<ContractAction, unknown>;
-
-/** Answers once the draft is recorded; used with update-with-start so POST /contracts returns it. */
-export const contractOpened = defineUpdate<ContractView>('opened');
-export const contractState = defineQuery<ContractView, [Actor?]>('state');
-/** From confirmCallOff: consumption has reached the target. */
-export const contractConsumed = defineSignal('consumed');
 
 const SYSTEM: Actor = { id: 'system', name: 'contract clock', roles: [] };
 const iso = (ms: number) => new Date(ms).toISOString();

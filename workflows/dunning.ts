@@ -1,27 +1,18 @@
 import { continueAsNew, proxyActivities, sleep } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import { dayOf } from '../domain/contract-time';
+import type { DunningInput } from '../domain/processes/dunning';
 
 const { remindOverdueInvoices } = proxyActivities<Activities>({
   startToCloseTimeout: '1 minute',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
 });
 
-export interface DunningInput {
-  intervalMs: number;
-  /** A fixed business day to sweep as of (a catch-up run); by default each sweep uses the current day. */
-  asOf?: string;
-  /** Stop after this many sweeps (a catch-up run); by default the sweep runs for ever. */
-  sweeps?: number;
-}
-
 // One long-running sweep reminds customers of every invoice, from contracts and orders alike, on the day
 // after it falls due. Durable: a sweep missed while the worker was down happens when it is back.
 // Idempotent: the activity marks each reminded invoice (reminder_sent_at) in the same transaction as its
 // outbox row, so an invoice is reminded once however often the sweep runs.
 const SWEEPS_PER_RUN = 200; // keeps each run's history small; the loop continues as new
-
-export const DUNNING_WORKFLOW_ID = 'invoice-dunning';
 
 export async function dunningWorkflow(input: DunningInput): Promise<number> {
   let reminded = 0;

@@ -1,21 +1,24 @@
 import {
-  ActivityFailure, allHandlersFinished, ApplicationFailure, condition, defineQuery, defineSignal, defineUpdate, proxyActivities, setCurrentDetails, setHandler,
-  upsertSearchAttributes, workflowInfo,
+  ActivityFailure, allHandlersFinished, ApplicationFailure, condition, proxyActivities, setCurrentDetails, setHandler, upsertSearchAttributes, workflowInfo,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
-import type { OrderEventRecord, OrderLineRecord, OrderRecord, Reservation, StockLine } from '../activities/orders';
+import type { WithActor } from '../domain/processes/common';
+import {
+  activationConfirmed, carrierDelivered, orderOpened, orderState, orderUpdates, restocked,
+  type OrderActionArgs, type OrderEventRecord, type OrderInput, type OrderLineRecord, type OrderRecord, type OrderView, type Reservation,
+} from '../domain/processes/order';
 import { formatDuration } from '../domain/duration';
 import { FailureType } from '../domain/failures';
 import { fromCents, toCents } from '../domain/money';
 import {
   addDays, checkCredit, isoDate, orderActions, orderRefusal, orderSummary, orderTermsFrom,
-  type CreditCheck, type OrderAction, type OrderState, type OrderTerms, type PaymentTerms,
+  type CreditCheck, type OrderAction, type OrderState, type OrderTerms,
 } from '../domain/orders';
 import { priceOrder } from '../domain/pricing';
 import type { Actor } from '../domain/roles';
 import { CrmAmount, CrmCustomerId, CrmDueAt, CrmKind, CrmStatus } from '../domain/search-attributes';
 import type { Refusal } from '../domain/state-machine';
-import { businessRuleFailure, createWriteQueue, refuse, type WithActor } from './common';
+import { businessRuleFailure, createWriteQueue, refuse } from './common';
 
 const {
   loadSettings, loadOrderQuote, loadCreditPosition, recordOrder, notify, reserveStock, releaseStock, recordPayment, refundPayment,
@@ -26,74 +29,6 @@ const {
   // A database outage must delay the write, never lose it: retry until it lands.
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds', nonRetryableErrorTypes: ['NotFound', FailureType.BusinessRule] },
 });
-
-export interface OrderInput {
-  number: string;
-  customerId: string;
-  lines: StockLine[];
-  paymentTerms: PaymentTerms;
-  contractId?: string | null;
-  deliveryAddress?: string | null;
-  actor: Actor;
-}
-
-export interface OrderLineView {
-  sku: string;
-  kind: 'goods' | 'service';
-  qty: number;
-  priceRule: 'list' | 'customer' | 'contract';
-  promotionId: string | null;
-  unitPrice: string;
-  lineTotal: string;
-}
-
-export interface OrderView {
-  id: string;
-  status: OrderState;
-  customerId: string;
-  paymentTerms: PaymentTerms;
-  contractId: string | null;
-  total: string | null;
-  lines: OrderLineView[];
-  credit: { withinLimit: boolean; exposure: string; limit: string } | null;
-  backorderedSkus: string[];
-  invoiceId: string | null;
-  paymentId: string | null;
-  shipment: { carrier: string; trackingNo: string } | null;
-  activationReportOpen: boolean;
-  waitingUntil: string | null;
-  cancelReason: string | null;
-  allowedActions: OrderAction[];
-}
-
-/** What each human action carries besides its actor. */
-export interface OrderActionArgs {
-  'credit-decision': { approve: boolean; note?: string };
-  payments: { amount: string; reference: string };
-  shipments: { carrier: string; trackingNo: string };
-  delivered: object;
-  'activation-report': { note?: string };
-  cancel: { reason: string };
-}
-
-// Human decisions are Updates: the validator refuses early (409/403/422), the handler answers once the
-// order has moved on, with its new state.
-export const orderUpdates = {
-  'credit-decision': defineUpdate<OrderView, [WithActor<OrderActionArgs['credit-decision']>]>('credit-decision'),
-  payments: defineUpdate<OrderView, [WithActor<OrderActionArgs['payments']>]>('payments'),
-  shipments: defineUpdate<OrderView, [WithActor<OrderActionArgs['shipments']>]>('shipments'),
-  delivered: defineUpdate<OrderView, [WithActor]>('delivered'),
-  'activation-report': defineUpdate<OrderView, [WithActor<OrderActionArgs['activation-report']>]>('activation-report'),
-  cancel: defineUpdate<OrderView, [WithActor<OrderActionArgs['cancel']>]>('cancel'),
-} satisfies Record<OrderAction, unknown>;
-
-/** Answers once the order is priced (or refused); used with update-with-start so POST /orders answers synchronously. */
-export const orderOpened = defineUpdate<OrderView>('opened');
-export const orderState = defineQuery<OrderView, [Actor?]>('state');
-// External events are Signals: nobody waits for an answer.
-export const restocked = defineSignal<[{ sku: string }]>('restocked');
-export const carrierDelivered = defineSignal<[{ trackingNo: string }]>('carrierDelivered');
-export const activationConfirmed = defineSignal('activationConfirmed');
 
 const SYSTEM: Actor = { id: 'system', name: 'Order process', roles: [] };
 const CARRIER: Actor = { id: 'carrier', name: 'Carrier webhook', roles: ['fulfilment'] };

@@ -1,80 +1,26 @@
 import {
-  allHandlersFinished, condition, defineQuery, defineUpdate, proxyActivities, setCurrentDetails, setHandler, upsertSearchAttributes, workflowInfo,
+  allHandlersFinished, condition, proxyActivities, setCurrentDetails, setHandler, upsertSearchAttributes, workflowInfo,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
-import type { TicketEventRecord, TicketPolicy, TicketRecord } from '../activities/tickets';
+import type { WithActor } from '../domain/processes/common';
+import {
+  ticketOpened, ticketState, ticketUpdates, type TicketEventRecord, type TicketInput, type TicketPolicy, type TicketRecord, type TicketView,
+} from '../domain/processes/ticket';
 import { nextBusinessInstant } from '../domain/calendar';
 import type { Actor } from '../domain/roles';
 import { CrmAssignee, CrmCustomerId, CrmCustomerTier, CrmDueAt, CrmKind, CrmPriority, CrmSlaBreached, CrmStatus, CrmTier } from '../domain/search-attributes';
 import { deadlineOf, pauseClock, reminderDueOf, resumeClock, startClock, type SlaClock } from '../domain/sla-clock';
-import type { Priority } from '../domain/sla';
 import {
   FINAL_TICKET_STATES, queueState, tierAbove, ticketActions, ticketRefusal, workingState,
-  type Category, type Channel, type TicketAction, type TicketState, type Tier,
+  type TicketAction, type TicketState, type Tier,
 } from '../domain/tickets';
-import { awaitChangeOrTimer, createWriteQueue, refuse, type DueTimer, type WithActor } from './common';
+import { awaitChangeOrTimer, createWriteQueue, refuse, type DueTimer } from './common';
 
 const { loadTicketPolicy, recordTicket, notify } = proxyActivities<Activities>({
   startToCloseTimeout: '30 seconds',
   // A database outage must delay the write, never lose it: retry until it lands.
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds', nonRetryableErrorTypes: ['NotFound'] },
 });
-
-export interface TicketInput {
-  number: string;
-  customerId: string;
-  channel: Channel;
-  category: Category;
-  priority: Priority;
-  subject: string;
-  description: string;
-  actor: Actor;
-}
-
-export interface TicketView {
-  id: string;
-  status: TicketState;
-  tier: Tier;
-  assigneeId: string | null;
-  customerId: string;
-  customerTier: string;
-  category: Category;
-  priority: Priority;
-  dispatchOpinion: string | null;
-  resolution: string | null;
-  satisfaction: number | null;
-  breached: boolean;
-  supervisorAttention: boolean;
-  sla: {
-    responseDueAt: string | null;
-    resolutionDueAt: string | null;
-    confirmationDueAt: string | null;
-    resolutionPaused: boolean;
-    responseBreached: boolean;
-    resolutionBreached: boolean;
-    calendar: string | null;
-  };
-  allowedActions: TicketAction[];
-}
-
-// Human decisions are Updates: the validator refuses early (409/403), the handler returns the new state.
-export const ticketUpdates = {
-  escalate: defineUpdate<TicketView, [WithActor<{ opinion: string }>]>('escalate'),
-  claim: defineUpdate<TicketView, [WithActor]>('claim'),
-  release: defineUpdate<TicketView, [WithActor]>('release'),
-  notes: defineUpdate<TicketView, [WithActor<{ text: string; internal?: boolean }>]>('notes'),
-  'request-info': defineUpdate<TicketView, [WithActor<{ question: string }>]>('request-info'),
-  'customer-reply': defineUpdate<TicketView, [WithActor<{ text: string }>]>('customer-reply'),
-  resolve: defineUpdate<TicketView, [WithActor<{ resolution: string }>]>('resolve'),
-  confirm: defineUpdate<TicketView, [WithActor<{ satisfaction: number; comment?: string }>]>('confirm'),
-  reject: defineUpdate<TicketView, [WithActor<{ reason: string }>]>('reject'),
-  cancel: defineUpdate<TicketView, [WithActor<{ reason: string }>]>('cancel'),
-  reassign: defineUpdate<TicketView, [WithActor<{ tier: Tier; assigneeId?: string }>]>('reassign'),
-} satisfies Record<TicketAction, unknown>;
-
-/** Answers once intake is recorded; used with update-with-start so POST /tickets returns the SLA. */
-export const ticketOpened = defineUpdate<TicketView>('opened');
-export const ticketState = defineQuery<TicketView, [Actor?]>('state');
 
 const SYSTEM: Actor = { id: 'system', name: 'SLA clock', roles: [] };
 

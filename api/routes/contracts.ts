@@ -1,17 +1,16 @@
-import { Type } from '@sinclair/typebox';
+import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { and, asc, desc, eq, inArray, ne } from 'drizzle-orm';
 import { contractApprovals, contractCallOffs, contractEvents, contracts, contractVersions, customers, products } from '../../db/schema';
 import { consumptionOf, remainingOf, type Consumption } from '../../domain/call-offs';
 import { parseInstant } from '../../domain/contract-time';
-import { CONTRACT_ACTION_NAMES, CONTRACT_ACTIONS, CONTRACT_CREATORS, contractSummary, draftTerms, type ContractAction } from '../../domain/contracts';
+import { CONTRACT_ACTION_NAMES, CONTRACT_ACTIONS, CONTRACT_CREATORS, contractSummary, draftTerms } from '../../domain/contracts';
 import { fromCents, toCents } from '../../domain/money';
 import { CrmAmount, CrmCustomerId, CrmCustomerTier, CrmDueAt, CrmKind, CrmStatus } from '../../domain/search-attributes';
-import { contractOpened, contractState, contractUpdates, contractWorkflow, type ContractInput } from '../../workflows/contract';
-import { audit } from '../audit';
+import { CONTRACT_WORKFLOW, contractOpened, contractState, contractUpdates, type AmendArgs, type ContractInput } from '../../domain/processes/contract';
 import { afterCursor, toPage } from '../pagination';
 import { notFound, unprocessable } from '../problem';
-import { openProcess, queryProcess, updateProcess } from '../process';
+import { openProcess, queryProcess, registerProcessActions } from '../process';
 import { IdempotencyHeaders, IdParams, ListQuery, Page } from '../schemas/common';
 import { ContractActionBodies, ContractDetail, ContractRow, ContractStatus, ContractType, ContractView, CreateContract } from '../schemas/contracts';
 
@@ -54,7 +53,7 @@ export const contractRoutes: FastifyPluginAsyncTypebox = async (app) => {
     });
     if (Array.isArray(terms)) throw unprocessable('the contract draft is not consistent', { errors: terms });
     return openProcess(app, request, reply, {
-      kind: 'contract', workflow: contractWorkflow, opened: contractOpened,
+      kind: 'contract', workflow: CONTRACT_WORKFLOW, opened: contractOpened,
       input: (number): ContractInput => ({
         number, customerId: customer.id, type: body.type, terms, actor: request.actor, dayMs: app.config.contracts.dayMs,
         particulars: {
@@ -122,27 +121,13 @@ export const contractRoutes: FastifyPluginAsyncTypebox = async (app) => {
     };
   });
 
-  for (const action of CONTRACT_ACTION_NAMES) registerAction(action);
-
-  function registerAction(action: ContractAction) {
-    app.post(`/contracts/:id/${action}`, {
-      config: { roles: CONTRACT_ACTIONS[action].roles },
-      schema: { tags: ['contracts'], params: IdParams, body: ContractActionBodies[action], response: { 200: ContractView } },
-    }, async (request) => {
-      const [row] = await app.db.select({ workflowId: contracts.workflowId }).from(contracts).where(eq(contracts.id, request.params.id));
-      if (!row) throw notFound('contract', request.params.id);
-      const body = request.body as Record<string, unknown>;
+  await app.register(registerProcessActions({
+    kind: 'contract', actions: CONTRACT_ACTION_NAMES, rules: CONTRACT_ACTIONS, bodies: ContractActionBodies, response: ContractView, updates: contractUpdates,
+    convert: { amend: amendArgs },
+    check: async (action, body) => {
       if (action === 'amend') await checkProducts((body.changes as { prices?: Array<{ sku: string }> }).prices ?? []);
-      const view = await updateProcess(app.temporal, {
-        workflowId: row.workflowId,
-        update: contractUpdates[action] as typeof contractUpdates.submit,
-        args: [{ ...workflowArgs(action, body), actor: request.actor }],
-        finalState: async () => (await app.db.select({ status: contracts.status }).from(contracts).where(eq(contracts.id, request.params.id)))[0]?.status ?? null,
-      });
-      await audit(app.db, request.actor, `contract.${action}`, 'contract', request.params.id, body);
-      return view;
-    });
-  }
+    },
+  }));
 
   async function checkProducts(prices: Array<{ sku: string }>) {
     if (prices.length === 0) return;
@@ -153,9 +138,8 @@ export const contractRoutes: FastifyPluginAsyncTypebox = async (app) => {
 };
 
 /** The API speaks money as "123.24" and dates as text; the workflow speaks cents and instants. */
-function workflowArgs(action: ContractAction, body: Record<string, unknown>): Record<string, unknown> {
-  if (action !== 'amend') return body;
-  const changes = body.changes as { targetValue?: string; validTo?: string; prices?: Array<{ sku: string; unitPrice: string }>; terms?: string };
+function amendArgs(body: Static<typeof ContractActionBodies.amend>): AmendArgs {
+  const { changes } = body;
   if (Object.keys(changes).length === 0) throw unprocessable('an amendment needs at least one change', { errors: [{ path: '/changes', message: 'empty' }] });
   return {
     reason: body.reason,

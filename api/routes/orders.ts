@@ -3,14 +3,16 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { and, asc, desc, eq, sql } from 'drizzle-orm';
 import { loadOrderQuote } from '../../db/orders';
 import { orderEvents, orderLines, orders, products, reservations, shipments } from '../../db/schema';
-import { hasCreditLine, intakeProblems, isoDate, ORDER_ACTION_NAMES, ORDER_ACTIONS, orderSummary, type OrderAction } from '../../domain/orders';
+import { hasCreditLine, intakeProblems, isoDate, ORDER_ACTION_NAMES, ORDER_ACTIONS, orderSummary } from '../../domain/orders';
 import { priceOrder } from '../../domain/pricing';
 import { CrmAmount, CrmCustomerId, CrmCustomerTier, CrmKind, CrmStatus } from '../../domain/search-attributes';
-import { activationConfirmed, carrierDelivered, orderOpened, orderState, orderUpdates, orderWorkflow, restocked, type OrderInput } from '../../workflows/order';
+import {
+  activationConfirmed, carrierDelivered, ORDER_WORKFLOW, orderOpened, orderState, orderUpdates, restocked, type OrderInput,
+} from '../../domain/processes/order';
 import { audit } from '../audit';
 import { afterCursor, toPage } from '../pagination';
 import { HttpProblem, notFound, unprocessable } from '../problem';
-import { openProcess, queryProcess, signalProcess, updateProcess } from '../process';
+import { openProcess, queryProcess, registerProcessActions, signalProcess } from '../process';
 import { IdempotencyHeaders, IdParams, ListQuery, Obj, Page } from '../schemas/common';
 import { CarrierEvent, CreateOrder, OrderActionBodies, OrderDetail, OrderRow, OrderStatus, OrderView, PaymentTerms, ProvisioningEvent, Restock } from '../schemas/orders';
 import { Product, viewProduct } from './products';
@@ -51,7 +53,7 @@ export const orderRoutes: FastifyPluginAsyncTypebox = async (app) => {
     }
     const quoted = priceOrder(quote.lines);
     return openProcess(app, request, reply, {
-      kind: 'order', workflow: orderWorkflow, opened: orderOpened,
+      kind: 'order', workflow: ORDER_WORKFLOW, opened: orderOpened,
       input: (number): OrderInput => ({ number, ...body, actor: request.actor }),
       summary: (number) => orderSummary({ number, lineCount: body.lines.length, totalCents: quoted.totalCents, paymentTerms: body.paymentTerms, contractId: body.contractId }),
       // Numbers and codes only: the delivery address stays in the encrypted payloads.
@@ -105,25 +107,9 @@ export const orderRoutes: FastifyPluginAsyncTypebox = async (app) => {
     };
   });
 
-  for (const action of ORDER_ACTION_NAMES) registerAction(action);
-
-  function registerAction(action: OrderAction) {
-    app.post(`/orders/:id/${action}`, {
-      config: { roles: ORDER_ACTIONS[action].roles },
-      schema: { tags: ['orders'], params: IdParams, body: OrderActionBodies[action], response: { 200: OrderView } },
-    }, async (request) => {
-      const row = await findOrder(request.params.id);
-      const body = request.body as Record<string, unknown>;
-      const view = await updateProcess(app.temporal, {
-        workflowId: row.workflowId,
-        update: orderUpdates[action] as typeof orderUpdates.delivered,
-        args: [{ ...body, actor: request.actor }],
-        finalState: async () => (await app.db.select({ status: orders.status }).from(orders).where(eq(orders.id, row.id)))[0]?.status ?? null,
-      });
-      await audit(app.db, request.actor, `order.${action}`, 'order', row.id, body);
-      return view;
-    });
-  }
+  await app.register(registerProcessActions({
+    kind: 'order', actions: ORDER_ACTION_NAMES, rules: ORDER_ACTIONS, bodies: OrderActionBodies, response: OrderView, updates: orderUpdates,
+  }));
 
   app.post('/products/:sku/restock', {
     config: { roles: ['fulfilment', 'admin'] },

@@ -4,13 +4,12 @@ import { and, arrayContains, asc, desc, eq, inArray, sql } from 'drizzle-orm';
 import { customers, ticketEvents, tickets, users } from '../../db/schema';
 import type { Role } from '../../domain/roles';
 import { CrmCustomerId, CrmCustomerTier, CrmKind, CrmPriority, CrmStatus, CrmTier } from '../../domain/search-attributes';
-import { TICKET_ACTIONS, TICKET_ACTION_NAMES, type TicketAction, type TicketState, type Tier as TierName } from '../../domain/tickets';
+import { TICKET_ACTIONS, TICKET_ACTION_NAMES, type TicketState, type Tier as TierName } from '../../domain/tickets';
 import { ticketSummary } from '../../domain/tickets';
-import { ticketOpened, ticketState, ticketUpdates, ticketWorkflow, type TicketInput } from '../../workflows/ticket';
-import { audit } from '../audit';
+import { TICKET_WORKFLOW, ticketOpened, ticketState, ticketUpdates, type TicketInput } from '../../domain/processes/ticket';
 import { afterCursor, toPage } from '../pagination';
 import { notFound, unprocessable } from '../problem';
-import { openProcess, queryProcess, updateProcess } from '../process';
+import { openProcess, queryProcess, registerProcessActions } from '../process';
 import { IdempotencyHeaders, IdParams, ListQuery, Page } from '../schemas/common';
 import { CreateTicket, Priority, TicketActionBodies, TicketDetail, TicketRow, TicketStatus, TicketView, Tier } from '../schemas/tickets';
 
@@ -44,7 +43,7 @@ export const ticketRoutes: FastifyPluginAsyncTypebox = async (app) => {
     if (!customer) throw unprocessable(`customer ${request.body.customerId} does not exist`, { errors: [{ path: '/customerId', message: 'unknown customer' }] });
     const body = request.body;
     return openProcess(app, request, reply, {
-      kind: 'ticket', workflow: ticketWorkflow, opened: ticketOpened,
+      kind: 'ticket', workflow: TICKET_WORKFLOW, opened: ticketOpened,
       input: (number): TicketInput => ({ number, ...body, actor: request.actor }),
       summary: (number) => ticketSummary({ number, customerTier: customer.tier, priority: body.priority, category: body.category }),
       // Numbers and codes only: names and free text stay in the encrypted payloads.
@@ -118,27 +117,12 @@ export const ticketRoutes: FastifyPluginAsyncTypebox = async (app) => {
     };
   });
 
-  for (const action of TICKET_ACTION_NAMES) registerAction(action);
-
-  function registerAction(action: TicketAction) {
-    app.post(`/tickets/:id/${action}`, {
-      config: { roles: TICKET_ACTIONS[action].roles },
-      schema: { tags: ['tickets'], params: IdParams, body: TicketActionBodies[action], response: { 200: TicketView } },
-    }, async (request) => {
-      const [row] = await app.db.select({ workflowId: tickets.workflowId }).from(tickets).where(eq(tickets.id, request.params.id));
-      if (!row) throw notFound('ticket', request.params.id);
-      const body = request.body as Record<string, unknown>;
+  await app.register(registerProcessActions({
+    kind: 'ticket', actions: TICKET_ACTION_NAMES, rules: TICKET_ACTIONS, bodies: TicketActionBodies, response: TicketView, updates: ticketUpdates,
+    check: async (action, body) => {
       if (action === 'reassign' && typeof body.assigneeId === 'string') await checkAssignee(body.assigneeId, body.tier as TierName);
-      const view = await updateProcess(app.temporal, {
-        workflowId: row.workflowId,
-        update: ticketUpdates[action] as typeof ticketUpdates.claim,
-        args: [{ ...body, actor: request.actor }],
-        finalState: async () => (await app.db.select({ status: tickets.status }).from(tickets).where(eq(tickets.id, request.params.id)))[0]?.status ?? null,
-      });
-      await audit(app.db, request.actor, `ticket.${action}`, 'ticket', request.params.id, body);
-      return view;
-    });
-  }
+    },
+  }));
 
   async function checkAssignee(userId: string, tier: TierName) {
     const role: Role = tier === 'L1' ? 'agent' : tier === 'L2' ? 'support_l2' : 'support_l3';

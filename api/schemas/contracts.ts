@@ -1,6 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { BILLING_FREQUENCIES, CONTRACT_ACTION_NAMES, CONTRACT_STATES, CONTRACT_TYPES } from '../../domain/contracts';
-import type { ContractView as WorkflowContractView } from '../../workflows/contract';
+import type { ContractView as WorkflowContractView } from '../../domain/processes/contract';
 import { Literals, Money, Nullable, Obj, Text } from './common';
 
 export const ContractStatus = Literals(CONTRACT_STATES);

@@ -1,6 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { MAX_LINES, ORDER_ACTION_NAMES, ORDER_STATES, PAYMENT_TERMS } from '../../domain/orders';
-import type { OrderView as WorkflowOrderView } from '../../workflows/order';
+import type { OrderView as WorkflowOrderView } from '../../domain/processes/order';
 import { Literals, Money, Nullable, Obj, Text } from './common';
 
 export const OrderStatus = Literals(ORDER_STATES);

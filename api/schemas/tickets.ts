@@ -1,7 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { PRIORITIES, CUSTOMER_TIERS } from '../../domain/sla';
 import { CATEGORIES, CHANNELS, TICKET_ACTION_NAMES, TICKET_STATES, TIERS } from '../../domain/tickets';
-import type { TicketView as WorkflowTicketView } from '../../workflows/ticket';
+import type { TicketView as WorkflowTicketView } from '../../domain/processes/ticket';
 import { Literals, Nullable, Obj, Text } from './common';
 
 export const TicketStatus = Literals(TICKET_STATES);

@@ -7,7 +7,7 @@ import { CrmCustomerId, CrmCustomerTier, CrmKind, CrmPriority, CrmStatus, CrmTie
 import type { CustomerTier } from '../../domain/sla';
 import { ticketSummary } from '../../domain/tickets';
 import { uniq, type Harness } from '../../test/helpers/harness';
-import { ticketOpened, ticketWorkflow, type TicketInput } from '../../workflows/ticket';
+import { TICKET_WORKFLOW, ticketOpened, type TicketInput, type TicketWorkflow } from '../../domain/processes/ticket';
 import { startBenchApp } from '../lib/app';
 import type { Figure, Size } from '../lib/figure';
 import { against, concurrencyPlots, loadCell, markdownTable, measure, ratiosCell, type Curve } from '../lib/measure';
@@ -59,9 +59,9 @@ export const startOverhead: Figure = {
       const operations: Record<Side, () => Promise<unknown>> = {
         api: () => api.call('agent', 'POST', '/tickets', { customerId: customer.id, ...BODY }),
         rawUpdateWithStart: () => h.client.workflow.executeUpdateWithStart(ticketOpened, {
-          startWorkflowOperation: new WithStartWorkflowOperation(ticketWorkflow, startOptions(h, nextNumber(), customer)),
+          startWorkflowOperation: new WithStartWorkflowOperation<TicketWorkflow>(TICKET_WORKFLOW, startOptions(h, nextNumber(), customer)),
         }),
-        rawStart: () => h.client.workflow.start(ticketWorkflow, startOptions(h, nextNumber(), customer)),
+        rawStart: () => h.client.workflow.start<TicketWorkflow>(TICKET_WORKFLOW, startOptions(h, nextNumber(), customer)),
       };
       // A bare start returns before the worker has run the workflow's intake; that work is waited for
       // after the measurement, so it never lands on the next one.

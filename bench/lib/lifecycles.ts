@@ -3,8 +3,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Client, QueryDefinition } from '@temporalio/client';
 import { workflowIdFor } from '../../domain/ids';
 import type { Actor, Role } from '../../domain/roles';
-import { contractState } from '../../workflows/contract';
-import { orderState } from '../../workflows/order';
+import { contractState } from '../../domain/processes/contract';
+import { orderState } from '../../domain/processes/order';
 
 /** One API request as `role`, failing on an error status: over HTTP (bench/lib/app.ts) or in process (bench/lib/harness.ts). */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- callers read the fields they drive with

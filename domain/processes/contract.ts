@@ -1,0 +1,166 @@
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { ApprovalThresholds, ApproverRole } from '../approvals';
+import {
+  CONTRACT_ACTION_NAMES,
+  type AmendmentChanges, type BillingFrequency, type ContractAction, type ContractParticulars, type ContractState, type ContractTerms, type ContractType,
+} from '../contracts';
+import type { Actor } from '../roles';
+import { defineActionUpdates } from './common';
+
+// The contract's messages and shapes: the one module the workflow, its activities and the API all
+// import. Update, signal and query names are part of every running contract's history and must not change.
+
+export const CONTRACT_WORKFLOW = 'contractWorkflow';
+export type ContractWorkflow = (input: ContractInput) => Promise<ContractView>;
+
+export interface ContractInput {
+  number: string;
+  customerId: string;
+  type: ContractType;
+  terms: ContractTerms;
+  particulars: ContractParticulars;
+  /** Who drafted it: the owner, reminded before the term ends. */
+  actor: Actor;
+  /** The contract day length (config.contracts.dayMs, see domain/contract-time.ts), fixed for the contract's life. */
+  dayMs: number;
+  /** Present when a renewal continued the contract as a new run: everything the next term needs. */
+  carried?: ContractCarry;
+}
+
+export interface OpenApproval {
+  round: number;
+  kind: 'contract' | 'amendment';
+  chain: ApproverRole[];
+  step: number;
+  /** The version being approved: v1 for the contract, the amended version for an amendment. */
+  version: number;
+  /** Amendments only: the terms that come into force once the last step approves. */
+  amended: ContractTerms | null;
+  reason: string | null;
+}
+
+/** The settings a contract starts with and keeps, across renewals too. */
+export interface ContractPolicy {
+  thresholds: ApprovalThresholds;
+  /** Days to pay a billing invoice when the contract's payment terms name none. */
+  invoiceDueDays: number;
+}
+
+export interface ContractCarry {
+  status: ContractState;
+  version: number;
+  latestVersion: number;
+  term: number;
+  seq: number;
+  round: number;
+  policy: ContractPolicy;
+  createdAt: number;
+  signedAt: number | null;
+  activatedAt: number | null;
+  billedPeriods: number;
+  termination: { at: number; reason: string } | null;
+  approval: OpenApproval | null;
+  lastRejection: ContractView['lastRejection'];
+}
+
+export interface ContractView {
+  id: string;
+  status: ContractState;
+  type: ContractType;
+  customerId: string;
+  version: number;
+  term: number;
+  validFrom: string;
+  validTo: string;
+  targetValue: string;
+  targetQuantities: Array<{ sku: string; qty: number; unitPrice: string }> | null;
+  prices: Array<{ sku: string; unitPrice: string }>;
+  paymentTerms: string | null;
+  billing: { frequency: BillingFrequency; amount: string } | null;
+  autoRenew: boolean;
+  renewalMonths: number;
+  noticeDays: number;
+  terms: string | null;
+  approval: { round: number; kind: 'contract' | 'amendment'; chain: ApproverRole[]; step: number; awaiting: ApproverRole } | null;
+  pendingAmendment: { version: number; targetValue: string; validTo: string; reason: string | null } | null;
+  lastRejection: { role: string; actorId: string; comment: string } | null;
+  terminationAt: string | null;
+  nextBillingAt: string | null;
+  allowedActions: ContractAction[];
+}
+
+export interface AmendArgs {
+  changes: AmendmentChanges;
+  reason: string;
+}
+
+/** What each human action carries besides its actor (the API turns money and dates into cents and instants). */
+export interface ContractActionArgs extends Record<ContractAction, object> {
+  submit: object;
+  approve: { comment?: string };
+  reject: { comment: string };
+  sign: { signedAt?: string };
+  amend: AmendArgs;
+  terminate: { reason: string; effectiveDate: string };
+  renew: { months?: number };
+}
+
+// Human decisions are Updates: the validator refuses early (409/403/422), the handler returns the new state.
+export const contractUpdates = defineActionUpdates<ContractView, ContractActionArgs>(CONTRACT_ACTION_NAMES);
+
+/** Answers once the draft is recorded; used with update-with-start so POST /contracts returns it. */
+export const contractOpened = defineUpdate<ContractView>('opened');
+export const contractState = defineQuery<ContractView, [Actor?]>('state');
+/** From confirmCallOff: consumption has reached the target. */
+export const contractConsumed = defineSignal('consumed');
+
+/** The contract row as the workflow sees it after a transition (timestamps in epoch ms). */
+export interface ContractRecord {
+  id: string;
+  workflowId: string;
+  customerId: string;
+  type: ContractType;
+  status: ContractState;
+  version: number;
+  term: number;
+  terms: ContractTerms;
+  particulars: ContractParticulars;
+  awaiting: string | null;
+  createdBy: string;
+  createdAt: number;
+  signedAt: number | null;
+  activatedAt: number | null;
+  endedAt: number | null;
+}
+
+export interface ContractEventRecord {
+  seq: number;
+  action: string;
+  actorId: string;
+  fromStatus: ContractState | null;
+  toStatus: ContractState;
+  note: string | null;
+  at: number;
+}
+
+export interface ContractVersionRecord {
+  version: number;
+  kind: 'draft' | 'amendment' | 'renewal';
+  status: 'pending_approval' | 'in_force' | 'rejected' | 'withdrawn' | 'superseded';
+  reason: string | null;
+  terms: ContractTerms;
+  createdBy: string;
+  createdAt: number;
+  decidedAt: number | null;
+}
+
+export interface ApprovalDecisionRecord {
+  round: number;
+  step: number;
+  version: number;
+  role: string;
+  decision: 'approved' | 'rejected';
+  actorId: string;
+  comment: string | null;
+  at: number;
+}
