@@ -7,11 +7,15 @@ export const HISTORIES_DIR = path.resolve(import.meta.dirname, '../replay/histor
 
 /**
  * With RECORD_HISTORIES=1, saves a finished workflow's history under test/replay/histories so the
- * replay test can prove that changed workflow code still replays what already ran. `runId` picks one
- * run of a workflow that continued as new (default: the latest).
+ * replay test can prove that changed workflow code still replays what already ran. Any other value is
+ * a version tag: RECORD_HISTORIES=v2 writes `<name>.v2.json` beside the histories of earlier versions,
+ * which stay (workflows of every version may still be running). `runId` picks one run of a workflow
+ * that continued as new (default: the latest).
  */
 export async function recordHistory(client: Client, workflowId: string, name: string, runId?: string): Promise<void> {
-  if (!process.env.RECORD_HISTORIES) return;
+  const tag = process.env.RECORD_HISTORIES;
+  if (!tag) return;
+  if (tag !== '1') name = `${name}.${tag}`;
   const history = await client.workflow.getHandle(workflowId, runId).fetchHistory();
   const json = History.toObject(History.fromObject(history), { longs: String, enums: String, bytes: String });
   await writeFile(path.join(HISTORIES_DIR, `${name}.json`), `${JSON.stringify(json, null, 1)}\n`);
