@@ -3,7 +3,16 @@ import path from 'node:path';
 // The one place that reads the environment. Everything else receives a Config.
 export interface Config {
   dataDir: string;
-  api: { host: string; port: number; bodyLimit: number; requestTimeoutMs: number; rateLimitPerMinute: number; logLevel: string };
+  api: {
+    host: string;
+    port: number;
+    bodyLimit: number;
+    requestTimeoutMs: number;
+    /** How long a request waits for a workflow to answer an Update before it answers 504 (outcome unknown). */
+    updateWaitMs: number;
+    rateLimitPerMinute: number;
+    logLevel: string;
+  };
   databaseUrl: string | null; // null: embedded PostgreSQL under dataDir
   embeddedPostgresPort: number;
   bootstrapAdminKey: string | null;
@@ -113,6 +122,8 @@ export function loadConfig(env: Env = process.env): Config {
       port: int(env, 'PORT', 3000),
       bodyLimit: int(env, 'CRM_BODY_LIMIT', 256 * 1024),
       requestTimeoutMs: int(env, 'CRM_REQUEST_TIMEOUT_MS', 30_000),
+      // Below the request timeout, so the caller gets a 504 it can act on rather than a dropped connection.
+      updateWaitMs: int(env, 'CRM_UPDATE_WAIT_MS', 20_000),
       rateLimitPerMinute: int(env, 'CRM_RATE_LIMIT_PER_MINUTE', 1200),
       logLevel: env.LOG_LEVEL || 'info',
     },

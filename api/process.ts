@@ -11,7 +11,10 @@ import { publicText } from '../domain/public-text';
 import type { Actor, Role } from '../domain/roles';
 import { audit } from './audit';
 import { idempotent } from './idempotency';
+import { engineTimedOut, engineUnavailable } from './plugins/errors';
 import { conflict, notFound } from './problem';
+
+const ENGINE_PROBE_MS = 1000;
 import { IdParams } from './schemas/common';
 
 /**
@@ -39,7 +42,7 @@ export async function openProcess<View, Input>(app: FastifyInstance, request: Fa
       return formatNumber(app.config.idPrefixes[spec.kind], new Date().getUTCFullYear(), Number(row!.seq));
     },
     run: async (number) => {
-      const view = await app.temporal.workflow.executeUpdateWithStart(spec.opened, {
+      const view = await withinUpdateWait(app, () => app.temporal.workflow.executeUpdateWithStart(spec.opened, {
         startWorkflowOperation: new WithStartWorkflowOperation<(input: Input) => Promise<View>>(spec.workflow, {
           workflowId: workflowIdFor(spec.kind, number),
           taskQueue: taskQueue(app.config, plural),
@@ -50,7 +53,7 @@ export async function openProcess<View, Input>(app: FastifyInstance, request: Fa
           staticDetails: publicText(spec.details),
           typedSearchAttributes: spec.searchAttributes,
         }),
-      });
+      }));
       await audit(app.db, request.actor, `${spec.kind}.create`, spec.kind, number);
       return { status: 201, body: view };
     },
@@ -63,17 +66,41 @@ export async function openProcess<View, Input>(app: FastifyInstance, request: Fa
  * database), since nothing can be done to it any more.
  */
 export async function updateProcess<Ret, Args extends [unknown, ...unknown[]]>(
-  client: Client,
+  app: FastifyInstance,
   options: { workflowId: string; update: UpdateDefinition<Ret, Args>; args: Args; finalState: () => Promise<string | null> },
 ): Promise<Ret> {
   try {
-    return await client.workflow.getHandle(options.workflowId).executeUpdate(options.update, { args: options.args });
+    return await withinUpdateWait(app, () => app.temporal.workflow.getHandle(options.workflowId).executeUpdate(options.update, { args: options.args }));
   } catch (error) {
     if (isCompletedError(error)) {
       const state = (await options.finalState()) ?? 'finished';
       throw conflict(`the process has finished in state ${state}; no further actions are possible`, { state, allowedActions: [] });
     }
     throw error;
+  }
+}
+
+/**
+ * Bounds the wait for a workflow's answer (CRM_UPDATE_WAIT_MS). Past it the client gives up with
+ * WorkflowUpdateRPCTimeoutOrCancelledError, which the error handler answers with 504: the outcome is
+ * unknown, and a retry (for a create, with the same Idempotency-Key) is safe.
+ */
+async function withinUpdateWait<T>(app: FastifyInstance, call: () => Promise<T>): Promise<T> {
+  try {
+    return await app.temporal.withDeadline(Date.now() + app.config.api.updateWaitMs, call);
+  } catch (error) {
+    // The client retries an unreachable server until the deadline, so a timeout may mean "down": ask.
+    if (engineTimedOut(error) && !(await engineReachable(app))) throw engineUnavailable();
+    throw error;
+  }
+}
+
+async function engineReachable(app: FastifyInstance): Promise<boolean> {
+  try {
+    await app.temporal.withDeadline(Date.now() + ENGINE_PROBE_MS, () => app.temporal.workflowService.getSystemInfo({}));
+    return true;
+  } catch {
+    return false;
   }
 }
 
@@ -155,7 +182,7 @@ export function registerProcessActions<
         await spec.check?.(action, body, request.actor);
         const convert = spec.convert?.[action] as ((body: unknown) => object) | undefined;
         const update = spec.updates[action] as UpdateDefinition<View, [object]>;
-        const view = await updateProcess(app.temporal, {
+        const view = await updateProcess(app, {
           workflowId: process.workflowId,
           update,
           args: [{ ...(convert ? convert(body) : body), actor: request.actor }],

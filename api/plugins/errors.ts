@@ -1,4 +1,7 @@
-import { WorkflowNotFoundError, WorkflowUpdateFailedError, WorkflowFailedError } from '@temporalio/client';
+import { status as grpcStatus } from '@grpc/grpc-js';
+import {
+  isGrpcServiceError, ServiceError, WorkflowFailedError, WorkflowNotFoundError, WorkflowUpdateFailedError, WorkflowUpdateRPCTimeoutOrCancelledError,
+} from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import type { FastifyError, FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
@@ -33,6 +36,46 @@ function validationProblem(error: FastifyError): ProblemBody {
   return problemBody(400, `the ${error.validationContext ?? 'request'} is invalid`, { errors }, 'validation');
 }
 
+/** Seconds a caller should wait before retrying a 503 or 504 (the Retry-After header). */
+export const RETRY_AFTER_SECONDS = { 503: 5, 504: 1 } as const;
+
+const UNAVAILABLE = new Set<number>([grpcStatus.UNAVAILABLE, grpcStatus.RESOURCE_EXHAUSTED]);
+const TIMED_OUT = new Set<number>([grpcStatus.DEADLINE_EXCEEDED, grpcStatus.CANCELLED]);
+
+/** The gRPC status of a failed Temporal call, wherever the client wrapped it. */
+function grpcCodeOf(error: unknown): number | null {
+  let cause: unknown = error;
+  for (let depth = 0; cause && depth < 5; depth++) {
+    if (isGrpcServiceError(cause)) return cause.code;
+    cause = (cause as { cause?: unknown }).cause;
+  }
+  return null;
+}
+
+/** A call to the engine ran out of time (the update wait, or a plain RPC deadline). */
+export function engineTimedOut(error: unknown): boolean {
+  if (error instanceof WorkflowUpdateRPCTimeoutOrCancelledError) return true;
+  const code = grpcCodeOf(error);
+  return code !== null && TIMED_OUT.has(code) && error instanceof ServiceError;
+}
+
+export const engineUnavailable = () =>
+  new HttpProblem(503, 'the workflow engine is unavailable; retry shortly', { retryAfterSeconds: RETRY_AFTER_SECONDS[503] }, 'engine-unavailable');
+
+/**
+ * The engine did not answer: unreachable or overloaded (503), or not within the update wait (504). Both
+ * carry Retry-After; neither is the caller's fault, and neither is a 500.
+ */
+function engineProblem(error: unknown): ProblemBody | null {
+  if (engineTimedOut(error)) {
+    return problemBody(504, 'the process did not answer in time; the outcome is unknown: check its state, or retry (a create with the same Idempotency-Key is safe)',
+      { retryAfterSeconds: RETRY_AFTER_SECONDS[504] }, 'engine-timeout');
+  }
+  const code = grpcCodeOf(error);
+  if (code !== null && UNAVAILABLE.has(code)) return engineUnavailable().toBody();
+  return null;
+}
+
 /** Maps every error to RFC 9457 problem+json: validation, domain refusals, Temporal failures. */
 export function toProblem(error: unknown): ProblemBody {
   if (error instanceof HttpProblem) return error.toBody();
@@ -44,6 +87,8 @@ export function toProblem(error: unknown): ProblemBody {
     return problemBody(STATUS_BY_FAILURE[failure.type!]!, failure.message, details);
   }
   if (error instanceof WorkflowNotFoundError) return problemBody(404, 'the process does not exist or has finished');
+  const engine = engineProblem(error);
+  if (engine) return engine;
   if (error instanceof WorkflowUpdateFailedError || error instanceof WorkflowFailedError) {
     return problemBody(409, error.cause?.message ?? error.message);
   }
@@ -55,7 +100,9 @@ export function toProblem(error: unknown): ProblemBody {
 export const errorsPlugin = fp(async (app: FastifyInstance) => {
   app.setErrorHandler(async (error, request, reply) => {
     const body = toProblem(error);
-    if (body.status >= 500) request.log.error({ err: error }, 'request failed');
+    if (body.status === 500) request.log.error({ err: error }, 'request failed');
+    else if (body.status >= 500) request.log.warn({ err: error }, 'the workflow engine did not answer');
+    if (typeof body.retryAfterSeconds === 'number') void reply.header('retry-after', String(body.retryAfterSeconds));
     return reply.status(body.status).type('application/problem+json').send(body);
   });
   app.setNotFoundHandler(async (request, reply) => {
