@@ -12,6 +12,8 @@ export interface Config {
     updateWaitMs: number;
     rateLimitPerMinute: number;
     logLevel: string;
+    /** CRM_DEMO_USERS: null lets `npm start` decide by the listen address (see demoUsersDecision). */
+    demoUsers: boolean | null;
   };
   databaseUrl: string | null; // null: embedded PostgreSQL under dataDir
   embeddedPostgresPort: number;
@@ -118,7 +120,9 @@ export function loadConfig(env: Env = process.env): Config {
   const config: Config = {
     dataDir,
     api: {
-      host: env.HOST || '0.0.0.0',
+      // Loopback unless told otherwise: `npm start` prints keys for every role, which must not reach a
+      // café network by default. Containers and servers set HOST=0.0.0.0 deliberately.
+      host: env.HOST || '127.0.0.1',
       port: int(env, 'PORT', 3000),
       bodyLimit: int(env, 'CRM_BODY_LIMIT', 256 * 1024),
       requestTimeoutMs: int(env, 'CRM_REQUEST_TIMEOUT_MS', 30_000),
@@ -126,6 +130,7 @@ export function loadConfig(env: Env = process.env): Config {
       updateWaitMs: int(env, 'CRM_UPDATE_WAIT_MS', 20_000),
       rateLimitPerMinute: int(env, 'CRM_RATE_LIMIT_PER_MINUTE', 1200),
       logLevel: env.LOG_LEVEL || 'info',
+      demoUsers: str(env, 'CRM_DEMO_USERS') === null ? null : bool(env, 'CRM_DEMO_USERS', false),
     },
     databaseUrl: str(env, 'DATABASE_URL'),
     embeddedPostgresPort: int(env, 'CRM_EMBEDDED_PG_PORT', 54329),
@@ -170,6 +175,21 @@ export function loadConfig(env: Env = process.env): Config {
   config.temporal.payloadKeys = parsePayloadKeys(rawPayloadKeys);
   config.temporal.payloadKeyId = currentPayloadKeyId(config.temporal.payloadKeys, rawPayloadKeyId);
   return config;
+}
+
+/** Whether an address reaches only this machine. */
+export function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
+}
+
+/**
+ * Whether `npm start` seeds the demo users (one key per role, printed): always on loopback, never on a
+ * reachable address unless CRM_DEMO_USERS=true says so; the one-line reason is printed when it does not.
+ */
+export function demoUsersDecision(api: Pick<Config['api'], 'host' | 'demoUsers'>): { seed: boolean; reason: string | null } {
+  if (api.demoUsers !== null) return { seed: api.demoUsers, reason: api.demoUsers ? null : 'CRM_DEMO_USERS=false: no demo users seeded' };
+  if (isLoopback(api.host)) return { seed: true, reason: null };
+  return { seed: false, reason: `HOST=${api.host} is reachable from other machines, so no demo users (keys for every role) are seeded; set CRM_DEMO_USERS=true to seed them anyway` };
 }
 
 export const TASK_QUEUES = ['tickets', 'orders', 'contracts'] as const;

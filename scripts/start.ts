@@ -1,7 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { buildApp } from '../api/app';
-import { loadConfig } from '../config';
+import { demoUsersDecision, isLoopback, loadConfig } from '../config';
 import { openDatabase } from '../db/bootstrap';
 import { bootstrapAdmin, seedDemo } from '../db/seed';
 import { connectClient, connectWorker } from '../temporal/client';
@@ -27,7 +27,9 @@ async function main() {
   const db = opened.database.db;
   const admin = await bootstrapAdmin(db, config.bootstrapAdminKey);
   if (admin.apiKey) log(`Admin ${admin.userId} API key (shown once): ${admin.apiKey}`);
-  const demo = await seedDemo(db);
+  const demoUsers = demoUsersDecision(config.api);
+  if (demoUsers.reason) log(demoUsers.reason);
+  const demo = demoUsers.seed ? await seedDemo(db) : null;
   if (demo) {
     const keysFile = path.join(config.dataDir, 'demo-keys.txt');
     const lines = demo.map((d) => `${d.role.padEnd(15)} ${d.apiKey}`);
@@ -54,7 +56,7 @@ async function main() {
   stops.unshift(() => app.close());
   await app.listen({ host: config.api.host, port: config.api.port });
 
-  const api = `http://localhost:${config.api.port}`;
+  const api = `http://${isLoopback(config.api.host) || config.api.host === '0.0.0.0' ? 'localhost' : config.api.host}:${config.api.port}`;
   log('Ready.');
   log(`  API          ${api}/api/v1   (health: ${api}/health)`);
   log(`  API docs     ${api}/docs`);

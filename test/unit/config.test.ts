@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig, taskQueue } from '../../config';
+import { ConfigError, demoUsersDecision, loadConfig, taskQueue } from '../../config';
 
 describe('loadConfig', () => {
   it('runs everything locally when nothing is set', () => {
@@ -94,5 +94,24 @@ describe('taskQueue', () => {
 
   it('puts CRM_TASK_QUEUE_PREFIX in front, so test runs and stacks do not share queues', () => {
     expect(taskQueue(loadConfig({ CRM_TASK_QUEUE_PREFIX: 'stack-b-' }), 'tickets')).toBe('stack-b-crm-tickets');
+  });
+});
+
+describe('safe network defaults', () => {
+  it('listens on loopback unless HOST says otherwise', () => {
+    expect(loadConfig({}).api.host).toBe('127.0.0.1');
+    expect(loadConfig({ HOST: '0.0.0.0' }).api.host).toBe('0.0.0.0');
+  });
+
+  it('seeds demo users on loopback only, unless CRM_DEMO_USERS decides', () => {
+    expect(demoUsersDecision(loadConfig({}).api)).toEqual({ seed: true, reason: null });
+    expect(demoUsersDecision(loadConfig({ HOST: 'localhost' }).api).seed).toBe(true);
+    expect(demoUsersDecision(loadConfig({ HOST: '::1' }).api).seed).toBe(true);
+    const exposed = demoUsersDecision(loadConfig({ HOST: '0.0.0.0' }).api);
+    expect(exposed.seed).toBe(false);
+    expect(exposed.reason).toBe('HOST=0.0.0.0 is reachable from other machines, so no demo users (keys for every role) are seeded; set CRM_DEMO_USERS=true to seed them anyway');
+    expect(demoUsersDecision(loadConfig({ HOST: '192.168.1.20', CRM_DEMO_USERS: 'true' }).api)).toEqual({ seed: true, reason: null });
+    expect(demoUsersDecision(loadConfig({ CRM_DEMO_USERS: 'false' }).api).seed).toBe(false);
+    expect(() => loadConfig({ CRM_DEMO_USERS: 'maybe' })).toThrow(ConfigError);
   });
 });
