@@ -1,5 +1,4 @@
 import { parseDuration } from './duration';
-import { calendarDay } from './late-fee';
 import { fromCents } from './money';
 import type { Actor } from './roles';
 import type { Settings } from './settings';
@@ -112,18 +111,7 @@ export function hasCreditLine(limitCents: number): boolean {
   return limitCents > 0;
 }
 
-// ---- dates and words -------------------------------------------------------------------------
-
-const MS_PER_DAY = 86_400_000;
-
-/** YYYY-MM-DD (UTC) of an instant. */
-export function isoDate(ms: number): string {
-  return new Date(ms).toISOString().slice(0, 10);
-}
-
-export function addDays(date: string, days: number): string {
-  return isoDate((calendarDay(date) + days) * MS_PER_DAY);
-}
+// ---- words ---------------------------------------------------------------------------------------
 
 /** "1234.50" → "1 234.50": how managers read amounts in the Temporal UI. */
 export function groupedAmount(cents: number): string {

@@ -3,7 +3,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { and, asc, desc, eq, inArray, ne } from 'drizzle-orm';
 import { contractApprovals, contractCallOffs, contractEvents, contracts, contractVersions, customers, products } from '../../db/schema';
 import { consumptionOf, remainingOf, type Consumption } from '../../domain/call-offs';
-import { parseInstant } from '../../domain/contract-time';
+import { parseInstant } from '../../domain/dates';
 import { CONTRACT_ACTION_NAMES, CONTRACT_ACTIONS, CONTRACT_CREATORS, contractSummary, draftTerms } from '../../domain/contracts';
 import { fromCents, toCents } from '../../domain/money';
 import { CrmAmount, CrmCustomerId, CrmCustomerTier, CrmDueAt, CrmKind, CrmStatus } from '../../domain/search-attributes';

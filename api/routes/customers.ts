@@ -4,7 +4,7 @@ import { and, asc, eq, ilike, inArray, notInArray, sql, type SQL } from 'drizzle
 import type { Db } from '../../db/client';
 import { contractDrawDowns, drawDownCents, openInvoices } from '../../db/reports';
 import { contracts, customerContacts, customerPrices, customers, invoices, orders, products, tickets } from '../../db/schema';
-import { dayOf } from '../../domain/contract-time';
+import { dayOf } from '../../domain/dates';
 import { FINAL_CONTRACT_STATES } from '../../domain/contracts';
 import { fromCents } from '../../domain/money';
 import { FINAL_ORDER_STATES } from '../../domain/orders';

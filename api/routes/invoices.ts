@@ -4,7 +4,7 @@ import { and, desc, eq, gte, lt, ne, or } from 'drizzle-orm';
 import { openInvoiceOf } from '../../activities/payments';
 import { invoices } from '../../db/schema';
 import { loadSettings } from '../../db/settings';
-import { dayOf } from '../../domain/contract-time';
+import { dayOf } from '../../domain/dates';
 import { lateFeeRuleFrom, type LateFeeRule } from '../../domain/late-fee';
 import { fromCents } from '../../domain/money';
 import { amountDue } from '../../domain/payments';

@@ -3,7 +3,8 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { and, asc, desc, eq, sql } from 'drizzle-orm';
 import { loadOrderQuote } from '../../db/orders';
 import { orderEvents, orderLines, orders, products, reservations, shipments } from '../../db/schema';
-import { hasCreditLine, intakeProblems, isoDate, ORDER_ACTION_NAMES, ORDER_ACTIONS, orderSummary } from '../../domain/orders';
+import { dayOf } from '../../domain/dates';
+import { hasCreditLine, intakeProblems, ORDER_ACTION_NAMES, ORDER_ACTIONS, orderSummary } from '../../domain/orders';
 import { priceOrder } from '../../domain/pricing';
 import { CrmAmount, CrmCustomerId, CrmCustomerTier, CrmKind, CrmStatus } from '../../domain/search-attributes';
 import {
@@ -46,7 +47,7 @@ export const orderRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const lineProblems = intakeProblems(body.lines);
     if (lineProblems.length > 0) throw unprocessable(lineProblems.map((p) => p.message).join('; '), { errors: lineProblems });
     // Refuse what cannot work before a process starts; the workflow prices again for the order it keeps.
-    const quote = await loadOrderQuote(app.db, { customerId: body.customerId, lines: body.lines, on: isoDate(Date.now()) });
+    const quote = await loadOrderQuote(app.db, { customerId: body.customerId, lines: body.lines, on: dayOf(Date.now()) });
     if ('problems' in quote) throw unprocessable(quote.problems.map((p) => p.message).join('; '), { errors: quote.problems });
     if (body.paymentTerms === 'credit' && !hasCreditLine(quote.creditLimitCents)) {
       throw unprocessable(`customer ${body.customerId} has no credit line; order on prepaid or cod terms`, { errors: [{ path: '/paymentTerms', message: 'no credit line' }] });
