@@ -1,5 +1,5 @@
 import type { ApproverRole } from './approvals';
-import { fromCents, mulCents, sumCents } from './money';
+import { groupedAmount, mulCents, sumCents } from './money';
 import type { Actor, Role } from './roles';
 import { refusalFor, type ActionRules, type Refusal } from './state-machine';
 
@@ -144,8 +144,7 @@ export function contractRefusal(c: ContractFacts, action: ContractAction, actor:
 
 /** The static summary managers read in the Temporal UI, e.g. `Contract C-2026-000007 · value 250 000.00 · CUS-000001`. */
 export function contractSummary(c: { number: string; type: ContractType; targetValueCents: number; customerId: string }): string {
-  const [units, cents] = fromCents(c.targetValueCents).split('.');
-  return `Contract ${c.number} · ${c.type} ${units!.replace(/\B(?=(\d{3})+(?!\d))/g, ' ')}.${cents} · ${c.customerId}`;
+  return `Contract ${c.number} · ${c.type} ${groupedAmount(c.targetValueCents)} · ${c.customerId}`;
 }
 
 export interface ContractDraft extends Omit<ContractTerms, 'targetValueCents' | 'targetQuantities'> {

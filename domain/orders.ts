@@ -1,5 +1,5 @@
 import { parseDuration } from './duration';
-import { fromCents } from './money';
+import { groupedAmount } from './money';
 import type { Actor } from './roles';
 import type { Settings } from './settings';
 import { processRules, refusalFor, type ActionRules, type Objection } from './state-machine';
@@ -112,12 +112,6 @@ export function hasCreditLine(limitCents: number): boolean {
 }
 
 // ---- words ---------------------------------------------------------------------------------------
-
-/** "1234.50" → "1 234.50": how managers read amounts in the Temporal UI. */
-export function groupedAmount(cents: number): string {
-  const [units, fraction] = fromCents(cents).split('.') as [string, string];
-  return `${units.replace(/\B(?=(\d{3})+(?!\d))/g, ' ')}.${fraction}`;
-}
 
 /** The static summary managers read in the Temporal UI, e.g. `Order SO-2026-000045 · 3 lines · 1 234.50 · credit`. */
 /** A call-off is priced by its contract inside the process, so its summary names the contract instead of a total. */

@@ -5,7 +5,7 @@ import { contractApprovals, contractCallOffs, contractEvents, contracts, contrac
 import { consumptionOf, remainingOf, type Consumption } from '../../domain/call-offs';
 import { parseInstant } from '../../domain/dates';
 import { CONTRACT_ACTION_NAMES, CONTRACT_ACTIONS, CONTRACT_CREATORS, contractSummary, draftTerms } from '../../domain/contracts';
-import { fromCents, toCents } from '../../domain/money';
+import { amountAttribute, fromCents, toCents } from '../../domain/money';
 import { CrmAmount, CrmCustomerId, CrmCustomerTier, CrmDueAt, CrmKind, CrmStatus } from '../../domain/search-attributes';
 import { CONTRACT_WORKFLOW, contractOpened, contractState, contractUpdates, type AmendArgs, type ContractInput } from '../../domain/processes/contract';
 import { afterCursor, toPage } from '../pagination';
@@ -65,7 +65,7 @@ export const contractRoutes: FastifyPluginAsyncTypebox = async (app) => {
       details: `Customer ${customer.id}${body.externalRef ? ` · ref ${body.externalRef}` : ''} · ${body.validFrom} – ${body.validTo}`,
       searchAttributes: [
         { key: CrmKind, value: 'contract' }, { key: CrmStatus, value: 'draft' }, { key: CrmCustomerId, value: customer.id }, { key: CrmCustomerTier, value: customer.tier },
-        { key: CrmAmount, value: terms.targetValueCents / 100 }, { key: CrmDueAt, value: new Date(terms.validTo) },
+        { key: CrmAmount, value: amountAttribute(terms.targetValueCents) }, { key: CrmDueAt, value: new Date(terms.validTo) },
       ],
     });
   });

@@ -4,6 +4,7 @@ import { and, asc, desc, eq, sql } from 'drizzle-orm';
 import { loadOrderQuote } from '../../db/orders';
 import { orderEvents, orderLines, orders, products, reservations, shipments } from '../../db/schema';
 import { dayOf } from '../../domain/dates';
+import { amountAttribute } from '../../domain/money';
 import { hasCreditLine, intakeProblems, ORDER_ACTION_NAMES, ORDER_ACTIONS, orderSummary } from '../../domain/orders';
 import { priceOrder } from '../../domain/pricing';
 import { CrmAmount, CrmCustomerId, CrmCustomerTier, CrmKind, CrmStatus } from '../../domain/search-attributes';
@@ -63,7 +64,7 @@ export const orderRoutes: FastifyPluginAsyncTypebox = async (app) => {
         { key: CrmKind, value: 'order' }, { key: CrmStatus, value: 'received' }, { key: CrmCustomerId, value: body.customerId },
         { key: CrmCustomerTier, value: quote.customerTier },
         // A call-off's amount is known once the contract has priced it; the workflow sets it then.
-        ...(body.contractId ? [] : [{ key: CrmAmount, value: quoted.totalCents / 100 }]),
+        ...(body.contractId ? [] : [{ key: CrmAmount, value: amountAttribute(quoted.totalCents) }]),
       ],
     });
   });
