@@ -8,6 +8,7 @@ import { dayOf } from '../../domain/dates';
 import { lateFeeRuleFrom, type LateFeeRule } from '../../domain/late-fee';
 import { fromCents } from '../../domain/money';
 import { amountDue } from '../../domain/payments';
+import { matching } from '../lists';
 import { afterCursor, toPage } from '../pagination';
 import { notFound } from '../problem';
 import { IdParams, ListQuery, Page } from '../schemas/common';
@@ -42,9 +43,7 @@ export const invoiceRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const notOverdue = or(ne(invoices.status, 'open'), gte(invoices.dueOn, today));
     const rows = await app.db.select().from(invoices).where(and(
       afterCursor([invoices.issuedOn, invoices.id], cursor, 'desc'),
-      customerId ? eq(invoices.customerId, customerId) : undefined,
-      contractId ? eq(invoices.contractId, contractId) : undefined,
-      status ? eq(invoices.status, status) : undefined,
+      matching([[invoices.customerId, customerId], [invoices.contractId, contractId], [invoices.status, status]]),
       overdue === undefined ? undefined : overdue ? isOverdue : notOverdue,
     )).orderBy(desc(invoices.issuedOn), desc(invoices.id)).limit(limit + 1);
     const rule = lateFeeRuleFrom(await loadSettings(app.db));

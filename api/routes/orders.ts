@@ -1,6 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { and, asc, desc, eq, sql } from 'drizzle-orm';
+import { and, asc, eq, sql } from 'drizzle-orm';
 import { loadOrderQuote } from '../../db/orders';
 import { orderEvents, orderLines, orders, products, reservations, shipments } from '../../db/schema';
 import { dayOf } from '../../domain/dates';
@@ -12,7 +12,7 @@ import {
   activationConfirmed, carrierDelivered, ORDER_WORKFLOW, orderOpened, orderState, orderUpdates, restocked, type OrderInput,
 } from '../../domain/processes/order';
 import { audit } from '../audit';
-import { afterCursor, toPage } from '../pagination';
+import { newestFirst } from '../lists';
 import { HttpProblem, notFound, unprocessable } from '../problem';
 import { openProcess, queryProcess, registerProcessActions, signalProcess } from '../process';
 import { IdempotencyHeaders, IdParams, ListQuery, Obj, Page } from '../schemas/common';
@@ -77,14 +77,8 @@ export const orderRoutes: FastifyPluginAsyncTypebox = async (app) => {
       response: { 200: Page(OrderRow) },
     },
   }, async (request) => {
-    const { limit = 50, cursor, status, customerId, paymentTerms } = request.query;
-    const rows = await app.db.select().from(orders).where(and(
-      afterCursor([orders.createdAt, orders.id], cursor, 'desc'),
-      status ? eq(orders.status, status) : undefined,
-      customerId ? eq(orders.customerId, customerId) : undefined,
-      paymentTerms ? eq(orders.paymentTerms, paymentTerms) : undefined,
-    )).orderBy(desc(orders.createdAt), desc(orders.id)).limit(limit + 1);
-    return toPage(rows, limit, (row) => [row.createdAt.toISOString(), row.id], orderRowView);
+    const { status, customerId, paymentTerms } = request.query;
+    return newestFirst(app.db, orders, request.query, [[orders.status, status], [orders.customerId, customerId], [orders.paymentTerms, paymentTerms]], orderRowView);
   });
 
   app.get('/orders/:id', {

@@ -1,10 +1,11 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { and, arrayContains, asc, desc, eq, inArray, sql } from 'drizzle-orm';
+import { and, arrayContains, asc, eq, inArray, sql } from 'drizzle-orm';
 import { customers, ticketEvents, tickets, users } from '../../db/schema';
 import { CrmCustomerId, CrmCustomerTier, CrmKind, CrmPriority, CrmStatus, CrmTier } from '../../domain/search-attributes';
 import { QUEUE_STATES, queueTierOf, TICKET_ACTIONS, TICKET_ACTION_NAMES, TIER_ROLE, ticketSummary, type Tier as TierName } from '../../domain/tickets';
 import { TICKET_WORKFLOW, ticketOpened, ticketState, ticketUpdates, type TicketInput } from '../../domain/processes/ticket';
+import { newestFirst } from '../lists';
 import { afterCursor, toPage } from '../pagination';
 import { notFound, unprocessable } from '../problem';
 import { openProcess, queryProcess, registerProcessActions } from '../process';
@@ -58,17 +59,11 @@ export const ticketRoutes: FastifyPluginAsyncTypebox = async (app) => {
       response: { 200: Page(TicketRow) },
     },
   }, async (request) => {
-    const { limit = 50, cursor, status, tier, assignee, breached, customerId, priority } = request.query;
-    const rows = await app.db.select().from(tickets).where(and(
-      afterCursor([tickets.createdAt, tickets.id], cursor, 'desc'),
-      status ? eq(tickets.status, status) : undefined,
-      tier ? eq(tickets.tier, tier) : undefined,
-      assignee ? eq(tickets.assigneeId, assignee) : undefined,
-      breached !== undefined ? eq(tickets.breached, breached) : undefined,
-      customerId ? eq(tickets.customerId, customerId) : undefined,
-      priority ? eq(tickets.priority, priority) : undefined,
-    )).orderBy(desc(tickets.createdAt), desc(tickets.id)).limit(limit + 1);
-    return toPage(rows, limit, (row) => [row.createdAt.toISOString(), row.id], rowView);
+    const { status, tier, assignee, breached, customerId, priority } = request.query;
+    return newestFirst(app.db, tickets, request.query, [
+      [tickets.status, status], [tickets.tier, tier], [tickets.assigneeId, assignee], [tickets.breached, breached],
+      [tickets.customerId, customerId], [tickets.priority, priority],
+    ], rowView);
   });
 
   app.get('/tickets/queue', {
