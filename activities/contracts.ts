@@ -4,7 +4,7 @@ import { contractApprovals, contractCallOffs, contractEvents, contracts, contrac
 import { loadSettings } from '../db/settings';
 import { DEFAULT_APPROVAL_THRESHOLDS } from '../domain/approvals';
 import { consumptionOf, exceedsRemaining, isFullyConsumed, priceCallOff, totalOf, type CallOffLine, type PricedCallOffLine } from '../domain/call-offs';
-import { dayOf } from '../domain/contract-time';
+import { dayOf } from '../domain/dates';
 import { fromCents, toCents } from '../domain/money';
 import {
   contractConsumed, type ApprovalDecisionRecord, type ContractEventRecord, type ContractPolicy, type ContractRecord, type ContractVersionRecord,

@@ -1,7 +1,7 @@
 import { and, asc, eq, isNull, lt, sql } from 'drizzle-orm';
 import { invoices, notificationOutbox, paymentAllocations, payments } from '../db/schema';
 import { loadSettings } from '../db/settings';
-import { dayOf, parseInstant } from '../domain/contract-time';
+import { dayOf, parseInstant } from '../domain/dates';
 import { lateFeeRuleFrom } from '../domain/late-fee';
 import { fromCents, sumCents, toCents } from '../domain/money';
 import { allocatePayment, amountDue, type Allocation, type OpenInvoice } from '../domain/payments';

@@ -1,10 +1,10 @@
 import { and, asc, eq, gte, inArray, isNotNull, lt, lte, ne, sql, type AnyColumn, type SQL } from 'drizzle-orm';
 import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
 import { openInvoiceOf } from '../activities/payments';
-import { dayOf } from '../domain/contract-time';
+import { addDays, dayOf } from '../domain/dates';
 import { lateFeeRuleFrom } from '../domain/late-fee';
 import { fromCents, sumCents, toCents } from '../domain/money';
-import { addDays, ORDER_STATES } from '../domain/orders';
+import { ORDER_STATES } from '../domain/orders';
 import { amountDue } from '../domain/payments';
 import { ageReceivables, classifyAbc, consumptionTotals, expiringContracts, rate, tally } from '../domain/reports';
 import { CATEGORIES, TICKET_STATES, TIERS } from '../domain/tickets';

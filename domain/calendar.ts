@@ -1,3 +1,5 @@
+import { dayOf } from './dates';
+
 // Business-hours arithmetic for SLA clocks (SPEC §4). Runs inside the workflow sandbox, so it never reads the
 // host clock: every instant comes in as an argument, and time zones are resolved through Intl alone.
 //
@@ -102,7 +104,7 @@ function* openIntervals(c: CompiledCalendar, from: number, lastDay = Infinity): 
 /** `day` counts local dates since 1970-01-01. */
 function intervalsOn(c: CompiledCalendar, day: number): Interval[] {
   const date = new Date(day * DAY);
-  if (c.holidays.has(date.toISOString().slice(0, 10))) return [];
+  if (c.holidays.has(dayOf(date.getTime()))) return [];
   const ranges = c.weekly[date.getUTCDay()] ?? [];
   return ranges
     .map(([from, to]): Interval => [firstInstantAtOrAfter(c, day * DAY + from * MINUTE), firstInstantAtOrAfter(c, day * DAY + to * MINUTE)])

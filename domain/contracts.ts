@@ -1,7 +1,7 @@
 import type { ApproverRole } from './approvals';
-import { fromCents, mulCents, sumCents } from './money';
+import { groupedAmount, mulCents, sumCents } from './money';
 import type { Actor, Role } from './roles';
-import { refusalFor, type ActionRules, type Refusal } from './state-machine';
+import { processRules, refusalFor, type ActionRules, type Objection } from './state-machine';
 
 // SPEC §6: the contract's states and the human actions between them.
 export const CONTRACT_STATES = ['draft', 'pending_approval', 'approved', 'signed', 'active', 'expired', 'terminated', 'completed'] as const;
@@ -107,45 +107,46 @@ export interface ContractFacts {
   approval: { chain: readonly ApproverRole[]; step: number } | null;
 }
 
-function check(c: ContractFacts, action: ContractAction, actor: Actor): Refusal | null {
+/**
+ * The table admits or refuses by state and role; these are the contract's own rules on top: only the
+ * approver of the open round's current step decides it, and a contract with an amendment awaiting
+ * approval is neither amended nor renewed until that is decided.
+ */
+function check(c: ContractFacts, action: ContractAction, actor: Actor): Objection {
   const base = refusalFor(CONTRACT_ACTIONS, c.state, action, actor);
   if (base) return base;
-  if (action === 'approve' || action === 'reject') {
-    if (!c.approval) return invalid(c, 'no amendment awaits approval');
-    const awaiting = c.approval.chain[c.approval.step]!;
-    if (actor.roles.includes(awaiting)) return null;
-    const mine = c.approval.chain.filter((role) => actor.roles.includes(role));
-    if (mine.length === 0) return { kind: 'forbidden', message: `${actor.roles.join(', ')} is not part of this approval chain (${c.approval.chain.join(' → ')}); it awaits ${awaiting}` };
-    // A step already decided is a conflict with the process's state (two sales managers approving at
-    // once: one wins, the other learns it is done), not a matter of permission; a step still ahead is.
-    const decided = mine.filter((role) => c.approval!.chain.indexOf(role) < c.approval!.step);
-    if (decided.length === mine.length) return invalid(c, `${decided.join(', ')} already decided step ${c.approval.chain.indexOf(decided[0]!) + 1} of ${c.approval.chain.length}; it now awaits ${awaiting}`);
-    return { kind: 'forbidden', message: `step ${c.approval.step + 1} of ${c.approval.chain.length} awaits ${awaiting}; ${mine.join(', ')} acts in turn (${c.approval.chain.join(' → ')})` };
+  if (action === 'approve' || action === 'reject') return approvalObjection(c.approval, actor);
+  if ((action === 'amend' || action === 'renew') && c.approval) {
+    return { kind: 'invalid_state', message: `an amendment awaits ${c.approval.chain[c.approval.step]}; decide it first` };
   }
-  if ((action === 'amend' || action === 'renew') && c.approval) return invalid(c, `an amendment awaits ${c.approval.chain[c.approval.step]}; decide it first`);
   return null;
 }
 
-// allowedActions is filled in by contractRefusal: computing it here would recurse through contractActions.
-function invalid(c: ContractFacts, message: string): Refusal {
-  return { kind: 'invalid_state', message, state: c.state, allowedActions: [] };
+function approvalObjection(approval: ContractFacts['approval'], actor: Actor): Objection {
+  if (!approval) return { kind: 'invalid_state', message: 'no amendment awaits approval' };
+  const { chain, step } = approval;
+  const awaiting = chain[step]!;
+  if (actor.roles.includes(awaiting)) return null;
+  const mine = chain.filter((role) => actor.roles.includes(role));
+  if (mine.length === 0) return { kind: 'forbidden', message: `${actor.roles.join(', ')} is not part of this approval chain (${chain.join(' → ')}); it awaits ${awaiting}` };
+  // A step already decided is a conflict with the process's state (two sales managers approving at
+  // once: one wins, the other learns it is done), not a matter of permission; a step still ahead is.
+  const decided = mine.filter((role) => chain.indexOf(role) < step);
+  if (decided.length === mine.length) {
+    return { kind: 'invalid_state', message: `${decided.join(', ')} already decided step ${chain.indexOf(decided[0]!) + 1} of ${chain.length}; it now awaits ${awaiting}` };
+  }
+  return { kind: 'forbidden', message: `step ${step + 1} of ${chain.length} awaits ${awaiting}; ${mine.join(', ')} acts in turn (${chain.join(' → ')})` };
 }
+
+const rules = processRules(CONTRACT_ACTION_NAMES, check);
 
 /** The actions this actor can take on this contract now. */
-export function contractActions(c: ContractFacts, actor: Actor): ContractAction[] {
-  return CONTRACT_ACTION_NAMES.filter((action) => !check(c, action, actor));
-}
-
-export function contractRefusal(c: ContractFacts, action: ContractAction, actor: Actor): Refusal | null {
-  const refused = check(c, action, actor);
-  if (!refused || refused.kind === 'forbidden') return refused;
-  return { ...refused, allowedActions: contractActions(c, actor) };
-}
+export const contractActions = rules.allowed;
+export const contractRefusal = rules.refusal;
 
 /** The static summary managers read in the Temporal UI, e.g. `Contract C-2026-000007 · value 250 000.00 · CUS-000001`. */
 export function contractSummary(c: { number: string; type: ContractType; targetValueCents: number; customerId: string }): string {
-  const [units, cents] = fromCents(c.targetValueCents).split('.');
-  return `Contract ${c.number} · ${c.type} ${units!.replace(/\B(?=(\d{3})+(?!\d))/g, ' ')}.${cents} · ${c.customerId}`;
+  return `Contract ${c.number} · ${c.type} ${groupedAmount(c.targetValueCents)} · ${c.customerId}`;
 }
 
 export interface ContractDraft extends Omit<ContractTerms, 'targetValueCents' | 'targetQuantities'> {

@@ -1,3 +1,4 @@
+import { calendarDay } from './dates';
 import { decimalText, mulRateHalfUp, sumCents, toCents } from './money';
 import type { Settings } from './settings';
 
@@ -31,24 +32,6 @@ export function lateFeeRuleFrom(settings: Settings): LateFeeRule {
     maxDays: settings['invoice.lateFeeMaxDays'] as number,
     capCents: toCents(settings['invoice.lateFeeCap'] as string),
   };
-}
-
-const MS_PER_DAY = 86_400_000;
-// Four-digit years from 1000: Date.UTC reads years 0–99 as 1900–1999.
-const ISO_DATE = /^([1-9]\d{3})-(\d{2})-(\d{2})$/;
-
-/**
- * Days since 1970-01-01 of a YYYY-MM-DD date. Counting whole UTC days keeps the result free of the
- * host's time zone and daylight-saving shifts; impossible dates such as 2026-02-30 are refused.
- */
-export function calendarDay(date: string): number {
-  const match = typeof date === 'string' ? ISO_DATE.exec(date) : null;
-  if (!match) throw new RangeError(`not a date: "${String(date)}" (expected YYYY-MM-DD)`);
-  const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
-  const time = Date.UTC(year, month - 1, day);
-  const parsed = new Date(time);
-  if (parsed.getUTCMonth() !== month - 1 || parsed.getUTCDate() !== day) throw new RangeError(`no such date: "${date}"`);
-  return time / MS_PER_DAY;
 }
 
 export function daysOverdue(dueDate: string, asOf: string): number {

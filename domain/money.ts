@@ -31,6 +31,20 @@ export function fromCents(cents: number): string {
   return `${cents < 0 ? '-' : ''}${units}.${String(rest).padStart(2, '0')}`;
 }
 
+/** 123450 → "1 234.50": amounts as people read them in summaries (the Temporal UI), thousands set apart. */
+export function groupedAmount(cents: number): string {
+  const [units, fraction] = fromCents(cents).split('.') as [string, string];
+  return `${units.replace(/\B(?=(\d{3})+(?!\d))/g, ' ')}.${fraction}`;
+}
+
+/**
+ * An amount as a float, for the CrmAmount search attribute (a DOUBLE managers sort and filter by in the
+ * Temporal UI). Never computed with: sums stay in integer cents.
+ */
+export function amountAttribute(cents: number): number {
+  return cents / 100;
+}
+
 export function sumCents(...amounts: readonly number[]): number {
   let total = 0;
   for (const amount of amounts) {

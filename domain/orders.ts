@@ -1,6 +1,5 @@
 import { parseDuration } from './duration';
-import { calendarDay } from './late-fee';
-import { fromCents } from './money';
+import { groupedAmount } from './money';
 import type { Actor } from './roles';
 import type { Settings } from './settings';
 import { processRules, refusalFor, type ActionRules, type Objection } from './state-machine';
@@ -112,24 +111,7 @@ export function hasCreditLine(limitCents: number): boolean {
   return limitCents > 0;
 }
 
-// ---- dates and words -------------------------------------------------------------------------
-
-const MS_PER_DAY = 86_400_000;
-
-/** YYYY-MM-DD (UTC) of an instant. */
-export function isoDate(ms: number): string {
-  return new Date(ms).toISOString().slice(0, 10);
-}
-
-export function addDays(date: string, days: number): string {
-  return isoDate((calendarDay(date) + days) * MS_PER_DAY);
-}
-
-/** "1234.50" → "1 234.50": how managers read amounts in the Temporal UI. */
-export function groupedAmount(cents: number): string {
-  const [units, fraction] = fromCents(cents).split('.') as [string, string];
-  return `${units.replace(/\B(?=(\d{3})+(?!\d))/g, ' ')}.${fraction}`;
-}
+// ---- words ---------------------------------------------------------------------------------------
 
 /** The static summary managers read in the Temporal UI, e.g. `Order SO-2026-000045 · 3 lines · 1 234.50 · credit`. */
 /** A call-off is priced by its contract inside the process, so its summary names the contract instead of a total. */

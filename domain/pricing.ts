@@ -1,4 +1,4 @@
-import { calendarDay } from './late-fee';
+import { calendarDay } from './dates';
 import { applyPercentOff, compareDecimal, decimalText, mulCents, sumCents } from './money';
 
 // SPEC §3: the most specific price present wins (contract over customer over list); promotions then

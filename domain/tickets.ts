@@ -45,10 +45,24 @@ export interface TicketFacts {
   assigneeId: string | null;
 }
 
-const TIER_ROLE: Record<Tier, Role> = { L1: 'agent', L2: 'support_l2', L3: 'support_l3' };
+/** The role that works each tier; a ticket is assigned only to a user with its tier's role. */
+export const TIER_ROLE = { L1: 'agent', L2: 'support_l2', L3: 'support_l3' } as const satisfies Record<Tier, Role>;
+/** The tier each tier role works: TIER_ROLE read backwards. */
+export const ROLE_TIER: Partial<Record<Role, Tier>> = Object.fromEntries(Object.entries(TIER_ROLE).map(([tier, role]) => [role, tier]));
 
-export const queueState = (tier: Exclude<Tier, 'L1'>): TicketState => (tier === 'L2' ? 'escalated_l2' : 'escalated_l3');
-export const workingState = (tier: Exclude<Tier, 'L1'>): TicketState => (tier === 'L2' ? 'in_progress_l2' : 'in_progress_l3');
+/** The tiers that have a queue of escalated tickets (L1 is the intake, not a queue). */
+export type QueueTier = Exclude<Tier, 'L1'>;
+export const isQueueTier = (tier: Tier | undefined): tier is QueueTier => tier === 'L2' || tier === 'L3';
+/** What a tier's queue lists: its tickets waiting to be claimed, being worked, or waiting for the customer. */
+export const QUEUE_STATES: Record<QueueTier, TicketState[]> = {
+  L2: ['escalated_l2', 'in_progress_l2', 'pending_customer'],
+  L3: ['escalated_l3', 'in_progress_l3', 'pending_customer'],
+};
+/** The queue a support user works by default: that of the first of their roles that works a queue. */
+export const queueTierOf = (roles: readonly Role[]): QueueTier | undefined => roles.map((role) => ROLE_TIER[role]).find(isQueueTier);
+
+export const queueState = (tier: QueueTier): TicketState => (tier === 'L2' ? 'escalated_l2' : 'escalated_l3');
+export const workingState = (tier: QueueTier): TicketState => (tier === 'L2' ? 'in_progress_l2' : 'in_progress_l3');
 export const tierAbove = (tier: Tier): Tier | null => (tier === 'L1' ? 'L2' : tier === 'L2' ? 'L3' : null);
 export const MUST_ESCALATE: readonly Category[] = ['usage', 'fault'];
 

@@ -3,7 +3,8 @@ import {
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import { contractApprovalChain, parsePaymentTermsDays } from '../domain/approvals';
-import { addDays, contractClock, dayOf, parseInstant } from '../domain/contract-time';
+import { contractClock } from '../domain/contract-time';
+import { addDays, dayOf, parseInstant } from '../domain/dates';
 import {
   amendTerms, BILLING_MONTHS, contractActions, contractRefusal, FINAL_CONTRACT_STATES, type ContractAction, type ContractState, type ContractTerms,
 } from '../domain/contracts';

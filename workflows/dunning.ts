@@ -1,6 +1,6 @@
 import { continueAsNew, proxyActivities, sleep } from '@temporalio/workflow';
 import type { Activities } from '../activities';
-import { dayOf } from '../domain/contract-time';
+import { dayOf } from '../domain/dates';
 import type { DunningInput } from '../domain/processes/dunning';
 
 const { remindOverdueInvoices } = proxyActivities<Activities>({

@@ -8,10 +8,11 @@ import {
   type OrderActionArgs, type OrderEventRecord, type OrderInput, type OrderLineRecord, type OrderRecord, type OrderView, type Reservation,
 } from '../domain/processes/order';
 import { formatDuration } from '../domain/duration';
+import { addDays, dayOf } from '../domain/dates';
 import { FailureType } from '../domain/failures';
 import { fromCents, toCents } from '../domain/money';
 import {
-  addDays, checkCredit, isoDate, orderActions, orderRefusal, orderSummary, orderTermsFrom,
+  checkCredit, orderActions, orderRefusal, orderSummary, orderTermsFrom,
   type CreditCheck, type OrderAction, type OrderState, type OrderTerms,
 } from '../domain/orders';
 import { priceOrder } from '../domain/pricing';
@@ -247,7 +248,7 @@ export async function orderWorkflow(input: OrderInput): Promise<OrderView> {
   return view();
 
   async function price(): Promise<void> {
-    const quote = await loadOrderQuote({ customerId: input.customerId, lines: input.lines, on: isoDate(createdAt) });
+    const quote = await loadOrderQuote({ customerId: input.customerId, lines: input.lines, on: dayOf(createdAt) });
     const callOff = input.contractId ? await drawDown(input.contractId) : null;
     const pricedAt = callOff ? quote.lines.map((line) => ({ ...line, contractPriceCents: callOff.get(line.sku) ?? null })) : quote.lines;
     const priced = priceOrder(pricedAt);
@@ -270,7 +271,7 @@ export async function orderWorkflow(input: OrderInput): Promise<OrderView> {
   async function drawDown(contractId: string): Promise<Map<string, number>> {
     let reservation;
     try {
-      reservation = await reserveCallOff({ orderId, contractId, customerId: input.customerId, lines: input.lines, on: isoDate(createdAt) });
+      reservation = await reserveCallOff({ orderId, contractId, customerId: input.customerId, lines: input.lines, on: dayOf(createdAt) });
     } catch (error) {
       const refusal = error instanceof ActivityFailure && error.cause instanceof ApplicationFailure && error.cause.type === FailureType.BusinessRule ? error.cause.message : null;
       if (!refusal) throw error;
@@ -350,7 +351,7 @@ export async function orderWorkflow(input: OrderInput): Promise<OrderView> {
     if (input.paymentTerms === 'credit' && total() > 0) {
       // Invoiced as the goods are committed, so the receivable counts against the customer's credit
       // limit from now on; a cancellation before shipment voids it.
-      const issuedOn = isoDate(Date.now());
+      const issuedOn = dayOf(Date.now());
       invoiceId = (await issueInvoice({
         dedupeKey: `order:${orderId}`, customerId: input.customerId, orderId, amountCents: total(), issuedOn, dueOn: addDays(issuedOn, terms!.invoiceDueDays),
         description: orderSummary({ number: orderId, lineCount: lines.length, totalCents: total(), paymentTerms: input.paymentTerms }),

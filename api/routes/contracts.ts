@@ -1,14 +1,14 @@
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { and, asc, desc, eq, inArray, ne } from 'drizzle-orm';
+import { and, asc, eq, inArray, ne } from 'drizzle-orm';
 import { contractApprovals, contractCallOffs, contractEvents, contracts, contractVersions, customers, products } from '../../db/schema';
 import { consumptionOf, remainingOf, type Consumption } from '../../domain/call-offs';
-import { parseInstant } from '../../domain/contract-time';
 import { CONTRACT_ACTION_NAMES, CONTRACT_ACTIONS, CONTRACT_CREATORS, contractSummary, draftTerms } from '../../domain/contracts';
-import { fromCents, toCents } from '../../domain/money';
+import { parseInstant } from '../../domain/dates';
+import { amountAttribute, fromCents, toCents } from '../../domain/money';
 import { CrmAmount, CrmCustomerId, CrmCustomerTier, CrmDueAt, CrmKind, CrmStatus } from '../../domain/search-attributes';
 import { CONTRACT_WORKFLOW, contractOpened, contractState, contractUpdates, type AmendArgs, type ContractInput } from '../../domain/processes/contract';
-import { afterCursor, toPage } from '../pagination';
+import { newestFirst } from '../lists';
 import { notFound, unprocessable } from '../problem';
 import { openProcess, queryProcess, registerProcessActions } from '../process';
 import { IdempotencyHeaders, IdParams, ListQuery, Page } from '../schemas/common';
@@ -65,7 +65,7 @@ export const contractRoutes: FastifyPluginAsyncTypebox = async (app) => {
       details: `Customer ${customer.id}${body.externalRef ? ` · ref ${body.externalRef}` : ''} · ${body.validFrom} – ${body.validTo}`,
       searchAttributes: [
         { key: CrmKind, value: 'contract' }, { key: CrmStatus, value: 'draft' }, { key: CrmCustomerId, value: customer.id }, { key: CrmCustomerTier, value: customer.tier },
-        { key: CrmAmount, value: terms.targetValueCents / 100 }, { key: CrmDueAt, value: new Date(terms.validTo) },
+        { key: CrmAmount, value: amountAttribute(terms.targetValueCents) }, { key: CrmDueAt, value: new Date(terms.validTo) },
       ],
     });
   });
@@ -78,14 +78,8 @@ export const contractRoutes: FastifyPluginAsyncTypebox = async (app) => {
       response: { 200: Page(ContractRow) },
     },
   }, async (request) => {
-    const { limit = 50, cursor, status, customerId, type } = request.query;
-    const rows = await app.db.select().from(contracts).where(and(
-      afterCursor([contracts.createdAt, contracts.id], cursor, 'desc'),
-      status ? eq(contracts.status, status) : undefined,
-      customerId ? eq(contracts.customerId, customerId) : undefined,
-      type ? eq(contracts.type, type) : undefined,
-    )).orderBy(desc(contracts.createdAt), desc(contracts.id)).limit(limit + 1);
-    return toPage(rows, limit, (row) => [row.createdAt.toISOString(), row.id], rowView);
+    const { status, customerId, type } = request.query;
+    return newestFirst(app.db, contracts, request.query, [[contracts.status, status], [contracts.customerId, customerId], [contracts.type, type]], rowView);
   });
 
   app.get('/contracts/:id', {

@@ -4,14 +4,15 @@ import { and, asc, eq, ilike, inArray, notInArray, sql, type SQL } from 'drizzle
 import type { Db } from '../../db/client';
 import { contractDrawDowns, drawDownCents, openInvoices } from '../../db/reports';
 import { contracts, customerContacts, customerPrices, customers, invoices, orders, products, tickets } from '../../db/schema';
-import { dayOf } from '../../domain/contract-time';
 import { FINAL_CONTRACT_STATES } from '../../domain/contracts';
+import { dayOf } from '../../domain/dates';
 import { fromCents } from '../../domain/money';
 import { FINAL_ORDER_STATES } from '../../domain/orders';
 import { remainingCents } from '../../domain/reports';
 import { FINAL_TICKET_STATES } from '../../domain/tickets';
 import { audit } from '../audit';
 import { idempotent } from '../idempotency';
+import { matching } from '../lists';
 import { afterCursor, toPage } from '../pagination';
 import { notFound } from '../problem';
 import { IdParams, ListQuery, Money, Nullable, Obj, Page, Text } from '../schemas/common';
@@ -109,9 +110,7 @@ export const customerRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const { limit = 50, cursor, tier, kind, region, q } = request.query;
     const where = and(
       afterCursor([customers.id], cursor),
-      tier ? eq(customers.tier, tier) : undefined,
-      kind ? eq(customers.kind, kind) : undefined,
-      region ? eq(customers.region, region) : undefined,
+      matching([[customers.tier, tier], [customers.kind, kind], [customers.region, region]]),
       q ? ilike(customers.name, `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`) : undefined,
     );
     const rows = await loadCustomers(app.db, where, limit + 1);

@@ -4,10 +4,11 @@ import { and, desc, eq, gte, lt, ne, or } from 'drizzle-orm';
 import { openInvoiceOf } from '../../activities/payments';
 import { invoices } from '../../db/schema';
 import { loadSettings } from '../../db/settings';
-import { dayOf } from '../../domain/contract-time';
+import { dayOf } from '../../domain/dates';
 import { lateFeeRuleFrom, type LateFeeRule } from '../../domain/late-fee';
 import { fromCents } from '../../domain/money';
 import { amountDue } from '../../domain/payments';
+import { matching } from '../lists';
 import { afterCursor, toPage } from '../pagination';
 import { notFound } from '../problem';
 import { IdParams, ListQuery, Page } from '../schemas/common';
@@ -42,9 +43,7 @@ export const invoiceRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const notOverdue = or(ne(invoices.status, 'open'), gte(invoices.dueOn, today));
     const rows = await app.db.select().from(invoices).where(and(
       afterCursor([invoices.issuedOn, invoices.id], cursor, 'desc'),
-      customerId ? eq(invoices.customerId, customerId) : undefined,
-      contractId ? eq(invoices.contractId, contractId) : undefined,
-      status ? eq(invoices.status, status) : undefined,
+      matching([[invoices.customerId, customerId], [invoices.contractId, contractId], [invoices.status, status]]),
       overdue === undefined ? undefined : overdue ? isOverdue : notOverdue,
     )).orderBy(desc(invoices.issuedOn), desc(invoices.id)).limit(limit + 1);
     const rule = lateFeeRuleFrom(await loadSettings(app.db));

@@ -1,16 +1,18 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { and, asc, desc, eq, sql } from 'drizzle-orm';
+import { and, asc, eq, sql } from 'drizzle-orm';
 import { loadOrderQuote } from '../../db/orders';
 import { orderEvents, orderLines, orders, products, reservations, shipments } from '../../db/schema';
-import { hasCreditLine, intakeProblems, isoDate, ORDER_ACTION_NAMES, ORDER_ACTIONS, orderSummary } from '../../domain/orders';
+import { dayOf } from '../../domain/dates';
+import { amountAttribute } from '../../domain/money';
+import { hasCreditLine, intakeProblems, ORDER_ACTION_NAMES, ORDER_ACTIONS, orderSummary } from '../../domain/orders';
 import { priceOrder } from '../../domain/pricing';
 import { CrmAmount, CrmCustomerId, CrmCustomerTier, CrmKind, CrmStatus } from '../../domain/search-attributes';
 import {
   activationConfirmed, carrierDelivered, ORDER_WORKFLOW, orderOpened, orderState, orderUpdates, restocked, type OrderInput,
 } from '../../domain/processes/order';
 import { audit } from '../audit';
-import { afterCursor, toPage } from '../pagination';
+import { newestFirst } from '../lists';
 import { HttpProblem, notFound, unprocessable } from '../problem';
 import { openProcess, queryProcess, registerProcessActions, signalProcess } from '../process';
 import { IdempotencyHeaders, IdParams, ListQuery, Obj, Page } from '../schemas/common';
@@ -46,7 +48,7 @@ export const orderRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const lineProblems = intakeProblems(body.lines);
     if (lineProblems.length > 0) throw unprocessable(lineProblems.map((p) => p.message).join('; '), { errors: lineProblems });
     // Refuse what cannot work before a process starts; the workflow prices again for the order it keeps.
-    const quote = await loadOrderQuote(app.db, { customerId: body.customerId, lines: body.lines, on: isoDate(Date.now()) });
+    const quote = await loadOrderQuote(app.db, { customerId: body.customerId, lines: body.lines, on: dayOf(Date.now()) });
     if ('problems' in quote) throw unprocessable(quote.problems.map((p) => p.message).join('; '), { errors: quote.problems });
     if (body.paymentTerms === 'credit' && !hasCreditLine(quote.creditLimitCents)) {
       throw unprocessable(`customer ${body.customerId} has no credit line; order on prepaid or cod terms`, { errors: [{ path: '/paymentTerms', message: 'no credit line' }] });
@@ -62,7 +64,7 @@ export const orderRoutes: FastifyPluginAsyncTypebox = async (app) => {
         { key: CrmKind, value: 'order' }, { key: CrmStatus, value: 'received' }, { key: CrmCustomerId, value: body.customerId },
         { key: CrmCustomerTier, value: quote.customerTier },
         // A call-off's amount is known once the contract has priced it; the workflow sets it then.
-        ...(body.contractId ? [] : [{ key: CrmAmount, value: quoted.totalCents / 100 }]),
+        ...(body.contractId ? [] : [{ key: CrmAmount, value: amountAttribute(quoted.totalCents) }]),
       ],
     });
   });
@@ -75,14 +77,8 @@ export const orderRoutes: FastifyPluginAsyncTypebox = async (app) => {
       response: { 200: Page(OrderRow) },
     },
   }, async (request) => {
-    const { limit = 50, cursor, status, customerId, paymentTerms } = request.query;
-    const rows = await app.db.select().from(orders).where(and(
-      afterCursor([orders.createdAt, orders.id], cursor, 'desc'),
-      status ? eq(orders.status, status) : undefined,
-      customerId ? eq(orders.customerId, customerId) : undefined,
-      paymentTerms ? eq(orders.paymentTerms, paymentTerms) : undefined,
-    )).orderBy(desc(orders.createdAt), desc(orders.id)).limit(limit + 1);
-    return toPage(rows, limit, (row) => [row.createdAt.toISOString(), row.id], orderRowView);
+    const { status, customerId, paymentTerms } = request.query;
+    return newestFirst(app.db, orders, request.query, [[orders.status, status], [orders.customerId, customerId], [orders.paymentTerms, paymentTerms]], orderRowView);
   });
 
   app.get('/orders/:id', {

@@ -2,6 +2,7 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { and, asc, eq } from 'drizzle-orm';
 import { products, promotions } from '../../db/schema';
+import { dayOf } from '../../domain/dates';
 import { audit } from '../audit';
 import { afterCursor, toPage } from '../pagination';
 import { HttpProblem, notFound } from '../problem';
@@ -97,7 +98,7 @@ export const productRoutes: FastifyPluginAsyncTypebox = async (app) => {
     }
     const [row] = await app.db.insert(promotions).values({ sku: sku ?? null, percentOff: percentOff.toFixed(2), validFrom, validTo, createdBy: request.actor.id }).returning();
     await audit(app.db, request.actor, 'promotion.create', 'promotion', row!.id, request.body);
-    return reply.status(201).send(viewPromotion(row!, new Date().toISOString().slice(0, 10)));
+    return reply.status(201).send(viewPromotion(row!, dayOf(Date.now())));
   });
 
   app.get('/promotions', {
@@ -108,7 +109,7 @@ export const productRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const rows = await app.db.select().from(promotions)
       .where(and(afterCursor([promotions.id], cursor), sku ? eq(promotions.sku, sku) : undefined))
       .orderBy(asc(promotions.id)).limit(limit + 1);
-    const today = new Date().toISOString().slice(0, 10);
+    const today = dayOf(Date.now());
     return toPage(rows, limit, (row) => [row.id], (row) => viewPromotion(row, today));
   });
 };

@@ -1,12 +1,11 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { and, arrayContains, asc, desc, eq, inArray, sql } from 'drizzle-orm';
+import { and, arrayContains, asc, eq, inArray, sql } from 'drizzle-orm';
 import { customers, ticketEvents, tickets, users } from '../../db/schema';
-import type { Role } from '../../domain/roles';
 import { CrmCustomerId, CrmCustomerTier, CrmKind, CrmPriority, CrmStatus, CrmTier } from '../../domain/search-attributes';
-import { TICKET_ACTIONS, TICKET_ACTION_NAMES, type TicketState, type Tier as TierName } from '../../domain/tickets';
-import { ticketSummary } from '../../domain/tickets';
+import { QUEUE_STATES, queueTierOf, TICKET_ACTIONS, TICKET_ACTION_NAMES, TIER_ROLE, ticketSummary, type Tier as TierName } from '../../domain/tickets';
 import { TICKET_WORKFLOW, ticketOpened, ticketState, ticketUpdates, type TicketInput } from '../../domain/processes/ticket';
+import { newestFirst } from '../lists';
 import { afterCursor, toPage } from '../pagination';
 import { notFound, unprocessable } from '../problem';
 import { openProcess, queryProcess, registerProcessActions } from '../process';
@@ -23,12 +22,6 @@ function rowView(row: typeof tickets.$inferSelect) {
     nextDueAt: iso(row.queueDueAt), createdAt: row.createdAt.toISOString(), updatedAt: row.updatedAt.toISOString(),
   };
 }
-
-export const QUEUE_STATES: Record<Exclude<TierName, 'L1'>, TicketState[]> = {
-  L2: ['escalated_l2', 'in_progress_l2', 'pending_customer'],
-  L3: ['escalated_l3', 'in_progress_l3', 'pending_customer'],
-};
-const TIER_OF_ROLE: Partial<Record<Role, Exclude<TierName, 'L1'>>> = { support_l2: 'L2', support_l3: 'L3' };
 
 export const ticketRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post('/tickets', {
@@ -66,17 +59,11 @@ export const ticketRoutes: FastifyPluginAsyncTypebox = async (app) => {
       response: { 200: Page(TicketRow) },
     },
   }, async (request) => {
-    const { limit = 50, cursor, status, tier, assignee, breached, customerId, priority } = request.query;
-    const rows = await app.db.select().from(tickets).where(and(
-      afterCursor([tickets.createdAt, tickets.id], cursor, 'desc'),
-      status ? eq(tickets.status, status) : undefined,
-      tier ? eq(tickets.tier, tier) : undefined,
-      assignee ? eq(tickets.assigneeId, assignee) : undefined,
-      breached !== undefined ? eq(tickets.breached, breached) : undefined,
-      customerId ? eq(tickets.customerId, customerId) : undefined,
-      priority ? eq(tickets.priority, priority) : undefined,
-    )).orderBy(desc(tickets.createdAt), desc(tickets.id)).limit(limit + 1);
-    return toPage(rows, limit, (row) => [row.createdAt.toISOString(), row.id], rowView);
+    const { status, tier, assignee, breached, customerId, priority } = request.query;
+    return newestFirst(app.db, tickets, request.query, [
+      [tickets.status, status], [tickets.tier, tier], [tickets.assigneeId, assignee], [tickets.breached, breached],
+      [tickets.customerId, customerId], [tickets.priority, priority],
+    ], rowView);
   });
 
   app.get('/tickets/queue', {
@@ -88,7 +75,7 @@ export const ticketRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
   }, async (request) => {
     const { limit = 50, cursor, status, priority } = request.query;
-    const tier = request.query.tier ?? request.actor.roles.map((role) => TIER_OF_ROLE[role]).find(Boolean) ?? 'L2';
+    const tier = request.query.tier ?? queueTierOf(request.actor.roles) ?? 'L2';
     // Tickets without a running deadline (paused) sort last.
     const due = sql<Date>`coalesce(${tickets.queueDueAt}, 'infinity'::timestamptz)`;
     const rows = await app.db.select().from(tickets).where(and(
@@ -125,7 +112,7 @@ export const ticketRoutes: FastifyPluginAsyncTypebox = async (app) => {
   }));
 
   async function checkAssignee(userId: string, tier: TierName) {
-    const role: Role = tier === 'L1' ? 'agent' : tier === 'L2' ? 'support_l2' : 'support_l3';
+    const role = TIER_ROLE[tier];
     const [user] = await app.db.select({ id: users.id }).from(users).where(and(eq(users.id, userId), arrayContains(users.roles, [role])));
     if (!user) throw unprocessable(`user ${userId} cannot work ${tier} tickets (needs the ${role} role)`, { errors: [{ path: '/assigneeId', message: `not a ${role} user` }] });
   }

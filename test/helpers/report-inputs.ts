@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { addDays } from '../../domain/orders';
+import { addDays } from '../../domain/dates';
 import type { Harness } from './harness';
 import { uniq } from './harness';
 

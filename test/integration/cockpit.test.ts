@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addDays, isoDate } from '../../domain/orders';
+import { addDays, dayOf } from '../../domain/dates';
 import { contractDriver } from '../helpers/contracts';
 import { startHarness, type Harness } from '../helpers/harness';
 import { orderDriver } from '../helpers/orders';
@@ -45,7 +45,7 @@ describe('customer cockpit', () => {
     await Promise.all([rows.callOff(active, 'consumed', '1000.00'), rows.callOff(active, 'reserved', '500.00'), rows.callOff(active, 'released', '700.00')]);
     // Invoices: 120.00 due 9 days ago (fee 120.00 × 9 × 0.3 % = 3.24), 50.00 not yet due with 20.00 paid,
     // and a paid and a void one that owe nothing.
-    const today = isoDate(Date.now());
+    const today = dayOf(Date.now());
     const overdue = await rows.invoice(customer.id, { amount: '120.00', dueOn: addDays(today, -9) });
     const partlyPaid = await rows.invoice(customer.id, { amount: '50.00', dueOn: addDays(today, 5), paidAmount: '20.00' });
     await rows.invoice(customer.id, { amount: '80.00', dueOn: addDays(today, -40), status: 'paid', paidAmount: '80.00' });

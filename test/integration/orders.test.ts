@@ -2,7 +2,7 @@ import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createActivities } from '../../activities';
 import { notificationOutbox, orderEvents, orderLines, orders, orderServices, payments, reservations, shipments } from '../../db/schema';
-import { addDays, isoDate } from '../../domain/orders';
+import { addDays, dayOf } from '../../domain/dates';
 import { CrmAmount, CrmKind, CrmStatus } from '../../domain/search-attributes';
 import { startHarness, uniq, type Harness } from '../helpers/harness';
 import { orderDriver } from '../helpers/orders';
@@ -45,7 +45,7 @@ describe('prepaid goods', () => {
     const customer = await o.customer();
     const [plain, special] = [await o.product({ stock: 10, listPrice: '12.50' }), await o.product({ stock: 5, listPrice: '100.00' })];
     await o.call('admin', 'PUT', `/customers/${customer.id}/prices/${special.sku}`, { unitPrice: '80.00' });
-    const today = isoDate(Date.now());
+    const today = dayOf(Date.now());
     const promo = await o.call('admin', 'POST', '/promotions', { sku: special.sku, percentOff: 10, validFrom: today, validTo: today }, 201);
 
     const opened = await o.order({ customerId: customer.id, lines: [lineOf(plain.sku, 2), lineOf(special.sku, 1)], paymentTerms: 'prepaid', deliveryAddress: '1 Main St' });

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { isoDate } from '../../domain/orders';
+import { dayOf } from '../../domain/dates';
 import { contractDriver } from '../helpers/contracts';
 import { startHarness, uniq, type Harness } from '../helpers/harness';
 import { orderDriver } from '../helpers/orders';
@@ -142,7 +142,7 @@ describe('order report and ABC classes', () => {
     expect((await report('orders', `&customerId=${middle.id}`)).total).toBe(0);
 
     // Invoices of the other two customers (contract billing in real life), issued today: a void one never counts.
-    const dueOn = isoDate(Date.now() + 30 * DAY);
+    const dueOn = dayOf(Date.now() + 30 * DAY);
     await rows.invoice(middle.id, { amount: '25.00', dueOn });
     await rows.invoice(small.id, { amount: '5.00', dueOn });
     await rows.invoice(small.id, { amount: '1000.00', dueOn, status: 'void' });
@@ -225,6 +225,6 @@ describe('receivables report', () => {
     const from2026 = await report('receivables', '&asOf=2026-06-30&from=2026-01-01');
     expect(from2026.buckets['>90']).toEqual({ invoices: 1, outstanding: '400.00', lateFees: '108.00', total: '508.00' });
     expect(from2026.total).toEqual({ invoices: 5, outstanding: '1820.00', lateFees: '352.74', total: '2172.74' });
-    expect((await report('receivables')).asOf).toBe(isoDate(Date.now()));
+    expect((await report('receivables')).asOf).toBe(dayOf(Date.now()));
   });
 });

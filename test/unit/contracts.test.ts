@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { consumptionOf, exceedsRemaining, isFullyConsumed, priceCallOff, type CallOffTerms } from '../../domain/call-offs';
-import { addDays, contractClock, parseInstant, REAL_DAY_MS } from '../../domain/contract-time';
+import { contractClock } from '../../domain/contract-time';
+import { addDays, parseInstant, REAL_DAY_MS } from '../../domain/dates';
 import { amendTerms, contractActions, contractRefusal, contractSummary, draftTerms, type ContractTerms } from '../../domain/contracts';
 import { DEFAULT_LATE_FEE_RULE } from '../../domain/late-fee';
 import { allocatePayment, amountDue } from '../../domain/payments';

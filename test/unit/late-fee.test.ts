@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_LATE_FEE_RULE, calendarDay, daysOverdue, lateFee, type LateFeeRule } from '../../domain/late-fee';
+import { calendarDay } from '../../domain/dates';
+import { DEFAULT_LATE_FEE_RULE, daysOverdue, lateFee, type LateFeeRule } from '../../domain/late-fee';
 import { MAX_CENTS, mulRateHalfUp, toCents } from '../../domain/money';
 
 const MS_PER_DAY = 86_400_000;

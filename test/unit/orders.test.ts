@@ -1,9 +1,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
-  addDays, CANCELLABLE_ORDER_STATES, checkCredit, groupedAmount, hasCreditLine, intakeProblems, MAX_LINE_QTY, ORDER_STATES, orderActions,
+  CANCELLABLE_ORDER_STATES, checkCredit, hasCreditLine, intakeProblems, MAX_LINE_QTY, ORDER_STATES, orderActions,
   orderRefusal, orderSummary, orderTermsFrom, type OrderFacts,
 } from '../../domain/orders';
+import { addDays } from '../../domain/dates';
+import { groupedAmount } from '../../domain/money';
 import type { Actor, Role } from '../../domain/roles';
 
 const actor = (...roles: Role[]): Actor => ({ id: 'U-1', name: 'Test', roles });

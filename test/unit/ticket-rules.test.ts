@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import type { Actor, Role } from '../../domain/roles';
 import { deadlineOf, pauseClock, remainingOf, reminderDueOf, resumeClock, startClock } from '../../domain/sla-clock';
-import { TICKET_STATES, ticketActions, ticketRefusal, type TicketFacts } from '../../domain/tickets';
+import { queueTierOf, ROLE_TIER, TICKET_STATES, TIER_ROLE, TIERS, ticketActions, ticketRefusal, type TicketFacts } from '../../domain/tickets';
 
 const actor = (role: Role, id = `U-${role}`): Actor => ({ id, name: role, roles: [role] });
 const ticket = (overrides: Partial<TicketFacts> = {}): TicketFacts => ({ state: 'new', tier: 'L1', category: 'fault', assigneeId: null, ...overrides });
@@ -73,5 +73,19 @@ describe('SLA clock', () => {
       const expected = pauseAt <= window ? window + pauseFor : pauseAt + pauseFor;
       expect(deadlineOf(resumed, null)).toBe(expected);
     }));
+  });
+});
+
+describe('tiers and roles', () => {
+  it('reads the tier of a role from the one tier → role map', () => {
+    for (const tier of TIERS) expect(ROLE_TIER[TIER_ROLE[tier]]).toBe(tier);
+    expect(Object.keys(ROLE_TIER)).toHaveLength(TIERS.length);
+  });
+
+  it("opens the queue of a support user's first tier role, and none for agents or supervisors", () => {
+    expect(queueTierOf(['support_l3'])).toBe('L3');
+    expect(queueTierOf(['agent', 'support_l3', 'support_l2'])).toBe('L3');
+    expect(queueTierOf(['support_l2', 'support_l3'])).toBe('L2');
+    expect(queueTierOf(['agent', 'supervisor'])).toBeUndefined();
   });
 });
