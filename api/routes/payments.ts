@@ -1,7 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { eq } from 'drizzle-orm';
+import { findCustomer } from '../../db/customers';
 import { allocatePaymentId, receivePayment } from '../../db/payments';
-import { customers } from '../../db/schema';
 import { fromCents, toCents } from '../../domain/money';
 import { audit } from '../audit';
 import { idempotent } from '../idempotency';
@@ -19,7 +18,7 @@ export const paymentRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
   }, async (request, reply) => {
     const body = request.body;
-    const [customer] = await app.db.select({ id: customers.id }).from(customers).where(eq(customers.id, body.customerId));
+    const customer = await findCustomer(app.db, body.customerId);
     if (!customer) throw unprocessable(`customer ${body.customerId} does not exist`, { errors: [{ path: '/customerId', message: 'unknown customer' }] });
     if (toCents(body.amount) <= 0) throw unprocessable('a payment must be more than 0.00', { errors: [{ path: '/amount', message: 'must be positive' }] });
     return idempotent(request, reply, {
