@@ -1,6 +1,7 @@
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Reservation, StockLine } from '../domain/processes/order';
 import type { Db, Tx } from './client';
+import type { ProductRow } from './products';
 import { orders, products, reservations } from './schema';
 
 // Stock, and the lock protocol between an order waiting for stock and the restock that wakes it.
@@ -16,8 +17,6 @@ import { orders, products, reservations } from './schema';
 
 /** stock_on_hand is a PostgreSQL integer. */
 export const MAX_STOCK = 2_147_483_647;
-
-export type ProductRow = typeof products.$inferSelect;
 
 /** Thrown inside a reservation transaction to roll back the holds already taken. */
 class Shortage extends Error {
