@@ -48,4 +48,13 @@ export default tseslint.config(
       ],
     },
   },
+  {
+    // Imports point down the layers: repositories know no activities, workflows, Temporal or HTTP.
+    files: ['db/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [{ group: ['../activities', '../activities/*', '../workflows', '../workflows/*', '../api', '../api/*', '../temporal/*', '@temporalio/*', 'fastify'], message: 'db/ is below activities, workflows and api; import down only.' }],
+      }],
+    },
+  },
 );

@@ -1,138 +1,31 @@
-import { and, eq, inArray, sql } from 'drizzle-orm';
-import type { Tx } from '../db/client';
-import { contractApprovals, contractCallOffs, contractEvents, contracts, contractVersions, products } from '../db/schema';
-import { loadSettings } from '../db/settings';
-import { DEFAULT_APPROVAL_THRESHOLDS } from '../domain/approvals';
-import { consumptionOf, exceedsRemaining, isFullyConsumed, priceCallOff, totalOf, type CallOffLine, type PricedCallOffLine } from '../domain/call-offs';
-import { dayOf } from '../domain/dates';
-import { fromCents, toCents } from '../domain/money';
+import { consumeCallOff, loadContractPolicy, recordContract, releaseCallOff, reserveCallOff, type CallOffReservation, type ReserveCallOffInput } from '../db/contracts';
 import {
   contractConsumed, type ApprovalDecisionRecord, type ContractEventRecord, type ContractPolicy, type ContractRecord, type ContractVersionRecord,
 } from '../domain/processes/contract';
 import type { ActivityDeps } from './deps';
-import { businessRefusal } from './failures';
+import { refusalsAsFailures } from './failures';
 
-export interface ReserveCallOffInput {
-  orderId: string;
-  contractId: string;
-  customerId: string;
-  lines: CallOffLine[];
-  /** The order date, YYYY-MM-DD: the contract must be valid on it. */
-  on: string;
-}
-
-export interface CallOffReservation {
-  lines: PricedCallOffLine[];
-  totalCents: number;
-}
-
-const at = (ms: number | null) => (ms === null ? null : new Date(ms));
+export type { CallOffReservation, ReserveCallOffInput } from '../db/contracts';
 
 export function createContractActivities({ db, temporal }: ActivityDeps) {
-  /** Locks the contract row: every draw-down against one contract passes through this lock. */
-  async function lockContract(tx: Tx, contractId: string) {
-    const [row] = await tx.select().from(contracts).where(eq(contracts.id, contractId)).for('update');
-    return row ?? null;
-  }
-
-  async function drawnBy(tx: Tx, contractId: string, statuses: Array<'reserved' | 'consumed'>) {
-    const rows = await tx.select({ lines: contractCallOffs.lines }).from(contractCallOffs)
-      .where(and(eq(contractCallOffs.contractId, contractId), inArray(contractCallOffs.status, statuses)));
-    return consumptionOf(rows);
-  }
-
-  async function listPrices(tx: Tx, lines: readonly CallOffLine[]) {
-    const rows = await tx.select({ sku: products.sku, listPrice: products.listPrice }).from(products).where(inArray(products.sku, lines.map((l) => l.sku)));
-    return (sku: string) => {
-      const row = rows.find((r) => r.sku === sku);
-      return row ? toCents(row.listPrice) : null;
-    };
-  }
-
   return {
     async loadContractPolicy(): Promise<ContractPolicy> {
-      const settings = await loadSettings(db);
-      return {
-        thresholds: {
-          ...DEFAULT_APPROVAL_THRESHOLDS,
-          financeFromCents: toCents(settings['contract.approval.financeFrom'] as string),
-          legalFromCents: toCents(settings['contract.approval.legalFrom'] as string),
-        },
-        invoiceDueDays: settings['order.invoiceDueDays'] as number,
-      };
+      return loadContractPolicy(db);
     },
 
-    /**
-     * Writes the contract row, its event, and the version and approval rows the transition produced, in
-     * one transaction. The event's (contract, seq) key admits a transition once: a retried or late write
-     * finds its event stored and changes nothing, and the row only ever moves forward in seq.
-     */
+    /** The contract row, its event and the version and approval rows of a transition, once per (contract, seq). */
     async recordContract(input: { contract: ContractRecord; event: ContractEventRecord; versions?: ContractVersionRecord[]; approval?: ApprovalDecisionRecord }): Promise<void> {
-      const { contract: c, event: e } = input;
-      const row = {
-        ...c, targetValue: fromCents(c.terms.targetValueCents), validFrom: new Date(c.terms.validFrom), validTo: new Date(c.terms.validTo),
-        createdAt: new Date(c.createdAt), updatedAt: new Date(e.at), signedAt: at(c.signedAt), activatedAt: at(c.activatedAt), endedAt: at(c.endedAt), lastSeq: e.seq,
-      };
-      await db.transaction(async (tx) => {
-        await tx.insert(contracts).values(row).onConflictDoUpdate({
-          target: contracts.id,
-          set: {
-            status: row.status, version: row.version, term: row.term, targetValue: row.targetValue, validFrom: row.validFrom, validTo: row.validTo,
-            terms: row.terms, awaiting: row.awaiting, updatedAt: row.updatedAt, signedAt: row.signedAt, activatedAt: row.activatedAt, endedAt: row.endedAt, lastSeq: row.lastSeq,
-          },
-          setWhere: sql`${contracts.lastSeq} < ${row.lastSeq}`,
-        });
-        const [fresh] = await tx.insert(contractEvents).values({ contractId: c.id, ...e, version: c.version, at: new Date(e.at) }).onConflictDoNothing().returning({ seq: contractEvents.seq });
-        if (!fresh) return;
-        for (const v of input.versions ?? []) {
-          const versionRow = { contractId: c.id, ...v, targetValue: fromCents(v.terms.targetValueCents), createdAt: new Date(v.createdAt), decidedAt: at(v.decidedAt) };
-          await tx.insert(contractVersions).values(versionRow).onConflictDoUpdate({
-            target: [contractVersions.contractId, contractVersions.version],
-            set: { status: versionRow.status, decidedAt: versionRow.decidedAt },
-          });
-        }
-        if (input.approval) await tx.insert(contractApprovals).values({ contractId: c.id, ...input.approval, at: new Date(input.approval.at) }).onConflictDoNothing();
-      });
+      await recordContract(db, input);
     },
 
-    /**
-     * Reserves an order's draw-down at contract prices. One transaction holds the contract row lock
-     * while it reads what is drawn and inserts the call-off, so concurrent call-offs can never together
-     * exceed the target. A retry for the same order returns the reservation it already made.
-     */
+    /** Reserves an order's draw-down at contract prices under the contract row lock; refusals are business failures. */
     async reserveCallOff(input: ReserveCallOffInput): Promise<CallOffReservation> {
-      return db.transaction(async (tx) => {
-        const contract = await lockContract(tx, input.contractId);
-        if (!contract) throw businessRefusal(`contract ${input.contractId} does not exist`);
-        const [existing] = await tx.select().from(contractCallOffs).where(eq(contractCallOffs.orderId, input.orderId));
-        if (existing) {
-          if (existing.contractId !== input.contractId || existing.status === 'released') {
-            throw businessRefusal(`order ${input.orderId} already has a ${existing.status} call-off against contract ${existing.contractId}`);
-          }
-          return { lines: existing.lines, totalCents: toCents(existing.total) };
-        }
-        if (contract.status !== 'active') throw businessRefusal(`contract ${contract.id} is ${contract.status}, not active`, { contractStatus: contract.status });
-        if (contract.customerId !== input.customerId) throw businessRefusal(`contract ${contract.id} belongs to another customer`);
-        if (input.on < dayOf(contract.validFrom.getTime()) || input.on > dayOf(contract.validTo.getTime())) {
-          throw businessRefusal(`contract ${contract.id} is not valid on ${input.on}`);
-        }
-        const terms = { ...contract.terms, type: contract.type };
-        const lines = priceCallOff(terms, input.lines, await listPrices(tx, input.lines));
-        if (typeof lines === 'string') throw businessRefusal(lines);
-        const refused = exceedsRemaining(terms, await drawnBy(tx, contract.id, ['reserved', 'consumed']), lines);
-        if (refused) throw businessRefusal(`contract ${contract.id} is exhausted: ${refused}`);
-        const totalCents = totalOf(lines);
-        await tx.insert(contractCallOffs).values({
-          orderId: input.orderId, contractId: contract.id, customerId: input.customerId, status: 'reserved', lines, total: fromCents(totalCents), calledOn: input.on,
-        });
-        return { lines, totalCents };
-      });
+      return refusalsAsFailures(reserveCallOff(db, input));
     },
 
     /** Compensation for a cancelled order: its reserved draw-down returns to the contract. Idempotent. */
     async releaseCallOff(input: { orderId: string }): Promise<void> {
-      await db.update(contractCallOffs).set({ status: 'released', updatedAt: new Date() })
-        .where(and(eq(contractCallOffs.orderId, input.orderId), eq(contractCallOffs.status, 'reserved')));
+      await releaseCallOff(db, input.orderId);
     },
 
     /**
@@ -140,20 +33,12 @@ export function createContractActivities({ db, temporal }: ActivityDeps) {
      * the contract workflow is told, and completes. Idempotent; a retry re-checks and re-tells.
      */
     async confirmCallOff(input: { orderId: string }): Promise<{ contractCompleted: boolean }> {
-      const outcome = await db.transaction(async (tx) => {
-        const [callOff] = await tx.select({ contractId: contractCallOffs.contractId, status: contractCallOffs.status }).from(contractCallOffs).where(eq(contractCallOffs.orderId, input.orderId));
-        if (!callOff) throw businessRefusal(`order ${input.orderId} has no call-off`);
-        if (callOff.status === 'released') throw businessRefusal(`the call-off of order ${input.orderId} was released`);
-        const contract = (await lockContract(tx, callOff.contractId))!;
-        await tx.update(contractCallOffs).set({ status: 'consumed', updatedAt: new Date() }).where(and(eq(contractCallOffs.orderId, input.orderId), eq(contractCallOffs.status, 'reserved')));
-        const consumed = await drawnBy(tx, contract.id, ['consumed']);
-        return { contract, completed: contract.status === 'active' && isFullyConsumed({ ...contract.terms, type: contract.type }, consumed) };
-      });
-      if (outcome.completed) {
+      const outcome = await refusalsAsFailures(consumeCallOff(db, input.orderId));
+      if (outcome.fullyConsumed) {
         if (!temporal) throw new Error('confirmCallOff needs a Temporal client in its ActivityDeps to tell the contract it is consumed');
-        await temporal.workflow.getHandle(outcome.contract.workflowId).signal(contractConsumed);
+        await temporal.workflow.getHandle(outcome.contractWorkflowId).signal(contractConsumed);
       }
-      return { contractCompleted: outcome.completed };
+      return { contractCompleted: outcome.fullyConsumed };
     },
   };
 }

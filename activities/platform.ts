@@ -1,18 +1,9 @@
+import { enqueueNotification, type Notification } from '../db/notifications';
 import { loadSettings } from '../db/settings';
-import { notificationOutbox } from '../db/schema';
 import type { Settings } from '../domain/settings';
 import type { ActivityDeps } from './deps';
 
-export interface Notification {
-  /** Stable per business event (e.g. `ticket-T-2026-000001:sla-breach:2`), so a retry writes one row. */
-  dedupeKey: string;
-  channel: 'email' | 'queue' | 'supervisor' | 'customer' | 'owner';
-  recipient: string;
-  subject: string;
-  body: string;
-  resourceType: string;
-  resourceId: string;
-}
+export type { Notification } from '../db/notifications';
 
 export function createPlatformActivities({ db }: ActivityDeps) {
   return {
@@ -22,7 +13,7 @@ export function createPlatformActivities({ db }: ActivityDeps) {
     },
 
     async notify(notification: Notification): Promise<void> {
-      await db.insert(notificationOutbox).values(notification).onConflictDoNothing({ target: notificationOutbox.dedupeKey });
+      await enqueueNotification(db, notification);
     },
   };
 }

@@ -1,6 +1,5 @@
 import { and, asc, eq, gte, inArray, isNotNull, lt, lte, ne, sql, type AnyColumn, type SQL } from 'drizzle-orm';
 import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
-import { openInvoiceOf } from '../activities/payments';
 import { addDays, dayOf } from '../domain/dates';
 import { lateFeeRuleFrom } from '../domain/late-fee';
 import { fromCents, sumCents, toCents } from '../domain/money';
@@ -9,6 +8,7 @@ import { amountDue } from '../domain/payments';
 import { ageReceivables, classifyAbc, consumptionTotals, expiringContracts, rate, tally } from '../domain/reports';
 import { CATEGORIES, TICKET_STATES, TIERS } from '../domain/tickets';
 import type { Db } from './client';
+import { openInvoiceOf } from './invoices';
 import { contractCallOffs, contracts, customers, invoices, orders, payments, ticketEvents, tickets } from './schema';
 import { loadSettings } from './settings';
 

@@ -1,7 +1,7 @@
 import { arrayContains, eq, sql } from 'drizzle-orm';
-import { issueApiKey } from '../api/keys';
 import { ROLES, type Role } from '../domain/roles';
 import type { Db } from './client';
+import { issueApiKey } from './keys';
 import { apiKeys, customers, customerContacts, products, users } from './schema';
 
 const ADMIN_EMAIL = 'admin@crmflow.local';

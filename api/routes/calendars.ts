@@ -1,6 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { asc, eq, sql } from 'drizzle-orm';
+import { asc, eq } from 'drizzle-orm';
+import { saveCalendar } from '../../db/calendars';
 import { calendars } from '../../db/schema';
 import { validateCalendar, type BusinessCalendar } from '../../domain/calendar';
 import { audit } from '../audit';
@@ -26,8 +27,7 @@ export const calendarRoutes: FastifyPluginAsyncTypebox = async (app) => {
   }, async (request) => {
     const problems = validateCalendar(request.body);
     if (problems.length) throw new HttpProblem(400, 'the calendar is invalid', { errors: problems.map((message) => ({ path: '/', message })) }, 'validation');
-    await app.db.insert(calendars).values({ name: request.params.name, definition: request.body, updatedBy: request.actor.id })
-      .onConflictDoUpdate({ target: calendars.name, set: { definition: request.body, updatedBy: request.actor.id, updatedAt: sql`now()` } });
+    await saveCalendar(app.db, request.params.name, request.body, request.actor.id);
     await audit(app.db, request.actor, 'calendar.put', 'calendar', request.params.name);
     return view(request.params.name, request.body);
   });

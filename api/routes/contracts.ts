@@ -1,7 +1,8 @@
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { and, asc, eq, inArray, ne } from 'drizzle-orm';
-import { contractApprovals, contractCallOffs, contractEvents, contracts, contractVersions, customers, products } from '../../db/schema';
+import { findCustomer } from '../../db/customers';
+import { contractApprovals, contractCallOffs, contractEvents, contracts, contractVersions, products } from '../../db/schema';
 import { consumptionOf, remainingOf, type Consumption } from '../../domain/call-offs';
 import { CONTRACT_ACTION_NAMES, CONTRACT_ACTIONS, CONTRACT_CREATORS, contractSummary, draftTerms } from '../../domain/contracts';
 import { parseInstant } from '../../domain/dates';
@@ -38,7 +39,7 @@ export const contractRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
   }, async (request, reply) => {
     const body = request.body;
-    const [customer] = await app.db.select({ id: customers.id, tier: customers.tier }).from(customers).where(eq(customers.id, body.customerId));
+    const customer = await findCustomer(app.db, body.customerId);
     if (!customer) throw unprocessable(`customer ${body.customerId} does not exist`, { errors: [{ path: '/customerId', message: 'unknown customer' }] });
     const skus = [...(body.prices ?? []), ...(body.targetQuantities ?? [])].map((p) => p.sku);
     const listed = skus.length ? await app.db.select({ sku: products.sku, listPrice: products.listPrice }).from(products).where(inArray(products.sku, skus)) : [];

@@ -2,8 +2,10 @@ import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { and, asc, eq, ilike, inArray, notInArray, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../db/client';
+import { allocateCustomerId, createCustomer, setCustomerPrice, updateCustomer } from '../../db/customers';
+import { findProduct } from '../../db/products';
 import { contractDrawDowns, drawDownCents, openInvoices } from '../../db/reports';
-import { contracts, customerContacts, customerPrices, customers, invoices, orders, products, tickets } from '../../db/schema';
+import { contracts, customerContacts, customerPrices, customers, invoices, orders, tickets } from '../../db/schema';
 import { FINAL_CONTRACT_STATES } from '../../domain/contracts';
 import { dayOf } from '../../domain/dates';
 import { fromCents } from '../../domain/money';
@@ -84,15 +86,11 @@ export const customerRoutes: FastifyPluginAsyncTypebox = async (app) => {
     schema: { tags: ['customers'], body: CreateCustomer, response: { 201: Customer } },
   }, async (request, reply) => idempotent(request, reply, {
     scope: 'POST /customers',
-    allocateId: async () => {
-      const [row] = await app.database.sql<{ id: string }[]>`select 'CUS-' || lpad(nextval('customer_seq')::text, 6, '0') as id`;
-      return row!.id;
-    },
+    allocateId: () => allocateCustomerId(app.db),
     run: async (id) => {
       const { contacts = [], ...fields } = request.body;
       await app.db.transaction(async (tx) => {
-        await tx.insert(customers).values({ id, ...fields, createdBy: request.actor.id });
-        if (contacts.length > 0) await tx.insert(customerContacts).values(contacts.map((c) => ({ customerId: id, ...c })));
+        await createCustomer(tx, id, fields, contacts, request.actor.id);
         await audit(tx, request.actor, 'customer.create', 'customer', id);
       });
       return { status: 201, body: await getCustomer(app.db, id) };
@@ -159,11 +157,7 @@ export const customerRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const { contacts, ...fields } = request.body;
     await getCustomer(app.db, request.params.id);
     await app.db.transaction(async (tx) => {
-      if (Object.keys(fields).length > 0) await tx.update(customers).set(fields).where(eq(customers.id, request.params.id));
-      if (contacts) {
-        await tx.delete(customerContacts).where(eq(customerContacts.customerId, request.params.id));
-        if (contacts.length > 0) await tx.insert(customerContacts).values(contacts.map((c) => ({ customerId: request.params.id, ...c })));
-      }
+      await updateCustomer(tx, request.params.id, fields, contacts);
       await audit(tx, request.actor, 'customer.update', 'customer', request.params.id, request.body);
     });
     return getCustomer(app.db, request.params.id);
@@ -189,12 +183,9 @@ export const customerRoutes: FastifyPluginAsyncTypebox = async (app) => {
   }, async (request) => {
     const { id, sku } = request.params;
     await getCustomer(app.db, id);
-    const [product] = await app.db.select({ sku: products.sku }).from(products).where(eq(products.sku, sku));
-    if (!product) throw notFound('product', sku);
-    const [row] = await app.db.insert(customerPrices).values({ customerId: id, sku, unitPrice: request.body.unitPrice, updatedBy: request.actor.id })
-      .onConflictDoUpdate({ target: [customerPrices.customerId, customerPrices.sku], set: { unitPrice: request.body.unitPrice, updatedBy: request.actor.id, updatedAt: new Date() } })
-      .returning();
+    if (!(await findProduct(app.db, sku))) throw notFound('product', sku);
+    const row = await setCustomerPrice(app.db, { customerId: id, sku, unitPrice: request.body.unitPrice, updatedBy: request.actor.id });
     await audit(app.db, request.actor, 'customer.price.set', 'customer', id, { sku, unitPrice: request.body.unitPrice });
-    return { customerId: row!.customerId, sku: row!.sku, unitPrice: row!.unitPrice, updatedAt: row!.updatedAt.toISOString() };
+    return { customerId: row.customerId, sku: row.sku, unitPrice: row.unitPrice, updatedAt: row.updatedAt.toISOString() };
   });
 };

@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { and, desc, eq, gte, lt, ne, or } from 'drizzle-orm';
-import { openInvoiceOf } from '../../activities/payments';
+import { openInvoiceOf } from '../../db/invoices';
 import { invoices } from '../../db/schema';
 import { loadSettings } from '../../db/settings';
 import { dayOf } from '../../domain/dates';

@@ -1,8 +1,9 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { and, asc, eq, sql } from 'drizzle-orm';
+import { asc, eq } from 'drizzle-orm';
 import { loadOrderQuote } from '../../db/orders';
-import { orderEvents, orderLines, orders, products, reservations, shipments } from '../../db/schema';
+import { orderEvents, orderLines, orders, shipments } from '../../db/schema';
+import { MAX_STOCK, restock } from '../../db/stock';
 import { dayOf } from '../../domain/dates';
 import { amountAttribute } from '../../domain/money';
 import { hasCreditLine, intakeProblems, ORDER_ACTION_NAMES, ORDER_ACTIONS, orderSummary } from '../../domain/orders';
@@ -29,9 +30,6 @@ export function orderRowView(row: typeof orders.$inferSelect) {
     createdAt: row.createdAt.toISOString(), updatedAt: row.updatedAt.toISOString(), closedAt: iso(row.closedAt),
   };
 }
-
-/** stock_on_hand is a PostgreSQL integer. */
-const MAX_STOCK = 2_147_483_647;
 
 const Accepted = Type.Object({ orderId: Type.String(), accepted: Type.Boolean() });
 
@@ -116,20 +114,17 @@ export const orderRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
   }, async (request) => {
     const { sku } = request.params;
-    const [product] = await app.db.select({ kind: products.kind }).from(products).where(eq(products.sku, sku));
-    if (!product) throw notFound('product', sku);
-    if (product.kind !== 'goods') throw unprocessable(`${sku} is a service; services carry no stock`);
-    // Committed before looking for waiting orders: a reservation that marked itself waiting under the
-    // product's row lock is visible now, and one that comes later sees the new stock.
-    const [row] = await app.db.update(products).set({ stockOnHand: sql`${products.stockOnHand} + ${request.body.qty}` })
-      .where(and(eq(products.sku, sku), sql`${products.stockOnHand}::bigint + ${request.body.qty} <= ${MAX_STOCK}`)).returning();
-    if (!row) throw unprocessable(`stock of ${sku} cannot exceed ${MAX_STOCK}`, { errors: [{ path: '/qty', message: 'too large for the stock on hand' }] });
-    const waiting = await app.db.selectDistinct({ id: orders.id, workflowId: orders.workflowId }).from(reservations)
-      .innerJoin(orders, eq(orders.id, reservations.orderId))
-      .where(and(eq(reservations.sku, sku), eq(reservations.status, 'waiting')));
+    const outcome = await restock(app.db, sku, request.body.qty);
+    if ('refused' in outcome) {
+      if (outcome.refused === 'unknown-product') throw notFound('product', sku);
+      if (outcome.refused === 'service') throw unprocessable(`${sku} is a service; services carry no stock`);
+      throw unprocessable(`stock of ${sku} cannot exceed ${MAX_STOCK}`, { errors: [{ path: '/qty', message: 'too large for the stock on hand' }] });
+    }
+    // The other half of the stock protocol (db/stock.ts): the committed restock wakes the orders waiting for it.
+    const { product: row, waiting } = outcome;
     const woken = await Promise.all(waiting.map(async (order) => ((await signalProcess(app.temporal, order.workflowId, restocked, { sku })) ? order.id : null)));
     await audit(app.db, request.actor, 'product.restock', 'product', sku, request.body);
-    return { ...viewProduct(row!), wokenOrders: woken.filter((id): id is string => id !== null) };
+    return { ...viewProduct(row), wokenOrders: woken.filter((id): id is string => id !== null) };
   });
 
   app.post('/webhooks/carrier', {

@@ -1,7 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { eq } from 'drizzle-orm';
-import { createPaymentActivities } from '../../activities/payments';
-import { customers } from '../../db/schema';
+import { findCustomer } from '../../db/customers';
+import { allocatePaymentId, receivePayment } from '../../db/payments';
 import { fromCents, toCents } from '../../domain/money';
 import { audit } from '../audit';
 import { idempotent } from '../idempotency';
@@ -10,8 +9,6 @@ import { IdempotencyHeaders } from '../schemas/common';
 import { CreatePayment, PaymentView } from '../schemas/invoices';
 
 export const paymentRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  const { receivePayment } = createPaymentActivities({ db: app.db, config: app.config });
-
   app.post('/payments', {
     config: { roles: ['finance', 'contract_admin'] },
     schema: {
@@ -21,17 +18,14 @@ export const paymentRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
   }, async (request, reply) => {
     const body = request.body;
-    const [customer] = await app.db.select({ id: customers.id }).from(customers).where(eq(customers.id, body.customerId));
+    const customer = await findCustomer(app.db, body.customerId);
     if (!customer) throw unprocessable(`customer ${body.customerId} does not exist`, { errors: [{ path: '/customerId', message: 'unknown customer' }] });
     if (toCents(body.amount) <= 0) throw unprocessable('a payment must be more than 0.00', { errors: [{ path: '/amount', message: 'must be positive' }] });
     return idempotent(request, reply, {
       scope: 'POST /payments',
-      allocateId: async () => {
-        const [row] = await app.database.sql<{ id: string }[]>`select 'PAY-' || lpad(nextval('payment_seq')::text, 6, '0') as id`;
-        return row!.id;
-      },
+      allocateId: () => allocatePaymentId(app.db),
       run: async (paymentId) => {
-        const outcome = await receivePayment({
+        const outcome = await receivePayment(app.db, {
           paymentId, customerId: customer.id, amountCents: toCents(body.amount), reference: body.reference,
           receivedAt: body.receivedAt ?? new Date().toISOString(), recordedBy: request.actor.id,
         });

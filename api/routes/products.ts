@@ -1,6 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { and, asc, eq } from 'drizzle-orm';
+import { createProduct, createPromotion, findProduct, updateProduct } from '../../db/products';
 import { products, promotions } from '../../db/schema';
 import { dayOf } from '../../domain/dates';
 import { audit } from '../audit';
@@ -44,7 +45,7 @@ export const productRoutes: FastifyPluginAsyncTypebox = async (app) => {
   }, async (request, reply) => {
     const { stock, ...fields } = request.body;
     if (fields.kind === 'service' && stock) throw new HttpProblem(400, 'services carry no stock', { errors: [{ path: '/stock', message: 'must be absent for a service' }] });
-    const [row] = await app.db.insert(products).values({ ...fields, stockOnHand: stock ?? 0 }).onConflictDoNothing().returning();
+    const row = await createProduct(app.db, { ...fields, stockOnHand: stock ?? 0 });
     if (!row) throw new HttpProblem(409, `product ${fields.sku} already exists`);
     await audit(app.db, request.actor, 'product.create', 'product', row.sku);
     return reply.status(201).send(viewProduct(row));
@@ -65,7 +66,7 @@ export const productRoutes: FastifyPluginAsyncTypebox = async (app) => {
     config: { roles: 'authenticated' },
     schema: { tags: ['products'], params: SkuParams, response: { 200: Product } },
   }, async (request) => {
-    const [row] = await app.db.select().from(products).where(eq(products.sku, request.params.sku));
+    const row = await findProduct(app.db, request.params.sku);
     if (!row) throw notFound('product', request.params.sku);
     return viewProduct(row);
   });
@@ -74,9 +75,7 @@ export const productRoutes: FastifyPluginAsyncTypebox = async (app) => {
     config: { roles: ['admin'] },
     schema: { tags: ['products'], params: SkuParams, body: Obj({ name: Type.Optional(Text(200)), listPrice: Type.Optional(Money()) }), response: { 200: Product } },
   }, async (request) => {
-    const [row] = Object.keys(request.body).length === 0
-      ? await app.db.select().from(products).where(eq(products.sku, request.params.sku))
-      : await app.db.update(products).set(request.body).where(eq(products.sku, request.params.sku)).returning();
+    const row = await updateProduct(app.db, request.params.sku, request.body);
     if (!row) throw notFound('product', request.params.sku);
     await audit(app.db, request.actor, 'product.update', 'product', row.sku, request.body);
     return viewProduct(row);
@@ -93,12 +92,11 @@ export const productRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const { sku, percentOff, validFrom, validTo } = request.body;
     if (validFrom > validTo) throw new HttpProblem(400, 'validFrom is after validTo', { errors: [{ path: '/validTo', message: 'must not be before validFrom' }] });
     if (sku) {
-      const [product] = await app.db.select({ sku: products.sku }).from(products).where(eq(products.sku, sku));
-      if (!product) throw notFound('product', sku);
+      if (!(await findProduct(app.db, sku))) throw notFound('product', sku);
     }
-    const [row] = await app.db.insert(promotions).values({ sku: sku ?? null, percentOff: percentOff.toFixed(2), validFrom, validTo, createdBy: request.actor.id }).returning();
-    await audit(app.db, request.actor, 'promotion.create', 'promotion', row!.id, request.body);
-    return reply.status(201).send(viewPromotion(row!, dayOf(Date.now())));
+    const row = await createPromotion(app.db, { sku: sku ?? null, percentOff: percentOff.toFixed(2), validFrom, validTo, createdBy: request.actor.id });
+    await audit(app.db, request.actor, 'promotion.create', 'promotion', row.id, request.body);
+    return reply.status(201).send(viewPromotion(row, dayOf(Date.now())));
   });
 
   app.get('/promotions', {

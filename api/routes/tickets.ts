@@ -1,7 +1,8 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { and, arrayContains, asc, eq, inArray, sql } from 'drizzle-orm';
-import { customers, ticketEvents, tickets, users } from '../../db/schema';
+import { findCustomer } from '../../db/customers';
+import { ticketEvents, tickets, users } from '../../db/schema';
 import { CrmCustomerId, CrmCustomerTier, CrmKind, CrmPriority, CrmStatus, CrmTier } from '../../domain/search-attributes';
 import { QUEUE_STATES, queueTierOf, TICKET_ACTIONS, TICKET_ACTION_NAMES, TIER_ROLE, ticketSummary, type Tier as TierName } from '../../domain/tickets';
 import { TICKET_WORKFLOW, ticketOpened, ticketState, ticketUpdates, type TicketInput } from '../../domain/processes/ticket';
@@ -32,7 +33,7 @@ export const ticketRoutes: FastifyPluginAsyncTypebox = async (app) => {
       response: { 201: TicketView },
     },
   }, async (request, reply) => {
-    const [customer] = await app.db.select({ id: customers.id, tier: customers.tier }).from(customers).where(eq(customers.id, request.body.customerId));
+    const customer = await findCustomer(app.db, request.body.customerId);
     if (!customer) throw unprocessable(`customer ${request.body.customerId} does not exist`, { errors: [{ path: '/customerId', message: 'unknown customer' }] });
     const body = request.body;
     return openProcess(app, request, reply, {

@@ -1,9 +1,10 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { and, asc, eq, isNull } from 'drizzle-orm';
-import { apiKeys, users } from '../../db/schema';
+import { asc } from 'drizzle-orm';
+import { users } from '../../db/schema';
+import { createUser, findUser } from '../../db/users';
 import { audit } from '../audit';
-import { issueApiKey } from '../keys';
+import { issueApiKey, revokeApiKey } from '../keys';
 import { afterCursor, toPage } from '../pagination';
 import { HttpProblem, notFound } from '../problem';
 import { IdParams, ListQuery, Obj, Page, Role, Text } from '../schemas/common';
@@ -30,12 +31,12 @@ export const userRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
   }, async (request, reply) => {
     const created = await app.db.transaction(async (tx) => {
-      const [existing] = await tx.select({ id: users.id }).from(users).where(eq(users.email, request.body.email));
-      if (existing) throw new HttpProblem(409, `a user with email ${request.body.email} already exists`, { userId: existing.id });
-      const [user] = await tx.insert(users).values(request.body).returning();
-      const key = await issueApiKey(tx, user!.id);
-      await audit(tx, request.actor, 'user.create', 'user', user!.id, { roles: user!.roles });
-      return { ...view(user!), ...key };
+      const outcome = await createUser(tx, request.body);
+      if ('existingId' in outcome) throw new HttpProblem(409, `a user with email ${request.body.email} already exists`, { userId: outcome.existingId });
+      const { user } = outcome;
+      const key = await issueApiKey(tx, user.id);
+      await audit(tx, request.actor, 'user.create', 'user', user.id, { roles: user.roles });
+      return { ...view(user), ...key };
     });
     return reply.status(201).send(created);
   });
@@ -53,7 +54,7 @@ export const userRoutes: FastifyPluginAsyncTypebox = async (app) => {
     config: { roles: ['admin', 'manager'] },
     schema: { tags: ['users'], params: IdParams, response: { 200: User } },
   }, async (request) => {
-    const [row] = await app.db.select().from(users).where(eq(users.id, request.params.id));
+    const row = await findUser(app.db, request.params.id);
     if (!row) throw notFound('user', request.params.id);
     return view(row);
   });
@@ -62,7 +63,7 @@ export const userRoutes: FastifyPluginAsyncTypebox = async (app) => {
     config: { roles: ['admin'] },
     schema: { tags: ['users'], params: IdParams, body: Type.Optional(Obj({})), response: { 201: IssuedKey } },
   }, async (request, reply) => {
-    const [row] = await app.db.select({ id: users.id }).from(users).where(eq(users.id, request.params.id));
+    const row = await findUser(app.db, request.params.id);
     if (!row) throw notFound('user', request.params.id);
     const key = await issueApiKey(app.db, row.id);
     await audit(app.db, request.actor, 'user.key.issue', 'user', row.id, { keyId: key.keyId });
@@ -73,10 +74,8 @@ export const userRoutes: FastifyPluginAsyncTypebox = async (app) => {
     config: { roles: ['admin'] },
     schema: { tags: ['users'], params: Obj({ id: Type.String({ maxLength: 64 }), keyId: Type.String({ maxLength: 64 }) }), response: { 204: Type.Null() } },
   }, async (request, reply) => {
-    const revoked = await app.db.update(apiKeys).set({ revokedAt: new Date() })
-      .where(and(eq(apiKeys.id, request.params.keyId), eq(apiKeys.userId, request.params.id), isNull(apiKeys.revokedAt)))
-      .returning({ id: apiKeys.id });
-    if (revoked.length === 0) throw notFound('active key', `${request.params.keyId} of user ${request.params.id}`);
+    const revoked = await revokeApiKey(app.db, request.params.id, request.params.keyId);
+    if (!revoked) throw notFound('active key', `${request.params.keyId} of user ${request.params.id}`);
     await audit(app.db, request.actor, 'user.key.revoke', 'user', request.params.id, { keyId: request.params.keyId });
     return reply.status(204).send(null);
   });

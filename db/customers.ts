@@ -1,0 +1,44 @@
+import { eq, sql } from 'drizzle-orm';
+import type { Db, Tx } from './client';
+import { customerContacts, customerPrices, customers } from './schema';
+
+export type CustomerFields = Pick<typeof customers.$inferInsert, 'name' | 'kind' | 'tier' | 'region' | 'creditLimit'>;
+export interface ContactFields {
+  name: string;
+  phone?: string;
+  email?: string;
+}
+
+/** The customer's id and tier, or null for an unknown id (the doors that start a process check this). */
+export async function findCustomer(db: Db | Tx, id: string): Promise<{ id: string; tier: typeof customers.$inferSelect.tier } | null> {
+  const [row] = await db.select({ id: customers.id, tier: customers.tier }).from(customers).where(eq(customers.id, id));
+  return row ?? null;
+}
+
+/** A new customer id (CUS-NNNNNN), taken before the customer is written so an idempotent retry reuses it. */
+export async function allocateCustomerId(db: Db): Promise<string> {
+  const [row] = (await db.execute(sql`select 'CUS-' || lpad(nextval('customer_seq')::text, 6, '0') as id`)) as unknown as [{ id: string }];
+  return row.id;
+}
+
+export async function createCustomer(tx: Tx, id: string, fields: CustomerFields, contacts: ContactFields[], createdBy: string): Promise<void> {
+  await tx.insert(customers).values({ id, ...fields, createdBy });
+  if (contacts.length > 0) await tx.insert(customerContacts).values(contacts.map((c) => ({ customerId: id, ...c })));
+}
+
+/** Changes the given fields; contacts, when given, replace the list. */
+export async function updateCustomer(tx: Tx, id: string, fields: Partial<CustomerFields>, contacts?: ContactFields[]): Promise<void> {
+  if (Object.keys(fields).length > 0) await tx.update(customers).set(fields).where(eq(customers.id, id));
+  if (contacts) {
+    await tx.delete(customerContacts).where(eq(customerContacts.customerId, id));
+    if (contacts.length > 0) await tx.insert(customerContacts).values(contacts.map((c) => ({ customerId: id, ...c })));
+  }
+}
+
+/** The customer's own unit price for a product; it wins over the list price. */
+export async function setCustomerPrice(db: Db | Tx, input: { customerId: string; sku: string; unitPrice: string; updatedBy: string }) {
+  const [row] = await db.insert(customerPrices).values(input)
+    .onConflictDoUpdate({ target: [customerPrices.customerId, customerPrices.sku], set: { unitPrice: input.unitPrice, updatedBy: input.updatedBy, updatedAt: new Date() } })
+    .returning();
+  return row!;
+}

@@ -1,0 +1,74 @@
+import { and, asc, eq, isNull, lt } from 'drizzle-orm';
+import { lateFeeRuleFrom } from '../domain/late-fee';
+import { fromCents, toCents } from '../domain/money';
+import { amountDue, type OpenInvoice } from '../domain/payments';
+import type { Db, Tx } from './client';
+import { enqueueNotification } from './notifications';
+import { nextNumber } from './numbers';
+import { invoices } from './schema';
+import { loadSettings } from './settings';
+
+export interface IssueInvoiceInput {
+  /** Stable per business event, e.g. `order:SO-2026-000001`; a retry returns the same invoice. */
+  dedupeKey: string;
+  customerId: string;
+  orderId?: string | null;
+  contractId?: string | null;
+  description: string;
+  amountCents: number;
+  issuedOn: string; // YYYY-MM-DD
+  dueOn: string; // YYYY-MM-DD
+}
+
+/** The invoice as the late-fee rules see it. */
+export function openInvoiceOf(row: Pick<typeof invoices.$inferSelect, 'id' | 'dueOn' | 'amount' | 'paidAmount' | 'lateFeePaid' | 'status'>): OpenInvoice {
+  const outstanding = row.status === 'open' ? toCents(row.amount) - toCents(row.paidAmount) : 0;
+  return { id: row.id, dueOn: row.dueOn, outstandingCents: outstanding, lateFeePaidCents: toCents(row.lateFeePaid) };
+}
+
+/** Issues an invoice numbered `<prefix>-YYYY-NNNNNN` once per dedupe key; a retry answers with the same invoice. */
+export async function issueInvoice(db: Db, prefix: string, input: IssueInvoiceInput): Promise<{ invoiceId: string }> {
+  return db.transaction(async (tx) => {
+    const [existing] = await tx.select({ id: invoices.id }).from(invoices).where(eq(invoices.dedupeKey, input.dedupeKey));
+    if (existing) return { invoiceId: existing.id };
+    const id = await nextNumber(tx, 'invoice_seq', prefix, Number(input.issuedOn.slice(0, 4)));
+    const [row] = await tx.insert(invoices).values({
+      id, dedupeKey: input.dedupeKey, customerId: input.customerId, orderId: input.orderId ?? null, contractId: input.contractId ?? null,
+      description: input.description, amount: fromCents(input.amountCents), issuedOn: input.issuedOn, dueOn: input.dueOn,
+    }).onConflictDoNothing({ target: invoices.dedupeKey }).returning({ id: invoices.id });
+    // A concurrent twin won the insert; answer with its invoice.
+    if (!row) return { invoiceId: (await tx.select({ id: invoices.id }).from(invoices).where(eq(invoices.dedupeKey, input.dedupeKey)))[0]!.id };
+    return { invoiceId: row.id };
+  });
+}
+
+/** An unpaid invoice is voided; voiding twice is a no-op. */
+export async function voidInvoice(db: Db | Tx, invoiceId: string): Promise<void> {
+  await db.update(invoices).set({ status: 'void', voidedAt: new Date() }).where(and(eq(invoices.id, invoiceId), eq(invoices.status, 'open')));
+}
+
+/**
+ * The dunning sweep: one reminder per invoice that is unpaid after its due date (as of `asOf`). The
+ * reminder and reminder_sent_at are written together; SKIP LOCKED lets a concurrent sweep or payment pass.
+ * Answers how many invoices were reminded.
+ */
+export async function remindOverdueInvoices(db: Db, asOf: string): Promise<number> {
+  return db.transaction(async (tx) => {
+    const overdue = await tx.select().from(invoices)
+      .where(and(eq(invoices.status, 'open'), lt(invoices.dueOn, asOf), isNull(invoices.reminderSentAt)))
+      .orderBy(asc(invoices.dueOn), asc(invoices.id)).limit(500).for('update', { skipLocked: true });
+    if (overdue.length === 0) return 0;
+    const rule = lateFeeRuleFrom(await loadSettings(tx));
+    for (const invoice of overdue) {
+      const due = amountDue(openInvoiceOf(invoice), asOf, rule);
+      await enqueueNotification(tx, {
+        dedupeKey: `invoice:${invoice.id}:overdue`, channel: 'customer', recipient: invoice.customerId,
+        subject: `Invoice ${invoice.id} is overdue`,
+        body: `Invoice ${invoice.id} was due on ${invoice.dueOn}. As of ${asOf} ${fromCents(due.amountDueCents)} is due, including a late fee of ${fromCents(due.lateFeeCents)}.`,
+        resourceType: 'invoice', resourceId: invoice.id,
+      });
+      await tx.update(invoices).set({ reminderSentAt: new Date() }).where(eq(invoices.id, invoice.id));
+    }
+    return overdue.length;
+  });
+}

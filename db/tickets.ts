@@ -1,0 +1,58 @@
+import { and, desc, eq, sql } from 'drizzle-orm';
+import type { BusinessCalendar } from '../domain/calendar';
+import { parseDuration } from '../domain/duration';
+import type { TicketEventRecord, TicketPolicy, TicketRecord } from '../domain/processes/ticket';
+import { resolveSla, slaSettingsFrom, type Priority } from '../domain/sla';
+import type { Db } from './client';
+import { Refusal } from './refusal';
+import { calendars, contracts, customers, ticketEvents, tickets } from './schema';
+import { loadSettings } from './settings';
+
+const at = (ms: number | null) => (ms === null ? null : new Date(ms));
+
+/** Settings, customer tier and calendar as of intake; the ticket keeps these terms for its life. An unknown customer is refused. */
+export async function loadTicketPolicy(db: Db, input: { customerId: string; priority: Priority }): Promise<TicketPolicy> {
+  const settings = await loadSettings(db);
+  const [customer] = await db.select({ tier: customers.tier }).from(customers).where(eq(customers.id, input.customerId));
+  if (!customer) throw new Refusal(`customer ${input.customerId} does not exist`, undefined, 'not-found');
+  const calendarName = settings['sla.calendar'] as string | null;
+  const [calendarRow] = calendarName ? await db.select().from(calendars).where(eq(calendars.name, calendarName)) : [];
+  // An active contract of the customer that carries its own SLA (a service contract) wins over the
+  // tier multipliers; with several, the most recently activated one.
+  const [serviceContract] = await db.select({ particulars: contracts.particulars }).from(contracts)
+    .where(and(eq(contracts.customerId, input.customerId), eq(contracts.status, 'active'), sql`${contracts.particulars}->'sla' is not null and ${contracts.particulars}->'sla' <> 'null'::jsonb`))
+    .orderBy(desc(contracts.activatedAt)).limit(1);
+  return {
+    customerTier: customer.tier,
+    sla: resolveSla(slaSettingsFrom(settings), input.priority, customer.tier, serviceContract?.particulars.sla ?? null),
+    calendarName: calendarRow ? calendarName : null,
+    calendar: (calendarRow?.definition as BusinessCalendar | undefined) ?? null,
+    confirmationWindowMs: parseDuration(settings['ticket.confirmationWindow'] as string),
+  };
+}
+
+/**
+ * Writes the ticket row and its event in one transaction. Retries and late arrivals are harmless:
+ * the event's (ticket, seq) key admits it once, and the row only moves forward in seq.
+ */
+export async function recordTicket(db: Db, input: { ticket: TicketRecord; event: TicketEventRecord }): Promise<void> {
+  const { ticket: t, event: e } = input;
+  const row = {
+    ...t,
+    responseDueAt: at(t.responseDueAt), resolutionDueAt: at(t.resolutionDueAt), queueDueAt: at(t.queueDueAt),
+    createdAt: new Date(t.createdAt), updatedAt: new Date(e.at), resolvedAt: at(t.resolvedAt), closedAt: at(t.closedAt), lastSeq: e.seq,
+  };
+  await db.transaction(async (tx) => {
+    await tx.insert(tickets).values(row).onConflictDoUpdate({
+      target: tickets.id,
+      set: {
+        status: row.status, tier: row.tier, assigneeId: row.assigneeId, dispatchOpinion: row.dispatchOpinion, resolution: row.resolution,
+        satisfaction: row.satisfaction, breached: row.breached, supervisorAttention: row.supervisorAttention,
+        responseDueAt: row.responseDueAt, resolutionDueAt: row.resolutionDueAt, queueDueAt: row.queueDueAt,
+        escalations: row.escalations, reopens: row.reopens, updatedAt: row.updatedAt, resolvedAt: row.resolvedAt, closedAt: row.closedAt, lastSeq: row.lastSeq,
+      },
+      setWhere: sql`${tickets.lastSeq} < ${row.lastSeq}`,
+    });
+    await tx.insert(ticketEvents).values({ ticketId: t.id, ...e, at: new Date(e.at) }).onConflictDoNothing();
+  });
+}
