@@ -5,19 +5,21 @@ import type { Activities } from '../activities';
 import type { WithActor } from '../domain/processes/common';
 import {
   activationConfirmed, carrierDelivered, orderOpened, orderState, orderUpdates, restocked,
-  type OrderActionArgs, type OrderEventRecord, type OrderInput, type OrderLineRecord, type OrderRecord, type OrderView, type Reservation,
+  type OrderActionArgs, type OrderEventRecord, type OrderInput, type OrderLineRecord, type OrderView, type Reservation,
 } from '../domain/processes/order';
+import {
+  activated, backordered, CARRIER, cancelled as cancelledOrder, carrierReported, completed, creditChecked, enter, goodsOf, invoiceIssued, openActivationTask,
+  ORDER_PROCESS, orderDetails, orderFacts, orderRecord, orderSearchAttributes, orderView, paid, priced, PROVISIONING, receiveOrder, reserved, servicesOf,
+  shipped, totalOf, waitingUntil, withTerms, activationConfirmed as confirmActivation, restocked as restock, type OrderProcess,
+} from '../domain/processes/order-state';
 import { formatDuration } from '../domain/duration';
 import { addDays, dayOf } from '../domain/dates';
 import { FailureType } from '../domain/failures';
 import { fromCents, toCents } from '../domain/money';
-import {
-  checkCredit, orderActions, orderRefusal, orderSummary, orderTermsFrom,
-  type CreditCheck, type OrderAction, type OrderState, type OrderTerms,
-} from '../domain/orders';
+import { checkCredit, orderRefusal, orderSummary, orderTermsFrom, type OrderAction } from '../domain/orders';
 import { priceOrder } from '../domain/pricing';
 import type { Actor } from '../domain/roles';
-import { CrmAmount, CrmCustomerId, CrmDueAt, CrmKind, CrmStatus } from '../domain/search-attributes';
+import { CrmCustomerId, CrmKind } from '../domain/search-attributes';
 import type { Refusal } from '../domain/state-machine';
 import { businessRuleFailure, createWriteQueue, refuse } from './common';
 
@@ -31,19 +33,7 @@ const {
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds', nonRetryableErrorTypes: ['NotFound', FailureType.BusinessRule] },
 });
 
-const SYSTEM: Actor = { id: 'system', name: 'Order process', roles: [] };
-const CARRIER: Actor = { id: 'carrier', name: 'Carrier webhook', roles: ['fulfilment'] };
-const PROVISIONING: Actor = { id: 'provisioning', name: 'Provisioning platform', roles: ['fulfilment'] };
-
-const WAITING_FOR: Partial<Record<OrderState, string>> = {
-  credit_hold: 'a finance credit decision',
-  backordered: 'a restock',
-  awaiting_payment: 'the prepayment',
-  fulfilling: 'the shipment',
-  provisioning: 'service activation',
-  activated: 'the shipment',
-  shipped: 'delivery',
-};
+const SYSTEM = ORDER_PROCESS;
 
 type Message<A extends OrderAction> = WithActor<OrderActionArgs[A]> & {
   handled: boolean;
@@ -72,93 +62,46 @@ export async function orderWorkflow(input: OrderInput): Promise<OrderView> {
   const workflowId = workflowInfo().workflowId;
   const orderId = input.number;
   const enqueue = createWriteQueue();
-  const createdAt = Date.now();
+
+  // The order as the business sees it (domain/processes/order-state.ts); every transition below
+  // replaces it and records the change.
+  let order: OrderProcess = receiveOrder(Date.now());
+  // Bookkeeping: events recorded, and whether the opening is answered (once the order is priced or refused).
   let seq = 0;
-  let terms: OrderTerms | null = null;
+  let opened = false;
+  let openingRefusal: ApplicationFailure | null = null;
 
-  // The order as the business sees it; every transition below changes these and records the change.
-  let status: OrderState = 'received';
-  let lines: OrderLineRecord[] = [];
-  let totalCents: number | null = null;
-  let credit: CreditCheck | null = null;
-  let backorderedSkus: string[] = [];
-  let invoiceId: string | null = null;
-  let paymentId: string | null = null;
-  let shipment: { carrier: string; trackingNo: string } | null = null;
-  let activationReportOpen = false;
-  let waitingUntil: number | null = null;
-  let cancelReason: string | null = null;
-  let closedAt: number | null = null;
-  // Intake ends once the order is priced or refused; POST /orders answers then.
-  let intakeDone = false;
-  let intakeRefusal: ApplicationFailure | null = null;
-
-  // Accepted human actions wait here until the process has acted on them; external events set flags.
+  // Accepted human actions wait here until the process has acted on them.
   const inbox: Inbox = {};
-  let restocks = 0;
-  let carrierDelivery = false;
-  let activationConfirmedByPlatform = false;
   // Saga: each step that changes the world pushes its undo; a cancellation runs them in reverse.
   const compensations: Array<() => Promise<void>> = [];
 
-  const goods = () => lines.filter((line) => line.kind === 'goods').map(({ sku, qty }) => ({ sku, qty }));
-  const services = () => lines.filter((line) => line.kind === 'service').map(({ sku, qty }) => ({ sku, qty }));
-  const facts = () => ({ state: status, hasGoods: goods().length > 0, hasServices: services().length > 0, cancelling: pending('cancel') !== null });
-  const total = () => totalCents ?? 0;
-  const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+  const goods = () => goodsOf(order);
+  const services = () => servicesOf(order);
+  const total = () => totalOf(order);
 
   function pending<A extends OrderAction>(action: A): Message<A> | null {
     const message = inbox[action] as Message<A> | undefined;
     return message && !message.handled && !message.dropped ? message : null;
   }
 
-  function view(actor?: Actor): OrderView {
-    return {
-      id: orderId, status, customerId: input.customerId, paymentTerms: input.paymentTerms, contractId: input.contractId ?? null,
-      total: totalCents === null ? null : fromCents(totalCents),
-      lines: lines.map((line) => ({
-        sku: line.sku, kind: line.kind, qty: line.qty, priceRule: line.rule, promotionId: line.promotionId,
-        unitPrice: fromCents(line.unitPriceCents), lineTotal: fromCents(line.lineTotalCents),
-      })),
-      credit: credit ? { withinLimit: credit.withinLimit, exposure: fromCents(credit.exposureCents), limit: fromCents(credit.limitCents) } : null,
-      backorderedSkus, invoiceId, paymentId, shipment, activationReportOpen, waitingUntil: iso(waitingUntil), cancelReason,
-      allowedActions: actor ? orderActions(facts(), actor).filter((action) => !pending(action)) : [],
-    };
-  }
-
-  function record(): OrderRecord {
-    return {
-      id: orderId, workflowId, customerId: input.customerId, paymentTerms: input.paymentTerms, contractId: input.contractId ?? null,
-      deliveryAddress: input.deliveryAddress ?? null, status, totalCents, invoiceId, paymentId, cancelReason, createdBy: input.actor.id, createdAt, closedAt,
-    };
-  }
+  const view = (actor?: Actor) => orderView(order, input, actor, (action) => pending(action) !== null);
 
   function showInTemporal(): void {
-    upsertSearchAttributes([
-      { key: CrmStatus, value: status },
-      { key: CrmAmount, value: totalCents === null ? null : totalCents / 100 },
-      { key: CrmDueAt, value: waitingUntil === null ? null : new Date(waitingUntil) },
-    ]);
-    const waitingFor = WAITING_FOR[status];
-    const wait = activationReportOpen ? 'a manual activation report' : waitingFor;
-    setCurrentDetails([
-      `**${status}**`,
-      totalCents === null ? null : `total ${fromCents(totalCents)} (${input.paymentTerms})`,
-      wait ? `waiting for ${wait}${waitingUntil ? ` until ${iso(waitingUntil)}` : ''}` : null,
-      backorderedSkus.length ? `short: ${backorderedSkus.join(', ')}` : null,
-    ].filter(Boolean).join(' · '));
+    upsertSearchAttributes(orderSearchAttributes(order));
+    setCurrentDetails(orderDetails(order, input));
   }
 
   /** Applies a change, shows it in Temporal at once, and records it in the database in order. */
-  async function transition(via: Via, change: () => void, newLines?: OrderLineRecord[]): Promise<void> {
-    const from = status;
-    change();
+  async function transition(via: Via, change: (o: OrderProcess) => OrderProcess = (o) => o, newLines?: OrderLineRecord[]): Promise<void> {
+    const from = order.status;
+    order = change(order);
     const event: OrderEventRecord = {
-      seq: seq++, action: via.action, actorId: via.actor.id, fromStatus: via.action === 'receive' ? null : from, toStatus: status, note: via.note, at: Date.now(),
+      seq: seq++, action: via.action, actorId: via.actor.id, fromStatus: via.action === 'receive' ? null : from, toStatus: order.status, note: via.note, at: Date.now(),
     };
     showInTemporal();
-    const order = record();
-    await enqueue(() => recordOrder({ order, event, lines: newLines }));
+    const record = orderRecord(order, input, workflowId);
+    await enqueue(() => recordOrder({ order: record, event, lines: newLines }));
     if (via.message) {
       via.message.answer = view(via.message.actor);
       via.message.handled = true;
@@ -172,10 +115,10 @@ export async function orderWorkflow(input: OrderInput): Promise<OrderView> {
   /** Waits for `ready`, at most `timeoutMs`; a cancellation accepted meanwhile unwinds to the compensations. */
   async function waitFor(ready: () => boolean, timeoutMs?: number): Promise<boolean> {
     const wake = () => ready() || pending('cancel') !== null;
-    waitingUntil = timeoutMs === undefined ? null : Date.now() + timeoutMs;
+    order = waitingUntil(order, timeoutMs === undefined ? null : Date.now() + timeoutMs);
     showInTemporal();
     const met = timeoutMs === undefined ? (await condition(wake), true) : await condition(wake, Math.max(1, timeoutMs));
-    waitingUntil = null;
+    order = waitingUntil(order, null);
     const cancel = pending('cancel');
     if (cancel) throw new OrderCancelled({ action: 'cancel', actor: cancel.actor, note: cancel.reason, message: cancel as Message<OrderAction> });
     return met;
@@ -185,10 +128,10 @@ export async function orderWorkflow(input: OrderInput): Promise<OrderView> {
 
   // ---- human actions and external events ---------------------------------------------------------
   function refusalOf(action: OrderAction, actor: Actor): Refusal | null {
-    if (!terms) return { kind: 'invalid_state', message: 'the order is still being opened; try again in a moment', state: status, allowedActions: [] };
-    const refused = orderRefusal(facts(), action, actor);
+    if (!order.terms) return { kind: 'invalid_state', message: 'the order is still being opened; try again in a moment', state: order.status, allowedActions: [] };
+    const refused = orderRefusal(orderFacts(order, pending('cancel') !== null), action, actor);
     if (refused || !pending(action)) return refused;
-    return { kind: 'invalid_state', message: `a ${action} for this order is already being processed`, state: status, allowedActions: [] };
+    return { kind: 'invalid_state', message: `a ${action} for this order is already being processed`, state: order.status, allowedActions: [] };
   }
   const guard = (action: OrderAction) => (args: WithActor) => refuse(refusalOf(action, args.actor));
 
@@ -199,7 +142,7 @@ export async function orderWorkflow(input: OrderInput): Promise<OrderView> {
     const message = { ...args, handled: false, dropped: false } as Message<A>;
     (inbox as Record<A, Message<A>>)[action] = message;
     await condition(() => message.handled || message.dropped);
-    if (message.dropped) refuse({ kind: 'invalid_state', message: `the order was ${status} before the ${action} could take effect`, state: status, allowedActions: [] });
+    if (message.dropped) refuse({ kind: 'invalid_state', message: `the order was ${order.status} before the ${action} could take effect`, state: order.status, allowedActions: [] });
     return message.answer!;
   }
 
@@ -216,23 +159,20 @@ export async function orderWorkflow(input: OrderInput): Promise<OrderView> {
   setHandler(orderUpdates.cancel, (args) => accept('cancel', args), { validator: guard('cancel') });
 
   setHandler(orderOpened, async () => {
-    await condition(() => intakeDone);
-    if (intakeRefusal) throw intakeRefusal;
+    await condition(() => opened);
+    if (openingRefusal) throw openingRefusal;
     return view(input.actor);
   });
   setHandler(orderState, (actor) => view(actor));
-  setHandler(restocked, () => void restocks++);
-  setHandler(carrierDelivered, ({ trackingNo }) => {
-    if (shipment?.trackingNo === trackingNo) carrierDelivery = true;
-  });
-  setHandler(activationConfirmed, () => {
-    activationConfirmedByPlatform = true;
-  });
+  setHandler(restocked, () => void (order = restock(order)));
+  setHandler(carrierDelivered, ({ trackingNo }) => void (order = carrierReported(order, trackingNo)));
+  setHandler(activationConfirmed, () => void (order = confirmActivation(order)));
 
   // ---- the process -------------------------------------------------------------------------------
-  terms = orderTermsFrom(await loadSettings());
+  order = withTerms(order, orderTermsFrom(await loadSettings()));
+  const terms = order.terms!;
   upsertSearchAttributes([{ key: CrmKind, value: 'order' }, { key: CrmCustomerId, value: input.customerId }]);
-  await transition({ action: 'receive', actor: input.actor, note: input.deliveryAddress ?? null }, () => {});
+  await transition({ action: 'receive', actor: input.actor, note: input.deliveryAddress ?? null });
   try {
     await price();
     let via = await clearCredit();
@@ -248,19 +188,15 @@ export async function orderWorkflow(input: OrderInput): Promise<OrderView> {
   return view();
 
   async function price(): Promise<void> {
-    const quote = await loadOrderQuote({ customerId: input.customerId, lines: input.lines, on: dayOf(createdAt) });
+    const quote = await loadOrderQuote({ customerId: input.customerId, lines: input.lines, on: dayOf(order.createdAt) });
     const callOff = input.contractId ? await drawDown(input.contractId) : null;
     const pricedAt = callOff ? quote.lines.map((line) => ({ ...line, contractPriceCents: callOff.get(line.sku) ?? null })) : quote.lines;
-    const priced = priceOrder(pricedAt);
-    const pricedLines = priced.lines.map((line, i) => ({ ...line, kind: quote.lines[i]!.kind }));
-    await transition({ action: 'price', actor: SYSTEM, note: `total ${fromCents(priced.totalCents)}` }, () => {
-      status = 'priced';
-      lines = pricedLines;
-      totalCents = priced.totalCents;
-    }, pricedLines);
-    intakeDone = true;
+    const pricing = priceOrder(pricedAt);
+    const pricedLines = pricing.lines.map((line, i) => ({ ...line, kind: quote.lines[i]!.kind }));
+    await transition({ action: 'price', actor: SYSTEM, note: `total ${fromCents(pricing.totalCents)}` }, (o) => priced(o, pricedLines, pricing.totalCents), pricedLines);
+    opened = true;
     await tell('confirmation', 'customer', input.customerId, `Order ${orderId} received`,
-      `${orderSummary({ number: orderId, lineCount: lines.length, totalCents: total(), paymentTerms: input.paymentTerms })}. We will keep you posted.`);
+      `${orderSummary({ number: orderId, lineCount: order.lines.length, totalCents: total(), paymentTerms: input.paymentTerms })}. We will keep you posted.`);
   }
 
   /**
@@ -271,7 +207,7 @@ export async function orderWorkflow(input: OrderInput): Promise<OrderView> {
   async function drawDown(contractId: string): Promise<Map<string, number>> {
     let reservation;
     try {
-      reservation = await reserveCallOff({ orderId, contractId, customerId: input.customerId, lines: input.lines, on: dayOf(createdAt) });
+      reservation = await reserveCallOff({ orderId, contractId, customerId: input.customerId, lines: input.lines, on: dayOf(order.createdAt) });
     } catch (error) {
       const refusal = error instanceof ActivityFailure && error.cause instanceof ApplicationFailure && error.cause.type === FailureType.BusinessRule ? error.cause.message : null;
       if (!refusal) throw error;
@@ -288,13 +224,12 @@ export async function orderWorkflow(input: OrderInput): Promise<OrderView> {
     // The activity records the order's commitment when it fits; arguments are not part of what replay
     // compares, so histories from before orderId and the total were passed still replay.
     const position = await loadCreditPosition({ customerId: input.customerId, orderId, orderTotalCents: total() });
-    credit = checkCredit({ ...position, orderTotalCents: total() });
+    order = creditChecked(order, checkCredit({ ...position, orderTotalCents: total() }));
+    const credit = order.credit!;
     if (credit.withinLimit) return { ...passed, note: `credit check passed: exposure ${fromCents(credit.exposureCents)} of ${fromCents(credit.limitCents)}` };
-    await transition({ action: 'credit-hold', actor: SYSTEM, note: `exposure ${fromCents(credit.exposureCents)} exceeds the credit limit ${fromCents(credit.limitCents)}` }, () => {
-      status = 'credit_hold';
-    });
+    await transition({ action: 'credit-hold', actor: SYSTEM, note: `exposure ${fromCents(credit.exposureCents)} exceeds the credit limit ${fromCents(credit.limitCents)}` }, (o) => enter(o, 'credit_hold'));
     await tell('credit-hold', 'queue', 'finance', `Credit hold: order ${orderId}`, `Order ${orderId} (${fromCents(total())}) exceeds the credit limit of ${input.customerId}; approve or reject it.`);
-    if (!(await waitFor(() => pending('credit-decision') !== null, terms!.creditHoldMs))) throw timedOut('no credit decision', terms!.creditHoldMs);
+    if (!(await waitFor(() => pending('credit-decision') !== null, terms.creditHoldMs))) throw timedOut('no credit decision', terms.creditHoldMs);
     const decision = pending('credit-decision')!;
     const via: Via = { action: decision.approve ? 'credit-approve' : 'credit-reject', actor: decision.actor, note: decision.note ?? null, message: decision as Message<OrderAction> };
     if (!decision.approve) throw new OrderCancelled({ ...via, note: `credit rejected${decision.note ? `: ${decision.note}` : ''}` });
@@ -305,45 +240,39 @@ export async function orderWorkflow(input: OrderInput): Promise<OrderView> {
   async function reserve(via: Via): Promise<Via> {
     const wanted = goods();
     if (wanted.length === 0) {
-      await transition({ ...via, note: via.note ?? 'services only: nothing to take from stock' }, () => { status = 'reserved'; });
+      await transition({ ...via, note: via.note ?? 'services only: nothing to take from stock' }, reserved);
       return { action: 'fulfil', actor: SYSTEM, note: null };
     }
     // Counted before each attempt: a restock that lands while an attempt runs must still wake the next wait.
-    let seen = restocks;
+    let seen = order.restocks;
     let result: Reservation = await reserveStock({ orderId, lines: wanted });
     compensations.push(() => releaseStock({ orderId }));
     if (!result.reserved) {
       const shortNote = (r: Extract<Reservation, { reserved: false }>) => r.short.map((s) => `${s.sku}: ${s.requested} wanted, ${s.available} available`).join('; ');
-      await transition({ ...via, note: shortNote(result) }, () => {
-        status = 'backordered';
-        backorderedSkus = result.reserved ? [] : result.short.map((s) => s.sku);
-      });
-      const deadline = Date.now() + terms!.backorderMs;
+      const short = result.short.map((s) => s.sku);
+      await transition({ ...via, note: shortNote(result) }, (o) => backordered(o, short));
+      const deadline = Date.now() + terms.backorderMs;
       while (!result.reserved) {
-        if (!(await waitFor(() => restocks !== seen, deadline - Date.now()))) throw timedOut('no restock', terms!.backorderMs);
-        seen = restocks;
+        if (!(await waitFor(() => order.restocks !== seen, deadline - Date.now()))) throw timedOut('no restock', terms.backorderMs);
+        seen = order.restocks;
         result = await reserveStock({ orderId, lines: wanted });
       }
       via = { action: 'restock', actor: SYSTEM, note: 'stock arrived' };
     }
-    await transition(via, () => {
-      status = 'reserved';
-      backorderedSkus = [];
-    });
+    await transition(via, reserved);
     return { action: 'fulfil', actor: SYSTEM, note: null };
   }
 
   async function collectPrepayment(): Promise<Via> {
-    await transition({ action: 'await-payment', actor: SYSTEM, note: `${fromCents(total())} due within ${formatDuration(terms!.prepaidPaymentMs)}` }, () => {
-      status = 'awaiting_payment';
-    });
-    if (!(await waitFor(() => pending('payments') !== null, terms!.prepaidPaymentMs))) throw timedOut('no payment', terms!.prepaidPaymentMs);
+    await transition({ action: 'await-payment', actor: SYSTEM, note: `${fromCents(total())} due within ${formatDuration(terms.prepaidPaymentMs)}` }, (o) => enter(o, 'awaiting_payment'));
+    if (!(await waitFor(() => pending('payments') !== null, terms.prepaidPaymentMs))) throw timedOut('no payment', terms.prepaidPaymentMs);
     const payment = pending('payments')!;
-    paymentId = (await recordPayment({
+    const { paymentId } = await recordPayment({
       dedupeKey: `order:${orderId}:payment`, customerId: input.customerId, orderId, amountCents: total(), reference: payment.reference,
       receivedAt: Date.now(), recordedBy: payment.actor.id,
-    })).paymentId;
-    compensations.push(() => refundPayment({ paymentId: paymentId! }));
+    });
+    order = paid(order, paymentId);
+    compensations.push(() => refundPayment({ paymentId }));
     return { action: 'payment', actor: payment.actor, note: payment.reference, message: payment as Message<OrderAction> };
   }
 
@@ -352,38 +281,36 @@ export async function orderWorkflow(input: OrderInput): Promise<OrderView> {
       // Invoiced as the goods are committed, so the receivable counts against the customer's credit
       // limit from now on; a cancellation before shipment voids it.
       const issuedOn = dayOf(Date.now());
-      invoiceId = (await issueInvoice({
-        dedupeKey: `order:${orderId}`, customerId: input.customerId, orderId, amountCents: total(), issuedOn, dueOn: addDays(issuedOn, terms!.invoiceDueDays),
-        description: orderSummary({ number: orderId, lineCount: lines.length, totalCents: total(), paymentTerms: input.paymentTerms }),
-      })).invoiceId;
-      compensations.push(() => voidInvoice({ invoiceId: invoiceId! }));
+      const { invoiceId } = await issueInvoice({
+        dedupeKey: `order:${orderId}`, customerId: input.customerId, orderId, amountCents: total(), issuedOn, dueOn: addDays(issuedOn, terms.invoiceDueDays),
+        description: orderSummary({ number: orderId, lineCount: order.lines.length, totalCents: total(), paymentTerms: input.paymentTerms }),
+      });
+      order = invoiceIssued(order, invoiceId);
+      compensations.push(() => voidInvoice({ invoiceId }));
     }
-    await transition(via, () => { status = 'fulfilling'; });
+    await transition(via, (o) => enter(o, 'fulfilling'));
     if (services().length > 0) await provision();
     if (goods().length > 0) await shipAndDeliver();
     if (input.contractId) await confirmCallOff({ orderId });
-    await transition({ action: 'invoice', actor: SYSTEM, note: invoiceId ? `invoice ${invoiceId}` : `paid with ${paymentId}` }, () => { status = 'invoiced'; });
-    if (invoiceId) await tell('invoice', 'customer', input.customerId, `Invoice ${invoiceId} for order ${orderId}`, `Your invoice over ${fromCents(total())} is due in ${terms!.invoiceDueDays} days.`);
-    await transition({ action: 'complete', actor: SYSTEM, note: null }, () => {
-      status = 'completed';
-      closedAt = Date.now();
-    });
+    const { invoiceId, paymentId } = order;
+    await transition({ action: 'invoice', actor: SYSTEM, note: invoiceId ? `invoice ${invoiceId}` : `paid with ${paymentId}` }, (o) => enter(o, 'invoiced'));
+    if (invoiceId) await tell('invoice', 'customer', input.customerId, `Invoice ${invoiceId} for order ${orderId}`, `Your invoice over ${fromCents(total())} is due in ${terms.invoiceDueDays} days.`);
+    await transition({ action: 'complete', actor: SYSTEM, note: null }, (o) => completed(o, Date.now()));
   }
 
   /** Allocate, configure, activate; an activation nobody confirms in time becomes a human's task, not a failure. */
   async function provision(): Promise<void> {
-    await transition({ action: 'provision', actor: SYSTEM, note: null }, () => { status = 'provisioning'; });
+    await transition({ action: 'provision', actor: SYSTEM, note: null }, (o) => enter(o, 'provisioning'));
     compensations.push(() => releaseServices({ orderId }));
     await allocateServices({ orderId, lines: services() });
     await configureServices({ orderId });
     await requestActivation({ orderId });
-    const activated = () => activationConfirmedByPlatform || pending('activation-report') !== null;
-    if (!(await waitFor(activated, terms!.activationMs))) {
-      activationReportOpen = true;
-      await transition({ action: 'activation-task', actor: SYSTEM, note: `activation not confirmed within ${formatDuration(terms!.activationMs)}; report it by hand` }, () => {});
+    const confirmed = () => order.activationConfirmed || pending('activation-report') !== null;
+    if (!(await waitFor(confirmed, terms.activationMs))) {
+      await transition({ action: 'activation-task', actor: SYSTEM, note: `activation not confirmed within ${formatDuration(terms.activationMs)}; report it by hand` }, openActivationTask);
       await tell('activation-task', 'queue', 'fulfilment', `Activation report needed: order ${orderId}`,
-        `The services of order ${orderId} were not confirmed active within ${formatDuration(terms!.activationMs)}. Check them and report the activation.`);
-      await waitFor(activated);
+        `The services of order ${orderId} were not confirmed active within ${formatDuration(terms.activationMs)}. Check them and report the activation.`);
+      await waitFor(confirmed);
     }
     const report = pending('activation-report');
     const actor = report?.actor ?? PROVISIONING;
@@ -392,51 +319,39 @@ export async function orderWorkflow(input: OrderInput): Promise<OrderView> {
     await transition({
       action: report ? 'activation-report' : 'activate', actor, note: report ? (report.note ?? null) : 'confirmed by the provisioning platform',
       message: report as Message<OrderAction> | undefined,
-    }, () => {
-      status = 'activated';
-      activationReportOpen = false;
-    });
+    }, activated);
   }
 
   async function shipAndDeliver(): Promise<void> {
     await waitFor(() => pending('shipments') !== null);
     const request = pending('shipments')!;
     await recordShipment({ orderId, carrier: request.carrier, trackingNo: request.trackingNo, shippedBy: request.actor.id, at: Date.now() });
-    await transition({ action: 'ship', actor: request.actor, note: `${request.carrier} ${request.trackingNo}`, message: request as Message<OrderAction> }, () => {
-      status = 'shipped';
-      shipment = { carrier: request.carrier, trackingNo: request.trackingNo };
-    });
-    await waitFor(() => carrierDelivery || pending('delivered') !== null);
+    await transition({ action: 'ship', actor: request.actor, note: `${request.carrier} ${request.trackingNo}`, message: request as Message<OrderAction> },
+      (o) => shipped(o, { carrier: request.carrier, trackingNo: request.trackingNo }));
+    await waitFor(() => order.carrierDelivered || pending('delivered') !== null);
     const report = pending('delivered');
     const actor = report?.actor ?? CARRIER;
     await recordDelivery({ orderId, deliveredBy: actor.id, at: Date.now() });
     await collectCashOnDelivery(actor);
-    await transition({ action: 'deliver', actor, note: report ? null : 'reported by the carrier', message: report as Message<OrderAction> | undefined }, () => {
-      status = 'delivered';
-    });
+    await transition({ action: 'deliver', actor, note: report ? null : 'reported by the carrier', message: report as Message<OrderAction> | undefined }, (o) => enter(o, 'delivered'));
   }
 
   async function collectCashOnDelivery(actor: Actor): Promise<void> {
     if (input.paymentTerms !== 'cod' || total() === 0) return;
-    paymentId = (await recordPayment({
+    const { shipment } = order;
+    const { paymentId } = await recordPayment({
       dedupeKey: `order:${orderId}:payment`, customerId: input.customerId, orderId, amountCents: total(),
       reference: shipment ? `COD ${shipment.carrier} ${shipment.trackingNo}` : `COD ${orderId}`, receivedAt: Date.now(), recordedBy: actor.id,
-    })).paymentId;
+    });
+    order = paid(order, paymentId);
   }
 
   /** Runs the compensations in reverse; each is idempotent and retried until it lands. */
   async function cancel(cancelled: OrderCancelled): Promise<void> {
     for (const compensate of compensations.reverse()) await compensate();
-    intakeRefusal = cancelled.refusal;
-    await transition(cancelled.via, () => {
-      status = 'cancelled';
-      cancelReason = cancelled.message;
-      closedAt = Date.now();
-      waitingUntil = null;
-      backorderedSkus = [];
-      activationReportOpen = false;
-    });
-    intakeDone = true;
+    openingRefusal = cancelled.refusal;
+    await transition(cancelled.via, (o) => cancelledOrder(o, cancelled.message, Date.now()));
+    opened = true;
     for (const message of Object.values(inbox)) if (!message.handled) message.dropped = true;
     if (!cancelled.refusal) await tell('cancelled', 'customer', input.customerId, `Order ${orderId} cancelled`, `Your order ${orderId} was cancelled: ${cancelled.message}.`);
   }

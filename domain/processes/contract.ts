@@ -61,6 +61,9 @@ export interface ContractCarry {
   termination: { at: number; reason: string } | null;
   approval: OpenApproval | null;
   lastRejection: ContractView['lastRejection'];
+  // Optional: carries written before they travelled lack them (read as false).
+  noticeSent?: boolean;
+  consumed?: boolean;
 }
 
 export interface ContractView {

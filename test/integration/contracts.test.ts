@@ -6,8 +6,10 @@ import { createInvoiceActivities } from '../../activities/invoices';
 import { contractCallOffs, notificationOutbox } from '../../db/schema';
 import { FailureType } from '../../domain/failures';
 import { toCents } from '../../domain/money';
+import { NativeConnection } from '@temporalio/worker';
 import { dunningWorkflow } from '../../workflows/dunning';
 import { taskQueue } from '../../config';
+import { startWorkers } from '../../temporal/worker';
 import { contractDriver } from '../helpers/contracts';
 import { startHarness, uniq, type Harness } from '../helpers/harness';
 import { recordHistory } from '../helpers/histories';
@@ -281,6 +283,37 @@ describe('renewal and expiry', () => {
     for (const length of lengths.slice(1)) expect(length).toBeLessThan(60);
     await recordHistory(h.client, workflowId, 'contract-auto-renewal', runs[1]);
     await c.act('contract_admin', draft.id, 'terminate', { reason: 'end of test', effectiveDate: c.inMs(-1) });
+  });
+
+  it('completes a contract consumed just before it renews: the renewal carries the consumption into the next term', async () => {
+    // Its own task queues and a worker this test stops, so the call-off's `consumed` signal and the
+    // renewal reach the workflow in one task, the renewal continuing as new before the next timer.
+    const own = await startHarness({ env: { CRM_CONTRACT_DAY_MS: String(DAY_MS), CRM_WORKER_MAX_CACHED: '0' } });
+    const connection = await NativeConnection.connect({ address: own.config.temporal.address });
+    const deps = { db: own.database.db, config: own.config, temporal: own.client };
+    const run = () => startWorkers({ config: own.config, connection, deps, queues: ['contracts'] });
+    let workers = await run();
+    try {
+      const d = contractDriver(own);
+      const product = await d.product('10.00');
+      const contract = await d.active({ targetValue: '100.00', autoRenew: true, renewalMonths: 1 });
+      const callOffs = createContractActivities(deps);
+      const orderId = `SO-${uniq()}`;
+      await callOffs.reserveCallOff({ orderId, contractId: contract.id, customerId: contract.customerId, lines: [{ sku: product.sku, qty: 10 }], on: today() });
+      await workers.shutdown();
+      expect(await callOffs.confirmCallOff({ orderId })).toEqual({ contractCompleted: true }); // signals `consumed`
+      const renewal = d.act('contract_admin', contract.id, 'renew', { months: 1 });
+      await new Promise((resolve) => setTimeout(resolve, 1000)); // the renewal update is admitted, waiting for a worker
+      workers = await run();
+      expect((await renewal).term).toBe(2);
+      const completed = await d.status(contract.id, 'completed', 10_000);
+      expect(completed).toMatchObject({ term: 2, remaining: { value: '0.00' } });
+      expect(completed.timeline.map((e: { action: string }) => e.action).slice(-2)).toEqual(['renew', 'complete']);
+    } finally {
+      await workers.shutdown();
+      await connection.close();
+      await own.close();
+    }
   });
 
   it('renews manually by contract_admin for the given months', async () => {

@@ -1,0 +1,282 @@
+import type { SearchAttributeUpdatePair } from '@temporalio/common';
+import { contractApprovalChain } from '../approvals';
+import type { ContractClock } from '../contract-time';
+import { BILLING_MONTHS, contractActions, type ContractState, type ContractTerms } from '../contracts';
+import { amountAttribute, fromCents } from '../money';
+import type { Actor } from '../roles';
+import { CrmAmount, CrmCustomerId, CrmDueAt, CrmKind, CrmStatus } from '../search-attributes';
+import type {
+  ApprovalDecisionRecord, ContractCarry, ContractInput, ContractPolicy, ContractRecord, ContractVersionRecord, ContractView, OpenApproval,
+} from './contract';
+
+// The contract process's state as one object, and every change to it as a pure function: the workflow
+// (workflows/contract.ts) holds one ContractProcess, applies these and records what they return. The
+// view, the database record, the search attributes, the current details and the continue-as-new carry
+// are all read off the same object, so none of them can forget a field.
+
+/** The actor of what the contract does by itself (activation, billing, renewal, expiry). */
+export const CONTRACT_CLOCK: Actor = { id: 'system', name: 'contract clock', roles: [] };
+
+export interface ContractProcess {
+  status: ContractState;
+  /** The terms in force. */
+  terms: ContractTerms;
+  /** The version in force, and the highest version number given out (a pending amendment holds one). */
+  version: number;
+  latestVersion: number;
+  term: number;
+  /** Approval rounds opened so far. */
+  round: number;
+  approval: OpenApproval | null;
+  lastRejection: ContractView['lastRejection'];
+  /** Loaded when the draft opens and kept for the contract's life; null until then. */
+  policy: ContractPolicy | null;
+  createdAt: number;
+  signedAt: number | null;
+  activatedAt: number | null;
+  endedAt: number | null;
+  billedPeriods: number;
+  termination: { at: number; reason: string } | null;
+  /** The owner was reminded that this term ends. */
+  noticeSent: boolean;
+  /** Call-offs have consumed the whole target (the `consumed` signal). */
+  consumed: boolean;
+  /** This run's term was renewed: the next term starts in a fresh run. */
+  renewed: boolean;
+}
+
+/** A change's outcome: the new state and the version and approval rows it produced. */
+export interface ContractChange {
+  contract: ContractProcess;
+  versions?: ContractVersionRecord[];
+  approval?: ApprovalDecisionRecord;
+}
+
+export function draftContract(terms: ContractTerms, now: number): ContractProcess {
+  return {
+    status: 'draft', terms, version: 1, latestVersion: 1, term: 1, round: 0, approval: null, lastRejection: null, policy: null,
+    createdAt: now, signedAt: null, activatedAt: null, endedAt: null, billedPeriods: 0, termination: null,
+    noticeSent: false, consumed: false, renewed: false,
+  };
+}
+
+/** The contract as a renewal (or a long history) handed it to this run. */
+export function resumeContract(terms: ContractTerms, carried: ContractCarry): ContractProcess {
+  const { seq: _seq, noticeSent, consumed, ...rest } = carried;
+  // Carries written before noticeSent and consumed travelled lack them.
+  return { ...rest, terms, endedAt: null, noticeSent: noticeSent ?? false, consumed: consumed ?? false, renewed: false };
+}
+
+/** Everything the next run needs; the terms travel as the input's terms. */
+export function contractCarry(c: ContractProcess, seq: number): ContractCarry {
+  return {
+    status: c.status, version: c.version, latestVersion: c.latestVersion, term: c.term, seq, round: c.round, policy: c.policy!, createdAt: c.createdAt,
+    signedAt: c.signedAt, activatedAt: c.activatedAt, billedPeriods: c.billedPeriods, termination: c.termination, approval: c.approval,
+    lastRejection: c.lastRejection, noticeSent: c.noticeSent, consumed: c.consumed,
+  };
+}
+
+// ---- changes -----------------------------------------------------------------------------------
+
+function versionRecord(
+  version: number, kind: ContractVersionRecord['kind'], status: ContractVersionRecord['status'], terms: ContractTerms, actor: Actor, reason: string | null, now: number,
+): ContractVersionRecord {
+  return { version, kind, status, reason, terms, createdBy: actor.id, createdAt: now, decidedAt: status === 'pending_approval' ? null : now };
+}
+
+/** Puts a new version in force; the one it replaces is superseded. */
+function bringIntoForce(c: ContractProcess, next: ContractTerms, nextVersion: number, kind: ContractVersionRecord['kind'], actor: Actor, reason: string | null, now: number): ContractChange {
+  const superseded = versionRecord(c.version, kind, 'superseded', c.terms, actor, null, now);
+  return {
+    contract: { ...c, terms: next, version: nextVersion, latestVersion: Math.max(c.latestVersion, nextVersion) },
+    versions: [superseded, versionRecord(nextVersion, kind, 'in_force', next, actor, reason, now)],
+  };
+}
+
+function openRound(c: ContractProcess, kind: OpenApproval['kind'], forTerms: ContractTerms, forVersion: number, reason: string | null): ContractProcess {
+  const round = c.round + 1;
+  const chain = contractApprovalChain({ totalCents: forTerms.targetValueCents, paymentTerms: forTerms.paymentTerms, terms: forTerms.terms }, c.policy!.thresholds);
+  return { ...c, round, approval: { round, kind, chain, step: 0, version: forVersion, amended: kind === 'amendment' ? forTerms : null, reason } };
+}
+
+function decision(open: OpenApproval, actor: Actor, verdict: 'approved' | 'rejected', comment: string | null, now: number): ApprovalDecisionRecord {
+  return { round: open.round, step: open.step, version: open.version, role: open.chain[open.step]!, decision: verdict, actorId: actor.id, comment, at: now };
+}
+
+/** An amendment still awaiting approval lapses when the contract ends or starts a new term. */
+function withdrawAmendment(c: ContractProcess, now: number): ContractChange {
+  if (!c.approval?.amended) return { contract: c, versions: [] };
+  const { version, amended, reason } = c.approval;
+  return { contract: { ...c, approval: null }, versions: [versionRecord(version, 'amendment', 'withdrawn', amended, CONTRACT_CLOCK, reason, now)] };
+}
+
+/** The draft's first version, in force from the start. */
+export function openContract(c: ContractProcess, policy: ContractPolicy, actor: Actor, now: number): ContractChange {
+  return { contract: { ...c, policy }, versions: [versionRecord(1, 'draft', 'in_force', c.terms, actor, null, now)] };
+}
+
+export function submitContract(c: ContractProcess): ContractProcess {
+  return { ...openRound(c, 'contract', c.terms, c.version, null), status: 'pending_approval', lastRejection: null };
+}
+
+/** One step of the open round approves; the last step approves the contract or brings the amendment into force. */
+export function approveStep(c: ContractProcess, actor: Actor, comment: string | null, now: number): ContractChange {
+  const open = c.approval!;
+  const approved = decision(open, actor, 'approved', comment, now);
+  const step = open.step + 1;
+  if (step < open.chain.length) return { contract: { ...c, approval: { ...open, step } }, approval: approved };
+  const closed = { ...c, approval: null };
+  if (open.kind === 'contract') return { contract: { ...closed, status: 'approved' }, approval: approved };
+  return { ...bringIntoForce(closed, open.amended!, open.version, 'amendment', actor, open.reason, now), approval: approved };
+}
+
+/** A rejection ends the round: a draft goes back to its author, a rejected amendment leaves the version in force. */
+export function rejectStep(c: ContractProcess, actor: Actor, comment: string, now: number): ContractChange {
+  const open = c.approval!;
+  const rejected = decision(open, actor, 'rejected', comment, now);
+  const closed: ContractProcess = { ...c, approval: null, lastRejection: { role: rejected.role, actorId: actor.id, comment } };
+  if (open.kind === 'contract') return { contract: { ...closed, status: 'draft' }, approval: rejected };
+  return { contract: closed, approval: rejected, versions: [versionRecord(open.version, 'amendment', 'rejected', open.amended!, actor, open.reason, now)] };
+}
+
+export function signContract(c: ContractProcess, signedAt: number): ContractProcess {
+  return { ...c, status: 'signed', signedAt };
+}
+
+export function activateContract(c: ContractProcess, now: number): ContractProcess {
+  return { ...c, status: 'active', activatedAt: now };
+}
+
+/**
+ * Amended terms (domain/contracts.ts amendTerms) take the next version number. A raised value is
+ * approved for the new total first, while the contract runs on under the version in force.
+ */
+export function amendContract(c: ContractProcess, amended: ContractTerms, reason: string, actor: Actor, now: number): ContractChange {
+  const next = c.latestVersion + 1;
+  const numbered = { ...c, latestVersion: next };
+  if (amended.targetValueCents > c.terms.targetValueCents) {
+    return { contract: openRound(numbered, 'amendment', amended, next, reason), versions: [versionRecord(next, 'amendment', 'pending_approval', amended, actor, reason, now)] };
+  }
+  return bringIntoForce(numbered, amended, next, 'amendment', actor, reason, now);
+}
+
+export function scheduleTermination(c: ContractProcess, at: number, reason: string): ContractProcess {
+  return { ...c, termination: { at, reason } };
+}
+
+/** Expiry, termination or completion: a pending amendment is withdrawn. */
+export function endContract(c: ContractProcess, final: ContractState, now: number): ContractChange {
+  const { contract, versions } = withdrawAmendment(c, now);
+  return { contract: { ...contract, status: final, endedAt: now, termination: null }, versions };
+}
+
+/**
+ * A new term of `months`: valid-to moves on, the extended terms come into force as a renewal version
+ * (after withdrawing an amendment still pending), and the next term gets its own notice.
+ */
+export function renewContract(c: ContractProcess, months: number, clock: ContractClock, actor: Actor, now: number): ContractChange {
+  const withdrawn = withdrawAmendment(c, now);
+  const term = c.term + 1;
+  const extended = { ...c.terms, validTo: clock.monthsAfter(c.terms.validTo, months) };
+  const renewed = bringIntoForce({ ...withdrawn.contract, term, renewed: true, noticeSent: false }, extended, c.latestVersion + 1, 'renewal', actor, `term ${term}: ${months} months`, now);
+  return { contract: renewed.contract, versions: [...withdrawn.versions!, ...renewed.versions!] };
+}
+
+export function billedPeriod(c: ContractProcess): ContractProcess {
+  return { ...c, billedPeriods: c.billedPeriods + 1 };
+}
+
+export function noticeSent(c: ContractProcess): ContractProcess {
+  return { ...c, noticeSent: true };
+}
+
+export function fullyConsumed(c: ContractProcess): ContractProcess {
+  return { ...c, consumed: true };
+}
+
+// ---- clocks --------------------------------------------------------------------------------------
+
+/** The start of billing period `k` (0-based), or null for a contract without billing. */
+function periodStart(c: ContractProcess, clock: ContractClock, k: number): number | null {
+  return c.terms.billing ? clock.monthsAfter(c.terms.validFrom, k * BILLING_MONTHS[c.terms.billing.frequency]) : null;
+}
+
+/** When the next billing period starts, while the contract runs and the period lies within its validity. */
+export function nextBillingAt(c: ContractProcess, clock: ContractClock): number | null {
+  const at = periodStart(c, clock, c.billedPeriods);
+  return at !== null && at < c.terms.validTo && (c.status === 'active' || c.status === 'signed') ? at : null;
+}
+
+export type ContractDeadline =
+  | { kind: 'complete'; at: number }
+  | { kind: 'terminate'; at: number; reason: string }
+  | { kind: 'activate'; at: number }
+  | { kind: 'bill'; at: number }
+  | { kind: 'notice'; at: number }
+  | { kind: 'end-of-term'; at: number };
+
+/** What the contract's clock does next and when (the earliest; on a tie, the first listed here). */
+export function nextContractDeadline(c: ContractProcess, clock: ContractClock, now: number): ContractDeadline | null {
+  const candidates: ContractDeadline[] = [];
+  if (c.consumed && c.status === 'active') candidates.push({ kind: 'complete', at: now });
+  if (c.termination) candidates.push({ kind: 'terminate', at: c.termination.at, reason: c.termination.reason });
+  if (c.status === 'signed') candidates.push({ kind: 'activate', at: c.terms.validFrom });
+  if (c.status === 'active') {
+    const billingAt = nextBillingAt(c, clock);
+    if (billingAt !== null) candidates.push({ kind: 'bill', at: billingAt });
+    if (!c.noticeSent && c.terms.noticeDays > 0) candidates.push({ kind: 'notice', at: c.terms.validTo - clock.days(c.terms.noticeDays) });
+  }
+  if (c.status === 'active' || c.status === 'signed' || c.status === 'approved') candidates.push({ kind: 'end-of-term', at: c.terms.validTo });
+  return candidates.sort((a, b) => a.at - b.at)[0] ?? null;
+}
+
+// ---- what the contract shows -----------------------------------------------------------------------
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+export const contractFacts = (c: ContractProcess) => ({ state: c.status, approval: c.approval });
+
+export function contractView(c: ContractProcess, input: ContractInput, clock: ContractClock, actor?: Actor): ContractView {
+  const { terms, approval } = c;
+  const billingAt = nextBillingAt(c, clock);
+  return {
+    id: input.number, status: c.status, type: input.type, customerId: input.customerId, version: c.version, term: c.term,
+    validFrom: iso(terms.validFrom), validTo: iso(terms.validTo), targetValue: fromCents(terms.targetValueCents),
+    targetQuantities: terms.targetQuantities?.map((t) => ({ sku: t.sku, qty: t.qty, unitPrice: fromCents(t.unitPriceCents) })) ?? null,
+    prices: terms.prices.map((p) => ({ sku: p.sku, unitPrice: fromCents(p.unitPriceCents) })),
+    paymentTerms: terms.paymentTerms, billing: terms.billing ? { frequency: terms.billing.frequency, amount: fromCents(terms.billing.amountCents) } : null,
+    autoRenew: terms.autoRenew, renewalMonths: terms.renewalMonths, noticeDays: terms.noticeDays, terms: terms.terms,
+    approval: approval ? { round: approval.round, kind: approval.kind, chain: approval.chain, step: approval.step, awaiting: approval.chain[approval.step]! } : null,
+    pendingAmendment: approval?.amended
+      ? { version: approval.version, targetValue: fromCents(approval.amended.targetValueCents), validTo: iso(approval.amended.validTo), reason: approval.reason }
+      : null,
+    lastRejection: c.lastRejection, terminationAt: c.termination ? iso(c.termination.at) : null, nextBillingAt: billingAt === null ? null : iso(billingAt),
+    allowedActions: actor ? contractActions(contractFacts(c), actor) : [],
+  };
+}
+
+export function contractRecord(c: ContractProcess, input: ContractInput, workflowId: string): ContractRecord {
+  return {
+    id: input.number, workflowId, customerId: input.customerId, type: input.type, status: c.status, version: c.version, term: c.term, terms: c.terms,
+    particulars: input.particulars, awaiting: c.approval ? c.approval.chain[c.approval.step]! : null, createdBy: input.actor.id, createdAt: c.createdAt,
+    signedAt: c.signedAt, activatedAt: c.activatedAt, endedAt: c.endedAt,
+  };
+}
+
+export function contractSearchAttributes(c: ContractProcess, input: ContractInput): SearchAttributeUpdatePair[] {
+  return [
+    { key: CrmKind, value: 'contract' },
+    { key: CrmStatus, value: c.status },
+    { key: CrmCustomerId, value: input.customerId },
+    { key: CrmAmount, value: amountAttribute(c.terms.targetValueCents) },
+    { key: CrmDueAt, value: new Date(c.terms.validTo) },
+  ];
+}
+
+/** The current details managers read in the Temporal UI. */
+export function contractDetails(c: ContractProcess): string {
+  const { approval, termination, terms } = c;
+  const waiting = approval ? ` · ${approval.kind} awaits ${approval.chain[approval.step]} (step ${approval.step + 1}/${approval.chain.length})` : '';
+  const ending = termination ? ` · terminates ${iso(termination.at)}` : '';
+  return `**${c.status}** · v${c.version} · term ${c.term} · value ${fromCents(terms.targetValueCents)} · valid to ${iso(terms.validTo)}${waiting}${ending}`;
+}

@@ -1,0 +1,92 @@
+import { describe, expect, it } from 'vitest';
+import type { TicketInput, TicketPolicy } from '../../domain/processes/ticket';
+import {
+  breach, cancel, claim, close, customerReply, escalate, newTicket, nextTicketDeadline, openTicket, reassign, reject, reminded, requestInfo, resolve,
+  ticketRecord, ticketSearchAttributes, ticketView, withPolicy, type TicketProcess,
+} from '../../domain/processes/ticket-state';
+
+const T0 = Date.parse('2026-03-02T09:00:00Z');
+const MIN = 60_000;
+const policy: TicketPolicy = {
+  customerTier: 'standard', sla: { responseMs: 60 * MIN, resolutionMs: 8 * 60 * MIN, reminderAt: 0.8, source: 'policy' },
+  calendarName: null, calendar: null, confirmationWindowMs: 30 * MIN,
+};
+const input: TicketInput = {
+  number: 'T-2026-000001', customerId: 'CUS-000001', channel: 'phone', category: 'fault', priority: 'high', subject: 'Line down', description: 'No tone',
+  actor: { id: 'U-agent', name: 'Agent', roles: ['agent'] },
+};
+const opened = (): TicketProcess => openTicket(withPolicy(newTicket(T0), policy));
+/** Escalated to L2 at T0 + 10 min, claimed by U-l2. */
+const claimed = () => claim(escalate(opened(), 'needs a technician', T0 + 10 * MIN), 'U-l2');
+
+describe('ticket state', () => {
+  it('starts both SLA clocks at intake', () => {
+    const t = opened();
+    expect(t.responseClock).toEqual({ windowMs: 60 * MIN, usedMs: 0, runningSince: T0, reminded: false, breached: false });
+    expect(t.resolutionClock).toMatchObject({ windowMs: 8 * 60 * MIN, runningSince: T0 });
+  });
+
+  it('escalates one tier into its queue with a fresh response clock and the dispatch opinion', () => {
+    const t = escalate(opened(), 'needs a technician', T0 + 10 * MIN);
+    expect(t).toMatchObject({ status: 'escalated_l2', tier: 'L2', assigneeId: null, escalations: 1, dispatchOpinion: 'needs a technician' });
+    expect(t.responseClock).toMatchObject({ runningSince: T0 + 10 * MIN, usedMs: 0 });
+  });
+
+  it('claim clears the response clock and sets the assignee', () => {
+    const t = claimed();
+    expect(t).toMatchObject({ status: 'in_progress_l2', assigneeId: 'U-l2', responseClock: null });
+    expect(ticketView(t, input).sla.responseDueAt).toBeNull();
+  });
+
+  it('pauses the resolution clock while the customer owes an answer and returns to where it was', () => {
+    const waiting = requestInfo(claimed(), T0 + 20 * MIN);
+    expect(waiting).toMatchObject({ status: 'pending_customer', pendingReturn: 'in_progress_l2' });
+    expect(waiting.resolutionClock).toMatchObject({ usedMs: 20 * MIN, runningSince: null });
+    const back = customerReply(waiting, T0 + 60 * MIN);
+    expect(back).toMatchObject({ status: 'in_progress_l2', pendingReturn: null });
+    expect(back.resolutionClock).toMatchObject({ usedMs: 20 * MIN, runningSince: T0 + 60 * MIN });
+  });
+
+  it('resolves with a confirmation window; confirmation closes with the score, rejection reopens one tier up', () => {
+    const resolved = resolve(claimed(), 'replaced the card', T0 + 30 * MIN);
+    expect(resolved).toMatchObject({ status: 'resolved', resolution: 'replaced the card', resolvedAt: T0 + 30 * MIN, confirmationDueAt: T0 + 60 * MIN });
+    expect(resolved.resolutionClock!.runningSince).toBeNull();
+    expect(nextTicketDeadline(resolved)).toEqual({ kind: 'auto-close', at: T0 + 60 * MIN });
+    expect(close(resolved, 5, T0 + 40 * MIN)).toMatchObject({ status: 'closed', satisfaction: 5, closedAt: T0 + 40 * MIN, confirmationDueAt: null });
+    const reopened = reject(resolved, T0 + 40 * MIN);
+    expect(reopened).toMatchObject({ status: 'escalated_l3', tier: 'L3', reopens: 1, escalations: 2, resolution: null, resolvedAt: null, confirmationDueAt: null });
+    expect(reopened.resolutionClock!.runningSince).toBe(T0 + 40 * MIN);
+  });
+
+  it('a rejection at L3 returns to the L3 queue with the supervisor\'s attention', () => {
+    const atL3 = claim(escalate(claimed(), 'hardware', T0 + 20 * MIN), 'U-l3');
+    const reopened = reject(resolve(atL3, 'done', T0 + 30 * MIN), T0 + 40 * MIN);
+    expect(reopened).toMatchObject({ status: 'escalated_l3', tier: 'L3', supervisorAttention: true, escalations: 2, reopens: 1 });
+  });
+
+  it('reminds before the response deadline, then a breach marks it and escalates', () => {
+    expect(nextTicketDeadline(opened())).toEqual({ kind: 'remind', clock: 'response', at: T0 + 48 * MIN });
+    const remindedTicket = reminded(opened(), 'response');
+    expect(nextTicketDeadline(remindedTicket)).toEqual({ kind: 'breach', clock: 'response', at: T0 + 60 * MIN });
+    const breached = breach(remindedTicket, 'response', T0 + 60 * MIN);
+    expect(breached).toMatchObject({ responseBreached: true, status: 'escalated_l2', tier: 'L2', escalations: 1 });
+    expect(ticketSearchAttributes(breached).map((p) => [p.key.name, p.value])).toContainEqual(['CrmSlaBreached', true]);
+  });
+
+  it('a supervisor reassigns to a named assignee, back to L1, or into a queue', () => {
+    expect(reassign(claimed(), 'L3', 'U-l3', T0)).toMatchObject({ tier: 'L3', status: 'in_progress_l3', assigneeId: 'U-l3', responseClock: null });
+    expect(reassign(claimed(), 'L1', null, T0)).toMatchObject({ tier: 'L1', status: 'new', assigneeId: null, responseClock: null });
+    expect(reassign(claimed(), 'L3', null, T0 + MIN).responseClock).toMatchObject({ runningSince: T0 + MIN });
+  });
+
+  it('cancel stops every clock', () => {
+    const t = cancel(claimed(), T0 + 5 * MIN);
+    expect(t).toMatchObject({ status: 'cancelled', closedAt: T0 + 5 * MIN, responseClock: null, confirmationDueAt: null });
+    expect(t.resolutionClock!.runningSince).toBeNull();
+    expect(nextTicketDeadline(t)).toBeNull();
+  });
+
+  it('derives the record from the same state', () => {
+    expect(ticketRecord(claimed(), input, 'ticket-T-2026-000001')).toMatchObject({ status: 'in_progress_l2', tier: 'L2', assigneeId: 'U-l2', escalations: 1, createdAt: T0, responseDueAt: null });
+  });
+});
