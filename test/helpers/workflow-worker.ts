@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Context } from '@temporalio/activity';
 import { Client, Connection } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
-import { NativeConnection, Worker } from '@temporalio/worker';
+import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import { inject } from 'vitest';
 import { createActivities, type Activities, type ActivityDeps } from '../../activities';
 import { eventually } from './wait';
@@ -42,7 +42,14 @@ export interface WorkflowTestWorker {
 /** Every activity the worker offers, by name: an unstubbed one fails the workflow at once instead of retrying. */
 const ACTIVITY_NAMES = Object.keys(createActivities({} as ActivityDeps)) as ActivityName[];
 
+let quiet = false;
+
 export async function startWorkflowWorker(defaults: ActivityStubs): Promise<WorkflowTestWorker> {
+  if (!quiet) {
+    // The worker's state changes are no news in a test run; warnings and errors still show.
+    Runtime.install({ logger: new DefaultLogger('WARN') });
+    quiet = true;
+  }
   const { temporalAddress, workflowBundlePath } = inject('workflowServer');
   const taskQueue = `wf-${randomUUID().slice(0, 8)}`;
   const recorded: ActivityCall[] = [];
