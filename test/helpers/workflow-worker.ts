@@ -56,7 +56,7 @@ export async function startWorkflowWorker(defaults: ActivityStubs): Promise<Work
   let overrides: ActivityStubs = {};
 
   const activities = Object.fromEntries(ACTIVITY_NAMES.map((name) => [name, async (input: unknown) => {
-    const call: ActivityCall = { name, input: input as never, workflowId: Context.current().info.workflowExecution.workflowId, startedAt: Date.now(), finishedAt: null };
+    const call: ActivityCall = { name, input: input as never, workflowId: Context.current().info.workflowExecution?.workflowId ?? '', startedAt: Date.now(), finishedAt: null };
     recorded.push(call);
     const stub = (overrides[name] ?? defaults[name]) as ((input: unknown) => Promise<unknown>) | undefined;
     if (!stub) throw ApplicationFailure.nonRetryable(`activity ${name} is not stubbed in this test`, 'NotStubbed');

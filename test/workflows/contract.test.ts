@@ -145,8 +145,8 @@ describe('contract workflow', () => {
     expect(renewed).toMatchObject({ status: 'active', version: 2, validTo: iso(clock.monthsAfter(terms.validTo, 12)) });
     const renewal = events(workflowId).find((e) => e.action === 'auto-renew')!;
     expect(renewal.at).toBeGreaterThanOrEqual(terms.validTo);
-    const { executionInfo } = await w.client.workflowService.describeWorkflowExecution({ namespace: 'default', execution: { workflowId } });
-    expect(executionInfo?.execution?.runId).not.toBe(handle.firstExecutionRunId);
+    const latest = await w.client.workflow.getHandle(workflowId).describe();
+    expect(latest.runId).not.toBe(handle.firstExecutionRunId);
 
     await terminateNow(handle);
     expect(await handle.result()).toMatchObject({ status: 'terminated', term: 2, version: 2 });
