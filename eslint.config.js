@@ -16,6 +16,11 @@ export default tseslint.config(
     },
   },
   {
+    // Tool configuration in CommonJS (.dependency-cruiser.cjs).
+    files: ['**/*.cjs'],
+    languageOptions: { sourceType: 'commonjs', globals: globals.node },
+  },
+  {
     // The support console is plain browser JavaScript, served as is.
     files: ['console/**/*.js'],
     languageOptions: { globals: globals.browser },

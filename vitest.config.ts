@@ -1,8 +1,9 @@
 import { defineConfig } from 'vitest/config';
 
 // Temporal's native worker does not mix with worker threads, so every test file runs in a forked process.
-// Pure rules (test/unit) need nothing; everything else shares one Temporal dev server and one database
-// started by the global setup, isolated per file by task queue and by its own rows.
+// Pure rules (test/unit) need nothing. The workflow unit tests (test/workflows) share one Temporal dev
+// server of their own and stub every activity. Everything else shares one Temporal dev server and one
+// database started by the global setup, isolated per file by task queue and by its own rows.
 // The reliability and security suites run small here (a handful of processes per fault) and at full
 // size in `npm run chaos` (CHAOS=1, see test/helpers/chaos.ts).
 
@@ -13,6 +14,17 @@ export default defineConfig({
       {
         extends: true,
         test: { name: 'unit', include: ['test/unit/**/*.test.ts'] },
+      },
+      {
+        // Each workflow on the dev server with stubbed activities: process logic in seconds, no database.
+        extends: true,
+        test: {
+          name: 'workflows',
+          include: ['test/workflows/**/*.test.ts'],
+          globalSetup: ['test/helpers/workflow-global-setup.ts'],
+          testTimeout: 30_000,
+          hookTimeout: 60_000,
+        },
       },
       {
         extends: true,
