@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_APPROVAL_THRESHOLDS } from '../../domain/approvals';
-import { addDays, contractClock, dayOf, REAL_DAY_MS } from '../../domain/contract-time';
+import { contractClock } from '../../domain/contract-time';
+import { addDays, dayOf, REAL_DAY_MS } from '../../domain/dates';
 import type { ContractTerms } from '../../domain/contracts';
 import { FailureType } from '../../domain/failures';
 import {
