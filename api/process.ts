@@ -15,7 +15,7 @@ import { engineTimedOut, engineUnavailable } from './plugins/errors';
 import { conflict, notFound } from './problem';
 
 const ENGINE_PROBE_MS = 1000;
-import { IdParams } from './schemas/common';
+import { IdParams, type SameShape } from './schemas/common';
 
 /**
  * Opens a process for a create request and answers 201 with its first state. The resource number is
@@ -136,9 +136,6 @@ export async function signalProcess<Args extends unknown[]>(client: Client, work
     throw error;
   }
 }
-
-/** Mutual assignability: the body a route accepts and the arguments its Update takes are one shape. */
-type SameShape<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 
 /** Actions whose body schema differs from the update's arguments and that have no conversion: must be none. */
 type Unconverted<Action extends string, Bodies extends Record<Action, TSchema>, Args extends Record<Action, object>, Convert> = {

@@ -4,7 +4,7 @@ import { fromCents, toCents } from '../domain/money';
 import { amountDue, type OpenInvoice } from '../domain/payments';
 import type { Db, Tx } from './client';
 import { enqueueNotification } from './notifications';
-import { nextNumber } from './numbers';
+import { issueOnce } from './numbers';
 import { invoices } from './schema';
 import { loadSettings } from './settings';
 
@@ -28,18 +28,11 @@ export function openInvoiceOf(row: Pick<typeof invoices.$inferSelect, 'id' | 'du
 
 /** Issues an invoice numbered `<prefix>-YYYY-NNNNNN` once per dedupe key; a retry answers with the same invoice. */
 export async function issueInvoice(db: Db, prefix: string, input: IssueInvoiceInput): Promise<{ invoiceId: string }> {
-  return db.transaction(async (tx) => {
-    const [existing] = await tx.select({ id: invoices.id }).from(invoices).where(eq(invoices.dedupeKey, input.dedupeKey));
-    if (existing) return { invoiceId: existing.id };
-    const id = await nextNumber(tx, 'invoice_seq', prefix, Number(input.issuedOn.slice(0, 4)));
-    const [row] = await tx.insert(invoices).values({
-      id, dedupeKey: input.dedupeKey, customerId: input.customerId, orderId: input.orderId ?? null, contractId: input.contractId ?? null,
-      description: input.description, amount: fromCents(input.amountCents), issuedOn: input.issuedOn, dueOn: input.dueOn,
-    }).onConflictDoNothing({ target: invoices.dedupeKey }).returning({ id: invoices.id });
-    // A concurrent twin won the insert; answer with its invoice.
-    if (!row) return { invoiceId: (await tx.select({ id: invoices.id }).from(invoices).where(eq(invoices.dedupeKey, input.dedupeKey)))[0]!.id };
-    return { invoiceId: row.id };
+  const invoiceId = await issueOnce(db, 'invoice', { dedupeKey: input.dedupeKey, prefix, year: Number(input.issuedOn.slice(0, 4)) }, {
+    customerId: input.customerId, orderId: input.orderId ?? null, contractId: input.contractId ?? null,
+    description: input.description, amount: fromCents(input.amountCents), issuedOn: input.issuedOn, dueOn: input.dueOn,
   });
+  return { invoiceId };
 }
 
 /** An unpaid invoice is voided; voiding twice is a no-op. */

@@ -5,7 +5,7 @@ import { fromCents, sumCents, toCents } from '../domain/money';
 import { allocatePayment, type Allocation } from '../domain/payments';
 import type { Db, Tx } from './client';
 import { openInvoiceOf } from './invoices';
-import { nextNumber } from './numbers';
+import { issueOnce } from './numbers';
 import { invoices, paymentAllocations, payments } from './schema';
 import { loadSettings } from './settings';
 
@@ -47,18 +47,12 @@ export async function allocatePaymentId(db: Db): Promise<string> {
 
 /** Records money an order's process received, once per event; a retry answers with the same payment. */
 export async function recordPayment(db: Db, input: RecordPaymentInput): Promise<{ paymentId: string }> {
-  return db.transaction(async (tx) => {
-    const [existing] = await tx.select({ id: payments.id }).from(payments).where(eq(payments.dedupeKey, input.dedupeKey));
-    if (existing) return { paymentId: existing.id };
-    const receivedAt = new Date(input.receivedAt);
-    const id = await nextNumber(tx, 'payment_seq', PAYMENT_PREFIX, receivedAt.getUTCFullYear());
-    const [row] = await tx.insert(payments).values({
-      id, dedupeKey: input.dedupeKey, customerId: input.customerId, orderId: input.orderId ?? null, amount: fromCents(input.amountCents),
-      reference: input.reference, receivedAt, recordedBy: input.recordedBy,
-    }).onConflictDoNothing({ target: payments.dedupeKey }).returning({ id: payments.id });
-    if (!row) return { paymentId: (await tx.select({ id: payments.id }).from(payments).where(eq(payments.dedupeKey, input.dedupeKey)))[0]!.id };
-    return { paymentId: row.id };
+  const receivedAt = new Date(input.receivedAt);
+  const paymentId = await issueOnce(db, 'payment', { dedupeKey: input.dedupeKey, prefix: PAYMENT_PREFIX, year: receivedAt.getUTCFullYear() }, {
+    customerId: input.customerId, orderId: input.orderId ?? null, amount: fromCents(input.amountCents),
+    reference: input.reference, receivedAt, recordedBy: input.recordedBy,
   });
+  return { paymentId };
 }
 
 /** The money goes back; refunding twice is a no-op. */

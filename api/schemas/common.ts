@@ -35,3 +35,6 @@ export const Page = <T extends TSchema>(item: T) => Type.Object({ items: Type.Ar
 export const IdempotencyHeaders = Type.Object({ 'idempotency-key': Type.Optional(Type.String({ maxLength: 255 })) });
 
 export const IdParams = Obj({ id: Type.String({ minLength: 1, maxLength: 64 }) });
+
+/** Mutual assignability: a schema's static type and a TypeScript type describe one shape. */
+export type SameShape<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;

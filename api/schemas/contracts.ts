@@ -1,7 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { BILLING_FREQUENCIES, CONTRACT_ACTION_NAMES, CONTRACT_STATES, CONTRACT_TYPES } from '../../domain/contracts';
 import type { ContractView as WorkflowContractView } from '../../domain/processes/contract';
-import { Literals, Money, Nullable, Obj, Text } from './common';
+import { Literals, Money, Nullable, Obj, Text, type SameShape } from './common';
 
 export const ContractStatus = Literals(CONTRACT_STATES);
 export const ContractType = Literals(CONTRACT_TYPES);
@@ -65,8 +65,7 @@ export const ContractView = Type.Object({
 });
 
 // The workflow's TypeScript view and this schema describe the same object; the compiler holds them together.
-type SchemaView = Static<typeof ContractView>;
-const _sameShape: [SchemaView extends WorkflowContractView ? true : false, WorkflowContractView extends SchemaView ? true : false] = [true, true];
+const _sameShape: SameShape<Static<typeof ContractView>, WorkflowContractView> = true;
 
 // A list row is the view's stored facts (the database's copy of them) plus who and when.
 export const ContractRow = Type.Composite([

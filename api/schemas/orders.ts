@@ -1,7 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { MAX_LINES, ORDER_ACTION_NAMES, ORDER_STATES, PAYMENT_TERMS } from '../../domain/orders';
 import type { OrderView as WorkflowOrderView } from '../../domain/processes/order';
-import { Literals, Money, Nullable, Obj, Text } from './common';
+import { Literals, Money, Nullable, Obj, Text, type SameShape } from './common';
 
 export const OrderStatus = Literals(ORDER_STATES);
 export const PaymentTerms = Literals(PAYMENT_TERMS);
@@ -51,8 +51,7 @@ export const OrderView = Type.Object({
 });
 
 // The workflow's TypeScript view and this schema describe the same object; the compiler holds them together.
-type SchemaView = Static<typeof OrderView>;
-const _sameShape: [SchemaView extends WorkflowOrderView ? true : false, WorkflowOrderView extends SchemaView ? true : false] = [true, true];
+const _sameShape: SameShape<Static<typeof OrderView>, WorkflowOrderView> = true;
 
 // A list row is the view's stored facts (the database's copy of them) plus its timestamps.
 export const OrderRow = Type.Composite([

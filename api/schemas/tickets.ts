@@ -2,7 +2,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import { PRIORITIES, CUSTOMER_TIERS } from '../../domain/sla';
 import { CATEGORIES, CHANNELS, TICKET_ACTION_NAMES, TICKET_STATES, TIERS } from '../../domain/tickets';
 import type { TicketView as WorkflowTicketView } from '../../domain/processes/ticket';
-import { Literals, Nullable, Obj, Text } from './common';
+import { Literals, Nullable, Obj, Text, type SameShape } from './common';
 
 export const TicketStatus = Literals(TICKET_STATES);
 export const Tier = Literals(TIERS);
@@ -48,8 +48,7 @@ export const TicketView = Type.Object({
 });
 
 // The workflow's TypeScript view and this schema describe the same object; the compiler holds them together.
-type SchemaView = Static<typeof TicketView>;
-const _sameShape: [SchemaView extends WorkflowTicketView ? true : false, WorkflowTicketView extends SchemaView ? true : false] = [true, true];
+const _sameShape: SameShape<Static<typeof TicketView>, WorkflowTicketView> = true;
 
 export const TicketRow = Type.Object({
   id: Type.String(),
