@@ -1,7 +1,4 @@
-import {
-  allHandlersFinished, condition, continueAsNew, proxyActivities, setCurrentDetails, setHandler, upsertSearchAttributes, workflowInfo,
-} from '@temporalio/workflow';
-import type { Activities } from '../activities';
+import { allHandlersFinished, condition, continueAsNew, setCurrentDetails, setHandler, workflowInfo } from '@temporalio/workflow';
 import { parsePaymentTermsDays } from '../domain/approvals';
 import { contractClock } from '../domain/contract-time';
 import { addDays, dayOf, parseInstant } from '../domain/dates';
@@ -16,18 +13,16 @@ import {
   renewContract, resumeContract, scheduleTermination, signContract, submitContract, type ContractChange, type ContractDeadline, type ContractProcess,
 } from '../domain/processes/contract-state';
 import type { Actor } from '../domain/roles';
-import { awaitChangeOrTimer, businessRuleFailure, createWriteQueue, refuse, type DueTimer } from './common';
+import { businessRuleFailure, createWriteQueue, processActivities, processEngine, refuse, type DueTimer } from './common';
 
-const { loadContractPolicy, recordContract, notify, issueInvoice } = proxyActivities<Activities>({
-  startToCloseTimeout: '30 seconds',
-  // A database outage must delay the write, never lose it: retry until it lands.
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds', nonRetryableErrorTypes: ['NotFound'] },
-});
+const activitiesOf = processActivities(['NotFound']);
 
 const SYSTEM = CONTRACT_CLOCK;
 const iso = (ms: number) => new Date(ms).toISOString();
 
 export async function contractWorkflow(input: ContractInput): Promise<ContractView> {
+  const engine = processEngine();
+  const { loadContractPolicy, recordContract, notify, issueInvoice } = activitiesOf(engine);
   const workflowId = workflowInfo().workflowId;
   const clock = contractClock(input.dayMs);
   const enqueue = createWriteQueue();
@@ -44,7 +39,7 @@ export async function contractWorkflow(input: ContractInput): Promise<ContractVi
   const view = (actor?: Actor) => contractView(contract, input, clock, actor);
 
   function showInTemporal(): void {
-    upsertSearchAttributes(contractSearchAttributes(contract, input));
+    engine.show(contractSearchAttributes(contract, input));
     setCurrentDetails(contractDetails(contract));
   }
 
@@ -125,9 +120,10 @@ export async function contractWorkflow(input: ContractInput): Promise<ContractVi
 
   // ---- validity, notice, billing, termination and consumption clocks ---------------------------
   const running = () => !FINAL_CONTRACT_STATES.includes(contract.status) && !contract.renewed;
-  while (running() && !workflowInfo().continueAsNewSuggested) await awaitChangeOrTimer(() => changes, nextTimer());
+  while (running() && !workflowInfo().continueAsNewSuggested) await engine.awaitChangeOrTimer(() => changes, nextTimer());
   await condition(allHandlersFinished);
   await enqueue(async () => undefined);
+  engine.flush();
   if (FINAL_CONTRACT_STATES.includes(contract.status)) return view();
   // A renewal starts the next term in a fresh run, so the history stays bounded however often it renews;
   // the carry is read off the state, so nothing that happened meanwhile (a consumption, the notice) is lost.

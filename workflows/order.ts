@@ -1,7 +1,4 @@
-import {
-  ActivityFailure, allHandlersFinished, ApplicationFailure, condition, proxyActivities, setCurrentDetails, setHandler, upsertSearchAttributes, workflowInfo,
-} from '@temporalio/workflow';
-import type { Activities } from '../activities';
+import { ActivityFailure, allHandlersFinished, ApplicationFailure, condition, setCurrentDetails, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { WithActor } from '../domain/processes/common';
 import {
   activationConfirmed, carrierDelivered, orderOpened, orderState, orderUpdates, restocked,
@@ -21,17 +18,9 @@ import { priceOrder } from '../domain/pricing';
 import type { Actor } from '../domain/roles';
 import { CrmCustomerId, CrmKind } from '../domain/search-attributes';
 import type { Refusal } from '../domain/state-machine';
-import { businessRuleFailure, createWriteQueue, refuse } from './common';
+import { businessRuleFailure, createWriteQueue, processActivities, processEngine, refuse } from './common';
 
-const {
-  loadSettings, loadOrderQuote, loadCreditPosition, recordOrder, notify, reserveStock, releaseStock, recordPayment, refundPayment,
-  issueInvoice, voidInvoice, recordShipment, recordDelivery, allocateServices, configureServices, requestActivation, activateServices, releaseServices,
-  reserveCallOff, releaseCallOff, confirmCallOff,
-} = proxyActivities<Activities>({
-  startToCloseTimeout: '30 seconds',
-  // A database outage must delay the write, never lose it: retry until it lands.
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds', nonRetryableErrorTypes: ['NotFound', FailureType.BusinessRule] },
-});
+const activitiesOf = processActivities(['NotFound', FailureType.BusinessRule]);
 
 const SYSTEM = ORDER_PROCESS;
 
@@ -59,6 +48,12 @@ class OrderCancelled extends Error {
 }
 
 export async function orderWorkflow(input: OrderInput): Promise<OrderView> {
+  const engine = processEngine();
+  const {
+    loadSettings, loadOrderQuote, loadCreditPosition, recordOrder, notify, reserveStock, releaseStock, recordPayment, refundPayment,
+    issueInvoice, voidInvoice, recordShipment, recordDelivery, allocateServices, configureServices, requestActivation, activateServices, releaseServices,
+    reserveCallOff, releaseCallOff, confirmCallOff,
+  } = activitiesOf(engine);
   const workflowId = workflowInfo().workflowId;
   const orderId = input.number;
   const enqueue = createWriteQueue();
@@ -88,7 +83,7 @@ export async function orderWorkflow(input: OrderInput): Promise<OrderView> {
   const view = (actor?: Actor) => orderView(order, input, actor, (action) => pending(action) !== null);
 
   function showInTemporal(): void {
-    upsertSearchAttributes(orderSearchAttributes(order));
+    engine.show(orderSearchAttributes(order));
     setCurrentDetails(orderDetails(order, input));
   }
 
@@ -117,6 +112,7 @@ export async function orderWorkflow(input: OrderInput): Promise<OrderView> {
     const wake = () => ready() || pending('cancel') !== null;
     order = waitingUntil(order, timeoutMs === undefined ? null : Date.now() + timeoutMs);
     showInTemporal();
+    engine.flush();
     const met = timeoutMs === undefined ? (await condition(wake), true) : await condition(wake, Math.max(1, timeoutMs));
     order = waitingUntil(order, null);
     const cancel = pending('cancel');
@@ -171,7 +167,7 @@ export async function orderWorkflow(input: OrderInput): Promise<OrderView> {
   // ---- the process -------------------------------------------------------------------------------
   order = withTerms(order, orderTermsFrom(await loadSettings()));
   const terms = order.terms!;
-  upsertSearchAttributes([{ key: CrmKind, value: 'order' }, { key: CrmCustomerId, value: input.customerId }]);
+  engine.show([{ key: CrmKind, value: 'order' }, { key: CrmCustomerId, value: input.customerId }]);
   await transition({ action: 'receive', actor: input.actor, note: input.deliveryAddress ?? null });
   try {
     await price();
@@ -185,6 +181,7 @@ export async function orderWorkflow(input: OrderInput): Promise<OrderView> {
   }
   await condition(allHandlersFinished);
   await enqueue(async () => undefined);
+  engine.flush();
   return view();
 
   async function price(): Promise<void> {

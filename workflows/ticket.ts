@@ -1,7 +1,4 @@
-import {
-  allHandlersFinished, condition, proxyActivities, setCurrentDetails, setHandler, upsertSearchAttributes, workflowInfo,
-} from '@temporalio/workflow';
-import type { Activities } from '../activities';
+import { allHandlersFinished, condition, setCurrentDetails, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { WithActor } from '../domain/processes/common';
 import { ticketOpened, ticketState, ticketUpdates, type TicketEventRecord, type TicketInput, type TicketView } from '../domain/processes/ticket';
 import {
@@ -12,18 +9,16 @@ import {
 import type { Actor } from '../domain/roles';
 import { CrmCustomerId, CrmCustomerTier, CrmKind, CrmPriority } from '../domain/search-attributes';
 import { FINAL_TICKET_STATES, tierAbove, ticketRefusal, type TicketAction } from '../domain/tickets';
-import { awaitChangeOrTimer, createWriteQueue, refuse, type DueTimer } from './common';
+import { createWriteQueue, processActivities, processEngine, refuse, type DueTimer } from './common';
 
-const { loadTicketPolicy, recordTicket, notify } = proxyActivities<Activities>({
-  startToCloseTimeout: '30 seconds',
-  // A database outage must delay the write, never lose it: retry until it lands.
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds', nonRetryableErrorTypes: ['NotFound'] },
-});
+const activitiesOf = processActivities(['NotFound']);
 
 const SYSTEM = SLA_CLOCK;
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
 export async function ticketWorkflow(input: TicketInput): Promise<TicketView> {
+  const engine = processEngine();
+  const { loadTicketPolicy, recordTicket, notify } = activitiesOf(engine);
   const workflowId = workflowInfo().workflowId;
   const enqueue = createWriteQueue();
 
@@ -38,7 +33,7 @@ export async function ticketWorkflow(input: TicketInput): Promise<TicketView> {
   const view = (actor?: Actor) => ticketView(ticket, input, actor);
 
   function showInTemporal(): void {
-    upsertSearchAttributes(ticketSearchAttributes(ticket));
+    engine.show(ticketSearchAttributes(ticket));
     setCurrentDetails(ticketDetails(ticket));
   }
 
@@ -94,16 +89,17 @@ export async function ticketWorkflow(input: TicketInput): Promise<TicketView> {
   // ---- intake --------------------------------------------------------------------------------
   const policy = await loadTicketPolicy({ customerId: input.customerId, priority: input.priority });
   ticket = withPolicy(ticket, policy);
-  upsertSearchAttributes([{ key: CrmKind, value: 'ticket' }, { key: CrmCustomerId, value: input.customerId }, { key: CrmCustomerTier, value: policy.customerTier }, { key: CrmPriority, value: input.priority }]);
+  engine.show([{ key: CrmKind, value: 'ticket' }, { key: CrmCustomerId, value: input.customerId }, { key: CrmCustomerTier, value: policy.customerTier }, { key: CrmPriority, value: input.priority }]);
   await transition('open', input.actor, openTicket, input.subject);
   if (policy.customerTier === 'vip') {
     await notifyOnce('vip-intake', 'supervisor', 'supervisor', `VIP ticket ${input.number}`, `${input.priority} ${input.category} ticket opened for VIP customer ${input.customerId}: ${input.subject}`);
   }
 
   // ---- SLA clocks and the confirmation window --------------------------------------------------
-  while (!FINAL_TICKET_STATES.includes(ticket.status)) await awaitChangeOrTimer(() => changes, nextTimer());
+  while (!FINAL_TICKET_STATES.includes(ticket.status)) await engine.awaitChangeOrTimer(() => changes, nextTimer());
   await condition(allHandlersFinished);
   await enqueue(async () => undefined);
+  engine.flush();
   return view();
 
   function nextTimer(): DueTimer | null {
