@@ -22,6 +22,8 @@ export default defineConfig({
           name: 'workflows',
           include: ['test/workflows/**/*.test.ts'],
           globalSetup: ['test/helpers/workflow-global-setup.ts'],
+          // Their clocks are seconds long: one file at a time, like the integration files beside them.
+          fileParallelism: false,
           testTimeout: 30_000,
           hookTimeout: 60_000,
         },

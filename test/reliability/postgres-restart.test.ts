@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectDatabase } from '../../db/client';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from '../../db/embedded';
 import { runMigrations } from '../../db/migrate';
-import { sized } from '../helpers/chaos';
+import { PATIENT_PEOPLE, sized } from '../helpers/chaos';
 import { freePort } from '../helpers/environment';
 import { offsetSequences } from '../helpers/fresh-database';
 import { startHarness, type Harness } from '../helpers/harness';
@@ -33,7 +33,7 @@ beforeAll(async () => {
   await runMigrations(database);
   await offsetSequences(database);
   await database.close();
-  h = await startHarness({ worker: true, env: { DATABASE_URL: pg.url } });
+  h = await startHarness({ worker: true, env: { DATABASE_URL: pg.url, ...PATIENT_PEOPLE } });
 });
 afterAll(async () => {
   await h?.close();

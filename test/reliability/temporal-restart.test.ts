@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveTemporalCli } from '../../temporal/cli';
 import { startDevServer, type DevServer } from '../../temporal/dev-server';
 import { registerSearchAttributes } from '../../temporal/search-attributes';
-import { sized } from '../helpers/chaos';
+import { PATIENT_PEOPLE, sized } from '../helpers/chaos';
 import { freshDatabase, type FreshDatabase } from '../helpers/fresh-database';
 import { freePort } from '../helpers/environment';
 import { startHarness, type Harness } from '../helpers/harness';
@@ -40,7 +40,7 @@ beforeAll(async () => {
   await connection.close();
   // Its own database too: the confirmation window below is a global setting.
   db = await freshDatabase();
-  h = await startHarness({ worker: true, env: { DATABASE_URL: db.url, TEMPORAL_ADDRESS: server.address } });
+  h = await startHarness({ worker: true, env: { DATABASE_URL: db.url, TEMPORAL_ADDRESS: server.address, ...PATIENT_PEOPLE } });
 });
 afterAll(async () => {
   await h?.close();

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
-import { sized } from '../helpers/chaos';
+import { PATIENT_PEOPLE, sized } from '../helpers/chaos';
 import { freshDatabase } from '../helpers/fresh-database';
 import { startHarness } from '../helpers/harness';
 import { Gate, launchFleet, midway, PROCESS_KINDS, type Audit } from '../helpers/processes';
@@ -18,7 +18,7 @@ async function killWorkerMidway(perKind: number, options: { naiveInvoices: boole
   // A database of its own: settings other files change on the shared one (a short confirmation
   // window, say) must not close this fleet's tickets before their agents confirm.
   const db = await freshDatabase();
-  const h = await startHarness({ env: { DATABASE_URL: db.url } });
+  const h = await startHarness({ env: { DATABASE_URL: db.url, ...PATIENT_PEOPLE } });
   const faults = { ...FAULTS, ...(options.naiveInvoices ? { CHAOS_NAIVE_INVOICES: '1' } : {}) };
   let worker = await spawnWorker(h.config, faults);
   try {
