@@ -57,10 +57,12 @@ export function lifecycles(call: Caller, client: Client) {
     },
 
     /** Intake at L1 → escalate to L2 → claim → resolve → the customer confirms: closed. 5 requests. */
-    async ticket(customerId: string): Promise<Lifecycle> {
+    async ticket(customerId: string, timeClaim?: (ms: number) => void): Promise<Lifecycle> {
       const { id } = await call('agent', 'POST', '/tickets', { customerId, channel: 'phone', category: 'fault', priority: 'low', subject: 'Line down', description: 'No dial tone since Monday' });
       await call('agent', 'POST', `/tickets/${id}/escalate`, { opinion: 'Check the port' });
+      const claimStarted = performance.now();
       await call('support_l2', 'POST', `/tickets/${id}/claim`, {});
+      timeClaim?.(performance.now() - claimStarted);
       await call('support_l2', 'POST', `/tickets/${id}/resolve`, { resolution: 'Port reset' });
       await call('agent', 'POST', `/tickets/${id}/confirm`, { satisfaction: 5 });
       return finished('ticket', id);
