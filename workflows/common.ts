@@ -1,6 +1,6 @@
 import type { ActivityOptions, SearchAttributeUpdatePair } from '@temporalio/common';
 import {
-  ApplicationFailure, condition, patched, proxyActivities, proxyLocalActivities, sleep, upsertSearchAttributes, workflowInfo,
+  allHandlersFinished, ApplicationFailure, condition, patched, proxyActivities, proxyLocalActivities, sleep, upsertSearchAttributes, workflowInfo,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import { FailureType, type InvalidStateDetails } from '../domain/failures';
@@ -89,8 +89,8 @@ export function processEngine() {
       if (!fewerSteps) return awaitChangeOrTimer(changes, timer);
       engine.flush();
       const seen = changes();
-      if (timer && timer.at > Date.now()) {
-        if (![...running].some((at) => at <= timer.at)) {
+      if (!timer || timer.at > Date.now()) {
+        if (timer && ![...running].some((at) => at <= timer.at)) {
           const at = timer.at;
           running.add(at);
           // Not awaited: it only rings the loop. A timer still running when the workflow ends is dropped.
@@ -99,7 +99,11 @@ export function processEngine() {
         const rang = rings;
         await condition(() => changes() !== seen || rings !== rang);
       }
-      if (changes() === seen && timer && timer.at <= Date.now()) await timer.fire();
+      if (changes() !== seen || !timer || timer.at > Date.now()) return;
+      // A human action still being recorded may make the deadline obsolete (signing after valid-from
+      // activates the contract itself): it finishes first, and the loop then looks again.
+      await condition(allHandlersFinished);
+      if (changes() === seen) await timer.fire();
     },
   };
   return engine;

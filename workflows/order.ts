@@ -206,7 +206,9 @@ export async function orderWorkflow(input: OrderInput): Promise<OrderView> {
     try {
       reservation = await reserveCallOff({ orderId, contractId, customerId: input.customerId, lines: input.lines, on: dayOf(order.createdAt) });
     } catch (error) {
-      const refusal = error instanceof ActivityFailure && error.cause instanceof ApplicationFailure && error.cause.type === FailureType.BusinessRule ? error.cause.message : null;
+      // A remote activity's refusal arrives wrapped in an ActivityFailure; a local activity's as it was thrown.
+      const failure = error instanceof ActivityFailure ? error.cause : error;
+      const refusal = failure instanceof ApplicationFailure && failure.type === FailureType.BusinessRule ? failure.message : null;
       if (!refusal) throw error;
       throw new OrderCancelled({ action: 'refuse', actor: SYSTEM, note: refusal }, businessRuleFailure(refusal, { errors: [{ path: '/contractId', message: refusal }] }));
     }

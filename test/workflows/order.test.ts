@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { WorkflowUpdateFailedError } from '@temporalio/client';
+import { WithStartWorkflowOperation, WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -49,8 +49,12 @@ afterAll(() => w?.close());
 async function startOrder(overrides: Partial<OrderInput>) {
   const number = `SO-2026-${randomUUID().slice(0, 8)}`;
   const input: OrderInput = { number, customerId: 'CUS-000001', lines: [{ sku: 'ROUTER-1', qty: 2 }], paymentTerms: 'credit', actor: agent, ...overrides };
-  const handle = await w.client.workflow.start<OrderWorkflow>(ORDER_WORKFLOW, { taskQueue: w.taskQueue, workflowId: `order-${number}`, args: [input] });
-  return { handle, workflowId: handle.workflowId };
+  // Opened as the API opens it: update-with-start, so the opening answer is the state intake settled on
+  // (priced, or refused), whatever the first workflow task went on to do.
+  const start = new WithStartWorkflowOperation<OrderWorkflow>(ORDER_WORKFLOW, { taskQueue: w.taskQueue, workflowId: `order-${number}`, args: [input], workflowIdConflictPolicy: 'FAIL' });
+  const opened = w.client.workflow.executeUpdateWithStart(orderOpened, { startWorkflowOperation: start }).catch((error: unknown) => error);
+  const handle = await start.workflowHandle();
+  return { handle, workflowId: handle.workflowId, opened };
 }
 
 const events = (workflowId: string): OrderEventRecord[] => w.callsOf(workflowId, 'recordOrder').map((call) => call.input.event);
@@ -64,8 +68,8 @@ describe('order workflow', () => {
   it("holds a credit order over the customer's limit for finance, and once approved reserves, invoices, ships and completes it", async () => {
     // 2 × 100.00 on top of 100.00 open receivables is 300.00 against a limit of 250.00.
     w.stub({ loadCreditPosition: async () => ({ limitCents: 250_00, openReceivablesCents: 100_00 }) });
-    const { handle, workflowId } = await startOrder({ paymentTerms: 'credit' });
-    expect(await handle.executeUpdate(orderOpened)).toMatchObject({ status: 'priced', total: '200.00' });
+    const { handle, workflowId, opened } = await startOrder({ paymentTerms: 'credit' });
+    expect(await opened).toMatchObject({ status: 'priced', total: '200.00' });
     const held = await untilStatus(handle, 'credit_hold');
     expect(held.credit).toEqual({ withinLimit: false, exposure: '300.00', limit: '250.00' });
     expect((await w.waitForCall(workflowId, 'recordOrder', (call) => call.input.event.action === 'credit-hold')).input.event).toMatchObject({ fromStatus: 'priced', toStatus: 'credit_hold', note: 'exposure 300.00 exceeds the credit limit 250.00' });
@@ -90,8 +94,8 @@ describe('order workflow', () => {
   });
 
   it('cancels a prepaid call-off order nobody pays within the payment window, releasing its stock before its contract draw-down', async () => {
-    const { handle, workflowId } = await startOrder({ paymentTerms: 'prepaid', contractId: 'C-2026-000001' });
-    expect(await handle.executeUpdate(orderOpened)).toMatchObject({ status: 'priced', total: '160.00', lines: [{ priceRule: 'contract', unitPrice: '80.00' }] });
+    const { handle, workflowId, opened } = await startOrder({ paymentTerms: 'prepaid', contractId: 'C-2026-000001' });
+    expect(await opened).toMatchObject({ status: 'priced', total: '160.00', lines: [{ priceRule: 'contract', unitPrice: '80.00' }] });
     // The status changes as the step is recorded; the wait and its deadline begin once it is.
     const waiting = await eventually(() => handle.query(orderState, agent), (view) => view.status === 'awaiting_payment' && view.waitingUntil !== null, { intervalMs: 50 });
     const waitingUntil = Date.parse(waiting.waitingUntil!);
@@ -111,8 +115,8 @@ describe('order workflow', () => {
   });
 
   it('runs the compensations of an order cancelled while provisioning in reverse order of its steps, one after another, before recording the cancellation', async () => {
-    const { handle, workflowId } = await startOrder({ paymentTerms: 'credit', contractId: 'C-2026-000001', lines: [{ sku: 'ROUTER-1', qty: 1 }, { sku: 'SVC-FIBRE', qty: 1 }] });
-    await handle.executeUpdate(orderOpened);
+    const { handle, workflowId, opened } = await startOrder({ paymentTerms: 'credit', contractId: 'C-2026-000001', lines: [{ sku: 'ROUTER-1', qty: 1 }, { sku: 'SVC-FIBRE', qty: 1 }] });
+    await opened;
     await untilStatus(handle, 'provisioning');
     await w.waitForCall(workflowId, 'requestActivation');
     const cancelled = await handle.executeUpdate(orderUpdates.cancel, { args: [{ actor: agent, reason: 'customer changed their mind' }] });
@@ -137,8 +141,8 @@ describe('order workflow', () => {
         throw ApplicationFailure.create({ type: FailureType.BusinessRule, message: 'contract C-2026-000002 is exhausted', nonRetryable: true });
       },
     });
-    const { handle, workflowId } = await startOrder({ paymentTerms: 'credit', contractId: 'C-2026-000002' });
-    const refused = await handle.executeUpdate(orderOpened).catch((error: unknown) => error);
+    const { handle, workflowId, opened } = await startOrder({ paymentTerms: 'credit', contractId: 'C-2026-000002' });
+    const refused = await opened;
     expect(refused).toBeInstanceOf(WorkflowUpdateFailedError);
     expect((refused as WorkflowUpdateFailedError).cause).toMatchObject({ type: FailureType.BusinessRule, message: 'contract C-2026-000002 is exhausted' });
     expect(await handle.result()).toMatchObject({ status: 'cancelled', cancelReason: 'contract C-2026-000002 is exhausted' });
