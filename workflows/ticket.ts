@@ -87,7 +87,7 @@ export async function ticketWorkflow(input: TicketInput): Promise<TicketView> {
   setHandler(ticketState, (actor) => view(actor));
 
   // ---- intake --------------------------------------------------------------------------------
-  const policy = await loadTicketPolicy({ customerId: input.customerId, priority: input.priority });
+  const policy = input.policy ?? await loadTicketPolicy({ customerId: input.customerId, priority: input.priority });
   ticket = withPolicy(ticket, policy);
   engine.show([{ key: CrmKind, value: 'ticket' }, { key: CrmCustomerId, value: input.customerId }, { key: CrmCustomerTier, value: policy.customerTier }, { key: CrmPriority, value: input.priority }]);
   await transition('open', input.actor, openTicket, input.subject);

@@ -1,7 +1,8 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { and, arrayContains, asc, eq, inArray, sql } from 'drizzle-orm';
-import { findCustomer } from '../../db/customers';
+import { Refusal } from '../../db/refusal';
+import { loadTicketPolicy } from '../../db/tickets';
 import { ticketEvents, tickets, users } from '../../db/schema';
 import { CrmCustomerId, CrmCustomerTier, CrmKind, CrmPriority, CrmStatus, CrmTier } from '../../domain/search-attributes';
 import { QUEUE_STATES, queueTierOf, TICKET_ACTIONS, TICKET_ACTION_NAMES, TIER_ROLE, ticketSummary, type Tier as TierName } from '../../domain/tickets';
@@ -33,18 +34,22 @@ export const ticketRoutes: FastifyPluginAsyncTypebox = async (app) => {
       response: { 201: TicketView },
     },
   }, async (request, reply) => {
-    const customer = await findCustomer(app.db, request.body.customerId);
-    if (!customer) throw unprocessable(`customer ${request.body.customerId} does not exist`, { errors: [{ path: '/customerId', message: 'unknown customer' }] });
     const body = request.body;
+    // The ticket's terms (SLA, calendar, confirmation window) are fixed at intake; resolved here, they
+    // travel in the workflow's input and the ticket opens without an activity of its own.
+    const policy = await loadTicketPolicy(app.db, { customerId: body.customerId, priority: body.priority }).catch((error: unknown) => {
+      if (error instanceof Refusal) throw unprocessable(`customer ${body.customerId} does not exist`, { errors: [{ path: '/customerId', message: 'unknown customer' }] });
+      throw error;
+    });
     return openProcess(app, request, reply, {
       kind: 'ticket', workflow: TICKET_WORKFLOW, opened: ticketOpened,
-      input: (number): TicketInput => ({ number, ...body, actor: request.actor }),
-      summary: (number) => ticketSummary({ number, customerTier: customer.tier, priority: body.priority, category: body.category }),
+      input: (number): TicketInput => ({ number, ...body, actor: request.actor, policy }),
+      summary: (number) => ticketSummary({ number, customerTier: policy.customerTier, priority: body.priority, category: body.category }),
       // Numbers and codes only: names and free text stay in the encrypted payloads.
-      details: `Customer ${customer.id} via ${body.channel}`,
+      details: `Customer ${body.customerId} via ${body.channel}`,
       searchAttributes: [
         { key: CrmKind, value: 'ticket' }, { key: CrmStatus, value: 'new' }, { key: CrmTier, value: 'L1' },
-        { key: CrmCustomerId, value: customer.id }, { key: CrmCustomerTier, value: customer.tier }, { key: CrmPriority, value: body.priority },
+        { key: CrmCustomerId, value: body.customerId }, { key: CrmCustomerTier, value: policy.customerTier }, { key: CrmPriority, value: body.priority },
       ],
     });
   });

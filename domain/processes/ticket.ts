@@ -21,6 +21,11 @@ export interface TicketInput {
   subject: string;
   description: string;
   actor: Actor;
+  /**
+   * The terms resolved by the API at intake (the same repository read the activity makes), so a new
+   * ticket opens without an activity; tickets opened before it was passed load it themselves.
+   */
+  policy?: TicketPolicy;
 }
 
 export interface TicketView {
