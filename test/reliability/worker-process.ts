@@ -1,5 +1,5 @@
+import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Context } from '@temporalio/activity';
 import { createActivities, type Activities } from '../../activities';
 import { loadConfig } from '../../config';
 import { connectDatabase } from '../../db/client';
@@ -11,14 +11,15 @@ import { startWorkers } from '../../temporal/worker';
 // plus two fault switches that exist only here, never in production code:
 //   CHAOS_REPORT_DELAY_MS  every activity waits this long after its write before reporting success, so a
 //                          kill lands between a committed write and its report: the retry must change nothing
-//   CHAOS_NAIVE_INVOICES   issueInvoice forgets its dedupe key (a new one per attempt), to show that the
+//   CHAOS_NAIVE_INVOICES   issueInvoice forgets its dedupe key (a new one per execution), to show that the
 //                          test would see the duplicates an unguarded activity leaves behind
 
 function withFaults(activities: Activities): Activities {
   const delayMs = Number(process.env.CHAOS_REPORT_DELAY_MS ?? 0);
   const faulty = { ...activities };
   if (process.env.CHAOS_NAIVE_INVOICES === '1') {
-    faulty.issueInvoice = (input) => activities.issueInvoice({ ...input, dedupeKey: `${input.dedupeKey}:attempt-${Context.current().info.attempt}` });
+    // A fresh key per execution: a retried or re-run (local) activity writes a second invoice.
+    faulty.issueInvoice = (input) => activities.issueInvoice({ ...input, dedupeKey: `${input.dedupeKey}:execution-${randomUUID()}` });
   }
   for (const name of Object.keys(faulty) as Array<keyof Activities>) {
     const activity = faulty[name] as (...args: unknown[]) => Promise<unknown>;
