@@ -8,7 +8,7 @@ let h: Harness;
 beforeAll(async () => { h = await startHarness(); });
 afterAll(async () => { await h?.close(); });
 
-const customerBody = (name = `Customer ${uniq()}`) => ({ name, kind: 'enterprise', tier: 'key', region: 'north', creditLimit: '5000.00', contacts: [{ name: 'Pat', email: 'pat@example.com' }] });
+const customerBody = (name = `Customer ${uniq()}`) => ({ name, kind: 'enterprise', tier: 'standard', region: 'north', creditLimit: '500.00', contacts: [{ name: 'Pat', email: 'pat@example.com' }] });
 
 describe('health and docs', () => {
   it('reports Temporal and the database reachable without authentication', async () => {
