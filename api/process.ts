@@ -164,6 +164,11 @@ export function registerProcessActions<
   convert?: Convert;
   /** Checks that need the database (an assignee exists, amended prices name known products). */
   check?: (action: Action, body: Record<string, unknown>, actor: Actor) => Promise<void>;
+  /**
+   * After the process accepted the action: whether it was taken under a relaxed four-eyes rule (the
+   * process refuses it otherwise), so the audit log gets the override too.
+   */
+  overrideOf?: (action: Action, id: string, actor: Actor) => Promise<Record<string, unknown> | null>;
 } & ([Unconverted<Action, Bodies, Args, Convert>] extends [never] ? unknown : { bodyDiffersFromUpdateArgs: Unconverted<Action, Bodies, Args, Convert> })): FastifyPluginAsyncTypebox {
   const plural = `${spec.kind}s`;
   return async (app) => {
@@ -186,6 +191,8 @@ export function registerProcessActions<
           finalState: async () => (await findProcess(app.db, spec.kind, id))?.status ?? null,
         });
         await audit(app.db, request.actor, `${spec.kind}.${action}`, spec.kind, id, body);
+        const override = await spec.overrideOf?.(action, id, request.actor);
+        if (override) await audit(app.db, request.actor, 'four-eyes.override', spec.kind, id, { action, ...override });
         return view as never;
       });
     }

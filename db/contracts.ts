@@ -7,6 +7,7 @@ import type { ApprovalDecisionRecord, ContractEventRecord, ContractPolicy, Contr
 import type { Db, Tx } from './client';
 import { Refusal } from './refusal';
 import { contractApprovals, contractCallOffs, contractEvents, contracts, contractVersions, products } from './schema';
+import { audit } from './audit';
 import { loadSettings } from './settings';
 
 export interface ReserveCallOffInput {
@@ -55,6 +56,7 @@ export async function loadContractPolicy(db: Db): Promise<ContractPolicy> {
       legalFromCents: toCents(settings['contract.approval.legalFrom'] as string),
     },
     invoiceDueDays: settings['order.invoiceDueDays'] as number,
+    fourEyes: settings['fourEyes.contractApproval'] !== false,
   };
 }
 
@@ -90,7 +92,16 @@ export async function recordContract(
         set: { status: versionRow.status, decidedAt: versionRow.decidedAt },
       });
     }
-    if (input.approval) await tx.insert(contractApprovals).values({ contractId: c.id, ...input.approval, at: new Date(input.approval.at) }).onConflictDoNothing();
+    if (input.approval) {
+      const { fourEyesOverride, ...approval } = input.approval;
+      await tx.insert(contractApprovals).values({ contractId: c.id, ...approval, at: new Date(approval.at) }).onConflictDoNothing();
+      // An approval the four-eyes rule would have refused, the contract's policy having relaxed it.
+      if (fourEyesOverride) {
+        await audit(tx, { id: approval.actorId, name: '', roles: [] }, 'four-eyes.override', 'contract', c.id, {
+          rule: 'fourEyes.contractApproval', action: 'approve', actorWas: fourEyesOverride.as, round: approval.round, step: approval.step, role: approval.role,
+        });
+      }
+    }
   });
 }
 

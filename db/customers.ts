@@ -1,6 +1,6 @@
-import { eq, sql } from 'drizzle-orm';
+import { and, desc, eq, sql } from 'drizzle-orm';
 import type { Db, Tx } from './client';
-import { customerContacts, customerPrices, customers } from './schema';
+import { customerContacts, customerCreditLimitRequests, customerPrices, customers } from './schema';
 
 export type CustomerFields = Pick<typeof customers.$inferInsert, 'name' | 'kind' | 'tier' | 'region' | 'creditLimit'>;
 export interface ContactFields {
@@ -40,5 +40,43 @@ export async function setCustomerPrice(db: Db | Tx, input: { customerId: string;
   const [row] = await db.insert(customerPrices).values(input)
     .onConflictDoUpdate({ target: [customerPrices.customerId, customerPrices.sku], set: { unitPrice: input.unitPrice, updatedBy: input.updatedBy, updatedAt: new Date() } })
     .returning();
+  return row!;
+}
+
+export type CreditLimitRequestRow = typeof customerCreditLimitRequests.$inferSelect;
+
+/** The customer's credit limit, its row locked until the transaction ends (a limit changes one at a time). */
+export async function lockCreditLimit(tx: Tx, id: string): Promise<string | null> {
+  const [row] = await tx.select({ creditLimit: customers.creditLimit }).from(customers).where(eq(customers.id, id)).for('update');
+  return row?.creditLimit ?? null;
+}
+
+/** A raise above the self-service limit, waiting for a second finance user. */
+export async function openCreditLimitRequest(
+  tx: Tx, input: { customerId: string; fromLimit: string; toLimit: string; reason: string; requestedBy: string },
+): Promise<CreditLimitRequestRow> {
+  const [row] = await tx.insert(customerCreditLimitRequests).values(input).returning();
+  return row!;
+}
+
+export async function findCreditLimitRequest(db: Db | Tx, customerId: string, requestId: number, lock = false): Promise<CreditLimitRequestRow | null> {
+  const query = db.select().from(customerCreditLimitRequests)
+    .where(and(eq(customerCreditLimitRequests.id, requestId), eq(customerCreditLimitRequests.customerId, customerId)));
+  const [row] = lock ? await query.for('update') : await query;
+  return row ?? null;
+}
+
+export async function listCreditLimitRequests(db: Db, customerId: string): Promise<CreditLimitRequestRow[]> {
+  return db.select().from(customerCreditLimitRequests).where(eq(customerCreditLimitRequests.customerId, customerId)).orderBy(desc(customerCreditLimitRequests.id));
+}
+
+/** Closes a pending request; an approval puts its limit in force in the same transaction. */
+export async function decideCreditLimitRequest(
+  tx: Tx, request: CreditLimitRequestRow, decision: { approve: boolean; decidedBy: string; comment: string | null },
+): Promise<CreditLimitRequestRow> {
+  if (decision.approve) await tx.update(customers).set({ creditLimit: request.toLimit }).where(eq(customers.id, request.customerId));
+  const [row] = await tx.update(customerCreditLimitRequests)
+    .set({ status: decision.approve ? 'approved' : 'rejected', decidedBy: decision.decidedBy, decidedAt: new Date(), comment: decision.comment })
+    .where(eq(customerCreditLimitRequests.id, request.id)).returning();
   return row!;
 }

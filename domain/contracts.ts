@@ -103,9 +103,24 @@ export function amendTerms(type: ContractType, current: ContractTerms, changes: 
 /** What the rules need to know of a contract beyond its state. */
 export interface ContractFacts {
   state: ContractState;
-  /** The open approval round's chain and the step that acts next, or null. */
-  approval: { chain: readonly ApproverRole[]; step: number } | null;
+  /** The open approval round's chain, the step that acts next and who may not approve it, or null. */
+  approval: { chain: readonly ApproverRole[]; step: number; conflicted?: readonly FourEyesParty[] } | null;
+  /** The four-eyes rule on approvals holds for this contract (fourEyes.contractApproval when it opened). */
+  fourEyes?: boolean;
 }
+
+/** Someone who took part in a contract or amendment, and how; they may not approve it (four eyes). */
+export interface FourEyesParty {
+  actorId: string;
+  as: 'drafted' | 'submitted' | 'proposed';
+}
+
+/** How `actorId` took part in the round awaiting approval, or null when they are free to approve it. */
+export function fourEyesConflict(approval: { kind?: string; conflicted?: readonly FourEyesParty[] } | null, actorId: string): FourEyesParty | null {
+  return approval?.conflicted?.find((party) => party.actorId === actorId) ?? null;
+}
+
+const PARTICIPATION: Record<FourEyesParty['as'], string> = { drafted: 'drafted this contract', submitted: 'submitted this contract', proposed: 'proposed this amendment' };
 
 /**
  * The table admits or refuses by state and role; these are the contract's own rules on top: only the
@@ -115,7 +130,12 @@ export interface ContractFacts {
 function check(c: ContractFacts, action: ContractAction, actor: Actor): Objection {
   const base = refusalFor(CONTRACT_ACTIONS, c.state, action, actor);
   if (base) return base;
-  if (action === 'approve' || action === 'reject') return approvalObjection(c.approval, actor);
+  if (action === 'approve' || action === 'reject') {
+    const objection = approvalObjection(c.approval, actor);
+    if (objection || action === 'reject' || c.fourEyes === false) return objection;
+    const party = fourEyesConflict(c.approval, actor.id);
+    if (party) return { kind: 'forbidden', message: `four eyes: you ${PARTICIPATION[party.as]}, so another ${c.approval!.chain[c.approval!.step]} approves it (setting fourEyes.contractApproval)` };
+  }
   if ((action === 'amend' || action === 'renew') && c.approval) {
     return { kind: 'invalid_state', message: `an amendment awaits ${c.approval.chain[c.approval.step]}; decide it first` };
   }

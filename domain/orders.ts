@@ -41,12 +41,19 @@ export interface OrderFacts {
   hasServices: boolean;
   /** A cancellation was accepted and its compensations are running. */
   cancelling: boolean;
+  /** Who placed the order: under the four-eyes rule they may not decide its credit hold. */
+  placedBy?: string;
+  /** The four-eyes rule on credit decisions holds for this order (fourEyes.creditDecision when it started). */
+  fourEyes?: boolean;
 }
 
 function check(o: OrderFacts, action: OrderAction, actor: Actor): Objection {
   const base = refusalFor(ORDER_ACTIONS, o.state, action, actor);
   if (base) return base;
   if (o.cancelling) return { kind: 'invalid_state', message: 'the order is being cancelled' };
+  if (action === 'credit-decision' && o.fourEyes !== false && o.placedBy === actor.id) {
+    return { kind: 'forbidden', message: 'four eyes: you placed this order, so another finance user decides its credit hold (setting fourEyes.creditDecision)' };
+  }
   if (action === 'shipments' && !o.hasGoods) return { kind: 'invalid_state', message: 'the order has no goods to ship' };
   if (action === 'shipments' && o.hasServices && o.state !== 'activated') {
     return { kind: 'invalid_state', message: "the order's services are activated before its goods ship" };
@@ -129,11 +136,13 @@ export interface OrderTerms {
   activationMs: number;
   prepaidPaymentMs: number;
   invoiceDueDays: number;
+  /** fourEyes.creditDecision when the order started; orders started before the setting lack it (on). */
+  fourEyesCreditDecision?: boolean;
 }
 
 type OrderDurationKey = 'order.creditHoldTimeout' | 'order.backorderTimeout' | 'order.activationTimeout' | 'order.prepaidPaymentTimeout';
 
-export function orderTermsFrom(settings: Pick<Settings, OrderDurationKey | 'order.invoiceDueDays'>): OrderTerms {
+export function orderTermsFrom(settings: Pick<Settings, OrderDurationKey | 'order.invoiceDueDays'> & Partial<Pick<Settings, 'fourEyes.creditDecision'>>): OrderTerms {
   const ms = (key: OrderDurationKey) => parseDuration(String(settings[key]));
   return {
     creditHoldMs: ms('order.creditHoldTimeout'),
@@ -141,5 +150,6 @@ export function orderTermsFrom(settings: Pick<Settings, OrderDurationKey | 'orde
     activationMs: ms('order.activationTimeout'),
     prepaidPaymentMs: ms('order.prepaidPaymentTimeout'),
     invoiceDueDays: Number(settings['order.invoiceDueDays']),
+    fourEyesCreditDecision: settings['fourEyes.creditDecision'] !== false,
   };
 }

@@ -3,11 +3,11 @@ import { MONEY_PATTERN } from './money';
 
 // Every configurable number of the spec (Appendix A), stored in the `settings` table.
 // A process reads a snapshot when it starts and keeps it (SPEC: "a running process keeps the values it started with").
-type SettingKind = 'duration' | 'ratio' | 'positive' | 'integer' | 'money' | 'rate' | 'calendar';
+type SettingKind = 'duration' | 'ratio' | 'positive' | 'integer' | 'money' | 'rate' | 'calendar' | 'boolean';
 
 interface SettingDef {
   kind: SettingKind;
-  default: string | number | null;
+  default: string | number | boolean | null;
   description: string;
 }
 
@@ -37,10 +37,18 @@ export const SETTINGS = {
   'invoice.lateFeeRatePerDay': { kind: 'rate', default: 0.003, description: 'late fee per day overdue, as a share of the amount' },
   'invoice.lateFeeMaxDays': { kind: 'integer', default: 90, description: 'days overdue counted at most' },
   'invoice.lateFeeCap': { kind: 'money', default: '3000.00', description: 'late fee cap per invoice' },
+  'credit.defaultLimit': { kind: 'money', default: '1000.00', description: 'the highest credit limit a new customer may be given by anyone but finance' },
+  'credit.selfServiceLimit': {
+    kind: 'money', default: '10000.00', description: 'finance raises a credit limit up to this alone; raising it above needs a second finance user\'s approval',
+  },
+  // Segregation of duties (four eyes), on by default; a small team may relax a rule, and every action under
+  // a relaxed rule is written to the audit log. A running process keeps the value it started with.
+  'fourEyes.contractApproval': { kind: 'boolean', default: true, description: 'whoever drafted or submitted a contract, or proposed an amendment, may not approve it' },
+  'fourEyes.creditDecision': { kind: 'boolean', default: true, description: 'whoever placed an order may not decide its credit hold' },
 } as const satisfies Record<string, SettingDef>;
 
 export type SettingKey = keyof typeof SETTINGS;
-export type SettingValue = string | number | null;
+export type SettingValue = string | number | boolean | null;
 export type Settings = Record<SettingKey, SettingValue>;
 
 export const SETTING_KEYS = Object.keys(SETTINGS) as SettingKey[];
@@ -73,6 +81,8 @@ export function validateSetting(key: SettingKey, value: unknown): string | null 
       return typeof value === 'number' && value >= 0 && value < 1 ? null : 'must be a number from 0 to below 1';
     case 'money':
       return typeof value === 'string' && new RegExp(MONEY_PATTERN).test(value) ? null : 'must be a decimal string with two places, e.g. "100000.00"';
+    case 'boolean':
+      return typeof value === 'boolean' ? null : 'must be true or false';
     case 'calendar':
       return value === null || (typeof value === 'string' && NAME.test(value)) ? null : 'must be null or a calendar name';
   }

@@ -70,7 +70,7 @@ export async function contractWorkflow(input: ContractInput): Promise<ContractVi
     refuse(contractRefusal(contractFacts(contract), action, args.actor));
   };
 
-  setHandler(contractUpdates.submit, ({ actor }) => transition('submit', actor, submitContract, `approval round ${contract.round + 1}`), { validator: guard('submit') });
+  setHandler(contractUpdates.submit, ({ actor }) => transition('submit', actor, (c) => submitContract(c, actor), `approval round ${contract.round + 1}`), { validator: guard('submit') });
   setHandler(contractUpdates.approve, ({ actor, comment }) => transition('approve', actor, (c) => approveStep(c, actor, comment ?? null, Date.now()), comment ?? null), { validator: guard('approve') });
   setHandler(contractUpdates.reject, ({ actor, comment }) => transition('reject', actor, (c) => rejectStep(c, actor, comment, Date.now()), comment), { validator: guard('reject') });
 

@@ -125,7 +125,7 @@ export async function orderWorkflow(input: OrderInput): Promise<OrderView> {
   // ---- human actions and external events ---------------------------------------------------------
   function refusalOf(action: OrderAction, actor: Actor): Refusal | null {
     if (!order.terms) return { kind: 'invalid_state', message: 'the order is still being opened; try again in a moment', state: order.status, allowedActions: [] };
-    const refused = orderRefusal(orderFacts(order, pending('cancel') !== null), action, actor);
+    const refused = orderRefusal(orderFacts(order, pending('cancel') !== null, input.actor.id), action, actor);
     if (refused || !pending(action)) return refused;
     return { kind: 'invalid_state', message: `a ${action} for this order is already being processed`, state: order.status, allowedActions: [] };
   }

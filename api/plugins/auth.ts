@@ -1,7 +1,9 @@
 import fp from 'fastify-plugin';
+import { loadSettings } from '../../db/settings';
+import { fieldRefusals, needsSettings, normaliseFieldRule, type FieldRule, type FieldRules } from '../../domain/field-access';
+import type { Actor, Role } from '../../domain/roles';
 import { authenticate } from '../keys';
 import { HttpProblem } from '../problem';
-import type { Actor, Role } from '../../domain/roles';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -9,6 +11,11 @@ declare module 'fastify' {
     roles?: readonly Role[] | 'authenticated';
     /** No authentication at all (health, docs). */
     public?: boolean;
+    /**
+     * Who may set which field of the body (domain/field-access.ts); a field not named here is open to
+     * every role the route admits. Checked before the body's schema, so nothing is written on refusal.
+     */
+    fields?: FieldRules;
   }
   interface FastifyRequest {
     actor: Actor;
@@ -23,6 +30,20 @@ export interface RouteAccess {
   method: string;
   url: string;
   roles: readonly Role[] | 'authenticated' | 'public';
+  /** Each top-level field of the body and who may set it (the route's roles unless declared otherwise). */
+  fields?: Record<string, FieldRule>;
+}
+
+/** The body's top-level fields with their rules; a declared field the body does not have is a typo, refused at start-up. */
+function fieldTable(route: { method: unknown; url: string; schema?: { body?: unknown } }, roles: readonly Role[] | 'authenticated', declared: FieldRules | undefined) {
+  const body = route.schema?.body as { properties?: Record<string, unknown> } | undefined;
+  const names = body?.properties ? Object.keys(body.properties) : Object.keys(declared ?? {});
+  if (names.length === 0) return undefined;
+  for (const field of Object.keys(declared ?? {})) {
+    if (!names.includes(field)) throw new Error(`route ${String(route.method)} ${route.url} declares a rule for ${field}, which its body does not have`);
+  }
+  const open: FieldRule = { roles: roles === 'authenticated' ? [] : roles };
+  return Object.fromEntries(names.map((name) => [name, declared?.[name] ? normaliseFieldRule(declared[name]) : open]));
 }
 
 /**
@@ -34,11 +55,12 @@ export const authPlugin = fp(async (app) => {
 
   app.decorate('routeAccess', [] as RouteAccess[]);
   app.addHook('onRoute', (route) => {
-    const config = route.config as { roles?: readonly Role[] | 'authenticated'; public?: boolean } | undefined;
+    const config = route.config as { roles?: readonly Role[] | 'authenticated'; public?: boolean; fields?: FieldRules } | undefined;
     const isDocs = route.url.startsWith('/docs') || route.url === '/openapi.json';
     if (route.method === 'HEAD') return;
     if (!config?.public && !config?.roles && !isDocs) throw new Error(`route ${String(route.method)} ${route.url} declares no roles`);
-    app.routeAccess.push({ method: String(route.method), url: route.url, roles: config?.roles ?? 'public' });
+    const fields = config?.roles ? fieldTable(route, config.roles, config.fields) : undefined;
+    app.routeAccess.push({ method: String(route.method), url: route.url, roles: config?.roles ?? 'public', ...(fields ? { fields } : {}) });
   });
 
   app.addHook('onRequest', async (request) => {
@@ -51,6 +73,17 @@ export const authPlugin = fp(async (app) => {
     request.actor = actor;
     if (config.roles !== 'authenticated' && !actor.roles.some((role) => (config.roles as readonly Role[]).includes(role))) {
       throw new HttpProblem(403, `this action needs one of the roles: ${config.roles.join(', ')}`, { requiredRoles: config.roles });
+    }
+  });
+
+  // Field rules, before the body's schema: a caller learns what they may not set whatever else is wrong.
+  app.addHook('preValidation', async (request) => {
+    const rules = request.routeOptions.config.fields;
+    if (!rules || !request.actor) return;
+    const settings = needsSettings(rules) ? await loadSettings(app.db) : undefined;
+    const refused = fieldRefusals(rules, request.body, request.actor, settings);
+    if (refused.length > 0) {
+      throw new HttpProblem(403, `you may not set ${refused.map((r) => r.path.slice(1)).join(', ')}: ${refused.map((r) => r.message).join('; ')}; nothing was changed`, { errors: refused }, 'field-forbidden');
     }
   });
 }, { name: 'auth', dependencies: ['services'] });

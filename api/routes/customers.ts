@@ -2,13 +2,19 @@ import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { and, asc, eq, ilike, inArray, notInArray, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../db/client';
-import { allocateCustomerId, createCustomer, setCustomerPrice, updateCustomer } from '../../db/customers';
+import {
+  allocateCustomerId, createCustomer, decideCreditLimitRequest, findCreditLimitRequest, listCreditLimitRequests, lockCreditLimit, openCreditLimitRequest,
+  setCustomerPrice, updateCustomer, type CreditLimitRequestRow,
+} from '../../db/customers';
+import { loadSettings } from '../../db/settings';
 import { findProduct } from '../../db/products';
 import { contractDrawDowns, drawDownCents, openInvoices } from '../../db/reports';
 import { contracts, customerContacts, customerPrices, customers, invoices, orders, tickets } from '../../db/schema';
 import { FINAL_CONTRACT_STATES } from '../../domain/contracts';
 import { dayOf } from '../../domain/dates';
-import { fromCents } from '../../domain/money';
+import { fromCents, toCents } from '../../domain/money';
+import type { FieldRules } from '../../domain/field-access';
+import type { Role } from '../../domain/roles';
 import { FINAL_ORDER_STATES } from '../../domain/orders';
 import { remainingCents } from '../../domain/reports';
 import { FINAL_TICKET_STATES } from '../../domain/tickets';
@@ -16,7 +22,7 @@ import { audit } from '../audit';
 import { idempotent } from '../idempotency';
 import { matching } from '../lists';
 import { afterCursor, toPage } from '../pagination';
-import { notFound } from '../problem';
+import { conflict, HttpProblem, notFound } from '../problem';
 import { IdParams, ListQuery, Money, Nullable, Obj, Page, Text } from '../schemas/common';
 import { ContractStatus, ContractType } from '../schemas/contracts';
 import { InvoiceView } from '../schemas/invoices';
@@ -40,7 +46,41 @@ const CustomerFields = {
   contacts: Type.Optional(Type.Array(Contact, { maxItems: 20 })),
 };
 const CreateCustomer = Obj(CustomerFields);
-const UpdateCustomer = Obj({ ...Type.Partial(Obj(CustomerFields)).properties }, { description: 'partial update; contacts, when given, replace the list' });
+const UpdateCustomer = Obj({
+  ...Type.Partial(Obj(CustomerFields)).properties,
+  reason: Type.Optional(Text(500, 'why the credit limit changes; required with creditLimit, kept in the audit log')),
+}, { description: 'partial update; contacts, when given, replace the list' });
+const CreditLimitRequest = Type.Object({
+  id: Type.Integer(), customerId: Type.String(), fromLimit: Type.String(), toLimit: Type.String(), reason: Type.String(),
+  status: Type.Union([Type.Literal('pending'), Type.Literal('approved'), Type.Literal('rejected')]),
+  requestedBy: Type.String(), requestedAt: Type.String(), decidedBy: Nullable(Type.String()), decidedAt: Nullable(Type.String()), comment: Nullable(Type.String()),
+});
+const RequestParams = Obj({ id: Type.String({ maxLength: 64 }), requestId: Type.Integer({ minimum: 1, maximum: 2_147_483_647 }) });
+const Decision = Type.Optional(Obj({ comment: Type.Optional(Text(500)) }));
+
+// Who may set what on a customer (SPEC §1, issue 20). The doors test reads these through app.routeAccess.
+const MASTER_DATA_EDITORS: Role[] = ['agent', 'supervisor', 'admin'];
+const TIER_SETTERS: Role[] = ['supervisor', 'sales_manager'];
+const CREDIT_SETTERS: Role[] = ['finance'];
+/** Creating: anyone admitted, but only finance sets any limit and only supervisors and sales managers any tier. */
+export const CREATE_CUSTOMER_FIELDS: FieldRules = {
+  tier: { roles: TIER_SETTERS, otherwise: { equals: 'standard' } },
+  creditLimit: { roles: CREDIT_SETTERS, otherwise: { atMostSetting: 'credit.defaultLimit' } },
+};
+/** Changing: each field by its owners; the route admits the union of them. */
+export const UPDATE_CUSTOMER_FIELDS: FieldRules = {
+  name: MASTER_DATA_EDITORS, kind: MASTER_DATA_EDITORS, region: MASTER_DATA_EDITORS, contacts: MASTER_DATA_EDITORS,
+  tier: TIER_SETTERS,
+  creditLimit: CREDIT_SETTERS,
+  reason: CREDIT_SETTERS,
+};
+
+function requestView(row: CreditLimitRequestRow) {
+  return {
+    id: row.id, customerId: row.customerId, fromLimit: row.fromLimit, toLimit: row.toLimit, reason: row.reason, status: row.status,
+    requestedBy: row.requestedBy, requestedAt: row.requestedAt.toISOString(), decidedBy: row.decidedBy, decidedAt: row.decidedAt?.toISOString() ?? null, comment: row.comment,
+  };
+}
 const Customer = Type.Object({
   id: Type.String(), status: Type.Literal('active'), name: Type.String(), kind: Kind, tier: Tier, region: Nullable(Type.String()),
   creditLimit: Type.String(), contacts: Type.Array(Type.Object({ name: Type.String(), phone: Nullable(Type.String()), email: Nullable(Type.String()) })),
@@ -82,7 +122,7 @@ export async function getCustomer(db: Db, id: string): Promise<CustomerView> {
 
 export const customerRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post('/customers', {
-    config: { roles: ['agent', 'supervisor', 'admin'] },
+    config: { roles: MASTER_DATA_EDITORS, fields: CREATE_CUSTOMER_FIELDS },
     schema: { tags: ['customers'], body: CreateCustomer, response: { 201: Customer } },
   }, async (request, reply) => idempotent(request, reply, {
     scope: 'POST /customers',
@@ -151,17 +191,77 @@ export const customerRoutes: FastifyPluginAsyncTypebox = async (app) => {
   });
 
   app.patch('/customers/:id', {
-    config: { roles: ['agent', 'supervisor', 'admin'] },
-    schema: { tags: ['customers'], params: IdParams, body: UpdateCustomer, response: { 200: Customer } },
-  }, async (request) => {
-    const { contacts, ...fields } = request.body;
-    await getCustomer(app.db, request.params.id);
-    await app.db.transaction(async (tx) => {
-      await updateCustomer(tx, request.params.id, fields, contacts);
-      await audit(tx, request.actor, 'customer.update', 'customer', request.params.id, request.body);
+    config: { roles: [...MASTER_DATA_EDITORS, ...TIER_SETTERS.filter((r) => !MASTER_DATA_EDITORS.includes(r)), ...CREDIT_SETTERS], fields: UPDATE_CUSTOMER_FIELDS },
+    schema: {
+      tags: ['customers'], params: IdParams, body: UpdateCustomer,
+      description: 'A credit limit raised above the setting credit.selfServiceLimit is not changed at once: the answer is 202 with a request '
+        + 'that a second finance user approves (POST /customers/:id/credit-limit-requests/:requestId/approve).',
+      response: { 200: Customer, 202: Type.Object({ customer: Customer, creditLimitRequest: CreditLimitRequest }) },
+    },
+  }, async (request, reply) => {
+    const { contacts, reason, creditLimit, ...fields } = request.body;
+    const { id } = request.params;
+    const current = await getCustomer(app.db, id);
+    const limitChanges = creditLimit !== undefined && creditLimit !== current.creditLimit;
+    if (limitChanges && !reason) {
+      throw new HttpProblem(400, 'a credit limit change needs a reason', { errors: [{ path: '/reason', message: 'required with creditLimit' }] }, 'validation');
+    }
+    const settings = limitChanges ? await loadSettings(app.db) : null;
+    const opened = await app.db.transaction(async (tx) => {
+      const from = (await lockCreditLimit(tx, id))!;
+      const raisedBeyondSelfService = limitChanges && toCents(creditLimit) > toCents(from) && toCents(creditLimit) > toCents(settings!['credit.selfServiceLimit'] as string);
+      await updateCustomer(tx, id, limitChanges && !raisedBeyondSelfService ? { ...fields, creditLimit } : fields, contacts);
+      await audit(tx, request.actor, 'customer.update', 'customer', id, request.body);
+      if (!limitChanges) return null;
+      if (!raisedBeyondSelfService) {
+        await audit(tx, request.actor, 'customer.credit-limit.change', 'customer', id, { from, to: creditLimit, reason });
+        return null;
+      }
+      const pending = await openCreditLimitRequest(tx, { customerId: id, fromLimit: from, toLimit: creditLimit, reason: reason!, requestedBy: request.actor.id });
+      await audit(tx, request.actor, 'customer.credit-limit.request', 'customer', id, { requestId: pending.id, from, to: creditLimit, reason });
+      return pending;
     });
-    return getCustomer(app.db, request.params.id);
+    const customer = await getCustomer(app.db, id);
+    if (opened) return reply.status(202).send({ customer, creditLimitRequest: requestView(opened) });
+    return customer;
   });
+
+  app.get('/customers/:id/credit-limit-requests', {
+    config: { roles: 'authenticated' },
+    schema: { tags: ['customers'], summary: "Raises of the customer's credit limit that needed a second finance user, newest first", params: IdParams, response: { 200: Type.Array(CreditLimitRequest) } },
+  }, async (request) => {
+    await getCustomer(app.db, request.params.id);
+    return (await listCreditLimitRequests(app.db, request.params.id)).map(requestView);
+  });
+
+  for (const verb of ['approve', 'reject'] as const) {
+    app.post(`/customers/:id/credit-limit-requests/:requestId/${verb}`, {
+      config: { roles: CREDIT_SETTERS },
+      schema: {
+        tags: ['customers'], summary: `A second finance user ${verb === 'approve' ? 'approves a raise (the limit changes)' : 'rejects a raise'}; never the one who asked`,
+        params: RequestParams, body: Decision, response: { 200: Type.Object({ customer: Customer, creditLimitRequest: CreditLimitRequest }) },
+      },
+    }, async (request) => {
+      const { id, requestId } = request.params;
+      const decided = await app.db.transaction(async (tx) => {
+        const limit = await lockCreditLimit(tx, id);
+        if (limit === null) throw notFound('customer', id);
+        const pending = await findCreditLimitRequest(tx, id, requestId, true);
+        if (!pending) throw notFound('credit limit request', `${id}/${requestId}`);
+        if (pending.status !== 'pending') throw conflict(`credit limit request ${requestId} is already ${pending.status}`, { state: pending.status, allowedActions: [] });
+        if (pending.requestedBy === request.actor.id) {
+          throw new HttpProblem(403, `four eyes: you asked for this raise (${pending.fromLimit} → ${pending.toLimit}); another finance user decides it`, { rule: 'four-eyes' }, 'four-eyes');
+        }
+        if (verb === 'approve' && limit !== pending.fromLimit) {
+          throw conflict(`the credit limit changed from ${pending.fromLimit} to ${limit} since the raise was asked for; reject it and ask again`, { state: 'stale', allowedActions: ['reject'] });
+        }
+        const row = await decideCreditLimitRequest(tx, pending, { approve: verb === 'approve', decidedBy: request.actor.id, comment: request.body?.comment ?? null });
+        await audit(tx, request.actor, `customer.credit-limit.${verb}`, 'customer', id, { requestId, from: pending.fromLimit, to: pending.toLimit, requestedBy: pending.requestedBy, comment: row.comment });
+        return row;
+      });
+      return { customer: await getCustomer(app.db, id), creditLimitRequest: requestView(decided) };
+    });
+  }
 
   app.get('/customers/:id/prices', {
     config: { roles: 'authenticated' },

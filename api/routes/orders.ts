@@ -103,6 +103,12 @@ export const orderRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   await app.register(registerProcessActions({
     kind: 'order', actions: ORDER_ACTION_NAMES, rules: ORDER_ACTIONS, bodies: OrderActionBodies, response: OrderView, updates: orderUpdates,
+    // The order refuses its placer's credit decision unless it started with fourEyes.creditDecision off.
+    overrideOf: async (action, id, actor) => {
+      if (action !== 'credit-decision') return null;
+      const [row] = await app.db.select({ createdBy: orders.createdBy }).from(orders).where(eq(orders.id, id));
+      return row?.createdBy === actor.id ? { rule: 'fourEyes.creditDecision', actorWas: 'placed' } : null;
+    },
   }));
 
   app.post('/products/:sku/restock', {

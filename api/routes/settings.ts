@@ -1,11 +1,11 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { calendarExists, loadSettings, saveSettings } from '../../db/settings';
-import { isSettingKey, SETTINGS, validateSetting, type Settings } from '../../domain/settings';
+import { isSettingKey, SETTING_KEYS, SETTINGS, validateSetting, type Settings } from '../../domain/settings';
 import { audit } from '../audit';
 import { HttpProblem, unprocessable } from '../problem';
 
-const SettingsBody = Type.Record(Type.String({ maxLength: 100 }), Type.Union([Type.String({ maxLength: 64 }), Type.Number(), Type.Null()]), {
+const SettingsBody = Type.Record(Type.String({ maxLength: 100 }), Type.Union([Type.String({ maxLength: 64 }), Type.Number(), Type.Boolean(), Type.Null()]), {
   description: `partial update; keys: ${Object.keys(SETTINGS).join(', ')}`,
 });
 
@@ -16,7 +16,8 @@ export const settingsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   }, async () => loadSettings(app.db));
 
   app.put('/settings', {
-    config: { roles: ['admin'] },
+    // Every key is declared, so the field matrix enumerates the settings one by one.
+    config: { roles: ['admin'], fields: Object.fromEntries(SETTING_KEYS.map((key) => [key, ['admin']])) },
     schema: { tags: ['settings'], body: SettingsBody, response: { 200: SettingsBody } },
   }, async (request) => {
     const errors: Array<{ path: string; message: string }> = [];

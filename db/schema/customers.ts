@@ -31,3 +31,21 @@ export const customerPrices = pgTable('customer_prices', {
   updatedBy: text('updated_by').notNull(),
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
 }, (t) => [primaryKey({ columns: [t.customerId, t.sku] })]);
+
+/**
+ * A finance user's raise of a credit limit above `credit.selfServiceLimit`: it waits here until a second
+ * finance user approves (the limit then changes) or rejects it. Four eyes on the customer's credit.
+ */
+export const customerCreditLimitRequests = pgTable('customer_credit_limit_requests', {
+  id: serial('id').primaryKey(),
+  customerId: text('customer_id').notNull().references(() => customers.id),
+  fromLimit: numeric('from_limit', { precision: 14, scale: 2 }).notNull(),
+  toLimit: numeric('to_limit', { precision: 14, scale: 2 }).notNull(),
+  reason: text('reason').notNull(),
+  status: text('status', { enum: ['pending', 'approved', 'rejected'] }).notNull().default('pending'),
+  requestedBy: text('requested_by').notNull(),
+  requestedAt: timestamp('requested_at', { withTimezone: true }).notNull().defaultNow(),
+  decidedBy: text('decided_by'),
+  decidedAt: timestamp('decided_at', { withTimezone: true }),
+  comment: text('comment'),
+}, (t) => [index('customer_credit_limit_requests_customer_idx').on(t.customerId, t.status)]);

@@ -1,7 +1,7 @@
 import type { SearchAttributeUpdatePair } from '@temporalio/common';
 import { contractApprovalChain } from '../approvals';
 import type { ContractClock } from '../contract-time';
-import { BILLING_MONTHS, contractActions, type ContractState, type ContractTerms } from '../contracts';
+import { BILLING_MONTHS, contractActions, fourEyesConflict, type ContractFacts, type ContractState, type ContractTerms, type FourEyesParty } from '../contracts';
 import { amountAttribute, fromCents } from '../money';
 import type { Actor } from '../roles';
 import { CrmAmount, CrmCustomerId, CrmDueAt, CrmKind, CrmStatus } from '../search-attributes';
@@ -43,6 +43,8 @@ export interface ContractProcess {
   consumed: boolean;
   /** This run's term was renewed: the next term starts in a fresh run. */
   renewed: boolean;
+  /** Who drafted the contract, known once it opens (null for a run carried from before it was kept). */
+  draftedBy: string | null;
 }
 
 /** A change's outcome: the new state and the version and approval rows it produced. */
@@ -56,15 +58,15 @@ export function draftContract(terms: ContractTerms, now: number): ContractProces
   return {
     status: 'draft', terms, version: 1, latestVersion: 1, term: 1, round: 0, approval: null, lastRejection: null, policy: null,
     createdAt: now, signedAt: null, activatedAt: null, endedAt: null, billedPeriods: 0, termination: null,
-    noticeSent: false, consumed: false, renewed: false,
+    noticeSent: false, consumed: false, renewed: false, draftedBy: null,
   };
 }
 
 /** The contract as a renewal (or a long history) handed it to this run. */
 export function resumeContract(terms: ContractTerms, carried: ContractCarry): ContractProcess {
-  const { seq: _seq, noticeSent, consumed, ...rest } = carried;
-  // Carries written before noticeSent and consumed travelled lack them.
-  return { ...rest, terms, endedAt: null, noticeSent: noticeSent ?? false, consumed: consumed ?? false, renewed: false };
+  const { seq: _seq, noticeSent, consumed, draftedBy, ...rest } = carried;
+  // Carries written before noticeSent, consumed and draftedBy travelled lack them.
+  return { ...rest, terms, endedAt: null, noticeSent: noticeSent ?? false, consumed: consumed ?? false, renewed: false, draftedBy: draftedBy ?? null };
 }
 
 /** Everything the next run needs; the terms travel as the input's terms. */
@@ -72,7 +74,7 @@ export function contractCarry(c: ContractProcess, seq: number): ContractCarry {
   return {
     status: c.status, version: c.version, latestVersion: c.latestVersion, term: c.term, seq, round: c.round, policy: c.policy!, createdAt: c.createdAt,
     signedAt: c.signedAt, activatedAt: c.activatedAt, billedPeriods: c.billedPeriods, termination: c.termination, approval: c.approval,
-    lastRejection: c.lastRejection, noticeSent: c.noticeSent, consumed: c.consumed,
+    lastRejection: c.lastRejection, noticeSent: c.noticeSent, consumed: c.consumed, draftedBy: c.draftedBy,
   };
 }
 
@@ -93,15 +95,22 @@ function bringIntoForce(c: ContractProcess, next: ContractTerms, nextVersion: nu
   };
 }
 
-function openRound(c: ContractProcess, kind: OpenApproval['kind'], forTerms: ContractTerms, forVersion: number, reason: string | null): ContractProcess {
+/** `by` asked for the round (submitted the contract or proposed the amendment): with the drafter, they may not approve it. */
+function openRound(c: ContractProcess, kind: OpenApproval['kind'], forTerms: ContractTerms, forVersion: number, reason: string | null, by: Actor): ContractProcess {
   const round = c.round + 1;
   const chain = contractApprovalChain({ totalCents: forTerms.targetValueCents, paymentTerms: forTerms.paymentTerms, terms: forTerms.terms }, c.policy!.thresholds);
-  return { ...c, round, approval: { round, kind, chain, step: 0, version: forVersion, amended: kind === 'amendment' ? forTerms : null, reason } };
+  const conflicted: FourEyesParty[] = kind === 'contract'
+    ? [...(c.draftedBy ? [{ actorId: c.draftedBy, as: 'drafted' as const }] : []), { actorId: by.id, as: 'submitted' }]
+    : [{ actorId: by.id, as: 'proposed' }];
+  return { ...c, round, approval: { round, kind, chain, step: 0, version: forVersion, amended: kind === 'amendment' ? forTerms : null, reason, conflicted } };
 }
 
 function decision(open: OpenApproval, actor: Actor, verdict: 'approved' | 'rejected', comment: string | null, now: number): ApprovalDecisionRecord {
   return { round: open.round, step: open.step, version: open.version, role: open.chain[open.step]!, decision: verdict, actorId: actor.id, comment, at: now };
 }
+
+/** Whether the contract keeps the four-eyes rule on approvals (contracts opened before the setting existed do). */
+export const keepsFourEyes = (c: ContractProcess): boolean => c.policy?.fourEyes !== false;
 
 /** An amendment still awaiting approval lapses when the contract ends or starts a new term. */
 function withdrawAmendment(c: ContractProcess, now: number): ContractChange {
@@ -112,17 +121,19 @@ function withdrawAmendment(c: ContractProcess, now: number): ContractChange {
 
 /** The draft's first version, in force from the start. */
 export function openContract(c: ContractProcess, policy: ContractPolicy, actor: Actor, now: number): ContractChange {
-  return { contract: { ...c, policy }, versions: [versionRecord(1, 'draft', 'in_force', c.terms, actor, null, now)] };
+  return { contract: { ...c, policy, draftedBy: actor.id }, versions: [versionRecord(1, 'draft', 'in_force', c.terms, actor, null, now)] };
 }
 
-export function submitContract(c: ContractProcess): ContractProcess {
-  return { ...openRound(c, 'contract', c.terms, c.version, null), status: 'pending_approval', lastRejection: null };
+export function submitContract(c: ContractProcess, submitter: Actor): ContractProcess {
+  return { ...openRound(c, 'contract', c.terms, c.version, null, submitter), status: 'pending_approval', lastRejection: null };
 }
 
 /** One step of the open round approves; the last step approves the contract or brings the amendment into force. */
 export function approveStep(c: ContractProcess, actor: Actor, comment: string | null, now: number): ContractChange {
   const open = c.approval!;
-  const approved = decision(open, actor, 'approved', comment, now);
+  // Only reachable for a conflicted approver when the contract's policy relaxed the rule: that is recorded.
+  const override = keepsFourEyes(c) ? null : fourEyesConflict(open, actor.id);
+  const approved = { ...decision(open, actor, 'approved', comment, now), ...(override ? { fourEyesOverride: override } : {}) };
   const step = open.step + 1;
   if (step < open.chain.length) return { contract: { ...c, approval: { ...open, step } }, approval: approved };
   const closed = { ...c, approval: null };
@@ -155,7 +166,7 @@ export function amendContract(c: ContractProcess, amended: ContractTerms, reason
   const next = c.latestVersion + 1;
   const numbered = { ...c, latestVersion: next };
   if (amended.targetValueCents > c.terms.targetValueCents) {
-    return { contract: openRound(numbered, 'amendment', amended, next, reason), versions: [versionRecord(next, 'amendment', 'pending_approval', amended, actor, reason, now)] };
+    return { contract: openRound(numbered, 'amendment', amended, next, reason, actor), versions: [versionRecord(next, 'amendment', 'pending_approval', amended, actor, reason, now)] };
   }
   return bringIntoForce(numbered, amended, next, 'amendment', actor, reason, now);
 }
@@ -234,7 +245,7 @@ export function nextContractDeadline(c: ContractProcess, clock: ContractClock, n
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
-export const contractFacts = (c: ContractProcess) => ({ state: c.status, approval: c.approval });
+export const contractFacts = (c: ContractProcess): ContractFacts => ({ state: c.status, approval: c.approval, fourEyes: keepsFourEyes(c) });
 
 export function contractView(c: ContractProcess, input: ContractInput, clock: ContractClock, actor?: Actor): ContractView {
   const { terms, approval } = c;

@@ -2,7 +2,7 @@ import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { ApprovalThresholds, ApproverRole } from '../approvals';
 import {
   CONTRACT_ACTION_NAMES,
-  type AmendmentChanges, type BillingFrequency, type ContractAction, type ContractParticulars, type ContractState, type ContractTerms, type ContractType,
+  type AmendmentChanges, type BillingFrequency, type FourEyesParty, type ContractAction, type ContractParticulars, type ContractState, type ContractTerms, type ContractType,
 } from '../contracts';
 import type { Actor } from '../roles';
 import { defineActionUpdates } from './common';
@@ -37,6 +37,11 @@ export interface OpenApproval {
   /** Amendments only: the terms that come into force once the last step approves. */
   amended: ContractTerms | null;
   reason: string | null;
+  /**
+   * Who may not approve this round (four eyes): the contract's drafter and its submitter, or the
+   * amendment's proposer. Rounds opened before this was kept lack it.
+   */
+  conflicted?: FourEyesParty[];
 }
 
 /** The settings a contract starts with and keeps, across renewals too. */
@@ -44,6 +49,8 @@ export interface ContractPolicy {
   thresholds: ApprovalThresholds;
   /** Days to pay a billing invoice when the contract's payment terms name none. */
   invoiceDueDays: number;
+  /** The setting fourEyes.contractApproval when the contract opened; contracts opened before it lack it (on). */
+  fourEyes?: boolean;
 }
 
 export interface ContractCarry {
@@ -64,6 +71,8 @@ export interface ContractCarry {
   // Optional: carries written before they travelled lack them (read as false).
   noticeSent?: boolean;
   consumed?: boolean;
+  /** Who drafted the contract (the first run's input actor); carries written before it travelled lack it. */
+  draftedBy?: string | null;
 }
 
 export interface ContractView {
@@ -166,4 +175,6 @@ export interface ApprovalDecisionRecord {
   actorId: string;
   comment: string | null;
   at: number;
+  /** Set when the approver is one the four-eyes rule would have refused, the rule being relaxed: it goes to the audit log. */
+  fourEyesOverride?: FourEyesParty | null;
 }

@@ -108,9 +108,12 @@ export const goodsOf = (o: OrderProcess): StockLine[] => o.lines.filter((line) =
 export const servicesOf = (o: OrderProcess): StockLine[] => o.lines.filter((line) => line.kind === 'service').map(({ sku, qty }) => ({ sku, qty }));
 export const totalOf = (o: OrderProcess): number => o.totalCents ?? 0;
 
-/** `cancelling`: a cancellation was accepted and the process is unwinding to it. */
-export function orderFacts(o: OrderProcess, cancelling: boolean): OrderFacts {
-  return { state: o.status, hasGoods: goodsOf(o).length > 0, hasServices: servicesOf(o).length > 0, cancelling };
+/** `cancelling`: a cancellation was accepted and the process is unwinding to it; `placedBy`: who placed the order. */
+export function orderFacts(o: OrderProcess, cancelling: boolean, placedBy?: string): OrderFacts {
+  return {
+    state: o.status, hasGoods: goodsOf(o).length > 0, hasServices: servicesOf(o).length > 0, cancelling, placedBy,
+    fourEyes: o.terms?.fourEyesCreditDecision !== false,
+  };
 }
 
 /**
@@ -127,7 +130,7 @@ export function orderView(o: OrderProcess, input: OrderInput, actor?: Actor, pen
     credit: o.credit ? { withinLimit: o.credit.withinLimit, exposure: fromCents(o.credit.exposureCents), limit: fromCents(o.credit.limitCents) } : null,
     backorderedSkus: o.backorderedSkus, invoiceId: o.invoiceId, paymentId: o.paymentId, shipment: o.shipment, activationReportOpen: o.activationReportOpen,
     waitingUntil: iso(o.waitingUntil), cancelReason: o.cancelReason,
-    allowedActions: actor ? orderActions(orderFacts(o, pending('cancel')), actor).filter((action) => !pending(action)) : [],
+    allowedActions: actor ? orderActions(orderFacts(o, pending('cancel'), input.actor.id), actor).filter((action) => !pending(action)) : [],
   };
 }
 

@@ -115,7 +115,7 @@ describe.skipIf(skipBrowserTests)('support console in Chromium', () => {
   it('takes a fault complaint from the agent through L2 (claim, ask, reply, resolve) to the customer\'s confirmation: closed', { timeout: 120_000 }, async () => {
     const t = ticketDriver(h);
     const customerName = `Acme VIP ${uniq()}`;
-    await t.call('agent', 'POST', '/customers', { name: customerName, kind: 'enterprise', tier: 'vip', creditLimit: '1000.00', contacts: [{ name: 'Pat', phone: '+49 30 1234' }] }, 201);
+    await t.call('supervisor', 'POST', '/customers', { name: customerName, kind: 'enterprise', tier: 'vip', creditLimit: '1000.00', contacts: [{ name: 'Pat', phone: '+49 30 1234' }] }, 201);
 
     const agent = await signedIn(keyOf(h.users.agent.auth), 'Test agent');
     expect(await agent.locator('#user-roles').textContent()).toBe('agent');

@@ -2,6 +2,7 @@ import { expect } from 'vitest';
 import type { Role } from '../../domain/roles';
 import type { Harness } from './harness';
 import { uniq } from './harness';
+import { setUpCustomer } from './customers';
 import { eventually } from './wait';
 
 /** Drives the contract, invoice and payment API the way people do; every call asserts its expected status. */
@@ -17,7 +18,7 @@ export function contractDriver(h: Harness) {
     call,
     inMs,
     async customer() {
-      return call('agent', 'POST', '/customers', { name: `Customer ${uniq()}`, kind: 'enterprise', tier: 'key', creditLimit: '1000000.00' }, 201);
+      return setUpCustomer(h, { tier: 'key', creditLimit: '1000000.00' });
     },
     async product(listPrice: string) {
       return call('admin', 'POST', '/products', { sku: `SKU-${uniq()}`, name: 'Widget', kind: 'goods', listPrice, stock: 1000 }, 201);

@@ -4,6 +4,7 @@ import { invoices, orders, payments, products } from '../../db/schema';
 import type { Role } from '../../domain/roles';
 import type { Harness } from './harness';
 import { uniq } from './harness';
+import { setUpCustomer } from './customers';
 
 /** Drives the order API the way people do; every call asserts its expected status. */
 export function orderDriver(h: Harness) {
@@ -19,7 +20,7 @@ export function orderDriver(h: Harness) {
       return call('admin', 'PUT', '/settings', values);
     },
     async customer(creditLimit = '1000.00') {
-      return call('agent', 'POST', '/customers', { name: `Customer ${uniq()}`, kind: 'enterprise', tier: 'standard', creditLimit }, 201);
+      return setUpCustomer(h, { creditLimit });
     },
     async product(options: { kind?: 'goods' | 'service'; stock?: number; listPrice?: string } = {}) {
       const kind = options.kind ?? 'goods';

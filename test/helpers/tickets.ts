@@ -1,7 +1,7 @@
 import { expect } from 'vitest';
 import type { Role } from '../../domain/roles';
 import type { Harness } from './harness';
-import { uniq } from './harness';
+import { setUpCustomer } from './customers';
 
 /** Drives the ticket API the way people do; every call asserts its expected status. */
 export function ticketDriver(h: Harness) {
@@ -13,7 +13,7 @@ export function ticketDriver(h: Harness) {
   return {
     call,
     async customer(tier: 'vip' | 'key' | 'standard' = 'standard') {
-      return call('agent', 'POST', '/customers', { name: `Customer ${uniq()}`, kind: 'enterprise', tier, creditLimit: '1000.00' }, 201);
+      return setUpCustomer(h, { tier });
     },
     async open(overrides: Record<string, unknown> = {}) {
       const customerId = (overrides.customerId as string) ?? (await this.customer()).id;

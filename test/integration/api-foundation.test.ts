@@ -8,7 +8,7 @@ let h: Harness;
 beforeAll(async () => { h = await startHarness(); });
 afterAll(async () => { await h?.close(); });
 
-const customerBody = (name = `Customer ${uniq()}`) => ({ name, kind: 'enterprise', tier: 'key', region: 'north', creditLimit: '5000.00', contacts: [{ name: 'Pat', email: 'pat@example.com' }] });
+const customerBody = (name = `Customer ${uniq()}`) => ({ name, kind: 'enterprise', tier: 'standard', region: 'north', creditLimit: '500.00', contacts: [{ name: 'Pat', email: 'pat@example.com' }] });
 
 describe('health and docs', () => {
   it('reports Temporal and the database reachable without authentication', async () => {
@@ -83,8 +83,9 @@ describe('authentication and roles', () => {
 });
 
 describe('validation', () => {
+  // A supervisor may give any tier, so a wrong tier is the schema's to refuse (an agent sending one is refused 403 first).
   const post = (payload: unknown, contentType = 'application/json') => h.app.inject({
-    method: 'POST', url: '/api/v1/customers', headers: { ...h.users.agent.auth, 'content-type': contentType },
+    method: 'POST', url: '/api/v1/customers', headers: { ...h.users.supervisor.auth, 'content-type': contentType },
     payload: typeof payload === 'string' ? payload : JSON.stringify(payload),
   });
 

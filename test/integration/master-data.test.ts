@@ -11,7 +11,8 @@ describe('customers', () => {
     const region = `r-${uniq()}`;
     const created = [];
     for (const tier of ['vip', 'key', 'standard', 'vip'] as const) {
-      const res = await h.app.inject({ method: 'POST', url: '/api/v1/customers', headers: h.users.agent.auth, payload: { name: `Acme ${tier} ${uniq()}`, kind: 'enterprise', tier, region, creditLimit: '1000.00', contacts: [{ name: 'Kim', phone: '+49 30 123' }] } });
+      // Tiers other than standard are a supervisor's (or sales manager's) call.
+      const res = await h.app.inject({ method: 'POST', url: '/api/v1/customers', headers: h.users.supervisor.auth, payload: { name: `Acme ${tier} ${uniq()}`, kind: 'enterprise', tier, region, creditLimit: '1000.00', contacts: [{ name: 'Kim', phone: '+49 30 123' }] } });
       expect(res.statusCode).toBe(201);
       created.push(res.json());
     }
@@ -20,8 +21,10 @@ describe('customers', () => {
     const got = await h.app.inject({ method: 'GET', url: `/api/v1/customers/${created[0].id}`, headers: h.users.manager.auth });
     expect(got.json()).toEqual(created[0]);
 
-    const patched = await h.app.inject({ method: 'PATCH', url: `/api/v1/customers/${created[0].id}`, headers: h.users.agent.auth, payload: { creditLimit: '2500.50', contacts: [] } });
-    expect(patched.json()).toMatchObject({ creditLimit: '2500.50', contacts: [] });
+    const patched = await h.app.inject({ method: 'PATCH', url: `/api/v1/customers/${created[0].id}`, headers: h.users.agent.auth, payload: { contacts: [] } });
+    expect(patched.json()).toMatchObject({ creditLimit: '1000.00', contacts: [] });
+    const raised = await h.app.inject({ method: 'PATCH', url: `/api/v1/customers/${created[0].id}`, headers: h.users.finance.auth, payload: { creditLimit: '2500.50', reason: 'new bank guarantee' } });
+    expect(raised.json()).toMatchObject({ creditLimit: '2500.50', contacts: [] });
 
     const vips = await h.app.inject({ method: 'GET', url: `/api/v1/customers?region=${region}&tier=vip`, headers: h.users.agent.auth });
     expect(vips.json().items.map((c: { id: string }) => c.id)).toEqual([created[0].id, created[3].id]);

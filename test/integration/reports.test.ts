@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { dayOf } from '../../domain/dates';
 import { contractDriver } from '../helpers/contracts';
+import { setUpCustomer } from '../helpers/customers';
 import { startHarness, uniq, type Harness } from '../helpers/harness';
 import { orderDriver } from '../helpers/orders';
 import { reportInputs } from '../helpers/report-inputs';
@@ -26,8 +27,7 @@ beforeAll(async () => {
 beforeEach(() => { region = `reports-${uniq()}`; });
 afterAll(async () => { await h?.close(); });
 
-const customerIn = (name: string, creditLimit = '1000.00') =>
-  t.call('agent', 'POST', '/customers', { name: `${name} ${uniq()}`, kind: 'enterprise', tier: 'standard', region, creditLimit }, 201);
+const customerIn = (name: string, creditLimit = '1000.00') => setUpCustomer(h, { name: `${name} ${uniq()}`, region, creditLimit });
 const report = (path: string, query = '') => t.call('manager', 'GET', `/reports/${path}?region=${region}${query}`);
 const DAY = 86_400_000;
 const zeros = (keys: readonly string[]) => Object.fromEntries(keys.map((k) => [k, 0]));

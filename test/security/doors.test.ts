@@ -1,6 +1,8 @@
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ROLES } from '../../domain/roles';
+import { fieldAccess, type FieldBound } from '../../domain/field-access';
+import { ROLES, type Role } from '../../domain/roles';
+import { SETTING_KEYS } from '../../domain/settings';
 import { startHarness, type Harness } from '../helpers/harness';
 
 let h: Harness;
@@ -46,6 +48,106 @@ describe('the authorisation matrix, generated from the route table', () => {
       }
     }
     expect(checked).toBeGreaterThan(200);
+  });
+});
+
+// ---- the field dimension ----------------------------------------------------------------------------
+// The intended policy, written by hand (issue 20): for every write route of customers, products, prices,
+// contracts and settings, who may set each field. A field open to "the door" may be set by every role the
+// route admits. The route table's declarations (app.routeAccess) must say exactly this.
+type FieldPolicy = { any: readonly Role[] | 'door'; bound?: FieldBound };
+const EDITORS: Role[] = ['agent', 'supervisor', 'admin'];
+const door = { any: 'door' } as const;
+const everyField = (fields: readonly string[], policy: FieldPolicy = door) => Object.fromEntries(fields.map((f) => [f, policy]));
+const CONTRACT_FIELDS = ['customerId', 'type', 'externalRef', 'poDate', 'validFrom', 'validTo', 'targetValue', 'targetQuantities', 'prices', 'paymentTerms',
+  'billing', 'autoRenew', 'renewalMonths', 'noticeDays', 'terms', 'salesOrg', 'channel', 'division', 'sla'];
+const POLICY: Record<string, { roles: readonly Role[]; fields: Record<string, FieldPolicy> }> = {
+  'POST /api/v1/customers': {
+    roles: EDITORS,
+    fields: {
+      ...everyField(['name', 'kind', 'region', 'contacts']),
+      tier: { any: ['supervisor', 'sales_manager'], bound: { equals: 'standard' } },
+      creditLimit: { any: ['finance'], bound: { atMostSetting: 'credit.defaultLimit' } },
+    },
+  },
+  'PATCH /api/v1/customers/:id': {
+    roles: [...EDITORS, 'sales_manager', 'finance'],
+    fields: {
+      ...everyField(['name', 'kind', 'region', 'contacts'], { any: EDITORS }),
+      tier: { any: ['supervisor', 'sales_manager'] },
+      creditLimit: { any: ['finance'] },
+      reason: { any: ['finance'] },
+    },
+  },
+  'POST /api/v1/customers/:id/credit-limit-requests/:requestId/approve': { roles: ['finance'], fields: everyField(['comment']) },
+  'POST /api/v1/customers/:id/credit-limit-requests/:requestId/reject': { roles: ['finance'], fields: everyField(['comment']) },
+  'PUT /api/v1/customers/:id/prices/:sku': { roles: ['admin', 'sales_manager'], fields: everyField(['unitPrice']) },
+  'POST /api/v1/products': { roles: ['admin'], fields: everyField(['sku', 'name', 'kind', 'listPrice', 'stock']) },
+  'PATCH /api/v1/products/:sku': { roles: ['admin'], fields: everyField(['name', 'listPrice']) },
+  'POST /api/v1/products/:sku/restock': { roles: ['fulfilment', 'admin'], fields: everyField(['qty']) },
+  'POST /api/v1/promotions': { roles: ['admin'], fields: everyField(['sku', 'percentOff', 'validFrom', 'validTo']) },
+  'POST /api/v1/contracts': { roles: ['agent', 'sales_manager', 'contract_admin'], fields: everyField(CONTRACT_FIELDS) },
+  'POST /api/v1/contracts/:id/approve': { roles: ['sales_manager', 'finance', 'legal'], fields: everyField(['comment']) },
+  'POST /api/v1/contracts/:id/reject': { roles: ['sales_manager', 'finance', 'legal'], fields: everyField(['comment']) },
+  'POST /api/v1/contracts/:id/sign': { roles: ['contract_admin'], fields: everyField(['signedAt']) },
+  'POST /api/v1/contracts/:id/amend': { roles: ['contract_admin'], fields: everyField(['changes', 'reason']) },
+  'POST /api/v1/contracts/:id/terminate': { roles: ['contract_admin'], fields: everyField(['reason', 'effectiveDate']) },
+  'POST /api/v1/contracts/:id/renew': { roles: ['contract_admin'], fields: everyField(['months']) },
+  'PUT /api/v1/settings': { roles: ['admin'], fields: everyField(SETTING_KEYS) },
+};
+const IN_SCOPE = /^\/api\/v1\/(customers|products|promotions|contracts|settings)\b/;
+
+type Expected = 'any' | 'none' | { bound: FieldBound };
+function intended(policy: FieldPolicy, role: Role): Expected {
+  if (policy.any === 'door' || policy.any.includes(role)) return 'any';
+  return policy.bound ? { bound: policy.bound } : 'none';
+}
+const SAMPLES: Record<string, { beyond: unknown; within: unknown }> = {
+  equals: { beyond: 'vip', within: 'standard' },
+  atMostSetting: { beyond: '999999999999.00', within: '0.00' },
+};
+
+describe('the authorisation matrix: every role × every mutable field, from the route table', () => {
+  const writes = () => h.app.routeAccess.filter((r) => ['POST', 'PUT', 'PATCH'].includes(r.method) && IN_SCOPE.test(r.url) && r.fields);
+
+  it('declares exactly the intended policy for every field of customers, products, prices, contracts and settings', () => {
+    const declared = Object.fromEntries(writes().map((r) => [`${r.method} ${r.url}`, r]));
+    expect(Object.keys(declared).sort()).toEqual(Object.keys(POLICY).sort());
+    let cells = 0;
+    for (const [route, policy] of Object.entries(POLICY)) {
+      const access = declared[route]!;
+      expect({ route, roles: [...(access.roles as Role[])].sort() }).toEqual({ route, roles: [...policy.roles].sort() });
+      expect({ route, fields: Object.keys(access.fields!).sort() }).toEqual({ route, fields: Object.keys(policy.fields).sort() });
+      for (const [field, fieldPolicy] of Object.entries(policy.fields)) {
+        for (const role of policy.roles) {
+          expect({ route, field, role, may: fieldAccess(access.fields![field]!, [role]) }).toEqual({ route, field, role, may: intended(fieldPolicy, role) });
+          cells++;
+        }
+      }
+    }
+    expect(cells).toBeGreaterThan(100);
+  });
+
+  it('refuses a field a role may not set with 403 naming it, and lets every other field past to the body checks', async () => {
+    for (const [route, policy] of Object.entries(POLICY)) {
+      const [method, url] = route.split(' ') as [string, string];
+      for (const role of policy.roles) {
+        for (const [field, fieldPolicy] of Object.entries(policy.fields)) {
+          const expected = intended(fieldPolicy, role);
+          // An empty object fits no field's schema alone, so nothing admitted is ever written here.
+          const tries: Array<{ value: unknown; refused: boolean }> = expected === 'any' ? [{ value: {}, refused: false }]
+            : expected === 'none' ? [{ value: {}, refused: true }]
+              : [{ value: SAMPLES[Object.keys(expected.bound)[0]!]!.beyond, refused: true }, { value: SAMPLES[Object.keys(expected.bound)[0]!]!.within, refused: false }];
+          for (const attempt of tries) {
+            const res = await h.app.inject({ method: method as 'POST', url: concrete(url), headers: h.users[role].auth, payload: { [field]: attempt.value } });
+            const named = res.statusCode === 403 && (res.json().errors ?? []).some((e: { path: string }) => e.path === `/${field}`);
+            expect({ route, role, field, value: attempt.value, refusedNamingIt: named }).toEqual({ route, role, field, value: attempt.value, refusedNamingIt: attempt.refused });
+            if (!attempt.refused) expect(res.statusCode, `${route} as ${role}: ${res.body}`).not.toBe(403);
+            expect(res.statusCode).toBeLessThan(500);
+          }
+        }
+      }
+    }
   });
 });
 

@@ -21,7 +21,7 @@ beforeAll(async () => {
   h = await startHarness({ worker: true });
   plain = new Client({ connection: h.client.connection, namespace: h.config.temporal.namespace });
   const t = ticketDriver(h);
-  const customer = await t.call('agent', 'POST', '/customers', { name: pii.name, kind: 'individual', tier: 'vip', creditLimit: '0.00' }, 201);
+  const customer = await t.call('supervisor', 'POST', '/customers', { name: pii.name, kind: 'individual', tier: 'vip', creditLimit: '0.00' }, 201);
   const ticket = await t.open({ customerId: customer.id, subject: pii.subject, description: pii.description });
   await t.act('agent', ticket.id, 'escalate', { opinion: `Customer ${pii.name} says: ${pii.description}` });
   const o = orderDriver(h);

@@ -29,13 +29,13 @@ const input: ContractInput = {
 /** An active contract under version 1. */
 function active(): ContractProcess {
   const opened = openContract(draftContract(terms, NOW), policy, admin, NOW).contract;
-  const approved = approveStep(submitContract(opened), manager, null, NOW).contract;
+  const approved = approveStep(submitContract(opened, admin), manager, null, NOW).contract;
   return activateContract({ ...approved, status: 'signed', signedAt: NOW }, NOW);
 }
 
 describe('contract state: approvals', () => {
   it('opens a round on submit with the chain the policy gives, and approves a small contract in one step', () => {
-    const submitted = submitContract(openContract(draftContract(terms, NOW), policy, admin, NOW).contract);
+    const submitted = submitContract(openContract(draftContract(terms, NOW), policy, admin, NOW).contract, admin);
     expect(submitted).toMatchObject({ status: 'pending_approval', round: 1, approval: { round: 1, kind: 'contract', chain: ['sales_manager'], step: 0, version: 1 } });
     const { contract, approval, versions } = approveStep(submitted, manager, 'ok', NOW);
     expect(contract).toMatchObject({ status: 'approved', approval: null });
@@ -44,10 +44,10 @@ describe('contract state: approvals', () => {
   });
 
   it('sends a rejected draft back with the rejection, and the next submission opens round 2', () => {
-    const submitted = submitContract(openContract(draftContract(terms, NOW), policy, admin, NOW).contract);
+    const submitted = submitContract(openContract(draftContract(terms, NOW), policy, admin, NOW).contract, admin);
     const { contract } = rejectStep(submitted, manager, 'too cheap', NOW);
     expect(contract).toMatchObject({ status: 'draft', approval: null, lastRejection: { role: 'sales_manager', actorId: manager.id, comment: 'too cheap' } });
-    expect(submitContract(contract)).toMatchObject({ round: 2, lastRejection: null, approval: { round: 2, step: 0 } });
+    expect(submitContract(contract, admin)).toMatchObject({ round: 2, lastRejection: null, approval: { round: 2, step: 0 } });
   });
 
   it('brings a raised amendment into force on the last approval and supersedes the version it replaces', () => {

@@ -73,7 +73,13 @@ describe('credit check', () => {
 describe('terms, dates and words', () => {
   it('reads the order settings as milliseconds and days', () => {
     expect(orderTermsFrom({ 'order.creditHoldTimeout': '24h', 'order.backorderTimeout': '14d', 'order.activationTimeout': '90s', 'order.prepaidPaymentTimeout': '48h', 'order.invoiceDueDays': 30 }))
-      .toEqual({ creditHoldMs: 86_400_000, backorderMs: 14 * 86_400_000, activationMs: 90_000, prepaidPaymentMs: 172_800_000, invoiceDueDays: 30 });
+      .toEqual({ creditHoldMs: 86_400_000, backorderMs: 14 * 86_400_000, activationMs: 90_000, prepaidPaymentMs: 172_800_000, invoiceDueDays: 30, fourEyesCreditDecision: true });
+  });
+
+  it('keeps the four-eyes rule on credit decisions unless the setting relaxes it (settings from before it existed keep it)', () => {
+    const base = { 'order.creditHoldTimeout': '24h', 'order.backorderTimeout': '14d', 'order.activationTimeout': '90s', 'order.prepaidPaymentTimeout': '48h', 'order.invoiceDueDays': 30 };
+    expect(orderTermsFrom({ ...base, 'fourEyes.creditDecision': false }).fourEyesCreditDecision).toBe(false);
+    expect(orderTermsFrom({ ...base, 'fourEyes.creditDecision': true }).fourEyesCreditDecision).toBe(true);
   });
 
   it('adds calendar days across month and year ends', () => {
