@@ -1,5 +1,7 @@
 import { createHash } from 'node:crypto';
+import type postgres from 'postgres';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { completeKey, findKey, reserveKey, underKeyLock } from '../db/idempotency';
 import { HttpProblem } from './problem';
 import { toProblem } from './plugins/errors';
 
@@ -12,14 +14,6 @@ interface Options<T> {
   scope: string; // e.g. 'POST /tickets'
   allocateId: () => Promise<string>;
   run: (resourceId: string) => Promise<Outcome<T>>;
-}
-
-interface KeyRow {
-  scope: string;
-  request_hash: string;
-  resource_id: string | null;
-  status_code: number | null;
-  response: unknown;
 }
 
 const KEY = /^[\x21-\x7e]{1,255}$/;
@@ -51,46 +45,29 @@ export async function idempotent<T>(request: FastifyRequest, reply: FastifyReply
 }
 
 async function once<T>(request: FastifyRequest, key: string, options: Options<T>): Promise<Outcome<unknown>> {
-  const sql = request.server.database.sql;
   const userId = request.actor.id;
   const hash = requestHash(options.scope, request.body);
   const lockKey = `${userId}:${key}`; // user ids contain no colon, so this is unambiguous
   const deadline = Date.now() + WAIT_FOR_PEER_MS;
   for (;;) {
-    const connection = await sql.reserve();
-    try {
-      const [{ locked }] = (await connection`select pg_try_advisory_lock(hashtextextended(${lockKey}, 0)) as locked`) as unknown as [{ locked: boolean }];
-      if (locked) {
-        try {
-          return await underLock(connection, userId, key, hash, options);
-        } finally {
-          await connection`select pg_advisory_unlock(hashtextextended(${lockKey}, 0))`;
-        }
-      }
-    } finally {
-      connection.release();
-    }
+    const attempt = await underKeyLock(request.server.database.sql, lockKey, (connection) => underLock(connection, userId, key, hash, options));
+    if (attempt.locked) return attempt.value;
     if (Date.now() > deadline) throw new HttpProblem(409, 'a request with this Idempotency-Key is still being processed; retry shortly');
     await new Promise((resolve) => setTimeout(resolve, 20 + Math.random() * 30));
   }
 }
 
-async function underLock<T>(sql: import('postgres').Sql, userId: string, key: string, hash: string, options: Options<T>): Promise<Outcome<unknown>> {
-  const [existing] = (await sql`
-    select scope, request_hash, resource_id, status_code, response from idempotency_keys
-    where user_id = ${userId} and key = ${key}`) as unknown as KeyRow[];
-  if (existing && (existing.scope !== options.scope || existing.request_hash !== hash)) {
+async function underLock<T>(connection: postgres.Sql, userId: string, key: string, hash: string, options: Options<T>): Promise<Outcome<unknown>> {
+  const existing = await findKey(connection, userId, key);
+  if (existing && (existing.scope !== options.scope || existing.requestHash !== hash)) {
     throw new HttpProblem(422, 'this Idempotency-Key was already used with a different request', {}, 'idempotency-key-reused');
   }
-  if (existing?.status_code) return { status: existing.status_code, body: existing.response };
+  if (existing?.statusCode) return { status: existing.statusCode, body: existing.response };
 
-  let resourceId = existing?.resource_id ?? null;
+  let resourceId = existing?.resourceId ?? null;
   if (!resourceId) {
     resourceId = await options.allocateId();
-    await sql`
-      insert into idempotency_keys (user_id, key, scope, request_hash, resource_id)
-      values (${userId}, ${key}, ${options.scope}, ${hash}, ${resourceId})
-      on conflict (user_id, key) do update set resource_id = excluded.resource_id`;
+    await reserveKey(connection, { userId, key, scope: options.scope, requestHash: hash, resourceId });
   }
   let outcome: Outcome<unknown>;
   try {
@@ -101,8 +78,6 @@ async function underLock<T>(sql: import('postgres').Sql, userId: string, key: st
     if (problem.status >= 500) throw error;
     outcome = { status: problem.status, body: problem };
   }
-  await sql`
-    update idempotency_keys set status_code = ${outcome.status}, response = ${JSON.stringify(outcome.body)}::jsonb, completed_at = now()
-    where user_id = ${userId} and key = ${key}`;
+  await completeKey(connection, userId, key, outcome);
   return outcome;
 }

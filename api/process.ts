@@ -4,8 +4,9 @@ import { WithStartWorkflowOperation, WorkflowNotFoundError, WorkflowUpdateFailed
 import { ApplicationFailure, type QueryDefinition, type SearchAttributePair, type SignalDefinition, type UpdateDefinition } from '@temporalio/common';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { taskQueue } from '../config';
+import { allocateProcessNumber } from '../db/numbers';
 import { findProcess, type ProcessKind } from '../db/processes';
-import { formatNumber, workflowIdFor } from '../domain/ids';
+import { workflowIdFor } from '../domain/ids';
 import type { ActionUpdates } from '../domain/processes/common';
 import { publicText } from '../domain/public-text';
 import type { Actor, Role } from '../domain/roles';
@@ -37,10 +38,7 @@ export async function openProcess<View, Input>(app: FastifyInstance, request: Fa
   const plural = `${spec.kind}s` as const;
   return idempotent(request, reply, {
     scope: `POST /${plural}`,
-    allocateId: async () => {
-      const [row] = await app.database.sql<{ seq: string }[]>`select nextval(${`${spec.kind}_seq`}::regclass) as seq`;
-      return formatNumber(app.config.idPrefixes[spec.kind], new Date().getUTCFullYear(), Number(row!.seq));
-    },
+    allocateId: () => allocateProcessNumber(app.db, spec.kind, app.config.idPrefixes[spec.kind], new Date().getUTCFullYear()),
     run: async (number) => {
       const view = await withinUpdateWait(app, () => app.temporal.workflow.executeUpdateWithStart(spec.opened, {
         startWorkflowOperation: new WithStartWorkflowOperation<(input: Input) => Promise<View>>(spec.workflow, {

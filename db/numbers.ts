@@ -9,6 +9,12 @@ export async function nextNumber(tx: Tx, sequence: 'invoice_seq' | 'payment_seq'
   return formatNumber(prefix, year, seq);
 }
 
+/** The number of a new process (ticket, order, contract), e.g. T-2026-000123, from its own sequence. */
+export async function allocateProcessNumber(db: Db, kind: 'ticket' | 'order' | 'contract', prefix: string, year: number): Promise<string> {
+  const [{ seq }] = (await db.execute(sql`select nextval(${`${kind}_seq`}::regclass)::int as seq`)) as unknown as [{ seq: number }];
+  return formatNumber(prefix, year, seq);
+}
+
 /** The numbered documents that a business event issues once (an order's invoice, its payment). */
 const DOCUMENTS = {
   invoice: { table: invoices, sequence: 'invoice_seq' },

@@ -26,6 +26,7 @@ const WAIT_MS = 60_000;
 export function lifecycles(call: Caller, client: Client) {
   const suffix = () => randomUUID().slice(0, 8);
   let polls = 0;
+  let customersInTurn: Promise<unknown> = Promise.resolve();
   async function finished(kind: Lifecycle['kind'], id: string): Promise<Lifecycle> {
     const workflowId = workflowIdFor(kind, id);
     await client.workflow.getHandle(workflowId).result();
@@ -52,11 +53,14 @@ export function lifecycles(call: Caller, client: Client) {
     /** A customer and a product with stock for many processes. */
     async masterData(stock = 100_000) {
       // Only finance sets a credit limit above credit.defaultLimit (a second finance user approving a large
-      // raise); the bench lifts the default for its own customer instead, then puts it back.
-      const settings = await call<Record<string, unknown>>('admin', 'GET', '/settings');
-      await call('admin', 'PUT', '/settings', { 'credit.defaultLimit': '1000000000.00' });
-      const customer = await call('agent', 'POST', '/customers', { name: `Bench customer ${suffix()}`, kind: 'enterprise', tier: 'standard', creditLimit: '1000000000.00' })
-        .finally(() => call('admin', 'PUT', '/settings', { 'credit.defaultLimit': settings['credit.defaultLimit'] }));
+      // raise); the bench lifts the default for its own customer instead, then puts it back, one customer
+      // at a time (callers create several at once).
+      const customer = await (customersInTurn = customersInTurn.catch(() => undefined).then(async () => {
+        const settings = await call<Record<string, unknown>>('admin', 'GET', '/settings');
+        await call('admin', 'PUT', '/settings', { 'credit.defaultLimit': '1000000000.00' });
+        return call('agent', 'POST', '/customers', { name: `Bench customer ${suffix()}`, kind: 'enterprise', tier: 'standard', creditLimit: '1000000000.00' })
+          .finally(() => call('admin', 'PUT', '/settings', { 'credit.defaultLimit': settings['credit.defaultLimit'] }));
+      }));
       const product = await call('admin', 'POST', '/products', { sku: `BENCH-${suffix()}`, name: 'Bench widget', kind: 'goods', listPrice: '10.00', stock });
       return { customerId: customer.id as string, sku: product.sku as string };
     },

@@ -16,19 +16,10 @@ export const SLA_CLOCK: Actor = { id: 'system', name: 'SLA clock', roles: [] };
 
 export type SlaKind = 'response' | 'resolution';
 
-export interface TicketProcess {
-  status: TicketState;
-  tier: Tier;
-  assigneeId: string | null;
-  dispatchOpinion: string | null;
-  resolution: string | null;
-  satisfaction: number | null;
-  supervisorAttention: boolean;
-  escalations: number;
-  reopens: number;
-  createdAt: number;
-  resolvedAt: number | null;
-  closedAt: number | null;
+/** The ticket's own facts, the same as its database record's, plus the clocks they are derived from. */
+export interface TicketProcess extends Pick<TicketRecord,
+  'status' | 'tier' | 'assigneeId' | 'dispatchOpinion' | 'resolution' | 'satisfaction' | 'supervisorAttention' | 'escalations' | 'reopens' |
+  'createdAt' | 'resolvedAt' | 'closedAt'> {
   confirmationDueAt: number | null;
   /** Where a ticket waiting for the customer returns to when they answer. */
   pendingReturn: TicketState | null;
