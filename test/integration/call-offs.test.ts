@@ -1,20 +1,17 @@
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { contractCallOffs } from '../../db/schema';
-import { contractDriver } from '../helpers/contracts';
+import { processDrivers, type ProcessDrivers } from '../helpers/drivers';
 import { startHarness, uniq, type Harness } from '../helpers/harness';
 import { recordHistory } from '../helpers/histories';
-import { orderDriver } from '../helpers/orders';
 
 // Orders naming a contract, end to end: the order workflow reserves the draw-down through the contract's
 // activities, prices at the contract's prices, consumes it on fulfilment and releases it on cancellation.
 let h: Harness;
-let c: ReturnType<typeof contractDriver>;
-let o: ReturnType<typeof orderDriver>;
+let c: ProcessDrivers['c'], o: ProcessDrivers['o'];
 beforeAll(async () => {
   h = await startHarness({ worker: true });
-  c = contractDriver(h);
-  o = orderDriver(h);
+  ({ c, o } = processDrivers(h));
 });
 afterAll(async () => { await h?.close(); });
 

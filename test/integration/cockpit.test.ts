@@ -1,23 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addDays, dayOf } from '../../domain/dates';
-import { contractDriver } from '../helpers/contracts';
+import { processDrivers, type ProcessDrivers } from '../helpers/drivers';
 import { startHarness, type Harness } from '../helpers/harness';
-import { orderDriver } from '../helpers/orders';
-import { reportInputs } from '../helpers/report-inputs';
-import { ticketDriver } from '../helpers/tickets';
 
 let h: Harness;
-let t: ReturnType<typeof ticketDriver>;
-let o: ReturnType<typeof orderDriver>;
-let c: ReturnType<typeof contractDriver>;
-let rows: ReturnType<typeof reportInputs>;
+let t: ProcessDrivers['t'], o: ProcessDrivers['o'], c: ProcessDrivers['c'], rows: ProcessDrivers['rows'];
 
 beforeAll(async () => {
   h = await startHarness({ worker: true });
-  t = ticketDriver(h);
-  o = orderDriver(h);
-  c = contractDriver(h);
-  rows = reportInputs(h);
+  ({ t, o, c, rows } = processDrivers(h));
 });
 afterAll(async () => { await h?.close(); });
 

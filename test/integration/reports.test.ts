@@ -1,28 +1,19 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { dayOf } from '../../domain/dates';
-import { contractDriver } from '../helpers/contracts';
 import { setUpCustomer } from '../helpers/customers';
+import { processDrivers, type ProcessDrivers } from '../helpers/drivers';
 import { startHarness, uniq, type Harness } from '../helpers/harness';
-import { orderDriver } from '../helpers/orders';
-import { reportInputs } from '../helpers/report-inputs';
-import { ticketDriver } from '../helpers/tickets';
 
 // Each test asks its reports for a region that only its own customers live in, so data of other tests
 // and of files running alongside never enters the figures. Every figure is compared with a hand count.
 let h: Harness;
-let t: ReturnType<typeof ticketDriver>;
-let o: ReturnType<typeof orderDriver>;
-let c: ReturnType<typeof contractDriver>;
-let rows: ReturnType<typeof reportInputs>;
+let t: ProcessDrivers['t'], o: ProcessDrivers['o'], c: ProcessDrivers['c'], rows: ProcessDrivers['rows'];
 let region: string;
 
 beforeAll(async () => {
   h = await startHarness({ worker: true });
-  t = ticketDriver(h);
-  o = orderDriver(h);
-  c = contractDriver(h);
-  rows = reportInputs(h);
+  ({ t, o, c, rows } = processDrivers(h));
 });
 beforeEach(() => { region = `reports-${uniq()}`; });
 afterAll(async () => { await h?.close(); });
