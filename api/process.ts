@@ -6,6 +6,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { taskQueue } from '../config';
 import { allocateProcessNumber } from '../db/numbers';
 import { findProcess, type ProcessKind } from '../db/processes';
+import { FailureType, type InvalidStateDetails } from '../domain/failures';
 import { workflowIdFor } from '../domain/ids';
 import type { ActionUpdates } from '../domain/processes/common';
 import { publicText } from '../domain/public-text';
@@ -16,6 +17,14 @@ import { engineTimedOut, engineUnavailable } from './plugins/errors';
 import { conflict, notFound } from './problem';
 
 const ENGINE_PROBE_MS = 1000;
+const CATCH_UP_POLL_MS = 250;
+
+/** The state a process named when it refused an action as not possible in it, or null for any other failure. */
+function invalidStateOf(error: unknown): string | null {
+  const failure = error instanceof WorkflowUpdateFailedError ? error.cause : null;
+  if (!(failure instanceof ApplicationFailure) || failure.type !== FailureType.InvalidState) return null;
+  return (failure.details?.[0] as InvalidStateDetails | undefined)?.state ?? null;
+}
 import { IdParams, type SameShape } from './schemas/common';
 
 /**
@@ -155,7 +164,7 @@ export function registerProcessActions<
 >(spec: {
   kind: ProcessKind;
   actions: readonly Action[];
-  rules: Record<Action, { roles: readonly Role[] }>;
+  rules: Record<Action, { roles: readonly Role[]; from: readonly string[] }>;
   bodies: Bodies;
   response: TSchema;
   updates: ActionUpdates<View, Args>;
@@ -182,12 +191,27 @@ export function registerProcessActions<
         await spec.check?.(action, body, request.actor);
         const convert = spec.convert?.[action] as ((body: unknown) => object) | undefined;
         const update = spec.updates[action] as UpdateDefinition<View, [object]>;
-        const view = await updateProcess(app, {
-          workflowId: process.workflowId,
-          update,
-          args: [{ ...(convert ? convert(body) : body), actor: request.actor }],
-          finalState: async () => (await findProcess(app.db, spec.kind, id))?.status ?? null,
-        });
+        const args: [object] = [{ ...(convert ? convert(body) : body), actor: request.actor }];
+        const finalState = async () => (await findProcess(app.db, spec.kind, id))?.status ?? null;
+        const deadline = Date.now() + app.config.api.updateWaitMs;
+        let recorded = process.status;
+        let view: View;
+        for (;;) {
+          try {
+            view = await updateProcess(app, { workflowId: process.workflowId, update, args, finalState });
+            break;
+          } catch (error) {
+            // A workflow task that wrote its steps (local activities) and then died with its worker is run
+            // again from the last completed task: for those seconds the process is behind its own record,
+            // and refuses in an earlier state an action its record admits. That refusal is not the answer;
+            // the action is tried again once the process has caught up, within the update wait.
+            const refusedIn = invalidStateOf(error);
+            const behind = refusedIn !== null && refusedIn !== recorded && spec.rules[action].from.includes(recorded);
+            if (!behind || Date.now() > deadline) throw error;
+            await new Promise((resolve) => setTimeout(resolve, CATCH_UP_POLL_MS));
+            recorded = (await findProcess(app.db, spec.kind, id))?.status ?? recorded;
+          }
+        }
         await audit(app.db, request.actor, `${spec.kind}.${action}`, spec.kind, id, body);
         const override = await spec.overrideOf?.(action, id, request.actor);
         if (override) await audit(app.db, request.actor, 'four-eyes.override', spec.kind, id, { action, ...override });
