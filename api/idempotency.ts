@@ -25,8 +25,27 @@ interface KeyRow {
 const KEY = /^[\x21-\x7e]{1,255}$/;
 const WAIT_FOR_PEER_MS = 15_000;
 
-function requestHash(scope: string, body: unknown): string {
+/**
+ * JSON text with every object's keys sorted (arrays keep their order), so one request body is one text
+ * however a client happens to order its keys.
+ */
+export function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map((item) => canonicalJson(item ?? null)).join(',')}]`;
+  if (value && typeof value === 'object') {
+    const entries = Object.entries(value).filter(([, v]) => v !== undefined).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value ?? null);
+}
+
+/** The hash keys stored before canonical JSON carry (the body's text as parsed); a retry of such a request still matches. */
+function legacyRequestHash(scope: string, body: unknown): string {
   return createHash('sha256').update(scope).update('\0').update(JSON.stringify(body ?? null)).digest('hex');
+}
+
+/** What makes two requests under one Idempotency-Key the same request: the route and the body's content. */
+export function requestHash(scope: string, body: unknown): string {
+  return createHash('sha256').update(scope).update('\0').update(canonicalJson(body)).digest('hex');
 }
 
 /**
@@ -54,6 +73,7 @@ async function once<T>(request: FastifyRequest, key: string, options: Options<T>
   const sql = request.server.database.sql;
   const userId = request.actor.id;
   const hash = requestHash(options.scope, request.body);
+  const legacyHash = legacyRequestHash(options.scope, request.body);
   const lockKey = `${userId}:${key}`; // user ids contain no colon, so this is unambiguous
   const deadline = Date.now() + WAIT_FOR_PEER_MS;
   for (;;) {
@@ -62,7 +82,7 @@ async function once<T>(request: FastifyRequest, key: string, options: Options<T>
       const [{ locked }] = (await connection`select pg_try_advisory_lock(hashtextextended(${lockKey}, 0)) as locked`) as unknown as [{ locked: boolean }];
       if (locked) {
         try {
-          return await underLock(connection, userId, key, hash, options);
+          return await underLock(connection, userId, key, [hash, legacyHash], options);
         } finally {
           await connection`select pg_advisory_unlock(hashtextextended(${lockKey}, 0))`;
         }
@@ -75,11 +95,11 @@ async function once<T>(request: FastifyRequest, key: string, options: Options<T>
   }
 }
 
-async function underLock<T>(sql: import('postgres').Sql, userId: string, key: string, hash: string, options: Options<T>): Promise<Outcome<unknown>> {
+async function underLock<T>(sql: import('postgres').Sql, userId: string, key: string, [hash, legacyHash]: [string, string], options: Options<T>): Promise<Outcome<unknown>> {
   const [existing] = (await sql`
     select scope, request_hash, resource_id, status_code, response from idempotency_keys
     where user_id = ${userId} and key = ${key}`) as unknown as KeyRow[];
-  if (existing && (existing.scope !== options.scope || existing.request_hash !== hash)) {
+  if (existing && (existing.scope !== options.scope || (existing.request_hash !== hash && existing.request_hash !== legacyHash))) {
     throw new HttpProblem(422, 'this Idempotency-Key was already used with a different request', {}, 'idempotency-key-reused');
   }
   if (existing?.status_code) return { status: existing.status_code, body: existing.response };
