@@ -5,7 +5,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import { authPlugin } from './plugins/auth';
-import { errorsPlugin, toProblem } from './plugins/errors';
+import { errorsPlugin, MAX_PARAM_LENGTH, toProblem } from './plugins/errors';
 import { servicesPlugin, type AppServices } from './plugins/services';
 import { calendarRoutes } from './routes/calendars';
 import { consoleRoutes } from './routes/console';
@@ -37,10 +37,11 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
     // Keys never reach the logs, whatever a serializer or a future log line includes.
     logger: options.logger ? { level: config.api.logLevel, ...(options.logger === true ? {} : options.logger), redact: ['req.headers.authorization', 'headers.authorization'] } : false,
     bodyLimit: config.api.bodyLimit,
+    maxParamLength: MAX_PARAM_LENGTH,
     requestTimeout: config.api.requestTimeoutMs,
     // What the router refuses before any route runs (a malformed URL, an over-long id) is a problem like the rest.
     frameworkErrors: (error, _request, reply) => {
-      const body = toProblem(error);
+      const body = toProblem(error, { bodyLimit: config.api.bodyLimit });
       void (reply as FastifyReply).status(body.status).type('application/problem+json').send(body);
     },
   }).withTypeProvider<TypeBoxTypeProvider>();
