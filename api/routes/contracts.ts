@@ -127,8 +127,8 @@ export const contractRoutes: FastifyPluginAsyncTypebox = async (app) => {
   async function checkProducts(prices: Array<{ sku: string }>) {
     if (prices.length === 0) return;
     const known = await app.db.select({ sku: products.sku }).from(products).where(inArray(products.sku, prices.map((p) => p.sku)));
-    const unknown = prices.filter((p) => !known.some((k) => k.sku === p.sku));
-    if (unknown.length) throw unprocessable('the amendment prices unknown products', { errors: unknown.map((p) => ({ path: '/changes/prices', message: `unknown product ${p.sku}` })) });
+    const unknown = prices.flatMap((p, i) => (known.some((k) => k.sku === p.sku) ? [] : [{ path: `/changes/prices/${i}/sku`, message: `unknown product ${p.sku}` }]));
+    if (unknown.length) throw unprocessable('the amendment prices unknown products', { errors: unknown });
   }
 };
 

@@ -1,6 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { and, arrayContains, asc, eq, inArray, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import { findCustomer } from '../../db/customers';
 import { ticketEvents, tickets, users } from '../../db/schema';
 import { CrmCustomerId, CrmCustomerTier, CrmKind, CrmPriority, CrmStatus, CrmTier } from '../../domain/search-attributes';
@@ -114,7 +114,10 @@ export const ticketRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   async function checkAssignee(userId: string, tier: TierName) {
     const role = TIER_ROLE[tier];
-    const [user] = await app.db.select({ id: users.id }).from(users).where(and(eq(users.id, userId), arrayContains(users.roles, [role])));
-    if (!user) throw unprocessable(`user ${userId} cannot work ${tier} tickets (needs the ${role} role)`, { errors: [{ path: '/assigneeId', message: `not a ${role} user` }] });
+    const [user] = await app.db.select({ id: users.id, name: users.name, roles: users.roles }).from(users).where(eq(users.id, userId));
+    if (!user) throw unprocessable(`user ${userId} does not exist`, { errors: [{ path: '/assigneeId', message: `unknown user ${userId}` }] });
+    if (!user.roles.includes(role)) {
+      throw unprocessable(`${user.name} (${userId}) cannot work ${tier} tickets (needs the ${role} role)`, { errors: [{ path: '/assigneeId', message: `not a ${role} user` }] });
+    }
   }
 };
