@@ -4,6 +4,7 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
+import { documentRoutes, type OpenApiDocument } from './openapi';
 import { authPlugin } from './plugins/auth';
 import { errorsPlugin, MAX_PARAM_LENGTH, toProblem } from './plugins/errors';
 import { servicesPlugin, type AppServices } from './plugins/services';
@@ -66,6 +67,8 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
       components: { securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', description: 'API key: crm_k…' } } },
       security: [{ apiKey: [] }],
     },
+    // Each operation's roles and problem+json refusals, from the route table (api/openapi.ts).
+    transformObject: (document) => documentRoutes((document as { openapiObject: unknown }).openapiObject as OpenApiDocument, app.routeAccess) as never,
   });
   await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true });
   app.get('/openapi.json', { config: { public: true }, schema: { hide: true } }, async () => app.swagger());
