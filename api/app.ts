@@ -27,6 +27,12 @@ import { validatorCompiler } from './validation';
 
 export type App = FastifyInstance;
 
+const DOCS_CSP = [
+  "default-src 'self'", "base-uri 'self'", "connect-src 'self'", "font-src 'self' data:", "form-action 'self'", "frame-ancestors 'self'",
+  "img-src 'self' data:", "object-src 'none'", "script-src 'self'", "script-src-attr 'none'", "style-src 'self' 'unsafe-inline'",
+  'upgrade-insecure-requests',
+].join('; ');
+
 export interface BuildAppOptions extends AppServices {
   /** true: log at the configured level; a pino options object (tests pass a stream); default: silent. */
   logger?: boolean | { level?: string; stream?: NodeJS.WritableStream };
@@ -70,7 +76,11 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
     // Each operation's roles and problem+json refusals, from the route table (api/openapi.ts).
     transformObject: (document) => documentRoutes((document as { openapiObject: unknown }).openapiObject as OpenApiDocument, app.routeAccess) as never,
   });
-  await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true });
+  // The docs' own policy, set on /docs only (swagger-ui scopes its header to its routes; helmet's stays on
+  // every other route): helmet's defaults, except that Swagger UI applies inline styles as it renders, so
+  // styles (never scripts) may be inline here. test/e2e/console.test.ts loads /docs in Chromium and
+  // fails on any Content-Security-Policy report.
+  await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: DOCS_CSP });
   app.get('/openapi.json', { config: { public: true }, schema: { hide: true } }, async () => app.swagger());
 
   await app.register(healthRoutes);

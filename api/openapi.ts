@@ -6,7 +6,6 @@ import { ROLES } from '../domain/roles';
 // refusals it can answer with (all problem+json, SPEC §2). Added here, once, from the route table the
 // auth plugin keeps, so no route can forget them.
 
-const PROBLEM_REF = { $ref: '#/components/schemas/Problem' };
 
 /** The refusals of every authenticated route, with what each means here. */
 export const ERROR_RESPONSES: Record<string, string> = {
@@ -28,15 +27,26 @@ export interface OpenApiDocument {
   components?: { schemas?: Record<string, unknown> };
 }
 
-const problemResponse = (description: string) => ({ description, content: { 'application/problem+json': { schema: PROBLEM_REF } } });
+/**
+ * The component name of the Problem schema: the one the app registered (app.addSchema, which the document
+ * lists under a generated name with the title Problem), or one added here.
+ */
+function problemComponent(document: OpenApiDocument): string {
+  const schemas = document.components?.schemas ?? {};
+  const registered = Object.entries(schemas).find(([, schema]) => (schema as { title?: string }).title === 'Problem')?.[0];
+  if (registered) return registered;
+  const { $id: _id, ...problem } = Problem as unknown as Record<string, unknown>;
+  document.components = { ...document.components, schemas: { ...schemas, Problem: { ...problem, title: 'Problem' } } };
+  return 'Problem';
+}
 
 /** /api/v1/tickets/{id} → /api/v1/tickets/:id, the router's spelling. */
 const routerUrl = (path: string) => path.replace(/\{(\w+)\}/g, ':$1');
 
 /** Adds each operation's roles (`x-roles` and a line of its description) and its problem+json error responses. */
 export function documentRoutes<T extends OpenApiDocument>(document: T, routes: readonly RouteAccess[]): T {
-  const { $id: _id, ...problemSchema } = Problem as unknown as Record<string, unknown>;
-  document.components = { ...document.components, schemas: { ...document.components?.schemas, Problem: problemSchema } };
+  const schema = { $ref: `#/components/schemas/${problemComponent(document)}` };
+  const problemResponse = (description: string) => ({ description, content: { 'application/problem+json': { schema } } });
   for (const [path, item] of Object.entries(document.paths)) {
     for (const [method, operation] of Object.entries(item)) {
       const access = routes.find((r) => r.method === method.toUpperCase() && r.url === routerUrl(path));
