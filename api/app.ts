@@ -4,8 +4,9 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
+import { documentRoutes, type OpenApiDocument } from './openapi';
 import { authPlugin } from './plugins/auth';
-import { errorsPlugin, toProblem } from './plugins/errors';
+import { errorsPlugin, MAX_PARAM_LENGTH, toProblem } from './plugins/errors';
 import { servicesPlugin, type AppServices } from './plugins/services';
 import { calendarRoutes } from './routes/calendars';
 import { consoleRoutes } from './routes/console';
@@ -26,6 +27,12 @@ import { validatorCompiler } from './validation';
 
 export type App = FastifyInstance;
 
+const DOCS_CSP = [
+  "default-src 'self'", "base-uri 'self'", "connect-src 'self'", "font-src 'self' data:", "form-action 'self'", "frame-ancestors 'self'",
+  "img-src 'self' data:", "object-src 'none'", "script-src 'self'", "script-src-attr 'none'", "style-src 'self' 'unsafe-inline'",
+  'upgrade-insecure-requests',
+].join('; ');
+
 export interface BuildAppOptions extends AppServices {
   /** true: log at the configured level; a pino options object (tests pass a stream); default: silent. */
   logger?: boolean | { level?: string; stream?: NodeJS.WritableStream };
@@ -37,10 +44,11 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
     // Keys never reach the logs, whatever a serializer or a future log line includes.
     logger: options.logger ? { level: config.api.logLevel, ...(options.logger === true ? {} : options.logger), redact: ['req.headers.authorization', 'headers.authorization'] } : false,
     bodyLimit: config.api.bodyLimit,
+    maxParamLength: MAX_PARAM_LENGTH,
     requestTimeout: config.api.requestTimeoutMs,
     // What the router refuses before any route runs (a malformed URL, an over-long id) is a problem like the rest.
     frameworkErrors: (error, _request, reply) => {
-      const body = toProblem(error);
+      const body = toProblem(error, { bodyLimit: config.api.bodyLimit });
       void (reply as FastifyReply).status(body.status).type('application/problem+json').send(body);
     },
   }).withTypeProvider<TypeBoxTypeProvider>();
@@ -65,8 +73,14 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
       components: { securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', description: 'API key: crm_k…' } } },
       security: [{ apiKey: [] }],
     },
+    // Each operation's roles and problem+json refusals, from the route table (api/openapi.ts).
+    transformObject: (document) => documentRoutes((document as { openapiObject: unknown }).openapiObject as OpenApiDocument, app.routeAccess) as never,
   });
-  await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true });
+  // The docs' own policy, set on /docs only (swagger-ui scopes its header to its routes; helmet's stays on
+  // every other route): helmet's defaults, except that Swagger UI applies inline styles as it renders, so
+  // styles (never scripts) may be inline here. test/e2e/console.test.ts loads /docs in Chromium and
+  // fails on any Content-Security-Policy report.
+  await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: DOCS_CSP });
   app.get('/openapi.json', { config: { public: true }, schema: { hide: true } }, async () => app.swagger());
 
   await app.register(healthRoutes);

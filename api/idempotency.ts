@@ -19,8 +19,27 @@ interface Options<T> {
 const KEY = /^[\x21-\x7e]{1,255}$/;
 const WAIT_FOR_PEER_MS = 15_000;
 
-function requestHash(scope: string, body: unknown): string {
+/**
+ * JSON text with every object's keys sorted (arrays keep their order), so one request body is one text
+ * however a client happens to order its keys.
+ */
+export function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map((item) => canonicalJson(item ?? null)).join(',')}]`;
+  if (value && typeof value === 'object') {
+    const entries = Object.entries(value).filter(([, v]) => v !== undefined).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value ?? null);
+}
+
+/** The hash keys stored before canonical JSON carry (the body's text as parsed); a retry of such a request still matches. */
+function legacyRequestHash(scope: string, body: unknown): string {
   return createHash('sha256').update(scope).update('\0').update(JSON.stringify(body ?? null)).digest('hex');
+}
+
+/** What makes two requests under one Idempotency-Key the same request: the route and the body's content. */
+export function requestHash(scope: string, body: unknown): string {
+  return createHash('sha256').update(scope).update('\0').update(canonicalJson(body)).digest('hex');
 }
 
 /**
@@ -47,19 +66,20 @@ export async function idempotent<T>(request: FastifyRequest, reply: FastifyReply
 async function once<T>(request: FastifyRequest, key: string, options: Options<T>): Promise<Outcome<unknown>> {
   const userId = request.actor.id;
   const hash = requestHash(options.scope, request.body);
+  const legacyHash = legacyRequestHash(options.scope, request.body);
   const lockKey = `${userId}:${key}`; // user ids contain no colon, so this is unambiguous
   const deadline = Date.now() + WAIT_FOR_PEER_MS;
   for (;;) {
-    const attempt = await underKeyLock(request.server.database.sql, lockKey, (connection) => underLock(connection, userId, key, hash, options));
+    const attempt = await underKeyLock(request.server.database.sql, lockKey, (connection) => underLock(connection, userId, key, [hash, legacyHash], options));
     if (attempt.locked) return attempt.value;
     if (Date.now() > deadline) throw new HttpProblem(409, 'a request with this Idempotency-Key is still being processed; retry shortly');
     await new Promise((resolve) => setTimeout(resolve, 20 + Math.random() * 30));
   }
 }
 
-async function underLock<T>(connection: postgres.Sql, userId: string, key: string, hash: string, options: Options<T>): Promise<Outcome<unknown>> {
+async function underLock<T>(connection: postgres.Sql, userId: string, key: string, [hash, legacyHash]: [string, string], options: Options<T>): Promise<Outcome<unknown>> {
   const existing = await findKey(connection, userId, key);
-  if (existing && (existing.scope !== options.scope || existing.requestHash !== hash)) {
+  if (existing && (existing.scope !== options.scope || (existing.requestHash !== hash && existing.requestHash !== legacyHash))) {
     throw new HttpProblem(422, 'this Idempotency-Key was already used with a different request', {}, 'idempotency-key-reused');
   }
   if (existing?.statusCode) return { status: existing.statusCode, body: existing.response };

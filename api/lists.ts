@@ -23,11 +23,13 @@ export async function newestFirst<T extends ProcessTable, Item>(
   query: { limit?: number; cursor?: string },
   filters: readonly Filter[],
   view: (row: T['$inferSelect']) => Item,
+  /** A condition beyond equality (e.g. tickets someone escalated). */
+  also?: SQL,
 ) {
   const { limit = 50, cursor } = query;
   // drizzle cannot infer the row type of a generic table; select() returns T's rows.
   const rows = (await db.select().from(table as PgTable)
-    .where(and(afterCursor([table.createdAt, table.id], cursor, 'desc'), matching(filters)))
+    .where(and(afterCursor([table.createdAt, table.id], cursor, 'desc'), matching(filters), also))
     .orderBy(desc(table.createdAt), desc(table.id))
     .limit(limit + 1)) as Array<T['$inferSelect']>;
   return toPage(rows, limit, (row) => [row.createdAt.toISOString(), row.id], view);

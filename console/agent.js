@@ -1,5 +1,6 @@
 // The front line: register a complaint, and the tickets waiting on L1 (new ones to resolve or escalate,
-// customer replies to record, resolutions awaiting the customer's confirmation or rejection).
+// customer replies to record, resolutions awaiting the customer's confirmation or rejection), and the
+// tickets this agent escalated, to follow them up when the customer calls again.
 import { api } from './api.js';
 import { announce, h, poll, replace, words } from './dom.js';
 import { redraw, ticketTable } from './list.js';
@@ -81,6 +82,7 @@ const LISTS = [
   ['New at L1: resolve or escalate', { tier: 'L1', status: 'new' }, 'No new complaints waiting.'],
   ["Waiting for the customer's reply", { status: 'pending_customer' }, 'No ticket is waiting for a customer.'],
   ['Resolved: awaiting the customer’s confirmation', { status: 'resolved' }, 'No resolution awaits confirmation.'],
+  ['My escalations', { escalatedBy: 'me' }, 'You have not escalated a ticket yet.'],
 ];
 
 export function agentView({ me, main }) {
@@ -99,6 +101,6 @@ export function agentView({ me, main }) {
       if (mine === latest) error.textContent = `Could not load the lists: ${err.message}`;
     }
   }
-  replace(main, h('h1', { tabindex: -1 }, 'Front line'), h('div', { className: 'columns' }, intakeForm(), h('div', { className: 'stack' }, error, lists)));
+  replace(main, h('h1', { tabindex: -1 }, 'Front line'), h('div', { className: 'columns front' }, intakeForm(), h('div', { className: 'stack' }, error, lists)));
   return poll(load, REFRESH_MS);
 }

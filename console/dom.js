@@ -1,5 +1,6 @@
 // Tiny DOM and formatting helpers. Text always goes in as text nodes, never as HTML, so nothing the
 // API returns (subjects, notes, customer names) can inject markup.
+import { STATUS_LABELS } from './vocab.js';
 
 /** h('button', { type: 'button', onclick }, 'Claim') → an element; attributes starting with "on" become listeners. */
 export function h(tag, attrs = {}, ...children) {
@@ -19,8 +20,11 @@ export function replace(el, ...children) {
   return el;
 }
 
-/** "in_progress_l2" → "in progress l2": the API's words, readable. */
+/** "walk_in" → "walk in", "request-info" → "request info": the API's words, readable. */
 export const words = (value) => String(value ?? '').replaceAll('_', ' ').replaceAll('-', ' ');
+
+/** "in_progress_l2" → "in progress at L2": a ticket's state in words. */
+export const statusText = (status) => STATUS_LABELS[status] ?? words(status);
 
 const dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 export const formatTime = (iso) => (iso ? dateTime.format(new Date(iso)) : '—');
@@ -59,7 +63,7 @@ setInterval(() => {
 export const badge = (text, kind) => h('span', { className: `badge ${kind ?? ''}` }, text);
 
 let toastTimer;
-/** A short polite announcement ("Claimed: now in progress l2") for sighted and screen-reader users alike. */
+/** A short polite announcement ("Claim: done. The ticket is now in progress at L2.") for sighted and screen-reader users alike. */
 export function announce(text) {
   const toast = document.getElementById('toast');
   toast.textContent = text;

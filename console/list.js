@@ -1,6 +1,6 @@
 // One ticket table for the queue and the front-line lists: the same columns read the same everywhere.
 import { customer } from './api.js';
-import { badge, countdown, h, replace, words } from './dom.js';
+import { badge, countdown, h, replace, statusText } from './dom.js';
 
 const COLUMNS = ['Ticket', 'Subject', 'Customer', 'Priority', 'Status', 'Assignee', 'Next deadline', 'Flags'];
 
@@ -20,18 +20,19 @@ function row(t, me) {
     h('td', {}, t.subject),
     name,
     h('td', {}, badge(t.priority, `priority-${t.priority}`)),
-    h('td', {}, words(t.status)),
-    h('td', {}, t.assigneeId === me.id ? 'you' : (t.assigneeId ?? '—')),
+    h('td', {}, statusText(t.status)),
+    h('td', {}, t.assigneeId === me.id ? 'you' : (t.assigneeName ?? t.assigneeId ?? '—')),
     h('td', {}, countdown(t.nextDueAt)),
     h('td', {}, flags(t)));
 }
 
 export function ticketTable(caption, rows, me, empty) {
   if (rows.length === 0) return h('p', { className: 'muted empty' }, empty);
-  return h('table', {},
+  // On a narrow window the table scrolls inside its box, never the page.
+  return h('div', { className: 'table-box' }, h('table', {},
     h('caption', { className: 'sr-only' }, caption),
     h('thead', {}, h('tr', {}, COLUMNS.map((c) => h('th', { scope: 'col' }, c)))),
-    h('tbody', {}, rows.map((t) => row(t, me))));
+    h('tbody', {}, rows.map((t) => row(t, me)))));
 }
 
 const drawn = new WeakMap();

@@ -1,6 +1,6 @@
 // The L2/L3 queue: a tier's open tickets, nearest deadline first, refreshed every few seconds.
 import { api } from './api.js';
-import { h, poll, replace, words } from './dom.js';
+import { h, poll, replace, statusText } from './dom.js';
 import { redraw, ticketTable } from './list.js';
 import { PRIORITIES, QUEUE_STATES } from './vocab.js';
 
@@ -28,7 +28,7 @@ export function queueView({ me, main }) {
   const [priorityLabel, prioritySelect] = select('queue-priority', 'Priority', [['', 'any'], ...PRIORITIES.map((p) => [p, p])], (e) => { filters.priority = e.target.value; load(); });
 
   function fillStatuses() {
-    replace(statusSelect, h('option', { value: '' }, 'any open'), QUEUE_STATES[filters.tier].map((s) => h('option', { value: s }, words(s))));
+    replace(statusSelect, h('option', { value: '' }, 'any open'), QUEUE_STATES[filters.tier].map((s) => h('option', { value: s }, statusText(s))));
   }
 
   // A filter change may overtake a poll in flight; only the newest answer is drawn.

@@ -2,7 +2,7 @@
 // allows the signed-in user now. Refusals are shown in the API's own words.
 import { ACTIONS, actionForm } from './actions.js';
 import { api, customer, ticketAction } from './api.js';
-import { announce, badge, countdown, formatTime, h, poll, replace, words } from './dom.js';
+import { announce, badge, countdown, formatTime, h, poll, replace, statusText, words } from './dom.js';
 import { flags } from './list.js';
 import { FINAL_STATES } from './vocab.js';
 
@@ -38,7 +38,7 @@ function detailsSection(detail, customerInfo, who) {
     ['Channel', words(detail.channel)],
     ['Category', words(detail.category)],
     ['Priority', badge(detail.priority, `priority-${detail.priority}`)],
-    ['Assignee', detail.assigneeId ? who(detail.assigneeId) : 'nobody (in the queue)'],
+    ['Assignee', detail.assigneeId ? who(detail.assigneeId, detail.assigneeName) : 'nobody (in the queue)'],
     ['Opened', formatTime(detail.createdAt)],
     ['Escalations / reopens', `${detail.escalations} / ${detail.reopens}`],
     detail.satisfaction !== null && ['Satisfaction', `${detail.satisfaction} of 5`],
@@ -55,19 +55,20 @@ function textSections(detail) {
 
 function historySections(detail, who) {
   const notes = detail.timeline.filter((e) => e.action === 'note');
-  const move = (e) => (e.fromStatus && e.fromStatus !== e.toStatus ? `${words(e.fromStatus)} → ${words(e.toStatus)}` : words(e.toStatus))
+  const move = (e) => (e.fromStatus && e.fromStatus !== e.toStatus ? `${statusText(e.fromStatus)} → ${statusText(e.toStatus)}` : statusText(e.toStatus))
     + (e.fromTier && e.fromTier !== e.toTier ? ` (${e.fromTier} → ${e.toTier})` : '');
   return [
     section(`Notes (${notes.length})`, notes.length === 0 ? h('p', { className: 'muted' }, 'No notes yet.') : h('ul', { className: 'notes' }, notes.map((e) => h('li', {},
-      h('p', { className: 'prose' }, e.note), h('p', { className: 'muted' }, who(e.actorId), ' · ', formatTime(e.at), e.internal ? [' ', badge('internal')] : null))))),
+      h('p', { className: 'prose' }, e.note), h('p', { className: 'muted' }, who(e.actorId, e.actorName), ' · ', formatTime(e.at), e.internal ? [' ', badge('internal')] : null))))),
     section('Timeline', h('ol', { className: 'timeline' }, detail.timeline.map((e) => h('li', { 'data-action': e.action },
-      h('time', { datetime: e.at }, formatTime(e.at)), ' ', h('strong', {}, words(e.action)), ' by ', who(e.actorId), ' · ', move(e),
+      h('time', { datetime: e.at }, formatTime(e.at)), ' ', h('strong', {}, words(e.action)), ' by ', who(e.actorId, e.actorName), ' · ', move(e),
       e.note ? h('p', { className: 'prose' }, e.note, e.internal ? [' ', badge('internal')] : null) : null)))),
   ];
 }
 
 export function ticketView({ me, main }, id) {
-  const who = (userId) => (userId === me.id ? `you (${me.name})` : userId);
+  // People by name (the API sends it next to each id); the signed-in user as "you".
+  const who = (userId, name) => (userId === me.id ? `you (${me.name})` : (name ?? userId));
   let openAction = null;
   const heading = h('h1', { tabindex: -1 }, `Ticket ${id}`);
   const updated = h('span', { className: 'muted' });
@@ -112,7 +113,7 @@ export function ticketView({ me, main }, id) {
     error.textContent = '';
     try {
       const view = await ticketAction(id, action, body);
-      announce(`${ACTIONS[action].label}: done. The ticket is now ${words(view.status)}.`);
+      announce(`${ACTIONS[action].label}: done. The ticket is now ${statusText(view.status)}.`);
       openAction = null;
       replace(formSlot);
       buttons.hidden = false;
@@ -142,7 +143,7 @@ export function ticketView({ me, main }, id) {
       if (key === shown) return;
       shown = key;
       heading.textContent = `Ticket ${detail.id}: ${detail.subject}`;
-      replace(status, badge(words(detail.status), `status status-${detail.status}`), ' ', badge(detail.tier), ' ', flags(detail));
+      replace(status, badge(statusText(detail.status), `status status-${detail.status}`), ' ', badge(detail.tier), ' ', flags(detail));
       status.dataset.status = detail.status;
       replace(side, slaSection(detail), detailsSection(detail, customerInfo, who));
       replace(body, textSections(detail));

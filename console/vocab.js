@@ -9,3 +9,15 @@ export const QUEUE_STATES = {
   L3: ['escalated_l3', 'in_progress_l3', 'pending_customer'],
 };
 export const FINAL_STATES = ['closed', 'cancelled'];
+/** Each ticket state as people say it; one entry per state of domain/tickets.ts (the e2e test checks). */
+export const STATUS_LABELS = {
+  new: 'new',
+  escalated_l2: 'escalated to L2',
+  in_progress_l2: 'in progress at L2',
+  escalated_l3: 'escalated to L3',
+  in_progress_l3: 'in progress at L3',
+  pending_customer: 'waiting for the customer',
+  resolved: 'resolved',
+  closed: 'closed',
+  cancelled: 'cancelled',
+};

@@ -191,8 +191,12 @@ export function draftTerms(draft: ContractDraft, listPriceCents: (sku: string) =
   if (draft.type === 'value' && draft.targetQuantities) errors.push({ path: '/targetQuantities', message: 'a value contract has no target quantities' });
   if (draft.type === 'quantity' && !draft.targetQuantities) errors.push({ path: '/targetQuantities', message: 'a quantity contract needs target quantities' });
   if (draft.type === 'quantity' && draft.targetValueCents !== null) errors.push({ path: '/targetValue', message: 'a quantity contract is valued from its quantities' });
-  const skus = [...draft.prices.map((p) => p.sku), ...(draft.targetQuantities ?? []).map((t) => t.sku)];
-  for (const sku of new Set(skus)) if (listPriceCents(sku) === null) errors.push({ path: '/prices', message: `unknown product ${sku}` });
+  // Each unknown product where it is named, so a form can mark the very line.
+  const named = [
+    ...draft.prices.map((p, i) => ({ sku: p.sku, path: `/prices/${i}/sku` })),
+    ...(draft.targetQuantities ?? []).map((t, i) => ({ sku: t.sku, path: `/targetQuantities/${i}/sku` })),
+  ];
+  for (const { sku, path } of named) if (listPriceCents(sku) === null) errors.push({ path, message: `unknown product ${sku}` });
   if (new Set(draft.prices.map((p) => p.sku)).size !== draft.prices.length) errors.push({ path: '/prices', message: 'one price per sku' });
   const quantities = draft.targetQuantities ?? [];
   if (new Set(quantities.map((q) => q.sku)).size !== quantities.length) errors.push({ path: '/targetQuantities', message: 'one target per sku' });

@@ -24,6 +24,11 @@ function applicationFailureOf(error: unknown): ApplicationFailure | null {
   return null;
 }
 
+/** How each part of a request is named in a sentence ("the headers are invalid"). */
+const PART_NAMES: Record<string, string> = {
+  body: 'the body is', querystring: 'the query string is', params: 'the path parameters are', headers: 'the headers are',
+};
+
 function validationProblem(error: FastifyError): ProblemBody {
   const errors = (error.validation ?? []).map((issue) => {
     const missing = (issue.params as { missingProperty?: string }).missingProperty;
@@ -33,7 +38,7 @@ function validationProblem(error: FastifyError): ProblemBody {
     if (extra) return { path: `${base}/${extra}`, message: 'is not a known property' };
     return { path: base || '/', message: issue.message ?? 'is invalid' };
   });
-  return problemBody(400, `the ${error.validationContext ?? 'request'} is invalid`, { errors }, 'validation');
+  return problemBody(400, `${PART_NAMES[error.validationContext ?? ''] ?? 'the request is'} invalid`, { errors }, 'validation');
 }
 
 /** Seconds a caller should wait before retrying a 503 or 504 (the Retry-After header). */
@@ -76,11 +81,45 @@ function engineProblem(error: unknown): ProblemBody | null {
   return null;
 }
 
+/** The longest path segment (an id) the router accepts; a longer one is answered 414. */
+export const MAX_PARAM_LENGTH = 100;
+
+/** 262144 → "256 KiB": a limit as people read it. */
+export function formatBytes(bytes: number): string {
+  if (bytes >= 1024 * 1024 && bytes % (1024 * 1024) === 0) return `${bytes / (1024 * 1024)} MiB`;
+  if (bytes >= 1024 && bytes % 1024 === 0) return `${bytes / 1024} KiB`;
+  return `${bytes} bytes`;
+}
+
+/**
+ * Refusals of the HTTP layer, in words that name the limit and never echo the caller's input back (an
+ * over-long or malformed URL is not repeated in the answer, nor in anything that shows it).
+ */
+function frameworkProblem(error: FastifyError, context: ProblemContext): ProblemBody | null {
+  switch (error.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return problemBody(413, context.bodyLimit ? `the body is larger than ${formatBytes(context.bodyLimit)}` : 'the body is too large');
+    case 'FST_ERR_MAX_PARAM_LENGTH':
+      return problemBody(414, `the URL is too long: a path segment may have at most ${MAX_PARAM_LENGTH} characters`);
+    case 'FST_ERR_BAD_URL':
+      return problemBody(400, 'the URL is malformed: a path segment is not valid percent-encoding');
+    default:
+      return null;
+  }
+}
+
+export interface ProblemContext {
+  /** The body limit of the route that refused (413 names it). */
+  bodyLimit?: number;
+}
+
 /** Maps every error to RFC 9457 problem+json: validation, domain refusals, Temporal failures. */
-export function toProblem(error: unknown): ProblemBody {
+export function toProblem(error: unknown, context: ProblemContext = {}): ProblemBody {
   if (error instanceof HttpProblem) return error.toBody();
   const fastifyError = error as FastifyError;
   if (fastifyError.validation) return validationProblem(fastifyError);
+  const framework = frameworkProblem(fastifyError, context);
+  if (framework) return framework;
   const failure = applicationFailureOf(error);
   if (failure) {
     const details = (failure.details?.[0] ?? {}) as Record<string, unknown>;
@@ -99,7 +138,7 @@ export function toProblem(error: unknown): ProblemBody {
 
 export const errorsPlugin = fp(async (app: FastifyInstance) => {
   app.setErrorHandler(async (error, request, reply) => {
-    const body = toProblem(error);
+    const body = toProblem(error, { bodyLimit: request.routeOptions.bodyLimit ?? app.config.api.bodyLimit });
     if (body.status === 500) request.log.error({ err: error }, 'request failed');
     else if (body.status >= 500) request.log.warn({ err: error }, 'the workflow engine did not answer');
     if (typeof body.retryAfterSeconds === 'number') void reply.header('retry-after', String(body.retryAfterSeconds));

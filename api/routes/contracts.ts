@@ -9,6 +9,8 @@ import { parseInstant } from '../../domain/dates';
 import { amountAttribute, fromCents, toCents } from '../../domain/money';
 import { CrmAmount, CrmCustomerId, CrmCustomerTier, CrmDueAt, CrmKind, CrmStatus } from '../../domain/search-attributes';
 import { CONTRACT_WORKFLOW, contractOpened, contractState, contractUpdates, type AmendArgs, type ContractInput } from '../../domain/processes/contract';
+import { CONTRACT_CLOCK } from '../../domain/processes/contract-state';
+import { actorNamer } from '../actors';
 import { newestFirst } from '../lists';
 import { notFound, unprocessable } from '../problem';
 import { openProcess, queryProcess, registerProcessActions } from '../process';
@@ -96,6 +98,7 @@ export const contractRoutes: FastifyPluginAsyncTypebox = async (app) => {
       app.db.select().from(contractCallOffs).where(and(eq(contractCallOffs.contractId, row.id), ne(contractCallOffs.status, 'released'))),
       queryProcess(app.temporal, row.workflowId, contractState, request.actor),
     ]);
+    const nameOf = await actorNamer(app.db, [...approvals.map((a) => a.actorId), ...events.map((e) => e.actorId)], [CONTRACT_CLOCK]);
     const reserved = consumptionOf(callOffs.filter((c) => c.status === 'reserved'));
     const consumed = consumptionOf(callOffs.filter((c) => c.status === 'consumed'));
     const remaining = remainingOf({ ...row.terms, type: row.type }, consumptionOf(callOffs));
@@ -105,14 +108,14 @@ export const contractRoutes: FastifyPluginAsyncTypebox = async (app) => {
         version: v.version, kind: v.kind, status: v.status, reason: v.reason, targetValue: v.targetValue, validTo: new Date(v.terms.validTo).toISOString(),
         createdBy: v.createdBy, createdAt: v.createdAt.toISOString(), decidedAt: iso(v.decidedAt),
       })),
-      approvals: approvals.map((a) => ({ round: a.round, step: a.step, version: a.version, role: a.role, decision: a.decision, actorId: a.actorId, comment: a.comment, at: a.at.toISOString() })),
+      approvals: approvals.map((a) => ({ round: a.round, step: a.step, version: a.version, role: a.role, decision: a.decision, actorId: a.actorId, actorName: nameOf(a.actorId), comment: a.comment, at: a.at.toISOString() })),
       consumption: {
         reserved: { value: fromCents(reserved.valueCents), quantities: quantitiesOf(reserved) },
         consumed: { value: fromCents(consumed.valueCents), quantities: quantitiesOf(consumed) },
       },
       remaining: { value: fromCents(remaining.valueCents), quantities: remaining.quantities },
       live,
-      timeline: events.map((e) => ({ seq: e.seq, action: e.action, actorId: e.actorId, fromStatus: e.fromStatus, toStatus: e.toStatus, version: e.version, note: e.note, at: e.at.toISOString() })),
+      timeline: events.map((e) => ({ seq: e.seq, action: e.action, actorId: e.actorId, actorName: nameOf(e.actorId), fromStatus: e.fromStatus, toStatus: e.toStatus, version: e.version, note: e.note, at: e.at.toISOString() })),
     };
   });
 
@@ -127,8 +130,8 @@ export const contractRoutes: FastifyPluginAsyncTypebox = async (app) => {
   async function checkProducts(prices: Array<{ sku: string }>) {
     if (prices.length === 0) return;
     const known = await app.db.select({ sku: products.sku }).from(products).where(inArray(products.sku, prices.map((p) => p.sku)));
-    const unknown = prices.filter((p) => !known.some((k) => k.sku === p.sku));
-    if (unknown.length) throw unprocessable('the amendment prices unknown products', { errors: unknown.map((p) => ({ path: '/changes/prices', message: `unknown product ${p.sku}` })) });
+    const unknown = prices.flatMap((p, i) => (known.some((k) => k.sku === p.sku) ? [] : [{ path: `/changes/prices/${i}/sku`, message: `unknown product ${p.sku}` }]));
+    if (unknown.length) throw unprocessable('the amendment prices unknown products', { errors: unknown });
   }
 };
 

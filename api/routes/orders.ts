@@ -12,6 +12,8 @@ import { CrmAmount, CrmCustomerId, CrmCustomerTier, CrmKind, CrmStatus } from '.
 import {
   activationConfirmed, carrierDelivered, ORDER_WORKFLOW, orderOpened, orderState, orderUpdates, restocked, type OrderInput,
 } from '../../domain/processes/order';
+import { CARRIER, ORDER_PROCESS, PROVISIONING } from '../../domain/processes/order-state';
+import { actorNamer } from '../actors';
 import { audit } from '../audit';
 import { newestFirst } from '../lists';
 import { HttpProblem, notFound, unprocessable } from '../problem';
@@ -90,6 +92,7 @@ export const orderRoutes: FastifyPluginAsyncTypebox = async (app) => {
       app.db.select().from(shipments).where(eq(shipments.orderId, row.id)),
       queryProcess(app.temporal, row.workflowId, orderState, request.actor),
     ]);
+    const nameOf = await actorNamer(app.db, events.map((e) => e.actorId), [ORDER_PROCESS, CARRIER, PROVISIONING]);
     return {
       ...orderRowView(row), deliveryAddress: row.deliveryAddress, live,
       lines: lines.map((l) => ({
@@ -97,7 +100,7 @@ export const orderRoutes: FastifyPluginAsyncTypebox = async (app) => {
         baseUnitPrice: l.baseUnitPrice, unitPrice: l.unitPrice, lineTotal: l.lineTotal,
       })),
       shipment: shipment ? { carrier: shipment.carrier, trackingNo: shipment.trackingNo, shippedAt: shipment.shippedAt.toISOString(), deliveredAt: iso(shipment.deliveredAt) } : null,
-      timeline: events.map((e) => ({ seq: e.seq, action: e.action, actorId: e.actorId, fromStatus: e.fromStatus, toStatus: e.toStatus, note: e.note, at: e.at.toISOString() })),
+      timeline: events.map((e) => ({ seq: e.seq, action: e.action, actorId: e.actorId, actorName: nameOf(e.actorId), fromStatus: e.fromStatus, toStatus: e.toStatus, note: e.note, at: e.at.toISOString() })),
     };
   });
 

@@ -1,12 +1,24 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { abcReport, contractReport, orderReport, receivablesReport, ticketReport } from '../../db/reports';
+import type { FastifyRequest } from 'fastify';
 import type { Role } from '../../domain/roles';
+import { HttpProblem } from '../problem';
 import { AbcReport, ContractReport, OrderReport, ReceivablesQuery, ReceivablesReport, ReportQuery, TicketReport } from '../schemas/reports';
 
 // SPEC §7: read-only figures for the people who steer the business. Definitions: README "Reports".
 const READERS: Role[] = ['manager', 'supervisor', 'admin'];
 
+/** A range that ends before it starts counts nothing, and is surely a mistake: refused, not answered with zeros. */
+async function rangeInOrder(request: FastifyRequest) {
+  const { from, to } = request.query as { from?: string; to?: string };
+  if (from && to && from > to) {
+    throw new HttpProblem(400, `from (${from}) is later than to (${to})`, { errors: [{ path: '/querystring/from', message: 'must not be later than to' }] }, 'validation');
+  }
+}
+
 export const reportRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  // Days are YYYY-MM-DD (the schema's format), so their text order is their date order.
+  app.addHook('preHandler', rangeInOrder);
   const options = <T>(summary: string, response: T) => ({
     config: { roles: READERS },
     schema: { tags: ['reports'], summary, querystring: ReportQuery, response: { 200: response } },

@@ -1,12 +1,16 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { and, arrayContains, asc, eq, inArray, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, sql } from 'drizzle-orm';
+import type { Db } from '../../db/client';
 import { Refusal } from '../../db/refusal';
 import { loadTicketPolicy } from '../../db/tickets';
+import { userNames } from '../../db/users';
 import { ticketEvents, tickets, users } from '../../db/schema';
 import { CrmCustomerId, CrmCustomerTier, CrmKind, CrmPriority, CrmStatus, CrmTier } from '../../domain/search-attributes';
 import { QUEUE_STATES, queueTierOf, TICKET_ACTIONS, TICKET_ACTION_NAMES, TIER_ROLE, ticketSummary, type Tier as TierName } from '../../domain/tickets';
 import { TICKET_WORKFLOW, ticketOpened, ticketState, ticketUpdates, type TicketInput } from '../../domain/processes/ticket';
+import { SLA_CLOCK } from '../../domain/processes/ticket-state';
+import { actorNamer } from '../actors';
 import { newestFirst } from '../lists';
 import { afterCursor, toPage } from '../pagination';
 import { notFound, unprocessable } from '../problem';
@@ -23,6 +27,12 @@ function rowView(row: typeof tickets.$inferSelect) {
     supervisorAttention: row.supervisorAttention, responseDueAt: iso(row.responseDueAt), resolutionDueAt: iso(row.resolutionDueAt),
     nextDueAt: iso(row.queueDueAt), createdAt: row.createdAt.toISOString(), updatedAt: row.updatedAt.toISOString(),
   };
+}
+
+/** Rows with their assignee's name, one query per page. */
+async function withAssigneeNames<Row extends { assigneeId: string | null }>(db: Db, page: { items: Row[]; nextCursor: string | null }) {
+  const names = await userNames(db, page.items.flatMap((t) => (t.assigneeId ? [t.assigneeId] : [])));
+  return { ...page, items: page.items.map((t) => ({ ...t, assigneeName: t.assigneeId ? (names.get(t.assigneeId) ?? t.assigneeId) : null })) };
 }
 
 export const ticketRoutes: FastifyPluginAsyncTypebox = async (app) => {
@@ -61,15 +71,20 @@ export const ticketRoutes: FastifyPluginAsyncTypebox = async (app) => {
       querystring: ListQuery({
         status: Type.Optional(TicketStatus), tier: Type.Optional(Tier), assignee: Type.Optional(Type.String({ maxLength: 64 })),
         breached: Type.Optional(Type.Boolean()), customerId: Type.Optional(Type.String({ maxLength: 64 })), priority: Type.Optional(Priority),
+        escalatedBy: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'tickets this user escalated (`me`: the caller), e.g. an agent\'s own escalations' })),
       }),
       response: { 200: Page(TicketRow) },
     },
   }, async (request) => {
-    const { status, tier, assignee, breached, customerId, priority } = request.query;
-    return newestFirst(app.db, tickets, request.query, [
+    const { status, tier, assignee, breached, customerId, priority, escalatedBy } = request.query;
+    // Through the partial index ticket_events_escalated_by_idx: the few tickets one person escalated.
+    const escalator = escalatedBy === 'me' ? request.actor.id : escalatedBy;
+    const escalated = escalator === undefined ? undefined : inArray(tickets.id, app.db.select({ id: ticketEvents.ticketId }).from(ticketEvents)
+      .where(and(eq(ticketEvents.action, 'escalate'), eq(ticketEvents.actorId, escalator))));
+    return withAssigneeNames(app.db, await newestFirst(app.db, tickets, request.query, [
       [tickets.status, status], [tickets.tier, tier], [tickets.assigneeId, assignee], [tickets.breached, breached],
       [tickets.customerId, customerId], [tickets.priority, priority],
-    ], rowView);
+    ], rowView, escalated));
   });
 
   app.get('/tickets/queue', {
@@ -90,7 +105,7 @@ export const ticketRoutes: FastifyPluginAsyncTypebox = async (app) => {
       priority ? eq(tickets.priority, priority) : undefined,
       afterCursor([due, tickets.id], cursor),
     )).orderBy(asc(due), asc(tickets.id)).limit(limit + 1);
-    return toPage(rows, limit, (row) => [row.queueDueAt?.toISOString() ?? 'infinity', row.id], rowView);
+    return withAssigneeNames(app.db, toPage(rows, limit, (row) => [row.queueDueAt?.toISOString() ?? 'infinity', row.id], rowView));
   });
 
   app.get('/tickets/:id', {
@@ -103,10 +118,11 @@ export const ticketRoutes: FastifyPluginAsyncTypebox = async (app) => {
       app.db.select().from(ticketEvents).where(eq(ticketEvents.ticketId, row.id)).orderBy(asc(ticketEvents.seq)),
       queryProcess(app.temporal, row.workflowId, ticketState, request.actor),
     ]);
+    const nameOf = await actorNamer(app.db, [row.assigneeId, ...events.map((e) => e.actorId)], [SLA_CLOCK]);
     return {
-      ...rowView(row), description: row.description, dispatchOpinion: row.dispatchOpinion, resolution: row.resolution,
+      ...rowView(row), assigneeName: row.assigneeId ? nameOf(row.assigneeId) : null, description: row.description, dispatchOpinion: row.dispatchOpinion, resolution: row.resolution,
       satisfaction: row.satisfaction, escalations: row.escalations, reopens: row.reopens, sla: row.sla, live,
-      timeline: events.map((e) => ({ seq: e.seq, action: e.action, actorId: e.actorId, fromStatus: e.fromStatus, toStatus: e.toStatus, fromTier: e.fromTier, toTier: e.toTier, note: e.note, internal: e.internal, at: e.at.toISOString() })),
+      timeline: events.map((e) => ({ seq: e.seq, action: e.action, actorId: e.actorId, actorName: nameOf(e.actorId), fromStatus: e.fromStatus, toStatus: e.toStatus, fromTier: e.fromTier, toTier: e.toTier, note: e.note, internal: e.internal, at: e.at.toISOString() })),
     };
   });
 
@@ -119,7 +135,10 @@ export const ticketRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   async function checkAssignee(userId: string, tier: TierName) {
     const role = TIER_ROLE[tier];
-    const [user] = await app.db.select({ id: users.id }).from(users).where(and(eq(users.id, userId), arrayContains(users.roles, [role])));
-    if (!user) throw unprocessable(`user ${userId} cannot work ${tier} tickets (needs the ${role} role)`, { errors: [{ path: '/assigneeId', message: `not a ${role} user` }] });
+    const [user] = await app.db.select({ id: users.id, name: users.name, roles: users.roles }).from(users).where(eq(users.id, userId));
+    if (!user) throw unprocessable(`user ${userId} does not exist`, { errors: [{ path: '/assigneeId', message: `unknown user ${userId}` }] });
+    if (!user.roles.includes(role)) {
+      throw unprocessable(`${user.name} (${userId}) cannot work ${tier} tickets (needs the ${role} role)`, { errors: [{ path: '/assigneeId', message: `not a ${role} user` }] });
+    }
   }
 };

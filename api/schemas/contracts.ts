@@ -86,7 +86,7 @@ export const ContractDetail = Type.Composite([ContractRow, Type.Object({
   })),
   approvals: Type.Array(Type.Object({
     round: Type.Integer(), step: Type.Integer(), version: Type.Integer(), role: Type.String(), decision: Type.String(),
-    actorId: Type.String(), comment: Nullable(Type.String()), at: Type.String(),
+    actorId: Type.String(), actorName: Type.String(), comment: Nullable(Type.String()), at: Type.String(),
   })),
   consumption: Type.Object({
     reserved: Type.Object({ value: Type.String(), quantities: Type.Array(Quantity) }),
@@ -95,7 +95,7 @@ export const ContractDetail = Type.Composite([ContractRow, Type.Object({
   remaining: Type.Object({ value: Type.String(), quantities: Nullable(Type.Array(Quantity)) }),
   live: Nullable(ContractView),
   timeline: Type.Array(Type.Object({
-    seq: Type.Integer(), action: Type.String(), actorId: Type.String(), fromStatus: Nullable(ContractStatus), toStatus: ContractStatus,
+    seq: Type.Integer(), action: Type.String(), actorId: Type.String(), actorName: Type.String(), fromStatus: Nullable(ContractStatus), toStatus: ContractStatus,
     version: Type.Integer(), note: Nullable(Type.String()), at: Type.String(),
   })),
 })]);

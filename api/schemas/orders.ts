@@ -63,6 +63,7 @@ const OrderEvent = Type.Object({
   seq: Type.Integer(),
   action: Type.String(),
   actorId: Type.String(),
+  actorName: Type.String({ description: "the user's name, or the process's own actor (order process, carrier webhook, provisioning platform)" }),
   fromStatus: Nullable(OrderStatus),
   toStatus: OrderStatus,
   note: Nullable(Type.String()),

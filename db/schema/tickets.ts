@@ -61,4 +61,9 @@ export const ticketEvents = pgTable('ticket_events', {
   note: text('note'),
   internal: boolean('internal').notNull().default(false),
   at: timestamp('at', { withTimezone: true }).notNull(),
-}, (t) => [primaryKey({ columns: [t.ticketId, t.seq] }), index('ticket_events_action_idx').on(t.action, t.at)]);
+}, (t) => [
+  primaryKey({ columns: [t.ticketId, t.seq] }),
+  index('ticket_events_action_idx').on(t.action, t.at),
+  // GET /tickets?escalatedBy=: the tickets one person escalated (an agent's "my escalations").
+  index('ticket_events_escalated_by_idx').on(t.actorId, t.ticketId).where(sql`${t.action} = 'escalate'`),
+]);

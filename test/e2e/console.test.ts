@@ -4,7 +4,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { CONSOLE_DIR } from '../../api/routes/console';
 import { PRIORITIES } from '../../domain/sla';
-import { CATEGORIES, CHANNELS, FINAL_TICKET_STATES, QUEUE_STATES, TIERS } from '../../domain/tickets';
+import { CATEGORIES, CHANNELS, FINAL_TICKET_STATES, QUEUE_STATES, TICKET_STATES, TIERS } from '../../domain/tickets';
 import { launchChromium, pageErrors, screenshot, skipBrowserTests, CHROMIUM_PATH } from '../helpers/browser';
 import { startHarness, uniq, type Harness } from '../helpers/harness';
 import { ticketDriver } from '../helpers/tickets';
@@ -51,6 +51,12 @@ describe('console files', () => {
     const vocab = await import(new URL('../../console/vocab.js', import.meta.url).href);
     expect(vocab).toMatchObject({ CHANNELS, CATEGORIES, PRIORITIES, TIERS, QUEUE_STATES, FINAL_STATES: FINAL_TICKET_STATES });
   });
+
+  it('has words for every ticket state, naming the tier as people do', async () => {
+    const { STATUS_LABELS } = await import(new URL('../../console/vocab.js', import.meta.url).href);
+    expect(Object.keys(STATUS_LABELS).sort()).toEqual([...TICKET_STATES].sort());
+    expect(STATUS_LABELS).toMatchObject({ in_progress_l2: 'in progress at L2', escalated_l3: 'escalated to L3' });
+  });
 });
 
 if (skipBrowserTests) console.warn(`test/e2e/console.test.ts: browser tests skipped, ${CHROMIUM_PATH} is missing (apt-get install chromium); CI always runs them`);
@@ -73,8 +79,8 @@ describe.skipIf(skipBrowserTests)('support console in Chromium', () => {
   const keyOf = (auth: { authorization: string }) => auth.authorization.slice('Bearer '.length);
 
   /** A fresh browser session (its own sessionStorage) at the sign-in form. */
-  async function signedOut(): Promise<Page> {
-    const context = await browser.newContext({ viewport: { width: 1366, height: 900 } });
+  async function signedOut(viewport = { width: 1366, height: 900 }): Promise<Page> {
+    const context = await browser.newContext({ viewport });
     context.setDefaultTimeout(15_000);
     contexts.push(context);
     const page = await context.newPage();
@@ -83,8 +89,8 @@ describe.skipIf(skipBrowserTests)('support console in Chromium', () => {
     return page;
   }
 
-  async function signedIn(apiKey: string, name: string): Promise<Page> {
-    const page = await signedOut();
+  async function signedIn(apiKey: string, name: string, viewport?: { width: number; height: number }): Promise<Page> {
+    const page = await signedOut(viewport);
     await page.getByLabel('API key').fill(apiKey);
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.locator('#user-name', { hasText: name }).waitFor();
@@ -256,6 +262,69 @@ describe.skipIf(skipBrowserTests)('support console in Chromium', () => {
     await supervisor.getByLabel('API key').waitFor();
     expect(await supervisor.evaluate('sessionStorage.length')).toBe(0);
     expect(errors.flat(), 'errors reported by the pages').toEqual([]);
+  });
+
+  it("fits the front line in a 1366×768 window, lists the agent's own escalations, and shows names and states in words", { timeout: 90_000 }, async () => {
+    const t = ticketDriver(h);
+    // Long words in every column, as a busy day has them.
+    const customer = await t.call('supervisor', 'POST', '/customers', { name: `Stadtwerke Nordhausen Energieversorgung ${uniq()}`, kind: 'enterprise', tier: 'vip', creditLimit: '1000.00' }, 201);
+    const { id } = await t.open({ customerId: customer.id, category: 'service_quality', priority: 'urgent', subject: 'Intermittent packet loss on the leased line between both sites' });
+    await t.act('agent', id, 'escalate', { opinion: 'Measure the line at both ends' });
+    await t.act('support_l2', id, 'claim');
+    const other = await t.open({ customerId: customer.id });
+
+    const agent = await signedIn(keyOf(h.users.agent.auth), 'Test agent', { width: 1366, height: 768 });
+    await agent.getByRole('heading', { name: 'Front line' }).waitFor();
+    const mine = agent.locator('section', { has: agent.getByRole('heading', { name: 'My escalations' }) });
+    const row = mine.locator(`tr[data-ticket="${id}"]`);
+    await row.waitFor();
+    expect(await mine.locator(`tr[data-ticket="${other.id}"]`).count()).toBe(0);
+    expect(await row.textContent()).toContain('in progress at L2');
+    expect(await row.textContent()).toContain('Test support_l2');
+    await agent.locator(`section tr[data-ticket="${other.id}"]`).first().waitFor();
+    await screenshot(agent, '08-front-line-1366');
+    // In the page's own terms (this file is compiled without the DOM library).
+    const overflow = await agent.evaluate(`({
+      page: document.documentElement.scrollWidth - document.documentElement.clientWidth,
+      tables: [...document.querySelectorAll('.table-box')].map((box) => box.scrollWidth - box.clientWidth),
+    })`) as { page: number; tables: number[] };
+    expect(overflow.page, 'the page scrolls sideways').toBeLessThanOrEqual(0);
+    expect(Math.max(0, ...overflow.tables), 'a table scrolls sideways').toBeLessThanOrEqual(0);
+
+    await row.getByRole('link', { name: id }).click();
+    await statusIs(agent, 'in_progress_l2');
+    expect(await agent.locator('#ticket-status').textContent()).toContain('in progress at L2');
+    const timeline = await agent.locator('ol.timeline').textContent();
+    expect(timeline).toContain('by Test support_l2');
+    expect(timeline).toContain('by you (Test agent)');
+    expect(timeline).toContain('escalated to L2 → in progress at L2');
+    expect(timeline).not.toMatch(/U-\d{6}/);
+    expect(await agent.locator('dd', { hasText: 'Test support_l2' }).count()).toBe(1);
+    expect(errors.flat(), 'errors reported by the pages').toEqual([]);
+  });
+
+  it('loads the API docs (Swagger UI) without a Content-Security-Policy error', { timeout: 60_000 }, async () => {
+    const context = await browser.newContext({ viewport: { width: 1366, height: 900 } });
+    contexts.push(context);
+    const page = await context.newPage();
+    const docsErrors = pageErrors(page);
+    const violations: string[] = [];
+    page.on('console', (message) => { if (/Content.Security.Policy/i.test(message.text())) violations.push(message.text()); });
+    await page.goto(`${base}/docs`);
+    await page.locator('.swagger-ui .opblock').first().waitFor({ timeout: 20_000 });
+    await page.locator('.swagger-ui .info .title', { hasText: 'crmflow API' }).waitFor();
+    // Open one operation, so its schemas, examples and code blocks render too.
+    await page.locator('.opblock-summary').first().click();
+    await page.locator('.opblock-body').first().waitFor();
+    await page.waitForTimeout(500);
+    await screenshot(page, '09-api-docs');
+    expect(violations, 'CSP violations').toEqual([]);
+    expect(docsErrors, 'errors reported by the docs page').toEqual([]);
+    // The policy is the docs' own; every other route keeps helmet's.
+    const docs = await h.app.inject({ method: 'GET', url: '/docs/' });
+    const health = await h.app.inject({ method: 'GET', url: '/health' });
+    expect(health.headers['content-security-policy']).toContain("script-src 'self'");
+    expect(health.headers['content-security-policy']).not.toBe(docs.headers['content-security-policy']);
   });
 
   afterAll(async () => { await Promise.all(contexts.map((c) => c.close())); });

@@ -160,6 +160,20 @@ describe('Idempotency-Key', () => {
     expect(row!.resourceId).toBe(first.json().id);
   });
 
+  it('takes the same body with its keys in another order as the same request: the first answer, not 422', async () => {
+    const key = `idem-${uniq()}`;
+    const body = customerBody();
+    const reordered = Object.fromEntries(Object.entries({ ...body, contacts: [{ email: 'pat@example.com', name: 'Pat' }] }).reverse());
+    expect(JSON.stringify(reordered)).not.toBe(JSON.stringify(body));
+    const send = (payload: object) => h.app.inject({ method: 'POST', url: '/api/v1/customers', headers: { ...h.users.agent.auth, 'idempotency-key': key }, payload });
+    const first = await send(body);
+    expect(first.statusCode).toBe(201);
+    const again = await send(reordered);
+    expect(again.statusCode).toBe(201);
+    expect(again.json().id).toBe(first.json().id);
+    expect(await h.database.db.select().from(customers).where(eq(customers.name, body.name))).toHaveLength(1);
+  });
+
   it('without a key, each request creates its own resource', async () => {
     const body = customerBody();
     const [a, b] = await Promise.all([1, 2].map(() => h.app.inject({ method: 'POST', url: '/api/v1/customers', headers: h.users.agent.auth, payload: body })));

@@ -156,6 +156,10 @@ describe('limits and headers', () => {
     const res = await limited.app.inject({ method: 'POST', url: '/api/v1/customers', headers: { ...limited.users.agent.auth, 'content-type': 'application/json' }, payload: JSON.stringify({ name: 'x'.repeat(5000) }) });
     expect(res.statusCode).toBe(413);
     expect(res.headers['content-type']).toContain('application/problem+json');
+    expect(res.json().detail).toBe('the body is larger than 2 KiB');
+    // The default limit, in the same words.
+    const big = await h.app.inject({ method: 'POST', url: '/api/v1/customers', headers: { ...h.users.agent.auth, 'content-type': 'application/json' }, payload: JSON.stringify({ name: 'x'.repeat(300 * 1024) }) });
+    expect(big.json()).toMatchObject({ status: 413, detail: 'the body is larger than 256 KiB' });
   });
 
   it('rate-limits per API key with 429 problem+json', async () => {

@@ -56,8 +56,15 @@ describe('drafts and amendments', () => {
     expect(amended.targetValueCents).toBe(10 * 400 + 4 * 1_000);
     expect(amendTerms('quantity', terms as ContractTerms, { targetValueCents: 1 }, 0)).toMatch(/quantity contract/);
     expect(draftTerms({ ...base, type: 'value', targetValueCents: null, targetQuantities: null, prices: [{ sku: 'X', unitPriceCents: 1 }] }, list)).toEqual([
-      { path: '/targetValue', message: 'a value contract needs a target value' }, { path: '/prices', message: 'unknown product X' },
+      { path: '/targetValue', message: 'a value contract needs a target value' }, { path: '/prices/0/sku', message: 'unknown product X' },
     ]);
+  });
+
+  it('reports each unknown product at its own place in the draft', () => {
+    const list = (sku: string) => ({ A: 500 })[sku] ?? null;
+    expect(draftTerms({
+      ...base, type: 'quantity', targetValueCents: null, targetQuantities: [{ sku: 'A', qty: 1 }, { sku: 'Y', qty: 2 }], prices: [{ sku: 'A', unitPriceCents: 400 }, { sku: 'Z', unitPriceCents: 1 }],
+    }, list)).toEqual([{ path: '/prices/1/sku', message: 'unknown product Z' }, { path: '/targetQuantities/1/sku', message: 'unknown product Y' }]);
   });
 });
 

@@ -1,0 +1,1 @@
+CREATE INDEX "ticket_events_escalated_by_idx" ON "ticket_events" USING btree ("actor_id","ticket_id") WHERE "ticket_events"."action" = 'escalate';
