@@ -15,6 +15,7 @@ import { audit } from './audit';
 import { idempotent } from './idempotency';
 import { engineTimedOut, engineUnavailable } from './plugins/errors';
 import { conflict, notFound } from './problem';
+import { IdParams, type SameShape } from './schemas/common';
 
 const ENGINE_PROBE_MS = 1000;
 const CATCH_UP_POLL_MS = 250;
@@ -25,7 +26,6 @@ function invalidStateOf(error: unknown): string | null {
   if (!(failure instanceof ApplicationFailure) || failure.type !== FailureType.InvalidState) return null;
   return (failure.details?.[0] as InvalidStateDetails | undefined)?.state ?? null;
 }
-import { IdParams, type SameShape } from './schemas/common';
 
 /**
  * Opens a process for a create request and answers 201 with its first state. The resource number is
@@ -192,26 +192,7 @@ export function registerProcessActions<
         const convert = spec.convert?.[action] as ((body: unknown) => object) | undefined;
         const update = spec.updates[action] as UpdateDefinition<View, [object]>;
         const args: [object] = [{ ...(convert ? convert(body) : body), actor: request.actor }];
-        const finalState = async () => (await findProcess(app.db, spec.kind, id))?.status ?? null;
-        const deadline = Date.now() + app.config.api.updateWaitMs;
-        let recorded = process.status;
-        let view: View;
-        for (;;) {
-          try {
-            view = await updateProcess(app, { workflowId: process.workflowId, update, args, finalState });
-            break;
-          } catch (error) {
-            // A workflow task that wrote its steps (local activities) and then died with its worker is run
-            // again from the last completed task: for those seconds the process is behind its own record,
-            // and refuses in an earlier state an action its record admits. That refusal is not the answer;
-            // the action is tried again once the process has caught up, within the update wait.
-            const refusedIn = invalidStateOf(error);
-            const behind = refusedIn !== null && refusedIn !== recorded && spec.rules[action].from.includes(recorded);
-            if (!behind || Date.now() > deadline) throw error;
-            await new Promise((resolve) => setTimeout(resolve, CATCH_UP_POLL_MS));
-            recorded = (await findProcess(app.db, spec.kind, id))?.status ?? recorded;
-          }
-        }
+        const view = await updateWhenCaughtUp(app, { kind: spec.kind, id, recorded: process, admittedIn: spec.rules[action].from, update, args });
         await audit(app.db, request.actor, `${spec.kind}.${action}`, spec.kind, id, body);
         const override = await spec.overrideOf?.(action, id, request.actor);
         if (override) await audit(app.db, request.actor, 'four-eyes.override', spec.kind, id, { action, ...override });
@@ -219,4 +200,35 @@ export function registerProcessActions<
       });
     }
   };
+}
+
+/**
+ * Sends a human action to a process as an Update. A workflow task that wrote its steps (local activities)
+ * and then died with its worker is run again from the last completed task: for those seconds the process
+ * is behind its own record, and refuses in an earlier state an action its record admits. That refusal is
+ * not the answer; the action is tried again once the process has caught up, within the update wait.
+ */
+async function updateWhenCaughtUp<View>(app: FastifyInstance, options: {
+  kind: ProcessKind;
+  id: string;
+  recorded: { workflowId: string; status: string };
+  admittedIn: readonly string[];
+  update: UpdateDefinition<View, [object]>;
+  args: [object];
+}): Promise<View> {
+  const { kind, id, update, args } = options;
+  const finalState = async () => (await findProcess(app.db, kind, id))?.status ?? null;
+  const deadline = Date.now() + app.config.api.updateWaitMs;
+  let recorded = options.recorded.status;
+  for (;;) {
+    try {
+      return await updateProcess(app, { workflowId: options.recorded.workflowId, update, args, finalState });
+    } catch (error) {
+      const refusedIn = invalidStateOf(error);
+      const behind = refusedIn !== null && refusedIn !== recorded && options.admittedIn.includes(recorded);
+      if (!behind || Date.now() > deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, CATCH_UP_POLL_MS));
+      recorded = (await finalState()) ?? recorded;
+    }
+  }
 }
