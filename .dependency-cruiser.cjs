@@ -1,6 +1,8 @@
 // The import graph's rules, checked by `npm run lint` (depcruise). Layers from low to high:
 //   domain → db → activities → workflows → api, with config.ts shared at the bottom and temporal/ as the
 //   infrastructure that wires activities and workflows to the server; bench/, test/ and scripts/ on top.
+//   channels/ (e-mail, webhooks, templates, the mail catcher) sits beside db/: it talks to the outside
+//   world for the activities and the API and knows only domain/.
 // An import may only point down, and no module may reach itself through its imports.
 const TOP = '^(bench|test|scripts)/';
 
@@ -13,13 +15,15 @@ module.exports = {
     forbid('no-circular', 'A circle of imports has no bottom: nothing in it can be understood, tested or moved alone.',
       {}, { circular: true }),
     forbid('domain-is-pure', 'domain/ holds the business rules and runs inside the workflow sandbox: it imports only domain/ (and packages).',
-      { path: '^domain/' }, { path: '^(db|activities|workflows|api|temporal|bench|test|scripts|console)/|^config\\.ts$' }),
+      { path: '^domain/' }, { path: '^(db|activities|workflows|api|temporal|channels|bench|test|scripts|console)/|^config\\.ts$' }),
+    forbid('channels-know-only-domain', 'channels/ words and carries messages (SMTP, webhooks); it imports domain/ and channels/ only, never a table or a process.',
+      { path: '^channels/' }, { path: '^(db|activities|workflows|api|temporal|bench|test|scripts)/|^config\\.ts$' }),
     forbid('db-below-activities', 'db/ (schema, repositories, migrations) imports only domain/, db/ and config.ts.',
-      { path: '^db/' }, { path: '^(activities|workflows|api|temporal|bench|test|scripts)/' }),
+      { path: '^db/' }, { path: '^(activities|workflows|api|temporal|channels|bench|test|scripts)/' }),
     forbid('activities-below-workflows', 'activities/ are thin adapters over db/: they import domain/, db/, config.ts and each other, never a workflow, a route or the worker.',
       { path: '^activities/' }, { path: '^(workflows|api|temporal|bench|test|scripts)/' }),
     forbid('workflows-import-domain', 'Workflow code is deterministic and bundled: it imports domain/ and workflows/ only (and activities as types, below).',
-      { path: '^workflows/' }, { path: '^(db|api|temporal|bench|test|scripts)/|^config\\.ts$' }),
+      { path: '^workflows/' }, { path: '^(db|api|temporal|channels|bench|test|scripts)/|^config\\.ts$' }),
     forbid('workflows-import-activities-as-types', 'Workflows call activities through proxyActivities: `import type` only, so no activity code enters the bundle.',
       { path: '^workflows/' }, { path: '^activities/', dependencyTypesNot: ['type-only'] }),
     forbid('temporal-wires-not-implements', 'temporal/ connects activities and the workflow bundle to the server; the API and the tests sit above it.',

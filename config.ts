@@ -47,6 +47,23 @@ export interface Config {
     /** How often the dunning sweep looks for invoices that became overdue (CRM_DUNNING_INTERVAL_MS). */
     dunningIntervalMs: number;
   };
+  notifications: {
+    /** CRM_SMTP_URL: null turns e-mail off (the inbox and webhooks still work); `npm start` then runs the mail catcher. */
+    smtpUrl: string | null;
+    mailFrom: string;
+    /** Where `npm start` runs the mail catcher when no SMTP server is configured (CRM_MAIL_CATCHER=false: none). */
+    mailCatcher: { enabled: boolean; port: number };
+    /** The console's address as people reach it, for the links in e-mail. */
+    publicUrl: string;
+    /**
+     * Delivery retries: exponential from initialMs, doubling up to maxMs, given up after giveUpAfterMs
+     * (at least a day by default, as Standard Webhooks receivers expect). They travel in the delivery
+     * workflow's input, so a running delivery keeps its schedule.
+     */
+    retry: { initialMs: number; maxMs: number; giveUpAfterMs: number };
+    /** How long one webhook attempt may take before it counts as failed. */
+    webhookTimeoutMs: number;
+  };
 }
 
 export interface PayloadKey {
@@ -83,6 +100,23 @@ function bool(env: Env, name: string, fallback: boolean): boolean {
 function str(env: Env, name: string): string | null {
   const raw = env[name];
   return raw === undefined || raw === '' ? null : raw;
+}
+
+/** smtp://host:port or smtps://user:pass@host:port; the refusal never repeats the password. */
+function smtpUrl(env: Env): string | null {
+  const raw = str(env, 'CRM_SMTP_URL');
+  if (raw === null) return null;
+  let url: URL | null = null;
+  try {
+    url = new URL(raw);
+  } catch {
+    // refused below
+  }
+  if (!url || !['smtp:', 'smtps:'].includes(url.protocol) || !url.hostname) {
+    const shown = raw.replace(/\/\/([^:@/]*):[^@/]*@/, '//$1:***@');
+    throw new ConfigError(`CRM_SMTP_URL must look like smtp://host:port or smtps://user:password@host:465, got "${shown}"`);
+  }
+  return raw;
 }
 
 const KEY_ID = /^[A-Za-z0-9._-]{1,64}$/;
@@ -170,6 +204,18 @@ export function loadConfig(env: Env = process.env): Config {
       dayMs: positive(env, 'CRM_CONTRACT_DAY_MS', 86_400_000),
       dunningIntervalMs: positive(env, 'CRM_DUNNING_INTERVAL_MS', 3_600_000),
     },
+    notifications: {
+      smtpUrl: smtpUrl(env),
+      mailFrom: env.CRM_MAIL_FROM || 'crmflow <crmflow@localhost>',
+      mailCatcher: { enabled: bool(env, 'CRM_MAIL_CATCHER', true), port: int(env, 'CRM_MAIL_CATCHER_PORT', 2525) },
+      publicUrl: (env.CRM_PUBLIC_URL || `http://localhost:${int(env, 'PORT', 3000)}`).replace(/\/+$/, ''),
+      retry: {
+        initialMs: positive(env, 'CRM_DELIVERY_RETRY_INITIAL_MS', 10_000),
+        maxMs: positive(env, 'CRM_DELIVERY_RETRY_MAX_MS', 3_600_000),
+        giveUpAfterMs: positive(env, 'CRM_DELIVERY_GIVE_UP_AFTER_MS', 48 * 3_600_000),
+      },
+      webhookTimeoutMs: positive(env, 'CRM_WEBHOOK_TIMEOUT_MS', 10_000),
+    },
   };
   // Validated after every variable is read, so tools that record what is read see them all.
   config.temporal.payloadKeys = parsePayloadKeys(rawPayloadKeys);
@@ -192,7 +238,7 @@ export function demoUsersDecision(api: Pick<Config['api'], 'host' | 'demoUsers'>
   return { seed: false, reason: `HOST=${api.host} is reachable from other machines, so no demo users (keys for every role) are seeded; set CRM_DEMO_USERS=true to seed them anyway` };
 }
 
-export const TASK_QUEUES = ['tickets', 'orders', 'contracts'] as const;
+export const TASK_QUEUES = ['tickets', 'orders', 'contracts', 'notifications'] as const;
 export type TaskQueueName = (typeof TASK_QUEUES)[number];
 
 export function taskQueue(config: Config, name: TaskQueueName): string {

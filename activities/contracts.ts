@@ -3,11 +3,14 @@ import {
   contractConsumed, type ApprovalDecisionRecord, type ContractEventRecord, type ContractPolicy, type ContractRecord, type ContractVersionRecord,
 } from '../domain/processes/contract';
 import type { ActivityDeps } from './deps';
+import { notificationOutlet } from './notifications';
 import { refusalsAsFailures } from './failures';
 
 export type { CallOffReservation, ReserveCallOffInput } from '../db/contracts';
 
-export function createContractActivities({ db, temporal }: ActivityDeps) {
+export function createContractActivities(deps: ActivityDeps) {
+  const { db, temporal } = deps;
+  const outlet = notificationOutlet(deps);
   return {
     async loadContractPolicy(): Promise<ContractPolicy> {
       return loadContractPolicy(db);
@@ -15,7 +18,7 @@ export function createContractActivities({ db, temporal }: ActivityDeps) {
 
     /** The contract row, its event and the version and approval rows of a transition, once per (contract, seq). */
     async recordContract(input: { contract: ContractRecord; event: ContractEventRecord; versions?: ContractVersionRecord[]; approval?: ApprovalDecisionRecord }): Promise<void> {
-      await recordContract(db, input);
+      await outlet.handOver(await recordContract(db, input, outlet.channels));
     },
 
     /** Reserves an order's draw-down at contract prices under the contract row lock; refusals are business failures. */

@@ -1,6 +1,7 @@
 import { createContractActivities } from './contracts';
 import type { ActivityDeps } from './deps';
 import { createInvoiceActivities } from './invoices';
+import { createNotificationActivities } from './notifications';
 import { createOrderActivities } from './orders';
 import { createPaymentActivities } from './payments';
 import { createPlatformActivities } from './platform';
@@ -11,6 +12,7 @@ export type { ActivityDeps } from './deps';
 export function createActivities(deps: ActivityDeps) {
   return {
     ...createPlatformActivities(deps),
+    ...createNotificationActivities(deps),
     ...createTicketActivities(deps),
     ...createInvoiceActivities(deps),
     ...createOrderActivities(deps),

@@ -1,19 +1,12 @@
-import { enqueueNotification, type Notification } from '../db/notifications';
 import { loadSettings } from '../db/settings';
 import type { Settings } from '../domain/settings';
 import type { ActivityDeps } from './deps';
-
-export type { Notification } from '../db/notifications';
 
 export function createPlatformActivities({ db }: ActivityDeps) {
   return {
     /** The settings a process starts with and keeps for its whole life. */
     async loadSettings(): Promise<Settings> {
       return loadSettings(db);
-    },
-
-    async notify(notification: Notification): Promise<void> {
-      await enqueueNotification(db, notification);
     },
   };
 }

@@ -4,10 +4,12 @@ import { consumptionOf, exceedsRemaining, isFullyConsumed, priceCallOff, totalOf
 import { dayOf } from '../domain/dates';
 import { fromCents, toCents } from '../domain/money';
 import type { ApprovalDecisionRecord, ContractEventRecord, ContractPolicy, ContractRecord, ContractVersionRecord } from '../domain/processes/contract';
+import { contractEventNotifications } from '../domain/processes/notifications';
 import type { Db, Tx } from './client';
 import { Refusal } from './refusal';
 import { contractApprovals, contractCallOffs, contractEvents, contracts, contractVersions, products } from './schema';
 import { audit } from './audit';
+import { writeNotifications, type DeliveryChannels } from './notifications';
 import { loadSettings } from './settings';
 
 export interface ReserveCallOffInput {
@@ -68,13 +70,14 @@ export async function loadContractPolicy(db: Db): Promise<ContractPolicy> {
 export async function recordContract(
   db: Db,
   input: { contract: ContractRecord; event: ContractEventRecord; versions?: ContractVersionRecord[]; approval?: ApprovalDecisionRecord },
-): Promise<void> {
+  channels: DeliveryChannels,
+): Promise<number[]> {
   const { contract: c, event: e } = input;
   const row = {
     ...c, targetValue: fromCents(c.terms.targetValueCents), validFrom: new Date(c.terms.validFrom), validTo: new Date(c.terms.validTo),
     createdAt: new Date(c.createdAt), updatedAt: new Date(e.at), signedAt: at(c.signedAt), activatedAt: at(c.activatedAt), endedAt: at(c.endedAt), lastSeq: e.seq,
   };
-  await db.transaction(async (tx) => {
+  return db.transaction(async (tx) => {
     await tx.insert(contracts).values(row).onConflictDoUpdate({
       target: contracts.id,
       set: {
@@ -84,7 +87,8 @@ export async function recordContract(
       setWhere: sql`${contracts.lastSeq} < ${row.lastSeq}`,
     });
     const [fresh] = await tx.insert(contractEvents).values({ contractId: c.id, ...e, version: c.version, at: new Date(e.at) }).onConflictDoNothing().returning({ seq: contractEvents.seq });
-    if (!fresh) return;
+    const waiting = await writeNotifications(tx, contractEventNotifications(c, e), channels);
+    if (!fresh) return waiting;
     for (const v of input.versions ?? []) {
       const versionRow = { contractId: c.id, ...v, targetValue: fromCents(v.terms.targetValueCents), createdAt: new Date(v.createdAt), decidedAt: at(v.decidedAt) };
       await tx.insert(contractVersions).values(versionRow).onConflictDoUpdate({
@@ -102,6 +106,7 @@ export async function recordContract(
         });
       }
     }
+    return waiting;
   });
 }
 

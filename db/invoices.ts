@@ -3,7 +3,7 @@ import { lateFeeRuleFrom } from '../domain/late-fee';
 import { fromCents, toCents } from '../domain/money';
 import { amountDue, type OpenInvoice } from '../domain/payments';
 import type { Db, Tx } from './client';
-import { enqueueNotification } from './notifications';
+import { writeNotifications, type DeliveryChannels } from './notifications';
 import { issueOnce } from './numbers';
 import { invoices } from './schema';
 import { loadSettings } from './settings';
@@ -45,23 +45,22 @@ export async function voidInvoice(db: Db | Tx, invoiceId: string): Promise<void>
  * reminder and reminder_sent_at are written together; SKIP LOCKED lets a concurrent sweep or payment pass.
  * Answers how many invoices were reminded.
  */
-export async function remindOverdueInvoices(db: Db, asOf: string): Promise<number> {
+export async function remindOverdueInvoices(db: Db, asOf: string, channels: DeliveryChannels): Promise<{ reminded: number; waiting: number[] }> {
   return db.transaction(async (tx) => {
     const overdue = await tx.select().from(invoices)
       .where(and(eq(invoices.status, 'open'), lt(invoices.dueOn, asOf), isNull(invoices.reminderSentAt)))
       .orderBy(asc(invoices.dueOn), asc(invoices.id)).limit(500).for('update', { skipLocked: true });
-    if (overdue.length === 0) return 0;
+    if (overdue.length === 0) return { reminded: 0, waiting: [] };
     const rule = lateFeeRuleFrom(await loadSettings(tx));
+    const waiting: number[] = [];
     for (const invoice of overdue) {
       const due = amountDue(openInvoiceOf(invoice), asOf, rule);
-      await enqueueNotification(tx, {
-        dedupeKey: `invoice:${invoice.id}:overdue`, channel: 'customer', recipient: invoice.customerId,
-        subject: `Invoice ${invoice.id} is overdue`,
-        body: `Invoice ${invoice.id} was due on ${invoice.dueOn}. As of ${asOf} ${fromCents(due.amountDueCents)} is due, including a late fee of ${fromCents(due.lateFeeCents)}.`,
-        resourceType: 'invoice', resourceId: invoice.id,
-      });
+      waiting.push(...await writeNotifications(tx, [{
+        dedupeKey: `invoice:${invoice.id}:overdue`, kind: 'invoice.overdue', audience: [`customer:${invoice.customerId}`], resource: { type: 'invoice', id: invoice.id },
+        data: { number: invoice.id, dueOn: invoice.dueOn, asOf, amountDue: fromCents(due.amountDueCents), lateFee: fromCents(due.lateFeeCents) },
+      }], channels));
       await tx.update(invoices).set({ reminderSentAt: new Date() }).where(eq(invoices.id, invoice.id));
     }
-    return overdue.length;
+    return { reminded: overdue.length, waiting };
   });
 }

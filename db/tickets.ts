@@ -1,9 +1,11 @@
 import { and, desc, eq, sql } from 'drizzle-orm';
 import type { BusinessCalendar } from '../domain/calendar';
 import { parseDuration } from '../domain/duration';
+import { ticketEventNotifications } from '../domain/processes/notifications';
 import type { TicketEventRecord, TicketPolicy, TicketRecord } from '../domain/processes/ticket';
 import { resolveSla, slaSettingsFrom, type Priority } from '../domain/sla';
 import type { Db } from './client';
+import { writeNotifications, type DeliveryChannels } from './notifications';
 import { Refusal } from './refusal';
 import { calendars, contracts, customers, ticketEvents, tickets } from './schema';
 import { loadSettings } from './settings';
@@ -35,14 +37,18 @@ export async function loadTicketPolicy(db: Db, input: { customerId: string; prio
  * Writes the ticket row and its event in one transaction. Retries and late arrivals are harmless:
  * the event's (ticket, seq) key admits it once, and the row only moves forward in seq.
  */
-export async function recordTicket(db: Db, input: { ticket: TicketRecord; event: TicketEventRecord }): Promise<void> {
+/**
+ * The ticket row and its event, once per (ticket, seq), with the notifications the transition implies
+ * in the same transaction. Answers the notifications still waiting for delivery (see writeNotifications).
+ */
+export async function recordTicket(db: Db, input: { ticket: TicketRecord; event: TicketEventRecord }, channels: DeliveryChannels): Promise<number[]> {
   const { ticket: t, event: e } = input;
   const row = {
     ...t,
     responseDueAt: at(t.responseDueAt), resolutionDueAt: at(t.resolutionDueAt), queueDueAt: at(t.queueDueAt),
     createdAt: new Date(t.createdAt), updatedAt: new Date(e.at), resolvedAt: at(t.resolvedAt), closedAt: at(t.closedAt), lastSeq: e.seq,
   };
-  await db.transaction(async (tx) => {
+  return db.transaction(async (tx) => {
     await tx.insert(tickets).values(row).onConflictDoUpdate({
       target: tickets.id,
       set: {
@@ -54,5 +60,6 @@ export async function recordTicket(db: Db, input: { ticket: TicketRecord; event:
       setWhere: sql`${tickets.lastSeq} < ${row.lastSeq}`,
     });
     await tx.insert(ticketEvents).values({ ticketId: t.id, ...e, at: new Date(e.at) }).onConflictDoNothing();
+    return writeNotifications(tx, ticketEventNotifications(t, e), channels);
   });
 }

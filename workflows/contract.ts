@@ -3,6 +3,7 @@ import { parsePaymentTermsDays } from '../domain/approvals';
 import { contractClock } from '../domain/contract-time';
 import { addDays, dayOf, parseInstant } from '../domain/dates';
 import { amendTerms, contractRefusal, FINAL_CONTRACT_STATES, type ContractAction, type ContractTerms } from '../domain/contracts';
+import type { NotificationData, NotificationKind } from '../domain/notifications';
 import type { WithActor } from '../domain/processes/common';
 import {
   contractConsumed, contractOpened, contractState, contractUpdates, type ContractEventRecord, type ContractInput, type ContractView,
@@ -168,14 +169,13 @@ export async function contractWorkflow(input: ContractInput): Promise<ContractVi
   async function remindOwner() {
     mark(noticeSent);
     const { terms, term } = contract;
-    const subject = `Contract ${input.number} ends ${iso(terms.validTo)}`;
-    const body = terms.autoRenew
-      ? `Contract ${input.number} renews automatically by ${terms.renewalMonths} months at ${iso(terms.validTo)} unless it is terminated.`
-      : `Contract ${input.number} expires at ${iso(terms.validTo)}; renew it before then to keep it running.`;
-    for (const recipient of [input.actor.id, 'contract_admin']) {
-      await enqueue(() => notify({
-        dedupeKey: `${workflowId}:renewal-notice:${term}:${recipient}`, channel: 'owner', recipient, subject, body, resourceType: 'contract', resourceId: input.number,
-      }));
+    const [kind, data]: [NotificationKind, NotificationData] = terms.autoRenew
+      ? ['contract.renewing', { number: input.number, validTo: iso(terms.validTo), renewalMonths: terms.renewalMonths }]
+      : ['contract.expiring', { number: input.number, validTo: iso(terms.validTo) }];
+    // One write per audience, as processes started before notification kinds wrote one per recipient.
+    for (const audience of [`user:${input.actor.id}`, 'role:contract_admin'] as const) {
+      await enqueue(() => notify({ dedupeKey: `${workflowId}:renewal-notice:${term}:${audience}`, kind, audience: [audience], resource: { type: 'contract', id: input.number }, data }));
     }
   }
+
 }

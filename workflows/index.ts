@@ -3,3 +3,4 @@ export * from './ticket';
 export * from './order';
 export * from './contract';
 export * from './dunning';
+export * from './notification';

@@ -1,4 +1,5 @@
 import { ActivityFailure, allHandlersFinished, ApplicationFailure, condition, setCurrentDetails, setHandler, workflowInfo } from '@temporalio/workflow';
+import type { Audience, NotificationData, NotificationKind } from '../domain/notifications';
 import type { WithActor } from '../domain/processes/common';
 import {
   activationConfirmed, carrierDelivered, orderOpened, orderState, orderUpdates, restocked,
@@ -103,8 +104,9 @@ export async function orderWorkflow(input: OrderInput): Promise<OrderView> {
     }
   }
 
-  function tell(kind: string, channel: 'queue' | 'customer', recipient: string, subject: string, body: string): Promise<void> {
-    return enqueue(() => notify({ dedupeKey: `${workflowId}:${kind}`, channel, recipient, subject, body, resourceType: 'order', resourceId: orderId }));
+  /** `step` keeps the dedupe keys of the processes that ran before notification kinds existed. */
+  function tell(step: string, kind: NotificationKind, audience: Audience, data: NotificationData): Promise<void> {
+    return enqueue(() => notify({ dedupeKey: `${workflowId}:${step}`, kind, audience: [audience], resource: { type: 'order', id: orderId }, data: { number: orderId, ...data } }));
   }
 
   /** Waits for `ready`, at most `timeoutMs`; a cancellation accepted meanwhile unwinds to the compensations. */
@@ -192,8 +194,7 @@ export async function orderWorkflow(input: OrderInput): Promise<OrderView> {
     const pricedLines = pricing.lines.map((line, i) => ({ ...line, kind: quote.lines[i]!.kind }));
     await transition({ action: 'price', actor: SYSTEM, note: `total ${fromCents(pricing.totalCents)}` }, (o) => priced(o, pricedLines, pricing.totalCents), pricedLines);
     opened = true;
-    await tell('confirmation', 'customer', input.customerId, `Order ${orderId} received`,
-      `${orderSummary({ number: orderId, lineCount: order.lines.length, totalCents: total(), paymentTerms: input.paymentTerms })}. We will keep you posted.`);
+    await tell('confirmation', 'order.confirmed', `customer:${input.customerId}`, { total: fromCents(total()) });
   }
 
   /**
@@ -227,7 +228,7 @@ export async function orderWorkflow(input: OrderInput): Promise<OrderView> {
     const credit = order.credit!;
     if (credit.withinLimit) return { ...passed, note: `credit check passed: exposure ${fromCents(credit.exposureCents)} of ${fromCents(credit.limitCents)}` };
     await transition({ action: 'credit-hold', actor: SYSTEM, note: `exposure ${fromCents(credit.exposureCents)} exceeds the credit limit ${fromCents(credit.limitCents)}` }, (o) => enter(o, 'credit_hold'));
-    await tell('credit-hold', 'queue', 'finance', `Credit hold: order ${orderId}`, `Order ${orderId} (${fromCents(total())}) exceeds the credit limit of ${input.customerId}; approve or reject it.`);
+    await tell('credit-hold', 'order.credit_hold', 'role:finance', { total: fromCents(total()), customerId: input.customerId });
     if (!(await waitFor(() => pending('credit-decision') !== null, terms.creditHoldMs))) throw timedOut('no credit decision', terms.creditHoldMs);
     const decision = pending('credit-decision')!;
     const via: Via = { action: decision.approve ? 'credit-approve' : 'credit-reject', actor: decision.actor, note: decision.note ?? null, message: decision as Message<OrderAction> };
@@ -293,7 +294,7 @@ export async function orderWorkflow(input: OrderInput): Promise<OrderView> {
     if (input.contractId) await confirmCallOff({ orderId });
     const { invoiceId, paymentId } = order;
     await transition({ action: 'invoice', actor: SYSTEM, note: invoiceId ? `invoice ${invoiceId}` : `paid with ${paymentId}` }, (o) => enter(o, 'invoiced'));
-    if (invoiceId) await tell('invoice', 'customer', input.customerId, `Invoice ${invoiceId} for order ${orderId}`, `Your invoice over ${fromCents(total())} is due in ${terms.invoiceDueDays} days.`);
+    if (invoiceId) await tell('invoice', 'order.invoiced', `customer:${input.customerId}`, { invoiceId, total: fromCents(total()), dueDays: terms.invoiceDueDays });
     await transition({ action: 'complete', actor: SYSTEM, note: null }, (o) => completed(o, Date.now()));
   }
 
@@ -307,8 +308,7 @@ export async function orderWorkflow(input: OrderInput): Promise<OrderView> {
     const confirmed = () => order.activationConfirmed || pending('activation-report') !== null;
     if (!(await waitFor(confirmed, terms.activationMs))) {
       await transition({ action: 'activation-task', actor: SYSTEM, note: `activation not confirmed within ${formatDuration(terms.activationMs)}; report it by hand` }, openActivationTask);
-      await tell('activation-task', 'queue', 'fulfilment', `Activation report needed: order ${orderId}`,
-        `The services of order ${orderId} were not confirmed active within ${formatDuration(terms.activationMs)}. Check them and report the activation.`);
+      await tell('activation-task', 'order.activation_requested', 'role:fulfilment', {});
       await waitFor(confirmed);
     }
     const report = pending('activation-report');
@@ -352,6 +352,6 @@ export async function orderWorkflow(input: OrderInput): Promise<OrderView> {
     await transition(cancelled.via, (o) => cancelledOrder(o, cancelled.message, Date.now()));
     opened = true;
     for (const message of Object.values(inbox)) if (!message.handled) message.dropped = true;
-    if (!cancelled.refusal) await tell('cancelled', 'customer', input.customerId, `Order ${orderId} cancelled`, `Your order ${orderId} was cancelled: ${cancelled.message}.`);
+    if (!cancelled.refusal) await tell('cancelled', 'order.cancelled', `customer:${input.customerId}`, { reason: cancelled.message });
   }
 }

@@ -1,4 +1,5 @@
 import { allHandlersFinished, condition, setCurrentDetails, setHandler, workflowInfo } from '@temporalio/workflow';
+import type { Audience, NotificationData, NotificationKind } from '../domain/notifications';
 import type { WithActor } from '../domain/processes/common';
 import { ticketOpened, ticketState, ticketUpdates, type TicketEventRecord, type TicketInput, type TicketView } from '../domain/processes/ticket';
 import {
@@ -14,7 +15,6 @@ import { createWriteQueue, processActivities, processEngine, refuse, type DueTim
 const activitiesOf = processActivities(['NotFound']);
 
 const SYSTEM = SLA_CLOCK;
-const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
 export async function ticketWorkflow(input: TicketInput): Promise<TicketView> {
   const engine = processEngine();
@@ -53,8 +53,11 @@ export async function ticketWorkflow(input: TicketInput): Promise<TicketView> {
     return view(actor);
   }
 
-  function notifyOnce(kind: string, channel: 'queue' | 'supervisor' | 'customer', recipient: string, subject: string, body: string): Promise<void> {
-    return enqueue(() => notify({ dedupeKey: `${workflowId}:${kind}:${seq}`, channel, recipient, subject, body, resourceType: 'ticket', resourceId: input.number }));
+  function notifyOnce(step: string, kind: NotificationKind, audience: Audience, data: NotificationData): Promise<void> {
+    return enqueue(() => notify({
+      dedupeKey: `${workflowId}:${step}:${seq}`, kind, audience: [audience], resource: { type: 'ticket', id: input.number },
+      data: { number: input.number, subject: input.subject, priority: input.priority, ...data },
+    }));
   }
 
   // ---- human actions -------------------------------------------------------------------------
@@ -92,7 +95,7 @@ export async function ticketWorkflow(input: TicketInput): Promise<TicketView> {
   engine.show([{ key: CrmKind, value: 'ticket' }, { key: CrmCustomerId, value: input.customerId }, { key: CrmCustomerTier, value: policy.customerTier }, { key: CrmPriority, value: input.priority }]);
   await transition('open', input.actor, openTicket, input.subject);
   if (policy.customerTier === 'vip') {
-    await notifyOnce('vip-intake', 'supervisor', 'supervisor', `VIP ticket ${input.number}`, `${input.priority} ${input.category} ticket opened for VIP customer ${input.customerId}: ${input.subject}`);
+    await notifyOnce('vip-intake', 'ticket.vip_intake', 'role:supervisor', { category: input.category, customerId: input.customerId });
   }
 
   // ---- SLA clocks and the confirmation window --------------------------------------------------
@@ -117,15 +120,15 @@ export async function ticketWorkflow(input: TicketInput): Promise<TicketView> {
 
   async function remind(kind: SlaKind) {
     ticket = reminded(ticket, kind);
-    const recipient = ticket.assigneeId ?? `queue:${ticket.tier}`;
-    await notifyOnce(`${kind}-reminder`, 'queue', recipient, `Ticket ${input.number}: ${kind} SLA at ${Math.round(policy.sla.reminderAt * 100)} %`,
-      `The ${kind} window of ticket ${input.number} (${input.priority}) ends at ${iso(kind === 'response' ? responseDueAt(ticket) : resolutionDueAt(ticket))}.`);
+    const audience: Audience = ticket.assigneeId ? `user:${ticket.assigneeId}` : `tier:${ticket.tier}`;
+    // A reminder fires only while its clock runs, so the clock has a due time.
+    const dueAt = (kind === 'response' ? responseDueAt(ticket) : resolutionDueAt(ticket))!;
+    await notifyOnce(`${kind}-reminder`, 'ticket.sla_reminder', audience, { clock: kind, percent: Math.round(policy.sla.reminderAt * 100), dueAt: new Date(dueAt).toISOString() });
   }
 
   async function breached(kind: SlaKind) {
     const escalates = breachEscalates(ticket);
     await transition(`${kind}-breach`, SYSTEM, (t) => breach(t, kind, now()), `${kind} SLA breached${escalates ? `; escalated to ${tierAbove(ticket.tier)}` : ''}`);
-    await notifyOnce(`${kind}-breach`, 'supervisor', 'supervisor', `SLA breached: ticket ${input.number}`,
-      `The ${kind} window of ticket ${input.number} passed${escalates ? `; it now waits in the ${ticket.tier} queue` : ' at L3'}.`);
+    await notifyOnce(`${kind}-breach`, 'ticket.sla_breached', 'role:supervisor', { clock: kind, tier: ticket.tier });
   }
 }

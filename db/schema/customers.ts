@@ -11,6 +11,8 @@ export const customers = pgTable('customers', {
   kind: text('kind', { enum: ['individual', 'enterprise'] }).notNull(),
   tier: text('tier', { enum: ['vip', 'key', 'standard'] }).notNull(),
   region: text('region'),
+  /** The language of e-mail to the customer's contacts; null: English. */
+  language: text('language'),
   creditLimit: numeric('credit_limit', { precision: 14, scale: 2 }).notNull(),
   createdBy: text('created_by').notNull(),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),

@@ -7,3 +7,4 @@ export * from './tickets';
 export * from './billing';
 export * from './orders';
 export * from './contracts';
+export * from './notifications';

@@ -11,21 +11,6 @@ export const auditLog = pgTable('audit_log', {
   at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
 }, (t) => [index('audit_log_resource_idx').on(t.resourceType, t.resourceId), index('audit_log_actor_idx').on(t.actorId)]);
 
-// Notifications are written here in the same transaction as the fact they announce;
-// delivery is a separate concern. dedupe_key makes a retried activity write one row, not two.
-export const notificationOutbox = pgTable('notification_outbox', {
-  id: bigserial('id', { mode: 'number' }).primaryKey(),
-  dedupeKey: text('dedupe_key').notNull().unique(),
-  channel: text('channel').notNull(),
-  recipient: text('recipient').notNull(),
-  subject: text('subject').notNull(),
-  body: text('body').notNull(),
-  resourceType: text('resource_type').notNull(),
-  resourceId: text('resource_id').notNull(),
-  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
-  sentAt: timestamp('sent_at', { withTimezone: true }),
-}, (t) => [index('notification_outbox_resource_idx').on(t.resourceType, t.resourceId), index('notification_outbox_unsent_idx').on(t.sentAt)]);
-
 // A repeated Idempotency-Key maps to the first response and the same resource (and so workflow) id.
 export const idempotencyKeys = pgTable('idempotency_keys', {
   userId: text('user_id').notNull(),

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import type { Role } from '../../domain/roles';
-import { index, pgSequence, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
+import { boolean, index, pgSequence, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
 
 // lpad would cut longer numbers short; the sequence stops at the width instead of repeating ids.
 export const userSeq = pgSequence('user_seq', { maxValue: 999_999 });
@@ -10,6 +10,10 @@ export const users = pgTable('users', {
   name: text('name').notNull(),
   email: text('email').notNull().unique(),
   roles: text('roles').array().notNull().$type<Role[]>(),
+  /** An inactive user keeps their history but signs in no more and receives no notifications. */
+  active: boolean('active').notNull().default(true),
+  /** Notification language (a template directory under channels/templates); null: English. */
+  language: text('language'),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
 });
 

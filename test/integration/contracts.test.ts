@@ -254,7 +254,7 @@ describe('renewal and expiry', () => {
     const contract = await c.active({ validTo: c.inMs(2000), noticeDays: 10 });
     await c.status(contract.id, 'expired');
     const notices = await h.database.db.select().from(notificationOutbox).where(eq(notificationOutbox.resourceId, contract.id));
-    expect(notices.map((n) => n.recipient).sort()).toEqual([h.users.agent.id, 'contract_admin'].sort());
+    expect(notices.filter((n) => n.kind === 'contract.expiring').map((n) => n.audience[0]).sort()).toEqual([`user:${h.users.agent.id}`, 'role:contract_admin'].sort());
   });
 
   it('renews automatically three times with continue-as-new, each run with a small history', async () => {
@@ -387,7 +387,7 @@ describe('billing, late fees and payments', () => {
     expect(reminded).toBeGreaterThanOrEqual(1);
     const notices = await h.database.db.select().from(notificationOutbox).where(eq(notificationOutbox.resourceId, invoiceId));
     expect(notices).toHaveLength(1);
-    expect(notices[0]!.body).toMatch(/late fee of 4\.46/); // 99.00 × 15 days × 0.3 %
+    expect(notices[0]!.data).toMatchObject({ number: invoiceId, lateFee: '4.46' }); // 99.00 × 15 days × 0.3 %
     expect((await c.call('finance', 'GET', `/invoices/${invoiceId}`)).reminderSentAt).not.toBeNull();
   });
 });

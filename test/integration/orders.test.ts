@@ -74,7 +74,7 @@ describe('prepaid goods', () => {
     expect(detail.shipment.deliveredAt).not.toBeNull();
     expect(await o.paymentsOf(opened.id)).toEqual([expect.objectContaining({ status: 'received', amount: '97.00' })]);
     const outbox = await h.database.db.select().from(notificationOutbox).where(eq(notificationOutbox.resourceId, opened.id));
-    expect(outbox.map((n) => n.subject)).toContain(`Order ${opened.id} received`);
+    expect(outbox.map((n) => [n.kind, n.audience, n.data])).toContainEqual(['order.confirmed', [`customer:${customer.id}`], { number: opened.id, total: '97.00' }]);
 
     const description = await h.client.workflow.getHandle(`order-${opened.id}`).describe();
     expect(description.typedSearchAttributes.get(CrmKind)).toBe('order');
@@ -202,8 +202,8 @@ describe('services', () => {
     await expect.poll(async () => (await o.get(opened.id)).live.activationReportOpen, { timeout: 15_000, interval: 200 }).toBe(true);
     // The task is queued right after the flag shows in the live state, so it may land a moment later.
     await expect.poll(async () => (await h.database.db.select().from(notificationOutbox)
-      .where(and(eq(notificationOutbox.resourceId, opened.id), eq(notificationOutbox.recipient, 'fulfilment'))))[0]?.subject, { timeout: 10_000, interval: 100 })
-      .toBe(`Activation report needed: order ${opened.id}`);
+      .where(and(eq(notificationOutbox.resourceId, opened.id), eq(notificationOutbox.kind, 'order.activation_requested'))))[0]?.audience, { timeout: 10_000, interval: 100 })
+      .toEqual(['role:fulfilment']);
     expect((await o.get(opened.id)).status).toBe('provisioning');
 
     const reported = await o.act('fulfilment', opened.id, 'activation-report', { note: 'checked on the switch' });
@@ -390,7 +390,7 @@ describe('activities are idempotent', () => {
     await expectSameAfterRerun(() => acts.voidInvoice({ invoiceId }));
     await expectSameAfterRerun(() => acts.releaseStock({ orderId: id }));
     expect(await o.stock(product.sku)).toEqual({ onHand: 5, reserved: 0 });
-    await expectSameAfterRerun(() => acts.notify({ dedupeKey: `order-${id}:confirmation`, channel: 'customer', recipient: customer.id, subject: 's', body: 'b', resourceType: 'order', resourceId: id }));
+    await expectSameAfterRerun(() => acts.notify({ dedupeKey: `order-${id}:confirmation`, kind: 'order.confirmed', audience: [`customer:${customer.id}`], resource: { type: 'order', id }, data: { number: id, total: '1.00' } }));
   });
 
   it('ships held stock once, however often the shipment is recorded', async () => {

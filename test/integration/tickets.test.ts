@@ -23,8 +23,8 @@ afterAll(async () => {
 });
 
 const actions = (detail: { timeline: Array<{ action: string }> }) => detail.timeline.map((e) => e.action);
-const outbox = (ticketId: string) => h.database.sql<{ dedupe_key: string; channel: string; recipient: string }[]>`
-  select dedupe_key, channel, recipient from notification_outbox where resource_type = 'ticket' and resource_id = ${ticketId} order by id`;
+const outbox = (ticketId: string) => h.database.sql<{ dedupe_key: string; kind: string; audience: string[] }[]>`
+  select dedupe_key, kind, audience from notification_outbox where resource_type = 'ticket' and resource_id = ${ticketId} order by id`;
 
 describe('first line', () => {
   it('resolves a consultation at L1, and the customer confirms it closed', async () => {
@@ -132,7 +132,7 @@ describe('SLA clocks', () => {
     expect(breached.live.sla.responseBreached).toBe(true);
     expect(actions(breached)).toContain('response-breach');
     const sent = await eventually(() => outbox(id), (rows) => rows.some((r) => r.dedupe_key.includes(':response-breach:')));
-    expect(sent.find((r) => r.dedupe_key.includes(':response-breach:'))).toMatchObject({ channel: 'supervisor' });
+    expect(sent.find((r) => r.dedupe_key.includes(':response-breach:'))).toMatchObject({ kind: 'ticket.sla_breached', audience: ['role:supervisor'] });
     expect(sent.some((r) => r.dedupe_key.includes(':response-reminder:'))).toBe(true);
     const listed = await t.call('manager', 'GET', `/tickets?breached=true&tier=L3&customerId=${breached.customerId}`);
     expect(listed.items.map((r: { id: string }) => r.id)).toEqual([id]);
@@ -156,9 +156,9 @@ describe('SLA clocks', () => {
     const createdAt = async (id: string) => Date.parse((await t.get(id)).createdAt);
     expect(window(opened, await createdAt(opened.id))).toBe(36 * 3600_000);
     expect(window(standard, await createdAt(standard.id))).toBe(72 * 3600_000);
-    const sent = await eventually(() => outbox(opened.id), (rows) => rows.length > 0);
-    expect(sent[0]).toMatchObject({ channel: 'supervisor', dedupe_key: expect.stringContaining(':vip-intake:') });
-    expect(await outbox(standard.id)).toEqual([]);
+    const sent = await eventually(() => outbox(opened.id), (rows) => rows.length > 1);
+    expect(sent.map((r) => [r.kind, r.audience])).toEqual([['ticket.opened', [`customer:${vip.id}`]], ['ticket.vip_intake', ['role:supervisor']]]);
+    expect((await outbox(standard.id)).map((r) => r.kind)).toEqual(['ticket.opened']);
   });
 
   it('runs clocks only inside the business-hours calendar', async () => {

@@ -124,7 +124,7 @@ describe('contract workflow', () => {
       expect(call.input).toMatchObject({ amountCents: 500_00, issuedOn: dayOf(periods[k]!), dueOn: addDays(dayOf(periods[k]!), 30) });
     });
     const notices = w.callsOf(workflowId, 'notify');
-    expect(notices.map((call) => call.input.recipient)).toEqual([owner.id, 'contract_admin']);
+    expect(notices.map((call) => [call.input.kind, call.input.audience])).toEqual([['contract.expiring', [`user:${owner.id}`]], ['contract.expiring', ['role:contract_admin']]]);
     expect(notices[0]!.startedAt).toBeGreaterThanOrEqual(terms.validTo - clock.days(10));
 
     const expired = events(workflowId).at(-1)!;

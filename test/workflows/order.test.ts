@@ -73,7 +73,7 @@ describe('order workflow', () => {
     const held = await untilStatus(handle, 'credit_hold');
     expect(held.credit).toEqual({ withinLimit: false, exposure: '300.00', limit: '250.00' });
     expect((await w.waitForCall(workflowId, 'recordOrder', (call) => call.input.event.action === 'credit-hold')).input.event).toMatchObject({ fromStatus: 'priced', toStatus: 'credit_hold', note: 'exposure 300.00 exceeds the credit limit 250.00' });
-    await w.waitForCall(workflowId, 'notify', (call) => call.input.recipient === 'finance');
+    await w.waitForCall(workflowId, 'notify', (call) => call.input.kind === 'order.credit_hold' && call.input.audience[0] === 'role:finance');
     expect(w.callsOf(workflowId, 'reserveStock')).toEqual([]);
 
     const approved = await handle.executeUpdate(orderUpdates['credit-decision'], { args: [{ actor: finance, approve: true, note: 'good payer' }] });
@@ -109,7 +109,7 @@ describe('order workflow', () => {
     expect(timeout.at).toBeGreaterThanOrEqual(waitingUntil);
     expect(timeout.at).toBeLessThan(waitingUntil + LATENESS_MS);
     expect(steps(workflowId)).toEqual(['loadOrderQuote', 'reserveCallOff', 'reserveStock', 'releaseStock', 'releaseCallOff']);
-    const told = w.callsOf(workflowId, 'notify').find((call) => call.input.subject.endsWith('cancelled'))!;
+    const told = w.callsOf(workflowId, 'notify').find((call) => call.input.kind === 'order.cancelled')!;
     const cancelled = w.callsOf(workflowId, 'recordOrder').find((call) => call.input.event.action === 'timeout')!;
     expect(told.startedAt).toBeGreaterThanOrEqual(cancelled.finishedAt!);
   });
@@ -147,7 +147,7 @@ describe('order workflow', () => {
     expect((refused as WorkflowUpdateFailedError).cause).toMatchObject({ type: FailureType.BusinessRule, message: 'contract C-2026-000002 is exhausted' });
     expect(await handle.result()).toMatchObject({ status: 'cancelled', cancelReason: 'contract C-2026-000002 is exhausted' });
     expect(steps(workflowId)).toEqual(['loadOrderQuote', 'reserveCallOff']);
-    expect(w.callsOf(workflowId, 'notify').filter((call) => call.input.channel === 'customer')).toEqual([]);
+    expect(w.callsOf(workflowId, 'notify').filter((call) => call.input.audience[0]!.startsWith('customer:'))).toEqual([]);
     w.stub({});
   });
 });

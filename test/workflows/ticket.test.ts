@@ -72,12 +72,12 @@ describe('ticket workflow', () => {
     expect(breachCall.input.ticket).toMatchObject({ breached: true, escalations: 2, responseDueAt: breach.at + RESPONSE_MS });
 
     // Half-way through the L2 window the L2 queue was reminded; the supervisor hears of the breach only once it is recorded.
-    const reminders = w.callsOf(workflowId, 'notify').filter((call) => call.input.channel === 'queue');
-    const reminder = reminders.find((call) => call.input.subject.includes('response SLA at 50 %') && call.input.recipient === 'queue:L2')!;
+    const reminders = w.callsOf(workflowId, 'notify').filter((call) => call.input.kind === 'ticket.sla_reminder');
+    const reminder = reminders.find((call) => call.input.data.clock === 'response' && call.input.data.percent === 50 && call.input.audience[0] === 'tier:L2')!;
     expect(reminder, JSON.stringify(reminders.map((call) => call.input))).toBeDefined();
     expect(reminder.startedAt).toBeGreaterThanOrEqual(escalated.at + RESPONSE_MS / 2);
-    const told = await w.waitForCall(workflowId, 'notify', (call) => call.input.channel === 'supervisor');
-    expect(told.input).toMatchObject({ recipient: 'supervisor', subject: expect.stringContaining('SLA breached'), body: expect.stringContaining('it now waits in the L3 queue') });
+    const told = await w.waitForCall(workflowId, 'notify', (call) => call.input.kind === 'ticket.sla_breached');
+    expect(told.input).toMatchObject({ audience: ['role:supervisor'], data: { clock: 'response', tier: 'L3' } });
     expect(told.startedAt).toBeGreaterThanOrEqual(breachCall.finishedAt!);
 
     const view = await handle.query(ticketState, supervisor);
@@ -96,8 +96,8 @@ describe('ticket workflow', () => {
     expect(breach.at - handoff.at).toBeGreaterThanOrEqual(RESPONSE_MS);
     expect(breach.at - handoff.at).toBeLessThan(RESPONSE_MS + LATENESS_MS);
     expect(breach).toMatchObject({ fromTier: 'L3', toTier: 'L3', fromStatus: 'escalated_l3', toStatus: 'escalated_l3', note: 'response SLA breached' });
-    const told = await w.waitForCall(workflowId, 'notify', (call) => call.input.channel === 'supervisor');
-    expect(told.input.body).toMatch(/passed at L3\.$/);
+    const told = await w.waitForCall(workflowId, 'notify', (call) => call.input.kind === 'ticket.sla_breached');
+    expect(told.input).toMatchObject({ audience: ['role:supervisor'], data: { clock: 'response', tier: 'L3' } });
 
     await handle.executeUpdate(ticketUpdates.cancel, { args: [{ actor: supervisor, reason: 'test over' }] });
     const final = await handle.result();
@@ -128,6 +128,6 @@ describe('ticket workflow', () => {
     expect(autoClose).toMatchObject({ actorId: 'system', fromStatus: 'resolved', toStatus: 'closed' });
     expect(autoClose.at - resolvedAt).toBeGreaterThanOrEqual(CONFIRMATION_MS);
     expect(autoClose.at - resolvedAt).toBeLessThan(CONFIRMATION_MS + LATENESS_MS);
-    expect(w.callsOf(workflowId, 'notify').filter((call) => call.input.channel === 'supervisor')).toEqual([]);
+    expect(w.callsOf(workflowId, 'notify').filter((call) => call.input.audience.includes('role:supervisor'))).toEqual([]);
   });
 });
