@@ -13,6 +13,8 @@ import { consoleRoutes } from './routes/console';
 import { codecRoutes } from './routes/codec';
 import { customerRoutes } from './routes/customers';
 import { healthRoutes } from './routes/health';
+import { mailRoutes } from './routes/mail';
+import { notificationRoutes } from './routes/notifications';
 import { orderRoutes } from './routes/orders';
 import { contractRoutes } from './routes/contracts';
 import { invoiceRoutes } from './routes/invoices';
@@ -22,6 +24,7 @@ import { reportRoutes } from './routes/reports';
 import { settingsRoutes } from './routes/settings';
 import { ticketRoutes } from './routes/tickets';
 import { userRoutes } from './routes/users';
+import { webhookRoutes } from './routes/webhooks';
 import { Problem } from './schemas/common';
 import { validatorCompiler } from './validation';
 
@@ -98,6 +101,9 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
     await api.register(invoiceRoutes);
     await api.register(paymentRoutes);
     await api.register(reportRoutes);
+    await api.register(notificationRoutes);
+    await api.register(webhookRoutes);
+    await api.register(mailRoutes);
   }, { prefix: '/api/v1' });
   return app;
 }

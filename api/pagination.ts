@@ -30,3 +30,6 @@ export function toPage<Row, Item>(rows: Row[], limit: number, keyOf: (row: Row) 
   const last = items.at(-1);
   return { items: items.map(view), nextCursor: rows.length > limit && last ? encodeCursor(keyOf(last)) : null };
 }
+
+/** For lists newest first by a numeric id: the id the cursor names, or null for the first page. */
+export const beforeCursor = (cursor: string | undefined): number | null => (cursor ? Number(decodeCursor(cursor, 1)[0]) : null);

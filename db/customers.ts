@@ -2,7 +2,7 @@ import { and, desc, eq, sql } from 'drizzle-orm';
 import type { Db, Tx } from './client';
 import { customerContacts, customerCreditLimitRequests, customerPrices, customers } from './schema';
 
-export type CustomerFields = Pick<typeof customers.$inferInsert, 'name' | 'kind' | 'tier' | 'region' | 'creditLimit'>;
+export type CustomerFields = Pick<typeof customers.$inferInsert, 'name' | 'kind' | 'tier' | 'region' | 'language' | 'creditLimit'>;
 export interface ContactFields {
   name: string;
   phone?: string;

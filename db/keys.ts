@@ -35,7 +35,7 @@ export async function authenticate(db: Db, token: string): Promise<Actor | null>
     .select({ id: users.id, name: users.name, roles: users.roles, secretHash: apiKeys.secretHash })
     .from(apiKeys)
     .innerJoin(users, eq(users.id, apiKeys.userId))
-    .where(and(eq(apiKeys.id, keyId), isNull(apiKeys.revokedAt)));
+    .where(and(eq(apiKeys.id, keyId), isNull(apiKeys.revokedAt), eq(users.active, true)));
   if (!row) return null;
   const given = Buffer.from(hashSecret(secret), 'hex');
   const stored = Buffer.from(row.secretHash, 'hex');

@@ -19,9 +19,15 @@ export async function userNames(db: Db, ids: readonly string[]): Promise<Map<str
 }
 
 /** Creates the user, or answers with the id of the user who already has that email. */
-export async function createUser(tx: Tx, fields: { name: string; email: string; roles: Role[] }): Promise<{ user: UserRow } | { existingId: string }> {
+export async function createUser(tx: Tx, fields: { name: string; email: string; roles: Role[]; language?: string }): Promise<{ user: UserRow } | { existingId: string }> {
   const [existing] = await tx.select({ id: users.id }).from(users).where(eq(users.email, fields.email));
   if (existing) return { existingId: existing.id };
   const [user] = await tx.insert(users).values(fields).returning();
   return { user: user! };
+}
+
+export async function updateUser(tx: Tx, id: string, fields: { active?: boolean; language?: string | null }): Promise<UserRow | null> {
+  if (fields.active === undefined && fields.language === undefined) return findUser(tx, id);
+  const [row] = await tx.update(users).set(fields).where(eq(users.id, id)).returning();
+  return row ?? null;
 }

@@ -1,7 +1,8 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { buildApp } from '../api/app';
-import { demoUsersDecision, isLoopback, loadConfig } from '../config';
+import { startMailCatcher, type MailCatcher } from '../channels/mail-catcher';
+import { ConfigError, demoUsersDecision, isLoopback, loadConfig, type Config } from '../config';
 import { openDatabase } from '../db/bootstrap';
 import { bootstrapAdmin, seedDemo } from '../db/seed';
 import { connectClient, connectWorker } from '../temporal/client';
@@ -18,7 +19,7 @@ const stops: Array<() => Promise<unknown>> = [];
 async function main() {
   const configured = loadConfig();
   await mkdir(configured.dataDir, { recursive: true });
-  const config = await withPayloadKeys(configured, { create: true });
+  const { config, mailCatcher } = await withMailCatcher(await withPayloadKeys(configured, { create: true }));
   const devServer = await maybeStartDevServer(config, log);
   if (devServer) stops.unshift(() => devServer.stop());
 
@@ -52,7 +53,7 @@ async function main() {
     void shutdown(1);
   });
 
-  const app = await buildApp({ config, database: opened.database, temporal: client, logger: true });
+  const app = await buildApp({ config, database: opened.database, temporal: client, mailCatcher, logger: true });
   stops.unshift(() => app.close());
   await app.listen({ host: config.api.host, port: config.api.port });
 
@@ -62,7 +63,16 @@ async function main() {
   log(`  API docs     ${api}/docs`);
   log(`  Console      ${api}/console`);
   log(`  Temporal UI  ${config.temporal.uiUrl}`);
+  log(mailCatcher ? `  Mail         ${api}/console/#/mail   (mail catcher at ${mailCatcher.url})` : `  Mail         ${config.notifications.smtpUrl ? 'via CRM_SMTP_URL' : 'off (no CRM_SMTP_URL, CRM_MAIL_CATCHER=false)'}`);
   log('Press Ctrl-C to stop.');
+}
+
+/** Without an SMTP server, mail goes to a local catcher, so a newcomer sees it without configuring anything. */
+async function withMailCatcher(config: Config): Promise<{ config: Config; mailCatcher: MailCatcher | null }> {
+  if (config.notifications.smtpUrl || !config.notifications.mailCatcher.enabled) return { config, mailCatcher: null };
+  const mailCatcher = await startMailCatcher({ port: config.notifications.mailCatcher.port });
+  stops.push(() => mailCatcher.close());
+  return { config: { ...config, notifications: { ...config.notifications, smtpUrl: mailCatcher.url } }, mailCatcher };
 }
 
 let stopping = false;
@@ -83,6 +93,8 @@ async function shutdown(code: number) {
 // Orderly shutdown: API, then workers draining, then the database, then Temporal.
 for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => void shutdown(0));
 main().catch(async (error) => {
-  console.error('[crmflow] failed to start:', error);
+  // A configuration mistake is the operator's to fix: one line says which setting and why, no stack.
+  if (error instanceof ConfigError) console.error(`[crmflow] failed to start: ${error.message}`);
+  else console.error('[crmflow] failed to start:', error);
   await shutdown(1);
 });

@@ -1,5 +1,6 @@
 import type { Client } from '@temporalio/client';
 import fp from 'fastify-plugin';
+import type { MailCatcher } from '../../channels/mail-catcher';
 import type { Config } from '../../config';
 import type { Database } from '../../db/client';
 
@@ -7,6 +8,8 @@ export interface AppServices {
   config: Config;
   database: Database;
   temporal: Client;
+  /** The local mail catcher `npm start` runs when no SMTP server is configured; its mail shows under the console. */
+  mailCatcher?: MailCatcher | null;
 }
 
 declare module 'fastify' {
@@ -15,6 +18,7 @@ declare module 'fastify' {
     database: Database;
     db: Database['db'];
     temporal: Client;
+    mailCatcher: MailCatcher | null;
   }
 }
 
@@ -24,4 +28,5 @@ export const servicesPlugin = fp<AppServices>(async (app, services) => {
   app.decorate('database', services.database);
   app.decorate('db', services.database.db);
   app.decorate('temporal', services.temporal);
+  app.decorate('mailCatcher', services.mailCatcher ?? null);
 }, { name: 'services' });

@@ -1,6 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { and, asc, eq, ilike, inArray, notInArray, sql, type SQL } from 'drizzle-orm';
+import { LANGUAGES } from '../../channels/render';
 import type { Db } from '../../db/client';
 import {
   allocateCustomerId, createCustomer, decideCreditLimitRequest, findCreditLimitRequest, listCreditLimitRequests, lockCreditLimit, openCreditLimitRequest,
@@ -23,7 +24,7 @@ import { idempotent } from '../idempotency';
 import { matching } from '../lists';
 import { afterCursor, toPage } from '../pagination';
 import { conflict, HttpProblem, notFound } from '../problem';
-import { IdParams, ListQuery, Money, Nullable, Obj, Page, Text } from '../schemas/common';
+import { IdParams, ListQuery, Literals, Money, Nullable, Obj, Page, Text } from '../schemas/common';
 import { ContractStatus, ContractType } from '../schemas/contracts';
 import { InvoiceView } from '../schemas/invoices';
 import { OrderRow } from '../schemas/orders';
@@ -42,6 +43,7 @@ const CustomerFields = {
   kind: Kind,
   tier: Tier,
   region: Type.Optional(Text(100)),
+  language: Type.Optional(Literals(LANGUAGES, 'the language of e-mail to the contacts; default English')),
   creditLimit: Money('credit limit for credit-terms orders'),
   contacts: Type.Optional(Type.Array(Contact, { maxItems: 20 })),
 };
@@ -69,7 +71,7 @@ export const CREATE_CUSTOMER_FIELDS: FieldRules = {
 };
 /** Changing: each field by its owners; the route admits the union of them. */
 export const UPDATE_CUSTOMER_FIELDS: FieldRules = {
-  name: MASTER_DATA_EDITORS, kind: MASTER_DATA_EDITORS, region: MASTER_DATA_EDITORS, contacts: MASTER_DATA_EDITORS,
+  name: MASTER_DATA_EDITORS, kind: MASTER_DATA_EDITORS, region: MASTER_DATA_EDITORS, language: MASTER_DATA_EDITORS, contacts: MASTER_DATA_EDITORS,
   tier: TIER_SETTERS,
   creditLimit: CREDIT_SETTERS,
   reason: CREDIT_SETTERS,
@@ -82,7 +84,7 @@ function requestView(row: CreditLimitRequestRow) {
   };
 }
 const Customer = Type.Object({
-  id: Type.String(), status: Type.Literal('active'), name: Type.String(), kind: Kind, tier: Tier, region: Nullable(Type.String()),
+  id: Type.String(), status: Type.Literal('active'), name: Type.String(), kind: Kind, tier: Tier, region: Nullable(Type.String()), language: Nullable(Type.String()),
   creditLimit: Type.String(), contacts: Type.Array(Type.Object({ name: Type.String(), phone: Nullable(Type.String()), email: Nullable(Type.String()) })),
   createdAt: Type.String(),
 });
@@ -108,7 +110,7 @@ async function loadCustomers(db: Db, where: SQL | undefined, limit: number, orde
   const rows = await db.select().from(customers).where(where).orderBy(order ? asc(customers.id) : sql`1`).limit(limit);
   const contacts = rows.length === 0 ? [] : await db.select().from(customerContacts).where(inArray(customerContacts.customerId, rows.map((r) => r.id))).orderBy(asc(customerContacts.id));
   return rows.map((row): CustomerView => ({
-    id: row.id, status: 'active', name: row.name, kind: row.kind, tier: row.tier, region: row.region, creditLimit: row.creditLimit,
+    id: row.id, status: 'active', name: row.name, kind: row.kind, tier: row.tier, region: row.region, language: row.language, creditLimit: row.creditLimit,
     contacts: contacts.filter((c) => c.customerId === row.id).map((c) => ({ name: c.name, phone: c.phone, email: c.email })),
     createdAt: row.createdAt.toISOString(),
   }));

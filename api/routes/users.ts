@@ -2,18 +2,22 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { asc } from 'drizzle-orm';
 import { users } from '../../db/schema';
-import { createUser, findUser } from '../../db/users';
+import { LANGUAGES } from '../../channels/render';
+import { createUser, findUser, updateUser } from '../../db/users';
 import { audit } from '../audit';
 import { issueApiKey, revokeApiKey } from '../keys';
 import { afterCursor, toPage } from '../pagination';
 import { HttpProblem, notFound } from '../problem';
-import { IdParams, ListQuery, Obj, Page, Role, Text } from '../schemas/common';
+import { IdParams, ListQuery, Literals, Nullable, Obj, Page, Role, Text } from '../schemas/common';
 
-const User = Type.Object({ id: Type.String(), name: Type.String(), email: Type.String(), roles: Type.Array(Role), createdAt: Type.String() });
+const User = Type.Object({
+  id: Type.String(), name: Type.String(), email: Type.String(), roles: Type.Array(Role), active: Type.Boolean(), language: Nullable(Type.String()), createdAt: Type.String(),
+});
+const Language = Literals(LANGUAGES, 'the language of notifications; default English');
 const IssuedKey = Type.Object({ keyId: Type.String(), apiKey: Type.String({ description: 'shown once; only its hash is stored' }) });
 
 function view(row: typeof users.$inferSelect) {
-  return { id: row.id, name: row.name, email: row.email, roles: row.roles, createdAt: row.createdAt.toISOString() };
+  return { id: row.id, name: row.name, email: row.email, roles: row.roles, active: row.active, language: row.language, createdAt: row.createdAt.toISOString() };
 }
 
 export const userRoutes: FastifyPluginAsyncTypebox = async (app) => {
@@ -26,7 +30,7 @@ export const userRoutes: FastifyPluginAsyncTypebox = async (app) => {
     config: { roles: ['admin'] },
     schema: {
       tags: ['users'],
-      body: Obj({ name: Text(200), email: Type.String({ format: 'email', maxLength: 320 }), roles: Type.Array(Role, { minItems: 1, uniqueItems: true }) }),
+      body: Obj({ name: Text(200), email: Type.String({ format: 'email', maxLength: 320 }), roles: Type.Array(Role, { minItems: 1, uniqueItems: true }), language: Type.Optional(Language) }),
       response: { 201: Type.Composite([User, IssuedKey]) },
     },
   }, async (request, reply) => {
@@ -55,6 +59,22 @@ export const userRoutes: FastifyPluginAsyncTypebox = async (app) => {
     schema: { tags: ['users'], params: IdParams, response: { 200: User } },
   }, async (request) => {
     const row = await findUser(app.db, request.params.id);
+    if (!row) throw notFound('user', request.params.id);
+    return view(row);
+  });
+
+  app.patch('/users/:id', {
+    config: { roles: ['admin'] },
+    schema: {
+      tags: ['users'], description: 'An inactive user can no longer sign in and receives no notifications; their history stays.',
+      params: IdParams, body: Obj({ active: Type.Optional(Type.Boolean()), language: Type.Optional(Nullable(Language)) }, { description: 'partial update' }), response: { 200: User },
+    },
+  }, async (request) => {
+    const row = await app.db.transaction(async (tx) => {
+      const updated = await updateUser(tx, request.params.id, request.body);
+      if (updated) await audit(tx, request.actor, 'user.update', 'user', updated.id, request.body);
+      return updated;
+    });
     if (!row) throw notFound('user', request.params.id);
     return view(row);
   });

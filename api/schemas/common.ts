@@ -12,7 +12,7 @@ export const DateTime = (description?: string) => Type.String({ format: 'date-ti
 export const Text = (maxLength: number, description?: string) => Type.String({ minLength: 1, maxLength, description });
 export const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
 /** One of a fixed list of words, e.g. the states of a process. */
-export const Literals = <T extends string>(values: readonly T[]) => Type.Union(values.map((v) => Type.Literal(v)));
+export const Literals = <T extends string>(values: readonly T[], description?: string) => Type.Union(values.map((v) => Type.Literal(v)), { description });
 export const Role = Literals(ROLES);
 
 export const Problem = Type.Object({
