@@ -60,7 +60,7 @@ export interface Config {
      * (at least a day by default, as Standard Webhooks receivers expect). They travel in the delivery
      * workflow's input, so a running delivery keeps its schedule.
      */
-    retry: { initialMs: number; maxMs: number; giveUpAfterMs: number };
+    retry: { initialMs: number; maxMs: number; giveUpAfterMs: number; attemptTimeoutMs: number };
     /** How long one webhook attempt may take before it counts as failed. */
     webhookTimeoutMs: number;
   };
@@ -213,6 +213,8 @@ export function loadConfig(env: Env = process.env): Config {
         initialMs: positive(env, 'CRM_DELIVERY_RETRY_INITIAL_MS', 10_000),
         maxMs: positive(env, 'CRM_DELIVERY_RETRY_MAX_MS', 3_600_000),
         giveUpAfterMs: positive(env, 'CRM_DELIVERY_GIVE_UP_AFTER_MS', 48 * 3_600_000),
+        /** One attempt's limit: past it (a worker that died mid-send), Temporal retries on another worker. */
+        attemptTimeoutMs: positive(env, 'CRM_DELIVERY_ATTEMPT_TIMEOUT_MS', 60_000),
       },
       webhookTimeoutMs: positive(env, 'CRM_WEBHOOK_TIMEOUT_MS', 10_000),
     },

@@ -108,7 +108,7 @@ export function createNotificationActivities(deps: ActivityDeps) {
       if (!loaded || loaded.delivery.status !== 'pending') return 'done before';
       const outcome = await send(loaded.delivery, loaded.notification);
       if (outcome.ok) {
-        await recordAttempt(db, deliveryId, { status: 'sent' });
+        await recordAttempt(db, deliveryId, { status: 'sent', responseCode: outcome.code });
         return 'sent';
       }
       await recordAttempt(db, deliveryId, { status: outcome.permanent ? 'failed' : 'pending', error: outcome.error, responseCode: outcome.code });

@@ -8,7 +8,8 @@ export interface OutgoingMail extends Rendered {
   messageId: string;
 }
 
-export type SendOutcome = { ok: true } | { ok: false; permanent: boolean; error: string; code: number | null };
+/** `code`: the receiver's answer (SMTP reply code or HTTP status) where there was one. */
+export type SendOutcome = { ok: true; code: number | null } | { ok: false; permanent: boolean; error: string; code: number | null };
 
 export interface Mailer {
   send(mail: OutgoingMail): Promise<SendOutcome>;
@@ -21,12 +22,12 @@ export function createMailer(smtpUrl: string, from: string): Mailer {
   return {
     async send(mail) {
       try {
-        await transport.sendMail({
+        const info = await transport.sendMail({
           to: mail.to, subject: mail.subject, text: mail.text, html: mail.html, messageId: mail.messageId,
           // RFC 3834: an automatic message, so auto-responders and our own inbound channel do not answer it.
           headers: { 'Auto-Submitted': 'auto-generated' },
         });
-        return { ok: true };
+        return { ok: true, code: Number(/^\d{3}/.exec(info.response)?.[0] ?? 250) };
       } catch (error) {
         const { responseCode, message } = error as { responseCode?: number; message?: string };
         return { ok: false, permanent: isPermanentSmtpRefusal(responseCode), error: message ?? String(error), code: responseCode ?? null };

@@ -29,7 +29,7 @@ export async function postWebhook(url: string, message: { id: string; secret: st
       signal: AbortSignal.timeout(message.timeoutMs),
     });
     await response.body?.cancel();
-    if (response.status >= 200 && response.status < 300) return { ok: true };
+    if (response.status >= 200 && response.status < 300) return { ok: true, code: response.status };
     return { ok: false, permanent: isPermanentHttpRefusal(response.status), error: `HTTP ${response.status}`, code: response.status };
   } catch (error) {
     return { ok: false, permanent: false, error: (error as Error).message, code: null };

@@ -96,5 +96,5 @@ export const NOTIFICATION_DELIVERY_WORKFLOW = 'notificationDelivery';
 export const deliveryWorkflowId = (notificationId: number) => `notification-${notificationId}`;
 export interface DeliveryInput {
   notificationId: number;
-  retry: { initialMs: number; maxMs: number; giveUpAfterMs: number };
+  retry: { initialMs: number; maxMs: number; giveUpAfterMs: number; attemptTimeoutMs: number };
 }

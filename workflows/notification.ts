@@ -11,7 +11,7 @@ export async function notificationDelivery(input: DeliveryInput): Promise<void> 
     retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
   });
   const { deliver } = proxyActivities<Activities>({
-    startToCloseTimeout: '2 minutes',
+    startToCloseTimeout: input.retry.attemptTimeoutMs,
     scheduleToCloseTimeout: input.retry.giveUpAfterMs,
     retry: { initialInterval: input.retry.initialMs, backoffCoefficient: 2, maximumInterval: input.retry.maxMs },
   });

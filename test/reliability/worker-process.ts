@@ -3,7 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { createActivities, type Activities } from '../../activities';
 import { loadConfig } from '../../config';
 import { connectDatabase } from '../../db/client';
-import { connectWorker } from '../../temporal/client';
+import { connectClient, connectWorker } from '../../temporal/client';
 import { startWorkers } from '../../temporal/worker';
 
 // A worker in its own OS process, so a test can kill -9 it. Configured like the harness, through the
@@ -34,8 +34,9 @@ function withFaults(activities: Activities): Activities {
 
 const config = loadConfig();
 const database = connectDatabase(config.databaseUrl!, { max: 10 });
-const deps = { db: database.db, config };
 const connection = await connectWorker(config);
+// The client lets activities hand notifications over to their delivery workflows, as in production.
+const deps = { db: database.db, config, temporal: await connectClient(config) };
 const workers = await startWorkers({ config, connection, deps, activities: withFaults(createActivities(deps)) });
 console.log('worker ready');
 await workers.done;
