@@ -1,16 +1,17 @@
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { eq } from 'drizzle-orm';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startMailCatcher, type CaughtMail, type MailCatcher } from '../../channels/mail-catcher';
 import { notificationDeliveries } from '../../db/schema';
-import { messageIdOf } from '../../domain/notifications';
+import { deliveryWorkflowId, messageIdOf } from '../../domain/notifications';
 import type { Role } from '../../domain/roles';
 import { startHarness, uniq, type Harness } from '../helpers/harness';
+import { recordHistory } from '../helpers/histories';
 import { ticketDriver } from '../helpers/tickets';
 import { eventually } from '../helpers/wait';
 import { spawnWorker, type WorkerProcess } from '../helpers/worker-process';
-import { eq } from 'drizzle-orm';
 
 // Notifications on the real stack: a real SMTP server (the mail catcher) and a real HTTP receiver in
 // this process, the worker delivering through Temporal, PostgreSQL holding every delivery.
@@ -189,6 +190,9 @@ describe('webhooks', () => {
       const [delivery] = await eventually(async () => (await call('admin', 'GET', `/webhooks/${hook.id}/deliveries`)).items as Array<Record<string, unknown>>,
         (items) => items[0]?.status === 'sent');
       expect(delivery).toMatchObject({ kind: 'ticket.escalated', status: 'sent', attempts: 4, lastResponseCode: 200, webhookId: attempts[0]!.headers['webhook-id'] });
+      const workflowId = deliveryWorkflowId(Number(delivery!.notificationId));
+      await h.client.workflow.getHandle(workflowId).result();
+      await recordHistory(h.client, workflowId, 'notification-webhook-retried');
     } finally {
       await call('admin', 'DELETE', `/webhooks/${hook.id}`, undefined, 204);
     }
