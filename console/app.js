@@ -1,7 +1,9 @@
-// The support console: sign-in, the header, and a hash router over three views.
+// The support console: sign-in, the header (with the inbox's unread count), and a hash router over its views.
 import { api, session, whenUnauthorized } from './api.js';
 import { agentView } from './agent.js';
 import { h, replace } from './dom.js';
+import { inboxLink, inboxView, watchInbox } from './inbox.js';
+import { mailView } from './mail.js';
 import { queueView } from './queue.js';
 import { ticketView } from './ticket.js';
 
@@ -15,6 +17,8 @@ const FRONT_ROLES = ['agent', 'supervisor'];
 let me = null;
 /** The current view's clean-up (stops its polling) when the user navigates away. */
 let leaveView = () => {};
+/** Stops the inbox's polling (the header's unread count) when the user signs out. */
+let stopInbox = () => {};
 
 const hasRole = (roles) => me.roles.some((role) => roles.includes(role));
 
@@ -22,6 +26,9 @@ function signIn(message) {
   me = null;
   session.key = null;
   leaveView();
+  leaveView = () => {};
+  stopInbox();
+  stopInbox = () => {};
   replace(nav);
   replace(who);
   const key = h('input', { id: 'api-key', type: 'password', autocomplete: 'off', spellcheck: 'false', required: true });
@@ -56,9 +63,12 @@ function start() {
     hasRole(SUPPORT_ROLES) && ['#/queue', 'Queue'],
     hasRole(FRONT_ROLES) && ['#/agent', 'Front line'],
   ].filter(Boolean);
+  const [inbox, unread] = inboxLink();
   const number = h('input', { id: 'goto-ticket', placeholder: 'T-2026-000123', size: 14, required: true, pattern: '\\s*[A-Za-z0-9-]+\\s*' });
   replace(nav,
     links.map(([href, text]) => h('a', { href }, text)),
+    inbox,
+    h('a', { href: '#/mail' }, 'Mail'),
     h('form', {
       className: 'goto',
       onsubmit: (event) => { event.preventDefault(); location.hash = `#/tickets/${number.value.trim().toUpperCase()}`; number.value = ''; },
@@ -66,6 +76,8 @@ function start() {
   replace(who,
     h('span', { className: 'user' }, h('strong', { id: 'user-name' }, me.name), ' ', h('span', { id: 'user-roles', className: 'muted' }, me.roles.join(', '))),
     h('button', { type: 'button', className: 'link', onclick: () => signIn() }, 'Sign out'));
+  stopInbox();
+  stopInbox = watchInbox(unread);
   route();
 }
 
@@ -85,6 +97,8 @@ function route() {
   if (ticket) leaveView = ticketView(ctx, decodeURIComponent(ticket[1]));
   else if (hash === '#/queue' && hasRole(SUPPORT_ROLES)) leaveView = queueView(ctx);
   else if (hash === '#/agent' && hasRole(FRONT_ROLES)) leaveView = agentView(ctx);
+  else if (hash === '#/inbox') leaveView = inboxView(ctx);
+  else if (hash === '#/mail') leaveView = mailView(ctx);
   else if (hash !== homeHash()) return void (location.hash = homeHash());
   else {
     leaveView = () => {};

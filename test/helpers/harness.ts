@@ -46,6 +46,8 @@ export async function startHarness(options: {
   environment?: TestEnvironment;
   /** Sees every statement the app and the in-process worker send (the benchmarks count and explain them). */
   onQuery?: (query: string, parameters: unknown[]) => void;
+  /** A mail catcher the test started, shown by the app under /api/v1/mail-catcher/messages (the console's Mail page). */
+  mailCatcher?: BuildAppOptions['mailCatcher'];
 } = {}): Promise<Harness> {
   const crm = options.environment ?? inject('crm');
   const config = loadConfig({
@@ -67,7 +69,7 @@ export async function startHarness(options: {
     workerConnection = await NativeConnection.connect({ address: config.temporal.address });
     workers = await startWorkers({ config, connection: workerConnection, deps: { db: database.db, config, temporal: client }, queues: options.queues });
   }
-  const app = await buildApp({ config, database, temporal: client, logger: options.logger ?? (process.env.TEST_LOG ? { level: 'error' } : false) });
+  const app = await buildApp({ config, database, temporal: client, mailCatcher: options.mailCatcher, logger: options.logger ?? (process.env.TEST_LOG ? { level: 'error' } : false) });
   await app.ready();
   return {
     config, database, client, app, workers,
