@@ -20,9 +20,10 @@ import type { ActivityDeps } from './deps';
  * workflow id makes a second start a no-op.
  */
 export function notificationOutlet({ config, temporal }: ActivityDeps) {
-  const channels: DeliveryChannels = { email: config.notifications.smtpUrl !== null };
   return {
-    channels,
+    get channels(): DeliveryChannels {
+      return { email: config.notifications.smtpUrl !== null };
+    },
     async handOver(notificationIds: readonly number[]): Promise<void> {
       if (notificationIds.length === 0) return;
       if (!temporal) throw new Error('handing notifications to their delivery needs a Temporal client in the ActivityDeps');
@@ -62,7 +63,6 @@ export function createNotificationActivities(deps: ActivityDeps) {
   const { db, config } = deps;
   const outlet = notificationOutlet(deps);
   let mailer: Mailer | null = null;
-  const domain = mailDomain(config.notifications.mailFrom);
 
   async function send(delivery: DeliveryRow, notification: NotificationRow): Promise<SendOutcome> {
     if (delivery.channel === 'email') {
@@ -70,7 +70,7 @@ export function createNotificationActivities(deps: ActivityDeps) {
       mailer ??= createMailer(config.notifications.smtpUrl, config.notifications.mailFrom);
       const staff = delivery.userId !== null;
       const link = staff ? `${config.notifications.publicUrl}/console/#/${notification.resourceType}s/${encodeURIComponent(notification.resourceId)}` : null;
-      return mailer.send({ to: delivery.address, messageId: messageIdOf(delivery.id, domain), ...render(notification.kind, delivery.language, notification.data, link) });
+      return mailer.send({ to: delivery.address, messageId: messageIdOf(delivery.id, mailDomain(config.notifications.mailFrom)), ...render(notification.kind, delivery.language, notification.data, link) });
     }
     const hook = await findWebhook(db, delivery.address);
     if (!hook) return { ok: false, permanent: true, error: 'the subscription was deleted', code: null };

@@ -31,15 +31,15 @@ export async function writeNotifications(db: Db | Tx, inputs: readonly Notificat
         dedupeKey: input.dedupeKey, kind: input.kind, audience: input.audience, data: input.data, resourceType: input.resource.type, resourceId: input.resource.id,
       }).onConflictDoNothing({ target: notificationOutbox.dedupeKey }).returning({ id: notificationOutbox.id });
       const id = fresh?.id ?? (await tx.select({ id: notificationOutbox.id }).from(notificationOutbox).where(eq(notificationOutbox.dedupeKey, input.dedupeKey)))[0]!.id;
-      if (fresh) await planDeliveries(tx, id, input, channels);
-      if (await hasPending(tx, id)) waiting.push(id);
+      if (fresh ? await planDeliveries(tx, id, input, channels) : await hasPending(tx, id)) waiting.push(id);
     }
     return waiting;
   };
   return db.transaction(write);
 }
 
-async function planDeliveries(tx: Tx, notificationId: number, input: NotificationInput, channels: DeliveryChannels): Promise<void> {
+/** Plans one delivery per person and channel, and per matching webhook; answers whether any is left to send. */
+async function planDeliveries(tx: Tx, notificationId: number, input: NotificationInput, channels: DeliveryChannels): Promise<boolean> {
   const rows: Array<typeof notificationDeliveries.$inferInsert> = [];
   const now = new Date();
   for (const person of await peopleFor(tx, input)) {
@@ -58,6 +58,7 @@ async function planDeliveries(tx: Tx, notificationId: number, input: Notificatio
     .where(and(isNull(webhookSubscriptions.deletedAt), or(sql`${input.kind} = any(${webhookSubscriptions.kinds})`, sql`'*' = any(${webhookSubscriptions.kinds})`)));
   for (const hook of hooks) rows.push({ notificationId, channel: 'webhook', address: hook.id, status: 'pending' });
   if (rows.length > 0) await tx.insert(notificationDeliveries).values(rows).onConflictDoNothing();
+  return rows.some((row) => row.status === 'pending');
 }
 
 interface Person { id: string; email: string; roles: Role[]; language: string | null; turnedOff: string[] }

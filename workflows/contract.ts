@@ -177,5 +177,4 @@ export async function contractWorkflow(input: ContractInput): Promise<ContractVi
       await enqueue(() => notify({ dedupeKey: `${workflowId}:renewal-notice:${term}:${audience}`, kind, audience: [audience], resource: { type: 'contract', id: input.number }, data }));
     }
   }
-
 }

@@ -1,5 +1,6 @@
 import { ActivityFailure, proxyActivities } from '@temporalio/workflow';
 import type { Activities } from '../activities';
+import { formatDuration } from '../domain/duration';
 import type { DeliveryInput } from '../domain/notifications';
 
 // One notification's way to the people it is for: every e-mail and webhook delivery planned with it
@@ -23,7 +24,7 @@ export async function notificationDelivery(input: DeliveryInput): Promise<void> 
       if (!(error instanceof ActivityFailure)) throw error;
       let last: Error = error;
       while (last.cause instanceof Error) last = last.cause;
-      await giveUpDelivery({ deliveryId: id, reason: `gave up after ${Math.round(input.retry.giveUpAfterMs / 60_000)} min of retries: ${last.message}` });
+      await giveUpDelivery({ deliveryId: id, reason: `gave up after ${formatDuration(input.retry.giveUpAfterMs)} of retries: ${last.message}` });
     }
   }));
 }

@@ -65,7 +65,7 @@ const POLICY: Record<string, { roles: readonly Role[]; fields: Record<string, Fi
   'POST /api/v1/customers': {
     roles: EDITORS,
     fields: {
-      ...everyField(['name', 'kind', 'region', 'contacts']),
+      ...everyField(['name', 'kind', 'region', 'language', 'contacts']),
       tier: { any: ['supervisor', 'sales_manager'], bound: { equals: 'standard' } },
       creditLimit: { any: ['finance'], bound: { atMostSetting: 'credit.defaultLimit' } },
     },
@@ -73,7 +73,7 @@ const POLICY: Record<string, { roles: readonly Role[]; fields: Record<string, Fi
   'PATCH /api/v1/customers/:id': {
     roles: [...EDITORS, 'sales_manager', 'finance'],
     fields: {
-      ...everyField(['name', 'kind', 'region', 'contacts'], { any: EDITORS }),
+      ...everyField(['name', 'kind', 'region', 'language', 'contacts'], { any: EDITORS }),
       tier: { any: ['supervisor', 'sales_manager'] },
       creditLimit: { any: ['finance'] },
       reason: { any: ['finance'] },
