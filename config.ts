@@ -64,6 +64,8 @@ export interface Config {
     /** How long one webhook attempt may take before it counts as failed. */
     webhookTimeoutMs: number;
   };
+  /** The e-mail channel's SMTP listener (SPEC §9); port null: off (`npm start` turns it on at 2526). */
+  inbound: { host: string; port: number | null; maxBytes: number; sweepIntervalMs: number };
 }
 
 export interface PayloadKey {
@@ -217,6 +219,12 @@ export function loadConfig(env: Env = process.env): Config {
         attemptTimeoutMs: positive(env, 'CRM_DELIVERY_ATTEMPT_TIMEOUT_MS', 60_000),
       },
       webhookTimeoutMs: positive(env, 'CRM_WEBHOOK_TIMEOUT_MS', 10_000),
+    },
+    inbound: {
+      host: env.CRM_INBOUND_SMTP_HOST || '127.0.0.1',
+      port: str(env, 'CRM_INBOUND_SMTP_PORT') === null ? null : int(env, 'CRM_INBOUND_SMTP_PORT', 0),
+      maxBytes: positive(env, 'CRM_INBOUND_MAX_BYTES', 10 * 1024 * 1024),
+      sweepIntervalMs: positive(env, 'CRM_INBOUND_SWEEP_MS', 60_000),
     },
   };
   // Validated after every variable is read, so tools that record what is read see them all.

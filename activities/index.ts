@@ -1,5 +1,6 @@
 import { createContractActivities } from './contracts';
 import type { ActivityDeps } from './deps';
+import { createInboundActivities } from './inbound';
 import { createInvoiceActivities } from './invoices';
 import { createNotificationActivities } from './notifications';
 import { createOrderActivities } from './orders';
@@ -13,6 +14,7 @@ export function createActivities(deps: ActivityDeps) {
   return {
     ...createPlatformActivities(deps),
     ...createNotificationActivities(deps),
+    ...createInboundActivities(deps),
     ...createTicketActivities(deps),
     ...createInvoiceActivities(deps),
     ...createOrderActivities(deps),

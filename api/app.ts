@@ -6,6 +6,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import { documentRoutes, type OpenApiDocument } from './openapi';
 import { authPlugin } from './plugins/auth';
+import { inboundPlugin } from './plugins/inbound';
 import { errorsPlugin, MAX_PARAM_LENGTH, toProblem } from './plugins/errors';
 import { servicesPlugin, type AppServices } from './plugins/services';
 import { calendarRoutes } from './routes/calendars';
@@ -13,6 +14,7 @@ import { consoleRoutes } from './routes/console';
 import { codecRoutes } from './routes/codec';
 import { customerRoutes } from './routes/customers';
 import { healthRoutes } from './routes/health';
+import { inboundRoutes } from './routes/inbound';
 import { mailRoutes } from './routes/mail';
 import { notificationRoutes } from './routes/notifications';
 import { orderRoutes } from './routes/orders';
@@ -62,6 +64,7 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
   await app.register(servicesPlugin, options);
   await app.register(errorsPlugin);
   await app.register(authPlugin);
+  await app.register(inboundPlugin);
   await app.register(helmet);
   await app.register(rateLimit, {
     max: config.api.rateLimitPerMinute,
@@ -104,6 +107,7 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
     await api.register(notificationRoutes);
     await api.register(webhookRoutes);
     await api.register(mailRoutes);
+    await api.register(inboundRoutes);
   }, { prefix: '/api/v1' });
   return app;
 }

@@ -33,7 +33,7 @@ function invalidStateOf(error: unknown): string | null {
  * reaches the same workflow id; update-with-start then starts the workflow (or, on a retry, finds it
  * running) and waits for its opening Update, so the caller gets the state the workflow settled on.
  */
-export async function openProcess<View, Input>(app: FastifyInstance, request: FastifyRequest, reply: FastifyReply, spec: {
+export interface ProcessStart<View, Input> {
   kind: ProcessKind;
   /** The workflow type (its function's name); the API never imports workflow code. */
   workflow: string;
@@ -43,28 +43,34 @@ export async function openProcess<View, Input>(app: FastifyInstance, request: Fa
   summary: (number: string) => string;
   details: string;
   searchAttributes: SearchAttributePair[];
-}): Promise<FastifyReply> {
-  const plural = `${spec.kind}s` as const;
+}
+
+export async function openProcess<View, Input>(app: FastifyInstance, request: FastifyRequest, reply: FastifyReply, spec: ProcessStart<View, Input>): Promise<FastifyReply> {
   return idempotent(request, reply, {
-    scope: `POST /${plural}`,
+    scope: `POST /${spec.kind}s`,
     allocateId: () => allocateProcessNumber(app.db, spec.kind, app.config.idPrefixes[spec.kind], new Date().getUTCFullYear()),
     run: async (number) => {
-      const view = await withinUpdateWait(app, () => app.temporal.workflow.executeUpdateWithStart(spec.opened, {
-        startWorkflowOperation: new WithStartWorkflowOperation<(input: Input) => Promise<View>>(spec.workflow, {
-          workflowId: workflowIdFor(spec.kind, number),
-          taskQueue: taskQueue(app.config, plural),
-          args: [spec.input(number)],
-          // A retried request (same Idempotency-Key, same number) reaches the running workflow.
-          workflowIdConflictPolicy: 'USE_EXISTING',
-          staticSummary: publicText(spec.summary(number)),
-          staticDetails: publicText(spec.details),
-          typedSearchAttributes: spec.searchAttributes,
-        }),
-      }));
+      const view = await startProcess(app, spec, number);
       await audit(app.db, request.actor, `${spec.kind}.create`, spec.kind, number);
       return { status: 201, body: view };
     },
   });
+}
+
+/** Starts the process with this number, or reaches it when it already runs, and answers its opened view. */
+export async function startProcess<View, Input>(app: FastifyInstance, spec: ProcessStart<View, Input>, number: string): Promise<View> {
+  return withinUpdateWait(app, () => app.temporal.workflow.executeUpdateWithStart(spec.opened, {
+    startWorkflowOperation: new WithStartWorkflowOperation<(input: Input) => Promise<View>>(spec.workflow, {
+      workflowId: workflowIdFor(spec.kind, number),
+      taskQueue: taskQueue(app.config, `${spec.kind}s`),
+      args: [spec.input(number)],
+      // A retried request (same Idempotency-Key, same number) reaches the running workflow.
+      workflowIdConflictPolicy: 'USE_EXISTING',
+      staticSummary: publicText(spec.summary(number)),
+      staticDetails: publicText(spec.details),
+      typedSearchAttributes: spec.searchAttributes,
+    }),
+  }));
 }
 
 /**

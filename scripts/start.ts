@@ -11,6 +11,7 @@ import { maybeStartDevServer } from '../temporal/runtime';
 import { registerSearchAttributes } from '../temporal/search-attributes';
 import { startWorkers } from '../temporal/worker';
 import { startDunning } from '../temporal/dunning';
+import { startInboundSweep } from '../temporal/inbound';
 
 // `npm start`: the whole system in one process tree on embedded defaults.
 const log = (line: string) => console.log(`[crmflow] ${line}`);
@@ -19,7 +20,7 @@ const stops: Array<() => Promise<unknown>> = [];
 async function main() {
   const configured = loadConfig();
   await mkdir(configured.dataDir, { recursive: true });
-  const { config, mailCatcher } = await withMailCatcher(await withPayloadKeys(configured, { create: true }));
+  const { config, mailCatcher } = await withMailCatcher(withInboundDefault(await withPayloadKeys(configured, { create: true })));
   const devServer = await maybeStartDevServer(config, log);
   if (devServer) stops.unshift(() => devServer.stop());
 
@@ -48,6 +49,7 @@ async function main() {
   const workers = await startWorkers({ config, connection: workerConnection, deps: { db, config, temporal: client } });
   stops.unshift(() => workers.shutdown());
   await startDunning(client, config);
+  await startInboundSweep(client, config);
   workers.done.catch((error) => {
     console.error('[crmflow] worker stopped unexpectedly', error);
     void shutdown(1);
@@ -64,7 +66,13 @@ async function main() {
   log(`  Console      ${api}/console`);
   log(`  Temporal UI  ${config.temporal.uiUrl}`);
   log(mailCatcher ? `  Mail         ${api}/console/#/mail   (mail catcher at ${mailCatcher.url})` : `  Mail         ${config.notifications.smtpUrl ? 'via CRM_SMTP_URL' : 'off (no CRM_SMTP_URL, CRM_MAIL_CATCHER=false)'}`);
+  log(`  Mail in      smtp://${config.inbound.host}:${app.inboundSmtp?.port}   (new tickets and replies by e-mail)`);
   log('Press Ctrl-C to stop.');
+}
+
+/** `npm start` listens for mail on 2526 unless CRM_INBOUND_SMTP_PORT says otherwise. */
+function withInboundDefault(config: Config): Config {
+  return config.inbound.port === null ? { ...config, inbound: { ...config.inbound, port: 2526 } } : config;
 }
 
 /** Without an SMTP server, mail goes to a local catcher, so a newcomer sees it without configuring anything. */

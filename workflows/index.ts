@@ -4,3 +4,4 @@ export * from './order';
 export * from './contract';
 export * from './dunning';
 export * from './notification';
+export * from './inbound';

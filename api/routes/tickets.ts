@@ -6,9 +6,8 @@ import { Refusal } from '../../db/refusal';
 import { loadTicketPolicy } from '../../db/tickets';
 import { userNames } from '../../db/users';
 import { ticketEvents, tickets, users } from '../../db/schema';
-import { CrmCustomerId, CrmCustomerTier, CrmKind, CrmPriority, CrmStatus, CrmTier } from '../../domain/search-attributes';
-import { QUEUE_STATES, queueTierOf, TICKET_ACTIONS, TICKET_ACTION_NAMES, TIER_ROLE, ticketSummary, type Tier as TierName } from '../../domain/tickets';
-import { TICKET_WORKFLOW, ticketOpened, ticketState, ticketUpdates, type TicketInput } from '../../domain/processes/ticket';
+import { QUEUE_STATES, queueTierOf, TICKET_ACTIONS, TICKET_ACTION_NAMES, TIER_ROLE, type Tier as TierName } from '../../domain/tickets';
+import { TICKET_WORKFLOW, ticketOpened, ticketStart, ticketState, ticketUpdates, type TicketInput } from '../../domain/processes/ticket';
 import { SLA_CLOCK } from '../../domain/processes/ticket-state';
 import { actorNamer } from '../actors';
 import { newestFirst } from '../lists';
@@ -54,13 +53,7 @@ export const ticketRoutes: FastifyPluginAsyncTypebox = async (app) => {
     return openProcess(app, request, reply, {
       kind: 'ticket', workflow: TICKET_WORKFLOW, opened: ticketOpened,
       input: (number): TicketInput => ({ number, ...body, actor: request.actor, policy }),
-      summary: (number) => ticketSummary({ number, customerTier: policy.customerTier, priority: body.priority, category: body.category }),
-      // Numbers and codes only: names and free text stay in the encrypted payloads.
-      details: `Customer ${body.customerId} via ${body.channel}`,
-      searchAttributes: [
-        { key: CrmKind, value: 'ticket' }, { key: CrmStatus, value: 'new' }, { key: CrmTier, value: 'L1' },
-        { key: CrmCustomerId, value: body.customerId }, { key: CrmCustomerTier, value: policy.customerTier }, { key: CrmPriority, value: body.priority },
-      ],
+      ...ticketStart(body, policy),
     });
   });
 

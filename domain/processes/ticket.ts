@@ -2,7 +2,8 @@ import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import type { BusinessCalendar } from '../calendar';
 import type { Actor } from '../roles';
 import type { CustomerTier, Priority, SlaTerms } from '../sla';
-import { TICKET_ACTION_NAMES, type Category, type Channel, type TicketAction, type TicketState, type Tier } from '../tickets';
+import { CrmCustomerId, CrmCustomerTier, CrmKind, CrmPriority, CrmStatus, CrmTier } from '../search-attributes';
+import { TICKET_ACTION_NAMES, ticketSummary, type Category, type Channel, type TicketAction, type TicketState, type Tier } from '../tickets';
 import { defineActionUpdates } from './common';
 
 // The complaint ticket's messages and shapes: the one module the workflow, its activities and the API
@@ -83,6 +84,22 @@ export interface TicketPolicy {
   calendarName: string | null;
   calendar: BusinessCalendar | null;
   confirmationWindowMs: number;
+}
+
+/**
+ * What a new ticket shows in the Temporal UI before its payloads are decoded (numbers and codes only:
+ * names and free text stay in the encrypted payloads) and the search attributes it starts with; the API
+ * and the e-mail channel open tickets alike.
+ */
+export function ticketStart(input: Pick<TicketInput, 'customerId' | 'channel' | 'category' | 'priority'>, policy: Pick<TicketPolicy, 'customerTier'>) {
+  return {
+    summary: (number: string) => ticketSummary({ number, customerTier: policy.customerTier, priority: input.priority, category: input.category }),
+    details: `Customer ${input.customerId} via ${input.channel}`,
+    searchAttributes: [
+      { key: CrmKind, value: 'ticket' }, { key: CrmStatus, value: 'new' }, { key: CrmTier, value: 'L1' },
+      { key: CrmCustomerId, value: input.customerId }, { key: CrmCustomerTier, value: policy.customerTier }, { key: CrmPriority, value: input.priority },
+    ],
+  };
 }
 
 /** The ticket row as the workflow sees it after a transition (timestamps in epoch ms). */

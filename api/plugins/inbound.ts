@@ -1,0 +1,40 @@
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
+import fp from 'fastify-plugin';
+import { startInboundListener, type InboundListener } from '../../channels/inbound-smtp';
+import { taskQueue } from '../../config';
+import { storeInbound } from '../../db/inbound';
+import { INBOUND_MAIL_WORKFLOW, inboundWorkflowId } from '../../domain/inbound';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The inbound SMTP listener while the app runs with CRM_INBOUND_SMTP_PORT set. */
+    inboundSmtp: InboundListener | null;
+  }
+}
+
+/**
+ * The e-mail door: each accepted message is stored first (the 250 waits for the commit), then its
+ * workflow is started. When Temporal cannot be reached the message waits in the database and the
+ * inbound sweep (workflows/inbound.ts) starts its workflow once Temporal is back.
+ */
+export const inboundPlugin = fp(async (app) => {
+  app.decorate('inboundSmtp', null);
+  const { port, host, maxBytes } = app.config.inbound;
+  if (port === null) return;
+  app.addHook('onReady', async () => {
+    app.inboundSmtp = await startInboundListener({
+      host, port, maxBytes,
+      onError: (error) => app.log.warn({ err: error }, 'inbound mail'),
+      store: async (mail) => {
+        const { id } = await storeInbound(app.db, mail);
+        await app.temporal.workflow.start(INBOUND_MAIL_WORKFLOW, { workflowId: inboundWorkflowId(id), taskQueue: taskQueue(app.config, 'notifications'), args: [id] })
+          .catch((error: unknown) => {
+            if (!(error instanceof WorkflowExecutionAlreadyStartedError)) app.log.warn({ err: error, inboundId: id }, 'inbound mail stored; the sweep will start its workflow');
+          });
+      },
+    });
+  });
+  app.addHook('onClose', async () => {
+    await app.inboundSmtp?.close();
+  });
+}, { name: 'inbound', dependencies: ['services'] });
