@@ -3,14 +3,17 @@ import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Connection } from '@temporalio/client';
+import nodemailer from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveTemporalCli } from '../../temporal/cli';
 import { startDevServer, type DevServer } from '../../temporal/dev-server';
+import { startInboundSweep } from '../../temporal/inbound';
 import { registerSearchAttributes } from '../../temporal/search-attributes';
 import { PATIENT_PEOPLE, sized } from '../helpers/chaos';
 import { freshDatabase, type FreshDatabase } from '../helpers/fresh-database';
 import { freePort } from '../helpers/environment';
-import { startHarness, type Harness } from '../helpers/harness';
+import { setUpCustomer } from '../helpers/customers';
+import { startHarness, uniq, type Harness } from '../helpers/harness';
 import { Gate, launchFleet, midway, PROCESS_KINDS } from '../helpers/processes';
 import { ticketDriver } from '../helpers/tickets';
 import { eventually } from '../helpers/wait';
@@ -40,7 +43,10 @@ beforeAll(async () => {
   await connection.close();
   // Its own database too: the confirmation window below is a global setting.
   db = await freshDatabase();
-  h = await startHarness({ worker: true, env: { DATABASE_URL: db.url, TEMPORAL_ADDRESS: server.address, ...PATIENT_PEOPLE } });
+  h = await startHarness({
+    worker: true,
+    env: { DATABASE_URL: db.url, TEMPORAL_ADDRESS: server.address, CRM_INBOUND_SMTP_PORT: '0', CRM_INBOUND_SWEEP_MS: '1000', ...PATIENT_PEOPLE },
+  });
 });
 afterAll(async () => {
   await h?.close();
@@ -50,7 +56,7 @@ afterAll(async () => {
 });
 
 describe('the Temporal server restarted under load', () => {
-  it(`resumes all ${PROCESS_KINDS.length * PER_KIND} tickets, orders and call-offs, and ${TIMERS} confirmation timers due during the outage still fire`, async () => {
+  it(`resumes all ${PROCESS_KINDS.length * PER_KIND} tickets, orders and call-offs, ${TIMERS} confirmation timers due during the outage still fire, and mail accepted meanwhile is processed`, async () => {
     const t = ticketDriver(h);
     // The fleet opens first, with the default confirmation window: a process keeps the settings it
     // started with, so its tickets wait for their confirmations however long the outage lasts.
@@ -58,6 +64,10 @@ describe('the Temporal server restarted under load', () => {
     const fleet = await launchFleet(h, PER_KIND, gate);
     await t.call('admin', 'PUT', '/settings', { 'ticket.confirmationWindow': '2s' });
     const customer = await t.customer();
+    const contact = `outage-${uniq()}@customer.test`;
+    await setUpCustomer(h, { contacts: [{ name: 'Olga', email: contact }] });
+    const mailer = nodemailer.createTransport({ host: '127.0.0.1', port: h.app.inboundSmtp!.port, secure: false, ignoreTLS: true });
+    const inboundStatus = async (messageId: string) => (await h.database.sql<{ status: string }[]>`select status from inbound_messages where message_id = ${messageId}`)[0]?.status;
     const timed = await Promise.all(Array.from({ length: TIMERS }, async () => {
       const { id } = await t.open({ customerId: customer.id });
       await t.act('agent', id, 'escalate', { opinion: 'check the modem' });
@@ -69,8 +79,12 @@ describe('the Temporal server restarted under load', () => {
     // Resolved just before the stop: nobody confirms, so their 2 s windows end while the server is down.
     await Promise.all(timed.map((id) => t.act('support_l2', id, 'resolve', { resolution: 'modem replaced' })));
     await server.stop();
+    // Mail keeps arriving while Temporal is away: it is accepted (stored) and waits for its workflow.
+    const sent = await mailer.sendMail({ from: contact, to: 'support@crm.test', subject: 'Sent during the outage', text: 'Is anyone there?' });
+    expect(await inboundStatus(sent.messageId)).toBe('received');
     await sleep(OUTAGE_MS);
     server = await startDevServer(options);
+    await startInboundSweep(h.client, h.config);
     gate.open();
     await fleet.driven;
     const audit = await fleet.audit();
@@ -79,5 +93,6 @@ describe('the Temporal server restarted under load', () => {
     console.log(`[temporal-restart] ${JSON.stringify({ ...audit, timers: { fired: autoClosed, of: TIMERS } })}`);
     for (const [kind, result] of Object.entries(audit)) expect(result, kind).toEqual({ completed: PER_KIND, lost: [], duplicated: [] });
     expect(autoClosed).toBe(TIMERS);
+    expect(await eventually(() => inboundStatus(sent.messageId), (status) => status === 'processed', { timeoutMs: 30_000 })).toBe('processed');
   }, 300_000);
 });
