@@ -32,6 +32,8 @@ export interface InboundListenerOptions {
 
 export interface InboundListener { port: number; close(): Promise<void> }
 
+// PostgreSQL text and jsonb cannot hold NUL; a header or body carrying one keeps the rest of its words.
+const clean = (text: string) => text.replace(/\0/g, '');
 const addresses = (field: AddressObject | AddressObject[] | undefined) => (Array.isArray(field) ? field : field ? [field] : []).flatMap((a) => a.value);
 const list = (value: string | string[] | undefined) => (Array.isArray(value) ? value : value ? value.split(/\s+/) : []).filter(Boolean);
 
@@ -39,16 +41,16 @@ const list = (value: string | string[] | undefined) => (Array.isArray(value) ? v
 export async function parseMail(raw: Buffer, envelope: { from: string | null; to: string[] }): Promise<ParsedMail> {
   const parsed = await simpleParser(raw, { skipHtmlToText: false, skipTextToHtml: true, skipImageLinks: true });
   const from = addresses(parsed.from)[0];
-  const headers = Object.fromEntries(parsed.headerLines.map((line) => [line.key, line.line.slice(line.key.length + 1).trim().slice(0, 2000)]));
+  const headers = Object.fromEntries(parsed.headerLines.map((line) => [clean(line.key), clean(line.line.slice(line.key.length + 1).trim().slice(0, 2000))]));
   return {
-    messageId: parsed.messageId ?? `<sha256.${createHash('sha256').update(raw).digest('hex')}@inbound.crmflow>`,
-    fromAddress: (from?.address ?? envelope.from ?? '').toLowerCase(),
-    fromName: from?.name || null,
-    toAddresses: addresses(parsed.to).map((a) => a.address ?? '').filter(Boolean).concat(envelope.to).filter((a, i, all) => all.indexOf(a) === i),
-    subject: (parsed.subject ?? '').replace(/\0/g, ''),
-    refersTo: [...list(parsed.inReplyTo), ...list(parsed.references)],
+    messageId: clean(parsed.messageId ?? '') || `<sha256.${createHash('sha256').update(raw).digest('hex')}@inbound.crmflow>`,
+    fromAddress: clean(from?.address ?? envelope.from ?? '').toLowerCase(),
+    fromName: clean(from?.name ?? '') || null,
+    toAddresses: addresses(parsed.to).map((a) => clean(a.address ?? '')).filter(Boolean).concat(envelope.to).filter((a, i, all) => all.indexOf(a) === i),
+    subject: clean(parsed.subject ?? ''),
+    refersTo: [...list(parsed.inReplyTo), ...list(parsed.references)].map(clean),
     headers,
-    text: newText((parsed.text ?? '').replace(/\0/g, '')).slice(0, 100_000),
+    text: newText(clean(parsed.text ?? '')).slice(0, 100_000),
     raw,
     size: raw.length,
   };
