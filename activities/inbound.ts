@@ -1,5 +1,8 @@
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
+import { attachmentStore } from '../channels/attachment-store';
+import { attachmentsOf } from '../channels/inbound-smtp';
 import { taskQueue } from '../config';
+import { recordAttachment } from '../db/attachments';
 import {
   contactsByEmail, findInbound, settleInbound, ticketFacts, ticketNumberFor, ticketsOfDeliveries, waitingInbound,
 } from '../db/inbound';
@@ -101,6 +104,20 @@ export function createInboundActivities(deps: ActivityDeps) {
         if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
       }
       return number;
+    },
+
+    /** The message's files go to the ticket, once each (the message id and part number key them). */
+    async attachInboundFiles(input: { inboundId: number; ticketId: string; contact: Contact }): Promise<number> {
+      const mail = (await findInbound(db, input.inboundId))!;
+      const files = await attachmentsOf(mail.raw);
+      const store = attachmentStore(config.dataDir);
+      for (const [part, file] of files.entries()) {
+        const { sha256, size } = await store.put(file.content);
+        await recordAttachment(db, {
+          ticketId: input.ticketId, filename: file.filename, contentType: file.contentType, size, sha256, inboundId: input.inboundId, part, uploadedBy: contactActor(input.contact).id,
+        });
+      }
+      return files.length;
     },
 
     async settleInbound(input: { id: number; status: 'processed' | 'quarantined'; reason?: string | null; customerId?: string | null; ticketId?: string | null }): Promise<void> {

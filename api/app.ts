@@ -13,6 +13,7 @@ import { calendarRoutes } from './routes/calendars';
 import { consoleRoutes } from './routes/console';
 import { codecRoutes } from './routes/codec';
 import { customerRoutes } from './routes/customers';
+import { attachmentRoutes } from './routes/attachments';
 import { healthRoutes } from './routes/health';
 import { inboundRoutes } from './routes/inbound';
 import { mailRoutes } from './routes/mail';
@@ -108,6 +109,7 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
     await api.register(webhookRoutes);
     await api.register(mailRoutes);
     await api.register(inboundRoutes);
+    await api.register(attachmentRoutes);
   }, { prefix: '/api/v1' });
   return app;
 }

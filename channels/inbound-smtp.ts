@@ -91,3 +91,9 @@ export async function startInboundListener(options: InboundListenerOptions): Pro
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
 }
+
+/** The files a stored message carries, in order (read again from its raw source when it is routed). */
+export async function attachmentsOf(raw: Buffer): Promise<Array<{ filename: string; contentType: string; content: Buffer }>> {
+  const parsed = await simpleParser(raw, { skipHtmlToText: true, skipTextToHtml: true, skipImageLinks: true });
+  return parsed.attachments.map((a, i) => ({ filename: clean(a.filename ?? `attachment-${i + 1}`).slice(0, 255), contentType: a.contentType || 'application/octet-stream', content: a.content }));
+}

@@ -2,7 +2,7 @@ import { continueAsNew, proxyActivities, sleep } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import type { InboundSweepInput } from '../domain/inbound';
 
-const { routeInbound, replyByEmail, openTicketByEmail, settleInbound, handOverWaitingInbound } = proxyActivities<Activities>({
+const { routeInbound, replyByEmail, openTicketByEmail, attachInboundFiles, settleInbound, handOverWaitingInbound } = proxyActivities<Activities>({
   startToCloseTimeout: '1 minute',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
 });
@@ -19,10 +19,13 @@ export async function inboundMail(inboundId: number): Promise<void> {
     case 'reply': {
       const { refused } = await replyByEmail({ inboundId, ticketId: route.ticketId, contact: route.contact });
       if (refused) return settleInbound({ id: inboundId, status: 'quarantined', reason: `ticket ${route.ticketId} refused the reply: ${refused}`, customerId: route.contact.customerId });
+      await attachInboundFiles({ inboundId, ticketId: route.ticketId, contact: route.contact });
       return settleInbound({ id: inboundId, status: 'processed', customerId: route.contact.customerId, ticketId: route.ticketId });
     }
     case 'new': {
       const ticketId = await openTicketByEmail({ inboundId, contact: route.contact });
+      // Retried until the ticket's first step has written its row, which the files hang from.
+      await attachInboundFiles({ inboundId, ticketId, contact: route.contact });
       return settleInbound({ id: inboundId, status: 'processed', customerId: route.contact.customerId, ticketId });
     }
   }

@@ -131,3 +131,47 @@ describe('mail in', () => {
     expect(await stored(messageId)).toEqual([]);
   });
 });
+
+const multipartBody = (files: Array<{ name: string; type: string; bytes: Buffer }>) => {
+  const boundary = `----crmflow${uniq()}`;
+  const parts = files.map((f) => Buffer.concat([
+    Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${f.name}"\r\nContent-Type: ${f.type}\r\n\r\n`), f.bytes, Buffer.from('\r\n'),
+  ]));
+  return { payload: Buffer.concat([...parts, Buffer.from(`--${boundary}--\r\n`)]), headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } };
+};
+
+describe('attachments', () => {
+  it('keeps the files of a message on its ticket, served as downloads, executables as opaque bytes', async () => {
+    const { email } = await customerWithContact();
+    const sent = await send({
+      from: email, subject: 'Photos of the router', text: 'See attached.',
+      attachments: [{ filename: 'router.txt', content: 'LED blinks red', contentType: 'text/plain' }, { filename: 'fix.exe', content: Buffer.from([0x4d, 0x5a, 0x90, 0x00]) }],
+    });
+    const [row] = await settled(sent.messageId);
+    const listed = await eventually(() => call('agent', 'GET', `/tickets/${row!.ticketId}/attachments`), (l) => l.items.length === 2);
+    expect(listed.items.map((a: Record<string, unknown>) => [a.filename, a.size, a.inboundId])).toEqual([['router.txt', 14, String(row!.id)], ['fix.exe', 4, String(row!.id)]]);
+    const text = await h.app.inject({ method: 'GET', url: listed.items[0].url, headers: h.users.support_l2.auth });
+    expect([text.statusCode, text.headers['content-type'], text.headers['content-disposition'], text.body]).toEqual([200, 'text/plain', `attachment; filename="router.txt"; filename*=UTF-8''router.txt`, 'LED blinks red']);
+    const exe = await h.app.inject({ method: 'GET', url: listed.items[1].url, headers: h.users.agent.auth });
+    expect([exe.headers['content-type'], exe.headers['content-disposition']]).toEqual(['application/octet-stream', `attachment; filename="fix.exe"; filename*=UTF-8''fix.exe`]);
+    expect(exe.rawPayload).toEqual(Buffer.from([0x4d, 0x5a, 0x90, 0x00]));
+  });
+
+  it('takes staff uploads up to 10 MiB each, refuses a larger one whole, and answers clearly for a wrong ticket or body', async () => {
+    const opened = await t.open();
+    const upload = (role: Role, id: string, body: { payload: Buffer | string; headers: Record<string, string> }) =>
+      h.app.inject({ method: 'POST', url: `/api/v1/tickets/${id}/attachments`, headers: { ...h.users[role].auth, ...body.headers }, payload: body.payload });
+    const ok = await upload('agent', opened.id, multipartBody([{ name: 'invoice.pdf', type: 'application/pdf', bytes: Buffer.from('%PDF-1.4 tiny') }, { name: 'page.html', type: 'text/html', bytes: Buffer.from('<script>x</script>') }]));
+    expect(ok.statusCode, ok.body).toBe(201);
+    expect(ok.json().items.map((a: Record<string, unknown>) => [a.filename, a.contentType, a.uploadedBy])).toEqual([['invoice.pdf', 'application/pdf', h.users.agent.id], ['page.html', 'text/html', h.users.agent.id]]);
+    const html = await h.app.inject({ method: 'GET', url: ok.json().items[1].url, headers: h.users.agent.auth });
+    expect(html.headers['content-type']).toBe('application/octet-stream');
+
+    const big = await upload('agent', opened.id, multipartBody([{ name: 'small.txt', type: 'text/plain', bytes: Buffer.from('fine') }, { name: 'big.bin', type: 'application/octet-stream', bytes: Buffer.alloc(10 * 1024 * 1024 + 1) }]));
+    expect([big.statusCode, big.headers['content-type']]).toEqual([413, 'application/problem+json; charset=utf-8']);
+    expect((await call('manager', 'GET', `/tickets/${opened.id}/attachments`)).items).toHaveLength(2);
+    expect((await upload('agent', 'T-2026-999999', multipartBody([{ name: 'a.txt', type: 'text/plain', bytes: Buffer.from('a') }]))).statusCode).toBe(404);
+    expect((await upload('agent', opened.id, { payload: '{"file":"x"}', headers: { 'content-type': 'application/json' } })).statusCode).toBe(415);
+    expect((await upload('finance', opened.id, multipartBody([{ name: 'a.txt', type: 'text/plain', bytes: Buffer.from('a') }]))).statusCode).toBe(403);
+  });
+});
