@@ -5,13 +5,12 @@ import { openDatabase } from '../db/bootstrap';
 import { NUM_HISTORY_SHARDS } from '../temporal/cluster-config';
 import { withPayloadKeys } from '../temporal/payload-keys';
 import { ensureServerBinaries, TEMPORAL_SERVER_VERSION } from '../temporal/server-build';
-import { startProduction } from './production';
+import { CLUSTER_WORKER_REPLICAS, startProduction } from './production';
 import { bootstrapPeople, log, orderlyShutdown, printUrls } from './stack';
 
 // `npm run cluster`: the production topology on one machine (README "Production"). Everything it keeps
 // lives under CRM_DATA_DIR/cluster, so it never touches the dev server's data of `npm start`.
 // `npm run cluster -- --build` only builds (or finds) the server binaries, as CI does once.
-const WORKER_REPLICAS = 2;
 const stack = orderlyShutdown();
 
 stack.run(async () => {
@@ -29,7 +28,7 @@ stack.run(async () => {
   stack.onStop(() => opened.close());
   await bootstrapPeople(config, opened.database.db);
 
-  const production = await startProduction({ config, databaseUrl: opened.url, binaries, workerCount: WORKER_REPLICAS, log });
+  const production = await startProduction({ config, databaseUrl: opened.url, binaries, workerCount: CLUSTER_WORKER_REPLICAS, log });
   stack.onStop(() => production.stop());
   const pids = (names: Array<{ name: string; pid(): number | null }>) => names.map((p) => `${p.name} ${p.pid()}`).join(', ');
   printUrls(config, [

@@ -10,6 +10,9 @@ import { bundleWorkflows } from '../temporal/worker';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 
+/** Two crmflow worker replicas on the same task queues: one can die (or be deployed) while the other works. */
+export const CLUSTER_WORKER_REPLICAS = 2;
+
 /** A crmflow process of the production stack (the API or a worker replica), restartable on its own. */
 export interface AppProcess {
   readonly name: string;
