@@ -17,7 +17,7 @@ stack.run(async () => {
   const binaries = await ensureServerBinaries({ log });
   if (process.argv.includes('--build')) {
     log(`Temporal Server v${TEMPORAL_SERVER_VERSION}: ${binaries.server}`);
-    return stack.shutdown(0);
+    return;
   }
   const base = loadConfig();
   const dataDir = path.join(base.dataDir, 'cluster');
