@@ -1,4 +1,4 @@
-import { writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
 import proto from '@temporalio/proto';
@@ -24,45 +24,74 @@ export interface AppProcess {
   stop(): Promise<void>;
 }
 
-export interface ProductionStack {
+export interface ProductionStack extends RunningApps {
   cluster: RunningCluster;
+}
+
+export interface RunningApps {
   api: AppProcess;
   workers: AppProcess[];
   stop(): Promise<void>;
 }
 
-/**
- * The production topology on one machine: a Temporal Server cluster (four service processes on
- * PostgreSQL) and crmflow's API and `workerCount` worker replicas as processes of their own, each started
- * through the same entry points docker-compose.yml runs (api/server.ts, temporal/run-worker.ts).
- * `config` says where everything goes; its database must exist and be migrated.
- */
-export async function startProduction(o: {
-  config: Config; databaseUrl: string; binaries: ServerBinaries; workerCount: number;
+interface AppsOptions {
+  config: Config;
+  databaseUrl: string;
+  workerCount: number;
   /** Settings only the crmflow processes get (tests shorten their clocks this way). */
   appEnv?: Record<string, string>;
-  log?: (line: string) => void;
-}): Promise<ProductionStack> {
+}
+
+/**
+ * The production topology on one machine: a Temporal Server cluster (four service processes on
+ * PostgreSQL) and crmflow's API and `workerCount` worker replicas as processes of their own (startApps).
+ * `config` says where everything goes; its database must exist and be migrated.
+ */
+export async function startProduction(o: AppsOptions & { binaries: ServerBinaries; log?: (line: string) => void }): Promise<ProductionStack> {
   const { config } = o;
   const frontendPort = Number(config.temporal.address.split(':').pop());
   const cluster = await startCluster({
     dir: path.join(config.dataDir, 'temporal'), binaries: o.binaries, databaseUrl: o.databaseUrl, frontendPort,
     uiPort: config.temporal.uiPort, namespace: config.temporal.namespace, log: o.log,
   });
+  try {
+    const apps = await startApps({ ...o, config: { ...config, temporal: { ...config.temporal, address: cluster.address } } });
+    return {
+      cluster, ...apps,
+      async stop() {
+        await apps.stop();
+        await cluster.stop();
+      },
+    };
+  } catch (error) {
+    await cluster.stop();
+    throw error;
+  }
+}
+
+/**
+ * crmflow's API and `workerCount` worker replicas as processes of their own against the Temporal server
+ * `config` names, each started through the entry point docker-compose.yml runs (api/server.ts,
+ * temporal/run-worker.ts) and waited for: the API until it is healthy, each worker until it polls.
+ */
+export async function startApps(o: AppsOptions): Promise<RunningApps> {
+  const { config } = o;
   const started: AppProcess[] = [];
   try {
-    // One bundle for both replicas: bundling takes several seconds of CPU that two workers would each spend.
+    // One bundle for all replicas: bundling takes several seconds of CPU that each worker would spend.
     const workflowBundle = path.join(config.dataDir, 'workflow-bundle.js');
+    await mkdir(config.dataDir, { recursive: true });
     await writeFile(workflowBundle, await bundleWorkflows());
     const env: NodeJS.ProcessEnv = {
       ...process.env,
       DATABASE_URL: o.databaseUrl,
-      TEMPORAL_ADDRESS: cluster.address,
+      TEMPORAL_ADDRESS: config.temporal.address,
       TEMPORAL_NAMESPACE: config.temporal.namespace,
       TEMPORAL_UI_URL: config.temporal.uiUrl,
       CRM_START_TEMPORAL: 'false',
       CRM_DATA_DIR: config.dataDir,
       CRM_WORKFLOW_BUNDLE: workflowBundle,
+      CRM_TASK_QUEUE_PREFIX: config.temporal.taskQueuePrefix,
       HOST: config.api.host,
       PORT: String(config.api.port),
       CRM_PAYLOAD_KEYS: config.temporal.payloadKeys.map((k) => `${k.id}:${k.key.toString('base64')}`).join(','),
@@ -70,7 +99,7 @@ export async function startProduction(o: {
       ...o.appEnv,
     };
     const logs = path.join(config.dataDir, 'logs');
-    const workers: AppProcess[] = Array.from({ length: o.workerCount }, (_, i) => appProcess(`worker-${i + 1}`, 'temporal/run-worker.ts', env, logs, () => pollingFrom(config, cluster.address, workers)));
+    const workers: AppProcess[] = Array.from({ length: o.workerCount }, (_, i) => appProcess(`worker-${i + 1}`, 'temporal/run-worker.ts', env, logs, () => pollingFrom(config, workers)));
     for (const worker of workers) {
       await worker.start();
       started.push(worker);
@@ -79,17 +108,15 @@ export async function startProduction(o: {
     await api.start();
     started.push(api);
     return {
-      cluster, api, workers,
+      api, workers,
       async stop() {
-        // The API first (no new work), then the workers drain, then the cluster.
+        // The API first (no new work), then the workers drain.
         await api.stop();
         await Promise.all(workers.map((w) => w.stop()));
-        await cluster.stop();
       },
     };
   } catch (error) {
     for (const app of started.reverse()) await app.stop();
-    await cluster.stop();
     throw error;
   }
 }
@@ -127,10 +154,11 @@ async function apiHealthy(config: Config): Promise<boolean> {
  * Whether every running worker replica polls every task queue, by the pollers the server reports
  * (the SDK's default identity starts with the process id).
  */
-async function pollingFrom(config: Config, address: string, workers: AppProcess[]): Promise<boolean> {
+async function pollingFrom(config: Config, workers: AppProcess[]): Promise<boolean> {
   const pids = workers.map((w) => w.pid()).filter((pid): pid is number => pid !== null);
-  const connection = await Connection.connect({ address });
+  let connection: Connection | undefined;
   try {
+    connection = await Connection.connect({ address: config.temporal.address });
     for (const name of TASK_QUEUES) {
       const { pollers } = await connection.workflowService.describeTaskQueue({
         namespace: config.temporal.namespace, taskQueue: { name: taskQueue(config, name) },
@@ -143,6 +171,6 @@ async function pollingFrom(config: Config, address: string, workers: AppProcess[
   } catch {
     return false;
   } finally {
-    await connection.close();
+    await connection?.close();
   }
 }

@@ -1,13 +1,11 @@
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import postgres from 'postgres';
 import type { TestProject } from 'vitest/node';
 import { loadConfig } from '../../config';
 import { startProduction, CLUSTER_WORKER_REPLICAS } from '../../scripts/production';
-import { clusterDatabases } from '../../temporal/cluster';
 import { ensureServerBinaries } from '../../temporal/server-build';
-import { freeClusterPorts, startDatabase } from './environment';
+import { dropClusterDatabases, freeClusterPorts, startDatabase } from './environment';
 import { TEST_PAYLOAD_KEYS } from './harness';
 
 declare module 'vitest' {
@@ -42,7 +40,7 @@ export default async function setup(project: TestProject) {
       appEnv: { CRM_WORKER_SHUTDOWN_GRACE_MS: '1000', LOG_LEVEL: 'warn' },
     });
   } catch (error) {
-    await dropClusterDatabases(database.url);
+    if (process.env.DATABASE_URL) await dropClusterDatabases(process.env.DATABASE_URL, database.url);
     await database.stop();
     throw error;
   }
@@ -55,20 +53,9 @@ export default async function setup(project: TestProject) {
   });
   return async () => {
     await production.stop();
-    await dropClusterDatabases(database.url);
+    // Beside a test database on DATABASE_URL's server they outlive the run; an embedded server goes away whole.
+    if (process.env.DATABASE_URL) await dropClusterDatabases(process.env.DATABASE_URL, database.url);
     await database.stop();
     await rm(dir, { recursive: true, force: true });
   };
-}
-
-/** The cluster's databases beside a test database on DATABASE_URL's server (an embedded server goes away whole). */
-async function dropClusterDatabases(databaseUrl: string): Promise<void> {
-  if (!process.env.DATABASE_URL) return;
-  const admin = postgres(process.env.DATABASE_URL, { max: 1, onnotice: () => {} });
-  try {
-    const { persistence, visibility } = clusterDatabases(databaseUrl);
-    for (const name of [persistence, visibility]) await admin.unsafe(`drop database if exists "${name}" with (force)`);
-  } finally {
-    await admin.end();
-  }
 }

@@ -8,6 +8,7 @@ import { connectDatabase } from '../../db/client';
 import { startEmbeddedPostgres } from '../../db/embedded';
 import { runMigrations } from '../../db/migrate';
 import { resolveTemporalCli } from '../../temporal/cli';
+import { clusterDatabases } from '../../temporal/cluster';
 import { clusterPorts } from '../../temporal/cluster-config';
 import { startDevServer, type DevServerOptions } from '../../temporal/dev-server';
 import { registerSearchAttributes } from '../../temporal/search-attributes';
@@ -57,6 +58,17 @@ export async function freeClusterPorts(): Promise<{ frontend: number; api: numbe
     if (free.every(Boolean)) return { frontend, api: await freePort(), ui: await freePort() };
   }
   throw new Error('no free block of ports for a Temporal cluster');
+}
+
+/** Drops the Temporal cluster databases named after `databaseUrl`'s database (clusterDatabases) on `serverUrl`'s server. */
+export async function dropClusterDatabases(serverUrl: string, databaseUrl: string): Promise<void> {
+  const admin = postgres(serverUrl, { max: 1, onnotice: () => {} });
+  try {
+    const { persistence, visibility } = clusterDatabases(databaseUrl);
+    for (const name of [persistence, visibility]) await admin.unsafe(`drop database if exists "${name}" with (force)`);
+  } finally {
+    await admin.end();
+  }
 }
 
 /**
