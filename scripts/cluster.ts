@@ -6,14 +6,17 @@ import { NUM_HISTORY_SHARDS } from '../temporal/cluster-config';
 import { withPayloadKeys } from '../temporal/payload-keys';
 import { ensureServerBinaries, TEMPORAL_SERVER_VERSION } from '../temporal/server-build';
 import { CLUSTER_WORKER_REPLICAS, startProduction } from './production';
-import { bootstrapPeople, log, orderlyShutdown, printUrls } from './stack';
+import { bootstrapPeople, inOwnProcessGroup, log, orderlyShutdown, printUrls } from './stack';
 
 // `npm run cluster`: the production topology on one machine (README "Production"). Everything it keeps
 // lives under CRM_DATA_DIR/cluster, so it never touches the dev server's data of `npm start`.
 // `npm run cluster -- --build` only builds (or finds) the server binaries, as CI does once.
-const stack = orderlyShutdown();
+if (inOwnProcessGroup()) {
+  const stack = orderlyShutdown();
+  stack.run(() => start(stack));
+}
 
-stack.run(async () => {
+async function start(stack: ReturnType<typeof orderlyShutdown>) {
   const binaries = await ensureServerBinaries({ log });
   if (process.argv.includes('--build')) {
     log(`Temporal Server v${TEMPORAL_SERVER_VERSION}: ${binaries.server}`);
@@ -36,4 +39,4 @@ stack.run(async () => {
     ['Processes', `${pids(Object.values(production.cluster.services))}; ${pids([production.api, ...production.workers])}`],
     ['Logs', path.join(config.dataDir, 'logs') + ', ' + path.join(config.dataDir, 'temporal', 'logs')],
   ]);
-});
+}

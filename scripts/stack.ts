@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { demoUsersDecision, isLoopback, type Config } from '../config';
@@ -74,3 +75,21 @@ export function orderlyShutdown() {
     },
   };
 }
+
+const OWN_GROUP_FLAG = '--own-process-group';
+
+/**
+ * Runs this script again in a process group of its own and passes SIGINT and SIGTERM on to it as SIGTERM;
+ * true in that copy (go on), false in the relay (do nothing else). A terminal's Ctrl-C signals its whole
+ * foreground group at once, and the embedded PostgreSQL (spawned by its package, in our group) would stop
+ * while the Temporal services and workers above it still drain; in a group of its own, the stack stops in
+ * its order.
+ */
+export function inOwnProcessGroup(): boolean {
+  if (process.argv.includes(OWN_GROUP_FLAG)) return true;
+  const copy = spawn(process.execPath, [...process.execArgv, ...process.argv.slice(1), OWN_GROUP_FLAG], { stdio: 'inherit', detached: true });
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => copy.kill('SIGTERM'));
+  copy.once('exit', (code) => process.exit(code ?? 1));
+  return false;
+}
+

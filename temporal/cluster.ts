@@ -21,8 +21,7 @@ export interface ClusterOptions {
   /** A database on the PostgreSQL server the cluster's databases go to; they are named after it. */
   databaseUrl: string;
   frontendPort: number;
-  /** null: no Web UI (tests). */
-  uiPort: number | null;
+  uiPort: number;
   namespace: string;
   log?: (line: string) => void;
 }
@@ -39,8 +38,7 @@ export interface ClusterServiceProcess {
 
 export interface RunningCluster {
   address: string;
-  uiUrl: string | null;
-  ports: ClusterPorts;
+  uiUrl: string;
   databases: ClusterDatabase;
   services: Record<ClusterService, ClusterServiceProcess>;
   /** Stops the UI, then the services in reverse start order, each draining its own work. */
@@ -85,8 +83,8 @@ export async function startCluster(o: ClusterOptions): Promise<RunningCluster> {
     } finally {
       await connection.close();
     }
-    if (o.uiPort !== null) ui = await startUi(o, o.uiPort);
-    return { address, uiUrl: o.uiPort === null ? null : `http://localhost:${o.uiPort}`, ports, databases, services, stop };
+    ui = await startUi(o);
+    return { address, uiUrl: `http://localhost:${o.uiPort}`, databases, services, stop };
   } catch (error) {
     await stop();
     throw error;
@@ -205,7 +203,7 @@ async function joinedRing(db: ClusterDatabase, membershipPort: number, since: Da
   }
 }
 
-/** The namespace, created once with a week of retention for closed workflows (the dev server's default too). */
+/** The namespace, created once, keeping closed workflows (and their histories in the UI) for a week. */
 async function registerNamespace(address: string, namespace: string): Promise<void> {
   const connection = await Connection.connect({ address });
   try {
@@ -217,7 +215,8 @@ async function registerNamespace(address: string, namespace: string): Promise<vo
   }
 }
 
-async function startUi(o: ClusterOptions, uiPort: number): Promise<LoggedChild> {
+async function startUi(o: ClusterOptions): Promise<LoggedChild> {
+  const { uiPort } = o;
   const uiDir = path.join(o.dir, 'ui');
   await mkdir(uiDir, { recursive: true });
   await writeFile(path.join(uiDir, 'cluster.yaml'), JSON.stringify(uiServerConfig({ frontendPort: o.frontendPort, uiPort, namespace: o.namespace }), null, 2));

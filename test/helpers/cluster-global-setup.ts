@@ -45,9 +45,9 @@ export default async function setup(project: TestProject) {
     throw error;
   }
   const { cluster } = production;
-  project.provide('crm', { databaseUrl: database.url, temporalAddress: cluster.address, temporalUiUrl: cluster.uiUrl ?? '', workflowBundlePath: path.join(dir, 'workflow-bundle.js') });
+  project.provide('crm', { databaseUrl: database.url, temporalAddress: cluster.address, temporalUiUrl: cluster.uiUrl, workflowBundlePath: path.join(dir, 'workflow-bundle.js') });
   project.provide('cluster', {
-    apiUrl: `http://127.0.0.1:${ports.api}`, frontendAddress: cluster.address, uiUrl: cluster.uiUrl ?? '',
+    apiUrl: `http://127.0.0.1:${ports.api}`, frontendAddress: cluster.address, uiUrl: cluster.uiUrl,
     servicePids: Object.fromEntries(Object.values(cluster.services).map((s) => [s.name, s.pid()])),
     workerPids: production.workers.map((w) => w.pid()),
   });
