@@ -27,13 +27,13 @@ export interface ServerBinaries {
 }
 
 /** Where each version lives under .cache/bin: a new version is a new directory, never a mixed one. */
-export function serverBinaryPaths(cacheDir = LOCAL_CLI_DIR): ServerBinaries {
-  const serverDir = path.join(cacheDir, `temporal-server-v${TEMPORAL_SERVER_VERSION}`);
+export function serverBinaryPaths(): ServerBinaries {
+  const serverDir = path.join(LOCAL_CLI_DIR, `temporal-server-v${TEMPORAL_SERVER_VERSION}`);
   return {
     server: path.join(serverDir, 'temporal-server'),
     sqlTool: path.join(serverDir, 'temporal-sql-tool'),
     schemaDir: path.join(serverDir, 'schema', 'postgresql', 'v12'),
-    uiServer: path.join(cacheDir, `temporal-ui-server-v${TEMPORAL_UI_VERSION}`, 'temporal-ui-server'),
+    uiServer: path.join(LOCAL_CLI_DIR, `temporal-ui-server-v${TEMPORAL_UI_VERSION}`, 'temporal-ui-server'),
   };
 }
 
@@ -44,9 +44,9 @@ const built = (paths: ServerBinaries) => [paths.server, paths.sqlTool, paths.uiS
  * from the Go module proxy on first use (about 4 minutes on 2 cores) and cached under .cache/bin.
  * Without Go and without a cache this fails with what to do, rather than running something else.
  */
-export async function ensureServerBinaries(options: { log?: (line: string) => void; cacheDir?: string } = {}): Promise<ServerBinaries> {
+export async function ensureServerBinaries(options: { log?: (line: string) => void } = {}): Promise<ServerBinaries> {
   const log = options.log ?? (() => {});
-  const paths = serverBinaryPaths(options.cacheDir);
+  const paths = serverBinaryPaths();
   if (built(paths)) return paths;
   const go = onPath('go');
   if (!go) {
