@@ -39,13 +39,9 @@ export const SQLITE_PRAGMAS = ['journal_mode=wal', 'synchronous=normal', 'busy_t
  * Measured and left at their defaults: one task-queue partition instead of 4
  * (`matching.numTaskqueueReadPartitions`/`WritePartitions`) made no difference at concurrency 1.
  *
- * A self-hosted production cluster (docker-compose.yml's auto-setup server, or any other) needs the same
- * keys in its dynamic config file for the same effect:
- *
- *     history.transferProcessorMaxPollRPS:
- *       - value: 1000        # per shard; matters most with few history shards
- *     system.enableActivityEagerExecution:
- *       - value: true
+ * A self-hosted cluster needs the same keys in its dynamic config file for the same effect: `npm run cluster`
+ * writes them from here (dynamicConfig in cluster-config.ts), and docker-compose.yml mounts
+ * temporal/dynamic-config.yaml, which test/unit/compose.test.ts holds equal to them.
  *
  * With many shards (512 is common) one shard's reads are seldom 50 ms apart, so the default delays a step
  * less often there; with few shards, as here, nearly every step pays it. Temporal Cloud manages its own.

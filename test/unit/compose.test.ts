@@ -6,7 +6,7 @@ import { ConfigError, loadConfig } from '../../config';
 import { CRM_SEARCH_ATTRIBUTES } from '../../domain/search-attributes';
 import { CLUSTER_WORKER_REPLICAS } from '../../scripts/production';
 import { clusterDatabases } from '../../temporal/cluster';
-import { CLUSTER_SERVICES, clusterPorts, NUM_HISTORY_SHARDS, serverConfig } from '../../temporal/cluster-config';
+import { CLUSTER_SERVICES, clusterPorts, dynamicConfig, NUM_HISTORY_SHARDS, serverConfig } from '../../temporal/cluster-config';
 import { serverBinaryPaths, TEMPORAL_SERVER_VERSION, TEMPORAL_UI_VERSION } from '../../temporal/server-build';
 
 // docker-compose.yml is not run here (no container engine in CI), so this file checks what would make it
@@ -24,6 +24,7 @@ interface Service {
   ports?: unknown[];
   container_name?: string;
   deploy?: { replicas?: number };
+  volumes?: string[];
   depends_on?: string[] | Record<string, { condition?: string }>;
 }
 
@@ -180,6 +181,14 @@ describe('docker-compose.yml and npm run cluster', () => {
     const stores = Object.values(cluster.persistence.datastores).map((store) => store.sql.pluginName);
     expect(stores).toEqual(['postgres12', 'postgres12']);
     expect(environment(service('temporal-history')).DB).toBe('postgres12');
+  });
+
+  it('give the Temporal services the same dynamic config', () => {
+    expect(parse(read('temporal/dynamic-config.yaml'))).toEqual(dynamicConfig());
+    for (const name of TEMPORAL_SERVICES) {
+      const file = environment(service(name)).DYNAMIC_CONFIG_FILE_PATH;
+      expect(service(name).volumes, name).toContain(`./temporal/dynamic-config.yaml:${file}:ro`);
+    }
   });
 
   it('run the same four services as processes of their own', () => {
