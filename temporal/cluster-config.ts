@@ -2,8 +2,9 @@ import { DEV_SERVER_DYNAMIC_CONFIG } from './dev-server';
 
 /**
  * History shards of the `npm run cluster` and docker-compose clusters. Fixed when a cluster's database
- * is first set up and never changeable afterwards (the server refuses to start with another count; a
- * different count means a new cluster and a migration of every workflow). 4 spreads the history
+ * is first set up and never changeable afterwards: the server keeps the persisted count and only logs a
+ * warning when its configuration names another, so a different count means a new cluster and a
+ * migration of every workflow. 4 spreads the history
  * service's work over several shard locks and transfer queues on one small machine; see README
  * "Production" for what a bigger installation would choose.
  */
