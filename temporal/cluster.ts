@@ -7,7 +7,7 @@ import { Connection } from '@temporalio/client';
 import { msToTs } from '@temporalio/common/lib/time';
 import postgres from 'postgres';
 import { spawnLogged, type LoggedChild } from './child-process';
-import { CLUSTER_SERVICES, clusterPorts, dynamicConfig, serverConfig, uiServerConfig, type ClusterDatabase, type ClusterPorts, type ClusterService } from './cluster-config';
+import { CLUSTER_SERVICES, clusterPorts, NUM_HISTORY_SHARDS, dynamicConfig, serverConfig, uiServerConfig, type ClusterDatabase, type ClusterPorts, type ClusterService } from './cluster-config';
 import { waitUntilServing } from './dev-server';
 import { registerSearchAttributes } from './search-attributes';
 import type { ServerBinaries } from './server-build';
@@ -78,6 +78,11 @@ export async function startCluster(o: ClusterOptions): Promise<RunningCluster> {
     await registerNamespace(address, o.namespace);
     const connection = await Connection.connect({ address });
     try {
+      // The server would quietly keep the count its database was created with; a changed constant must not pass unnoticed.
+      const { historyShardCount } = await connection.workflowService.getClusterInfo({});
+      if (historyShardCount !== NUM_HISTORY_SHARDS) {
+        throw new Error(`the cluster's database ${databases.persistence} was created with ${historyShardCount} history shards, NUM_HISTORY_SHARDS says ${NUM_HISTORY_SHARDS}; the count of a cluster can never change (README "Production")`);
+      }
       const added = await registerSearchAttributes(connection, o.namespace);
       if (added.length) log(`Registered search attributes: ${added.join(', ')}`);
     } finally {
