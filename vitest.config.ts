@@ -41,6 +41,20 @@ export default defineConfig({
           hookTimeout: 120_000,
         },
       },
+      {
+        // The production topology of `npm run cluster` (Temporal Server services as processes of their own on
+        // PostgreSQL, the API and two worker processes), started once by its global setup; the README's
+        // manager filters run here too, against SQL visibility.
+        extends: true,
+        test: {
+          name: 'cluster',
+          include: ['test/cluster/**/*.test.ts', 'test/integration/manager-filters.test.ts'],
+          globalSetup: ['test/helpers/cluster-global-setup.ts'],
+          fileParallelism: false,
+          testTimeout: 120_000,
+          hookTimeout: 300_000,
+        },
+      },
     ],
   },
 });

@@ -20,7 +20,7 @@ async function works(candidate: string): Promise<boolean> {
   }
 }
 
-function onPath(name: string): string | null {
+export function onPath(name: string): string | null {
   for (const dir of (process.env.PATH ?? '').split(path.delimiter)) {
     const candidate = path.join(dir, name);
     if (dir && existsSync(candidate)) return candidate;

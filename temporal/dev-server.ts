@@ -1,9 +1,8 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { createWriteStream } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { spawnLogged } from './child-process';
 
 export interface DevServerOptions {
   cli: string | null; // null: let the SDK download the CLI
@@ -40,13 +39,9 @@ export const SQLITE_PRAGMAS = ['journal_mode=wal', 'synchronous=normal', 'busy_t
  * Measured and left at their defaults: one task-queue partition instead of 4
  * (`matching.numTaskqueueReadPartitions`/`WritePartitions`) made no difference at concurrency 1.
  *
- * A self-hosted production cluster (docker-compose.yml's auto-setup server, or any other) needs the same
- * keys in its dynamic config file for the same effect:
- *
- *     history.transferProcessorMaxPollRPS:
- *       - value: 1000        # per shard; matters most with few history shards
- *     system.enableActivityEagerExecution:
- *       - value: true
+ * A self-hosted cluster needs the same keys in its dynamic config file for the same effect: `npm run cluster`
+ * writes them from here (dynamicConfig in cluster-config.ts), and docker-compose.yml mounts
+ * temporal/dynamic-config.yaml, which test/unit/compose.test.ts holds equal to them.
  *
  * With many shards (512 is common) one shard's reads are seldom 50 ms apart, so the default delays a step
  * less often there; with few shards, as here, nearly every step pays it. Temporal Cloud manages its own.
@@ -80,25 +75,19 @@ export async function startDevServer(o: DevServerOptions): Promise<DevServer> {
     });
     return { address, stop: () => env.teardown() };
   }
-  const log = createWriteStream(o.logFile, { flags: 'a' });
-  const child = spawn(o.cli, ['server', 'start-dev', ...devServerArgs(o)], { stdio: ['ignore', 'pipe', 'pipe'] });
-  child.stdout?.pipe(log);
-  child.stderr?.pipe(log);
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  // However this process ends, the server it started does not outlive it.
-  const orphanGuard = () => child.exitCode === null && child.kill('SIGTERM');
-  process.once('exit', orphanGuard);
-  void exited.then(() => process.removeListener('exit', orphanGuard));
-  await waitUntilServing(address, exited, o.logFile);
-  return { address, stop: () => stopChild(child, exited) };
+  const child = await spawnLogged(o.cli, ['server', 'start-dev', ...devServerArgs(o)], { logFile: o.logFile });
+  await waitUntilServing({ address, exited: child.exited, logFile: o.logFile, name: 'Temporal dev server' });
+  return { address, stop: () => child.stop() };
 }
 
-async function waitUntilServing(address: string, exited: Promise<number | null>, logFile: string): Promise<void> {
+/** Waits until a Temporal frontend at `address` answers, failing early when its process `exited`. */
+export async function waitUntilServing(o: { address: string; exited: Promise<number | null>; logFile: string; name: string; timeoutMs?: number }): Promise<void> {
+  const { address, logFile, name } = o;
   let done = false;
-  void exited.then(() => { done = true; });
-  const deadline = Date.now() + 60_000;
+  void o.exited.then(() => { done = true; });
+  const deadline = Date.now() + (o.timeoutMs ?? 60_000);
   while (Date.now() < deadline) {
-    if (done) throw new Error(`Temporal dev server exited during start; see ${logFile}`);
+    if (done) throw new Error(`${name} exited during start; see ${logFile}`);
     try {
       const connection = await Connection.connect({ address, connectTimeout: 1000 });
       try {
@@ -111,13 +100,5 @@ async function waitUntilServing(address: string, exited: Promise<number | null>,
       await new Promise((r) => setTimeout(r, 250));
     }
   }
-  throw new Error(`Temporal dev server did not answer on ${address} within 60 s; see ${logFile}`);
-}
-
-async function stopChild(child: ChildProcess, exited: Promise<number | null>): Promise<void> {
-  if (child.exitCode !== null) return;
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-  await exited;
-  clearTimeout(timer);
+  throw new Error(`${name} did not answer on ${address} within ${(o.timeoutMs ?? 60_000) / 1000} s; see ${logFile}`);
 }

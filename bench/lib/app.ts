@@ -37,7 +37,7 @@ export async function startBenchApp(environment: BenchEnvironment, queues: reado
 
 // node:http rather than fetch: the client shares this process with the server, and fetch's own cost
 // would be booked as the API's.
-function apiClient(base: URL, users: Harness['users'], agent: http.Agent): ApiClient {
+export function apiClient(base: URL, users: Harness['users'], agent: http.Agent): ApiClient {
   return {
     call(role, method, path, body) {
       const payload = body === undefined ? undefined : JSON.stringify(body);

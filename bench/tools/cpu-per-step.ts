@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { startBenchApp } from '../lib/app';
+import { cpuByGroup } from '../lib/cpu';
 import { startBenchEnvironment } from '../lib/environment';
 import { lifecycles } from '../lib/lifecycles';
 import { runLoad } from '../lib/stats';
@@ -11,37 +11,8 @@ import { startTrivialWorker } from '../lib/trivial';
 // worker: Node and Core) and of every process it started (the Temporal dev server, PostgreSQL), read from
 // /proc before and after a batch at one concurrency. `npx tsx bench/tools/cpu-per-step.ts [concurrency] [count]`.
 
-const TICK_MS = 1000 / 100; // USER_HZ
-
-function cpuMsOf(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return (Number(fields[11]) + Number(fields[12])) * TICK_MS; // utime, stime
-}
-
-function descendants(root: number): Map<number, string> {
-  const parents = new Map<number, number>();
-  const names = new Map<number, string>();
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      names.set(Number(entry), stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')));
-      parents.set(Number(entry), Number(stat.split(') ')[1]!.split(' ')[1]));
-    } catch { /* gone */ }
-  }
-  const found = new Map<number, string>();
-  const walk = (pid: number) => { for (const [child, parent] of parents) if (parent === pid && !found.has(child)) { found.set(child, names.get(child)!); walk(child); } };
-  walk(root);
-  return found;
-}
-
 function snapshot(): Record<string, number> {
-  const totals: Record<string, number> = { node: cpuMsOf(process.pid) };
-  for (const [pid, name] of descendants(process.pid)) {
-    const group = name.startsWith('postgres') ? 'postgres' : name.startsWith('temporal') ? 'temporal' : 'other';
-    try { totals[group] = (totals[group] ?? 0) + cpuMsOf(pid); } catch { /* gone */ }
-  }
-  return totals;
+  return cpuByGroup((_pid, name) => (name.startsWith('postgres') ? 'postgres' : name.startsWith('temporal') ? 'temporal' : 'other'));
 }
 
 async function perUnit(label: string, count: number, concurrency: number, run: () => Promise<unknown>) {

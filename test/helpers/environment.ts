@@ -8,6 +8,8 @@ import { connectDatabase } from '../../db/client';
 import { startEmbeddedPostgres } from '../../db/embedded';
 import { runMigrations } from '../../db/migrate';
 import { resolveTemporalCli } from '../../temporal/cli';
+import { clusterDatabases } from '../../temporal/cluster';
+import { clusterPorts } from '../../temporal/cluster-config';
 import { startDevServer, type DevServerOptions } from '../../temporal/dev-server';
 import { registerSearchAttributes } from '../../temporal/search-attributes';
 import { bundleWorkflows } from '../../temporal/worker';
@@ -35,6 +37,40 @@ export async function freePort(): Promise<number> {
   });
 }
 
+async function isFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+  });
+}
+
+/**
+ * Ports for a cluster (clusterPorts: each service's gRPC and membership port follow from the frontend's),
+ * the API and the UI. The frontend's port is drawn below 32 000: the server stores membership ports in a
+ * SMALLINT column, and the membership ports sit 300 below.
+ */
+export async function freeClusterPorts(): Promise<{ frontend: number; api: number; ui: number }> {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const frontend = 20_000 + Math.floor(Math.random() * 12_000);
+    const { grpc, membership } = clusterPorts(frontend);
+    const free = await Promise.all([...Object.values(grpc), ...Object.values(membership)].map(isFree));
+    if (free.every(Boolean)) return { frontend, api: await freePort(), ui: await freePort() };
+  }
+  throw new Error('no free block of ports for a Temporal cluster');
+}
+
+/** Drops the Temporal cluster databases named after `databaseUrl`'s database (clusterDatabases) on `serverUrl`'s server. */
+export async function dropClusterDatabases(serverUrl: string, databaseUrl: string): Promise<void> {
+  const admin = postgres(serverUrl, { max: 1, onnotice: () => {} });
+  try {
+    const { persistence, visibility } = clusterDatabases(databaseUrl);
+    for (const name of [persistence, visibility]) await admin.unsafe(`drop database if exists "${name}" with (force)`);
+  } finally {
+    await admin.end();
+  }
+}
+
 /**
  * A Temporal dev server (in memory, free ports) and a database: a fresh one on `DATABASE_URL`'s server,
  * or an embedded PostgreSQL on a free port. Everything lives in a temporary directory removed on stop.
@@ -56,7 +92,7 @@ export async function startEnvironment(): Promise<RunningEnvironment> {
   };
 }
 
-async function startDatabase(dir: string) {
+export async function startDatabase(dir: string) {
   const adminUrl = process.env.DATABASE_URL;
   let url: string;
   let stop: () => Promise<void>;

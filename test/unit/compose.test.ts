@@ -3,9 +3,15 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { ConfigError, loadConfig } from '../../config';
+import { CRM_SEARCH_ATTRIBUTES } from '../../domain/search-attributes';
+import { CLUSTER_WORKER_REPLICAS } from '../../scripts/production';
+import { clusterDatabases } from '../../temporal/cluster';
+import { CLUSTER_SERVICES, clusterPorts, dynamicConfig, NUM_HISTORY_SHARDS, serverConfig } from '../../temporal/cluster-config';
+import { serverBinaryPaths, TEMPORAL_SERVER_VERSION, TEMPORAL_UI_VERSION } from '../../temporal/server-build';
 
 // docker-compose.yml is not run here (no container engine in CI), so this file checks what would make it
-// fail at run time: missing services, wrong wiring, and environment variables config.ts never reads.
+// fail at run time: missing services, wrong wiring, and environment variables config.ts never reads; and
+// that it describes the topology `npm run cluster` runs (and CI tests): versions, shards, search attributes.
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const read = (file: string) => readFileSync(path.join(ROOT, file), 'utf8');
@@ -17,6 +23,8 @@ interface Service {
   environment?: Record<string, string | number | boolean | null> | string[];
   ports?: unknown[];
   container_name?: string;
+  deploy?: { replicas?: number };
+  volumes?: string[];
   depends_on?: string[] | Record<string, { condition?: string }>;
 }
 
@@ -71,28 +79,36 @@ const service = (name: string): Service => {
 const CONFIG_VARIABLES = configVariables();
 const dockerfile = read('Dockerfile');
 const APP_SERVICES = ['api', 'worker'] as const;
+const TEMPORAL_SERVICES = ['temporal-history', 'temporal-matching', 'temporal-frontend', 'temporal-worker'] as const;
 
 describe('docker-compose.yml', () => {
-  it('defines PostgreSQL, Temporal, the Temporal UI, the API and the worker', () => {
-    expect(Object.keys(services)).toEqual(expect.arrayContaining(['postgres', 'temporal', 'temporal-ui', 'api', 'worker']));
+  it('defines PostgreSQL, the four Temporal services, their setup, the Temporal UI, the API and the worker', () => {
+    expect(Object.keys(services)).toEqual(expect.arrayContaining(['postgres', ...TEMPORAL_SERVICES, 'temporal-setup', 'temporal-ui', 'api', 'worker']));
   });
 
-  it('runs Temporal on the postgres service, once that is healthy', () => {
-    const temporal = service('temporal');
-    expect(temporal.image).toMatch(/^temporalio\/auto-setup:1\.29\.\d+$/);
-    const env = environment(temporal);
+  it.each(TEMPORAL_SERVICES)('runs %s as its own Temporal service on the postgres service', (name) => {
+    const env = environment(service(name));
+    expect(env.SERVICES).toBe(name.replace('temporal-', ''));
     expect(env.DB).toBe('postgres12');
     expect(env.POSTGRES_SEEDS).toBe('postgres');
     expect(env.DB_PORT).toBe('5432');
     expect(env.POSTGRES_USER).toBe(environment(service('postgres')).POSTGRES_USER);
     expect(env.POSTGRES_PWD).toBe(environment(service('postgres')).POSTGRES_PASSWORD);
-    expect(dependsOn(temporal).postgres).toBe('service_healthy');
+    // Advanced visibility on SQL, in a database of its own, never Elasticsearch.
+    expect(env.VISIBILITY_DBNAME).toBeTruthy();
+    expect(env.VISIBILITY_DBNAME).not.toBe(env.DBNAME ?? 'temporal');
+    expect(env.ENABLE_ES ?? 'false').toBe('false');
   });
 
-  it('points the Temporal UI at the temporal service on port 8233', () => {
+  it('sets the databases up before the other services start, and the namespace once the frontend answers', () => {
+    expect(dependsOn(service('temporal-history')).postgres).toBe('service_healthy');
+    for (const name of ['temporal-matching', 'temporal-frontend', 'temporal-worker']) expect(dependsOn(service(name))).toHaveProperty('temporal-history');
+    expect(environment(service('temporal-setup')).TEMPORAL_ADDRESS).toBe('temporal-frontend:7233');
+  });
+
+  it('points the Temporal UI at the frontend on port 8233', () => {
     const ui = service('temporal-ui');
-    expect(ui.image).toMatch(/^temporalio\/ui:\d+\.\d+\.\d+$/);
-    expect(environment(ui).TEMPORAL_ADDRESS).toBe('temporal:7233');
+    expect(environment(ui).TEMPORAL_ADDRESS).toBe('temporal-frontend:7233');
     expect(ui.ports).toContain('8233:8080');
   });
 
@@ -111,10 +127,10 @@ describe('docker-compose.yml', () => {
     expect(db.hostname).toBe('postgres');
     expect(db.pathname).toBe('/crmflow');
     expect(db.password).toBe(environment(service('postgres')).POSTGRES_PASSWORD);
-    expect(env.TEMPORAL_ADDRESS).toBe('temporal:7233');
+    expect(env.TEMPORAL_ADDRESS).toBe('temporal-frontend:7233');
     expect(env.TEMPORAL_NAMESPACE).toBe('default');
     expect(env.CRM_START_TEMPORAL).toBe('false');
-    expect(dependsOn(service(name))).toMatchObject({ postgres: 'service_healthy', temporal: 'service_healthy' });
+    expect(dependsOn(service(name))).toMatchObject({ postgres: 'service_healthy', 'temporal-setup': 'service_completed_successfully' });
   });
 
   it('creates the crmflow database the API and worker use', () => {
@@ -126,11 +142,12 @@ describe('docker-compose.yml', () => {
     expect(service('api').ports).toContain('3000:3000');
   });
 
-  it('runs the worker entry point without ports or a fixed name, so it scales', () => {
+  it('runs the worker entry point without ports or a fixed name, so it scales, two replicas by default like npm run cluster', () => {
     const worker = service('worker');
     expect([worker.command].flat().join(' ')).toContain('temporal/run-worker.ts');
     expect(worker.ports ?? []).toEqual([]);
     expect(worker.container_name).toBeUndefined();
+    expect(worker.deploy?.replicas).toBe(CLUSTER_WORKER_REPLICAS);
   });
 
   it.each(APP_SERVICES)('gives %s only environment variables that config.ts reads', (name) => {
@@ -140,6 +157,49 @@ describe('docker-compose.yml', () => {
 
   it('sees the variables loadConfig reads', () => {
     expect([...CONFIG_VARIABLES]).toEqual(expect.arrayContaining(['DATABASE_URL', 'TEMPORAL_ADDRESS', 'PORT', 'CRM_WORKFLOW_BUNDLE']));
+  });
+});
+
+describe('docker-compose.yml and npm run cluster', () => {
+  const cluster = serverConfig({
+    db: clusterDatabases('postgres://u:p@127.0.0.1:5432/crmflow'), ports: clusterPorts(7233), dynamicConfigFile: 'dynamicconfig.yaml',
+  });
+
+  it('run the same Temporal Server release', () => {
+    expect(serverBinaryPaths().server).toContain(`v${TEMPORAL_SERVER_VERSION}`);
+    for (const name of [...TEMPORAL_SERVICES, 'temporal-setup']) expect(service(name).image).toMatch(new RegExp(`^temporalio/(server|auto-setup):${TEMPORAL_SERVER_VERSION.replaceAll('.', '\\.')}$`));
+  });
+
+  it('serve the same Web UI release', () => {
+    expect(serverBinaryPaths().uiServer).toContain(`v${TEMPORAL_UI_VERSION}`);
+    expect(service('temporal-ui').image).toBe(`temporalio/ui:${TEMPORAL_UI_VERSION}`);
+  });
+
+  it('have the same number of history shards, on PostgreSQL persistence and SQL visibility', () => {
+    expect(cluster.persistence.numHistoryShards).toBe(NUM_HISTORY_SHARDS);
+    for (const name of TEMPORAL_SERVICES) expect(environment(service(name)).NUM_HISTORY_SHARDS).toBe(String(NUM_HISTORY_SHARDS));
+    const stores = Object.values(cluster.persistence.datastores).map((store) => store.sql.pluginName);
+    expect(stores).toEqual(['postgres12', 'postgres12']);
+    expect(environment(service('temporal-history')).DB).toBe('postgres12');
+  });
+
+  it('give the Temporal services the same dynamic config', () => {
+    expect(parse(read('temporal/dynamic-config.yaml'))).toEqual(dynamicConfig());
+    for (const name of TEMPORAL_SERVICES) {
+      const file = environment(service(name)).DYNAMIC_CONFIG_FILE_PATH;
+      expect(service(name).volumes, name).toContain(`./temporal/dynamic-config.yaml:${file}:ro`);
+    }
+  });
+
+  it('run the same four services as processes of their own', () => {
+    expect(Object.keys(cluster.services).sort()).toEqual([...CLUSTER_SERVICES].sort());
+    expect(TEMPORAL_SERVICES.map((name) => environment(service(name)).SERVICES).sort()).toEqual([...CLUSTER_SERVICES].sort());
+  });
+
+  it('register the same search attributes with the same types', () => {
+    const script = [service('temporal-setup').command].flat().join('\n');
+    const pairs = [...script.matchAll(/\b(Crm\w+):(\w+)\b/g)].map(([, name, type]) => `${name}:${type!.toUpperCase()}`);
+    expect(pairs.sort()).toEqual(CRM_SEARCH_ATTRIBUTES.map((key) => `${key.name}:${key.type}`).sort());
   });
 });
 
