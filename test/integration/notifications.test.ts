@@ -102,7 +102,8 @@ describe('e-mail', () => {
     expect(english!.headers['auto-submitted']).toBe('auto-generated');
     expect(english!.from).toBe('"crmflow" <support@crm.test>');
     for (const [mail, address] of [[english!, supervisorEmail], [deutsch!, german.email], [ack!, contact]] as const) {
-      const [delivery] = (await deliveriesTo(address)).filter((d) => d.channel === 'email');
+      // The catcher has the mail a moment before the worker records the send.
+      const [delivery] = await eventually(async () => (await deliveriesTo(address)).filter((d) => d.channel === 'email'), (rows) => rows[0]?.status === 'sent');
       expect(mail.messageId).toBe(messageIdOf(delivery!.id, 'crm.test'));
       expect(delivery).toMatchObject({ status: 'sent', attempts: 1, lastResponseCode: 250 });
     }
