@@ -33,6 +33,17 @@ export interface Config {
     payloadKeys: PayloadKey[];
     /** The key new payloads are encrypted with; every listed key still decrypts. */
     payloadKeyId: string | null;
+    /**
+     * The codec endpoint `npm start` gives the dev server's UI (TEMPORAL_CODEC_ENDPOINT; default the API's
+     * /codec), so a manager reads decrypted payloads without typing anything.
+     */
+    codecEndpoint: string;
+    /**
+     * Whether the codec admits the UI's own origin calling from this machine without a key
+     * (CRM_CODEC_TRUST_LOCAL_UI): only when the API listens on loopback, where the one who can reach it
+     * can read the data directory anyway. Everyone else needs a bearer key (or the UI's forwarded token).
+     */
+    codecTrustsLocalUi: boolean;
   };
   worker: { shutdownGraceMs: number; maxCachedWorkflows: number | null; workflowBundlePath: string | null };
   idPrefixes: { ticket: string; order: string; contract: string; invoice: string };
@@ -190,6 +201,8 @@ export function loadConfig(env: Env = process.env): Config {
       startDevServer: bool(env, 'CRM_START_TEMPORAL', !env.TEMPORAL_ADDRESS),
       payloadKeys: [],
       payloadKeyId: null,
+      codecEndpoint: env.TEMPORAL_CODEC_ENDPOINT || `${(env.CRM_PUBLIC_URL || `http://localhost:${int(env, 'PORT', 3000)}`).replace(/\/+$/, '')}/codec`,
+      codecTrustsLocalUi: bool(env, 'CRM_CODEC_TRUST_LOCAL_UI', true),
     },
     worker: {
       shutdownGraceMs: int(env, 'CRM_WORKER_SHUTDOWN_GRACE_MS', 10_000),

@@ -8,6 +8,8 @@ export interface DevServerOptions {
   cli: string | null; // null: let the SDK download the CLI
   port: number;
   uiPort: number | null; // null: headless
+  /** The remote codec the UI decodes payloads with (`--ui-codec-endpoint`); null: none. */
+  uiCodecEndpoint?: string | null;
   dbFile: string | null; // null: in memory
   /** SQLite pragmas for a file-backed server; default SQLITE_PRAGMAS, [] for SQLite's own defaults. */
   sqlitePragmas?: readonly string[];
@@ -58,6 +60,7 @@ function devServerArgs(o: DevServerOptions): string[] {
   const args = ['--ip', '127.0.0.1', '--port', String(o.port), '--namespace', o.namespace, '--log-level', 'warn', ...dynamicConfigArgs()];
   if (o.uiPort === null) args.push('--headless');
   else args.push('--ui-port', String(o.uiPort));
+  if (o.uiPort !== null && o.uiCodecEndpoint) args.push('--ui-codec-endpoint', o.uiCodecEndpoint);
   if (o.dbFile) {
     args.push('--db-filename', o.dbFile);
     for (const pragma of o.sqlitePragmas ?? SQLITE_PRAGMAS) args.push('--sqlite-pragma', pragma);

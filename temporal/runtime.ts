@@ -12,6 +12,7 @@ export async function maybeStartDevServer(config: Config, log: (line: string) =>
     cli,
     port,
     uiPort: config.temporal.uiPort,
+    uiCodecEndpoint: config.temporal.codecEndpoint,
     dbFile: path.join(config.dataDir, 'temporal', 'temporal.sqlite'),
     namespace: config.temporal.namespace,
     logFile: path.join(config.dataDir, 'logs', 'temporal.log'),

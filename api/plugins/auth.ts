@@ -1,4 +1,6 @@
+import type { FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
+import { isLoopback } from '../../config';
 import { loadSettings } from '../../db/settings';
 import { fieldRefusals, needsSettings, normaliseFieldRule, type FieldRule, type FieldRules } from '../../domain/field-access';
 import type { Actor, Role } from '../../domain/roles';
@@ -11,6 +13,8 @@ declare module 'fastify' {
     roles?: readonly Role[] | 'authenticated';
     /** No authentication at all (health, docs). */
     public?: boolean;
+    /** The Temporal UI's own origin, calling from this machine, may use it without a key (the codec under npm start). */
+    localUi?: boolean;
     /**
      * Who may set which field of the body (domain/field-access.ts); a field not named here is open to
      * every role the route admits. Checked before the body's schema, so nothing is written on refusal.
@@ -46,6 +50,19 @@ function fieldTable(route: { method: unknown; url: string; schema?: { body?: unk
   return Object.fromEntries(names.map((name) => [name, declared?.[name] ? normaliseFieldRule(declared[name]) : open]));
 }
 
+/** The Temporal UI served beside the API on this machine (npm start), reading as a manager would. */
+const LOCAL_UI: Actor = { id: 'temporal-ui', name: 'Temporal UI on this machine', roles: ['manager'] };
+
+/**
+ * A browser on this machine showing the configured UI: its Origin (which a page of any other origin
+ * cannot set) is the UI's, the call comes over loopback, and the API itself listens only on loopback.
+ */
+function isLocalUi(request: FastifyRequest): boolean {
+  const { config } = request.server;
+  return config.temporal.codecTrustsLocalUi && isLoopback(config.api.host) && isLoopback(request.ip.replace(/^::ffff:/, ''))
+    && request.headers.origin === new URL(config.temporal.uiUrl).origin;
+}
+
 /**
  * Bearer API-key authentication and per-route role checks. A route that declares neither roles nor
  * `public` is refused at start-up, so no door is left unlocked by omission.
@@ -68,7 +85,7 @@ export const authPlugin = fp(async (app) => {
     if (config.public || !config.roles) return;
     const header = request.headers.authorization;
     const token = header?.startsWith('Bearer ') ? header.slice(7).trim() : null;
-    const actor = token ? await authenticate(app.db, token) : null;
+    const actor = token ? await authenticate(app.db, token) : config.localUi && isLocalUi(request) ? LOCAL_UI : null;
     if (!actor) throw new HttpProblem(401, token ? 'the API key is unknown or revoked' : 'send Authorization: Bearer <api key>');
     request.actor = actor;
     if (config.roles !== 'authenticated' && !actor.roles.some((role) => (config.roles as readonly Role[]).includes(role))) {

@@ -26,8 +26,9 @@ const toJson = (p: Payload) => ({
 
 /**
  * The codec endpoint for the Temporal UI and CLI (`--codec-endpoint http://host:3000/codec`): decrypts
- * workflow payloads for managers and encrypts for them, with the usual bearer API key. The UI calls it
- * from the browser, so its origin (TEMPORAL_UI_URL) may send Authorization across origins.
+ * workflow payloads for managers and encrypts for them, with the usual bearer API key, or (npm start on
+ * loopback) for the UI's own origin calling from this machine. The UI calls it from the browser, so its
+ * origin (TEMPORAL_UI_URL), and no other, may call across origins.
  */
 export const codecRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const codec = payloadCodec(app.config);
@@ -46,7 +47,7 @@ export const codecRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   for (const direction of ['encode', 'decode'] as const) {
     app.post(`/codec/${direction}`, {
-      config: { roles: READERS },
+      config: { roles: READERS, localUi: true },
       schema: { tags: ['codec'], summary: `Temporal remote codec: ${direction} payloads`, body: Payloads, response: { 200: Payloads } },
     }, async (request) => {
       const payloads = (request.body as JsonPayloads).payloads.map(fromJson);

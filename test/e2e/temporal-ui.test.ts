@@ -1,6 +1,14 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { Connection } from '@temporalio/client';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { CHROMIUM_PATH, launchChromium, screenshot, skipBrowserTests } from '../helpers/browser';
+import { resolveTemporalCli } from '../../temporal/cli';
+import { startDevServer, type DevServer } from '../../temporal/dev-server';
+import { registerSearchAttributes } from '../../temporal/search-attributes';
+import { freePort } from '../helpers/environment';
 import { startHarness, type Harness } from '../helpers/harness';
 import { ticketDriver } from '../helpers/tickets';
 import { eventually } from '../helpers/wait';
@@ -63,3 +71,48 @@ describe.skipIf(skipBrowserTests)('Temporal UI in Chromium', () => {
     await screenshot(page, 'ticket-summary', 'temporal-ui');
   });
 });
+
+// What `npm start` sets up: the dev server's UI is given the API's codec endpoint, and the codec admits
+// the UI's own origin from this machine, so a manager reads current details in clear text with nothing
+// to type or configure. A dev server of its own, started as `npm start` starts it.
+describe.skipIf(skipBrowserTests)('Temporal UI as npm start runs it', () => {
+  let dir: string;
+  let server: DevServer;
+  let h: Harness;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    dir = await mkdtemp(path.join(os.tmpdir(), 'crmflow-ui-codec-'));
+    const [port, uiPort, apiPort] = [await freePort(), await freePort(), await freePort()];
+    server = await startDevServer({
+      cli: await resolveTemporalCli({ explicit: process.env.TEMPORAL_CLI || null }), port, uiPort, uiCodecEndpoint: `http://127.0.0.1:${apiPort}/codec`,
+      dbFile: null, namespace: 'default', logFile: path.join(dir, 'temporal.log'),
+    });
+    const connection = await Connection.connect({ address: server.address });
+    await registerSearchAttributes(connection, 'default');
+    await connection.close();
+    h = await startHarness({ worker: true, env: { TEMPORAL_ADDRESS: server.address, TEMPORAL_UI_URL: `http://localhost:${uiPort}` } });
+    await h.app.listen({ port: apiPort, host: '127.0.0.1' });
+    browser = await launchChromium();
+  }, 120_000);
+  afterAll(async () => {
+    await browser?.close();
+    await h?.close();
+    await server?.stop();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('shows a ticket\'s summary and current details decrypted on a fresh start, without a key or a Data Encoder to set', async () => {
+    const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
+    const t = ticketDriver(h);
+    const customer = await t.customer();
+    const ticket = await t.open({ customerId: customer.id, priority: 'high', category: 'fault' });
+    await page.goto(`${h.config.temporal.uiUrl}/namespaces/default/workflows/ticket-${ticket.id}`);
+    await page.getByRole('link', { name: 'User Metadata' }).or(page.getByText('User Metadata', { exact: true })).first().click();
+    const texts = async () => (await Promise.all(page.frames().map((frame) => frame.locator('body').innerText().catch(() => '')))).join('\n');
+    const shown = await eventually(texts, (text) => text.includes(`Ticket ${ticket.id} · STANDARD · high · fault`) && text.includes('next deadline'), { timeoutMs: 60_000, intervalMs: 500 });
+    expect(shown).toMatch(/new at L1 · next deadline \d{4}-/);
+    await screenshot(page, 'ticket-decoded-under-npm-start', 'temporal-ui');
+  });
+});
+

@@ -1,6 +1,7 @@
 import { Client } from '@temporalio/client';
 import proto from '@temporalio/proto';
 import { Worker } from '@temporalio/worker';
+import { buildApp } from '../../api/app';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { dataConverter, ENCRYPTED_ENCODING } from '../../temporal/codec';
 import { startHarness, uniq, type Harness } from '../helpers/harness';
@@ -87,12 +88,34 @@ describe('the codec endpoint', () => {
 
   it('refuses an agent (403) and a caller without a key (401), with CORS headers the browser can read', async () => {
     const payloads = await startInput(ticketWorkflowId);
-    for (const [headers, status] of [[h.users.agent.auth, 403], [{}, 401]] as const) {
-      const res = await decode(headers, payloads);
+    const elsewhere = (headers: Record<string, string>) =>
+      h.app.inject({ method: 'POST', url: '/codec/decode', remoteAddress: '10.1.2.3', headers: { ...headers, origin: h.config.temporal.uiUrl }, payload: { payloads: payloads.map(toJson) } });
+    for (const [res, status] of [[await decode(h.users.agent.auth, payloads), 403], [await elsewhere({}), 401]] as const) {
       expect(res.statusCode).toBe(status);
       expect(res.headers['content-type']).toContain('application/problem+json');
       expect(res.body).not.toContain(Buffer.from(pii.subject).toString('base64').slice(0, 12));
       expect(res.headers['access-control-allow-origin']).toBeDefined();
+    }
+  });
+
+  it('decrypts for the Temporal UI served on this machine without a key (npm start), and for no other origin or address', async () => {
+    const payloads = { payloads: (await startInput(ticketWorkflowId)).map(toJson) };
+    const call = (origin: string | undefined, remoteAddress = '127.0.0.1') =>
+      h.app.inject({ method: 'POST', url: '/codec/decode', remoteAddress, headers: origin ? { origin } : {}, payload: payloads });
+    const local = await call(h.config.temporal.uiUrl);
+    expect(local.statusCode).toBe(200);
+    expect(Buffer.from(local.json().payloads[0].data, 'base64').toString()).toContain(pii.subject);
+    expect((await call(h.config.temporal.uiUrl, '::ffff:127.0.0.1')).statusCode).toBe(200);
+    expect((await call('http://localhost:9999')).statusCode).toBe(401);
+    expect((await call(undefined)).statusCode).toBe(401);
+    expect((await call(h.config.temporal.uiUrl, '192.168.1.20')).statusCode).toBe(401);
+    const untrusting = { ...h.config, temporal: { ...h.config.temporal, codecTrustsLocalUi: false } };
+    const exposed = { ...h.config, api: { ...h.config.api, host: '0.0.0.0' } };
+    for (const config of [untrusting, exposed]) {
+      const app = await buildApp({ config, database: h.database, temporal: h.client });
+      const res = await app.inject({ method: 'POST', url: '/codec/decode', remoteAddress: '127.0.0.1', headers: { origin: config.temporal.uiUrl }, payload: payloads });
+      expect(res.statusCode).toBe(401);
+      await app.close();
     }
   });
 
