@@ -8,3 +8,4 @@ export * from './billing';
 export * from './orders';
 export * from './contracts';
 export * from './notifications';
+export * from './tasks';
