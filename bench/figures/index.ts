@@ -6,6 +6,7 @@ import { readPath } from './4-read-path';
 import { workerMemory } from './5-worker-memory';
 import { historySize } from './6-history-size';
 import { databaseCost } from './7-database-cost';
+import { taskList } from './8-task-list';
 
-/** Every figure of `npm run bench`, in the issue's order. */
-export const FIGURES: Figure[] = [startOverhead, processThroughput, persistenceLadder, readPath, workerMemory, historySize, databaseCost];
+/** Every figure of `npm run bench`, in the issues' order. */
+export const FIGURES: Figure[] = [startOverhead, processThroughput, persistenceLadder, readPath, workerMemory, historySize, databaseCost, taskList];
