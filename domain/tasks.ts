@@ -18,7 +18,8 @@ export const TASK_KINDS = [
 ] as const;
 export type TaskKind = (typeof TASK_KINDS)[number];
 
-export type ProcessType = 'ticket' | 'order' | 'contract';
+export const PROCESS_TYPES = ['ticket', 'order', 'contract'] as const;
+export type ProcessType = (typeof PROCESS_TYPES)[number];
 
 export interface ProcessTask {
   kind: TaskKind;

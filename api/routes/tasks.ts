@@ -1,15 +1,15 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { and, asc, eq, getTableColumns, lt, lte, sql, type SQL } from 'drizzle-orm';
+import { and, asc, eq, getTableColumns, lt, lte, sql } from 'drizzle-orm';
 import { unionAll } from 'drizzle-orm/pg-core';
 import { processTasks } from '../../db/schema';
-import { ownersOf, TASK_KINDS } from '../../domain/tasks';
+import { ownersOf, PROCESS_TYPES, TASK_KINDS } from '../../domain/tasks';
 import { afterCursor, toPage } from '../pagination';
 import { DateTime, ListQuery, Literals, Nullable, Page } from '../schemas/common';
 
 const Task = Type.Object({
   kind: Literals(TASK_KINDS),
-  process: Type.Object({ type: Literals(['ticket', 'order', 'contract']), id: Type.String(), summary: Type.String() }),
+  process: Type.Object({ type: Literals(PROCESS_TYPES), id: Type.String(), summary: Type.String() }),
   actions: Type.Array(Type.String(), { description: 'the actions that complete the task, as the process allows them to you now' }),
   dueAt: Nullable(Type.String({ description: 'when the clock running on the process ends the wait' })),
   createdAt: Type.String({ description: 'when the task opened' }),
@@ -37,7 +37,8 @@ export const taskRoutes: FastifyPluginAsyncTypebox = async (app) => {
       eq(processTasks.owner, owner),
       kind ? eq(processTasks.kind, kind) : undefined,
       dueBefore ? lt(due(), dueBefore) : undefined,
-      lte(processTasks.createdAt, sql`now()`) as SQL,
+      // A task that opens later (a renewal's notice period) is listed from then on.
+      lte(processTasks.createdAt, sql`now()`),
       afterCursor(order(), cursor),
     )).orderBy(...order().map((key) => asc(key))).limit(limit + 1);
     // Every user has a role (POST /users), so there are always two lists or more to merge.
