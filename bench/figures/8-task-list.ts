@@ -15,9 +15,9 @@ import { claim, escalate, newTicket, openTicket, reject, resolve, ticketRecord, 
 import type { Actor, Role } from '../../domain/roles';
 import { defaultSettings } from '../../domain/settings';
 import type { BenchEnvironment } from '../lib/environment';
-import { explain, type PlanSummary } from '../lib/explain';
+import { explainSent, type PlanSummary } from '../lib/explain';
 import type { Figure, FigureResult, Size } from '../lib/figure';
-import { apiCaller, benchHarness, type BenchHarness } from '../lib/harness';
+import { apiCaller, capturingHarness, type BenchHarness, type CapturingHarness } from '../lib/harness';
 import { alternate, round, runLoad } from '../lib/stats';
 
 // GET /tasks with 100 000 open processes next to the same requests with 1 000 (the baseline, same run,
@@ -148,18 +148,15 @@ interface Table {
   processes: number;
   tasks: number;
   loadSeconds: number;
-  h: BenchHarness;
-  /** Every statement the app sent since the last reset: the query text, then its parameters. */
-  captured: string[][];
+  h: CapturingHarness;
 }
 
 async function openTable(env: BenchEnvironment, processes: number): Promise<Table> {
-  const captured: string[][] = [];
-  const h = await benchHarness(env, { ownDatabase: true, onQuery: (query, parameters) => captured.push([query, ...parameters.map(String)]) });
+  const h = await capturingHarness(env);
   try {
     const loadSeconds = await loadProcesses(h, processes);
     const [{ count }] = await h.database.sql<[{ count: number }]>`select count(*)::int as count from process_tasks`;
-    return { processes, tasks: count, loadSeconds, h, captured };
+    return { processes, tasks: count, loadSeconds, h };
   } catch (error) {
     await h.close();
     throw error;
@@ -169,14 +166,10 @@ async function openTable(env: BenchEnvironment, processes: number): Promise<Tabl
 /** `NOW+30m` in a URL is the instant half an hour from the moment of the request. */
 const concrete = (url: string) => url.replace('NOW+30m', encodeURIComponent(new Date(Date.now() + 30 * MIN).toISOString()));
 
-/** EXPLAIN (ANALYZE, BUFFERS) of the statement the route actually sent, captured from the app's connection, and how many tasks it listed. */
+/** EXPLAIN (ANALYZE, BUFFERS) of the statement the route actually sent, and how many tasks it listed. */
 async function planOf(table: Table, request: ListRequest): Promise<PlanSummary & { items: number }> {
-  table.captured.length = 0;
-  const page = await apiCaller(table.h)(request.role, 'GET', concrete(request.url));
-  const statement = table.captured.find(([query]) => /from "process_tasks"/.test(query!));
-  if (!statement) throw new Error(`${request.url} sent no statement on process_tasks`);
-  const [query, ...parameters] = statement;
-  return { ...(await explain(table.h.database.sql, query!, parameters)), items: (page as { items: unknown[] }).items.length };
+  const { plan, answer } = await explainSent(table.h, 'process_tasks', () => apiCaller(table.h)(request.role, 'GET', concrete(request.url)));
+  return { ...plan, items: (answer as { items: unknown[] }).items.length };
 }
 
 /** One request on both tables: warmed up, then timed in alternation through the API, then explained. */
