@@ -5,9 +5,10 @@ import { processTasks } from './schema';
 
 /**
  * Replaces a process's task rows with those of its newest transition (recorded `at`). The caller has
- * just moved the process row forward in the same transaction, so a retried or late write never gets
- * here. A task that stays open keeps the age it had; one that opens later than now (a renewal's notice
- * period) carries that instant, and the lists leave it out until then.
+ * just moved the process row forward in the same transaction and holds its lock, so a retried or late
+ * write never gets here and two writes of one process never interleave. A task that stays open keeps
+ * the age it had; one that opens later than now (a renewal's notice period) carries that instant, and
+ * the lists leave it out until then.
  */
 export async function replaceTasks(tx: Tx, current: ProcessTasks, at: number): Promise<void> {
   const { type, id, summary } = current.process;

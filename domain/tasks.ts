@@ -43,14 +43,14 @@ export interface ProcessTasks {
 const ANYONE = '';
 
 /**
- * The task `kind` for each of `roles` (or for one user of the first) whose members the rules let take
- * one of `completing` now.
+ * The task `kind` for each of `roles` whose members (with `userId`: that one user) the rules let take one
+ * of `completing` now.
  */
 function offer<A extends string>(
   kind: TaskKind, roles: readonly Role[], completing: readonly A[], allowed: (actor: Actor) => A[],
-  clock: { dueAt: number | null; opensAt?: number | null; userId?: string | null },
+  details: { dueAt: number | null; opensAt?: number | null; userId?: string | null },
 ): ProcessTask[] {
-  const { dueAt, opensAt = null, userId = null } = clock;
+  const { dueAt, opensAt = null, userId = null } = details;
   return roles.flatMap((role) => {
     const actions = allowed({ id: userId ?? ANYONE, name: '', roles: [role] }).filter((action) => completing.includes(action));
     return actions.length > 0 ? [{ kind, role, userId, actions, dueAt, opensAt }] : [];
