@@ -25,6 +25,7 @@ import { paymentRoutes } from './routes/payments';
 import { productRoutes } from './routes/products';
 import { reportRoutes } from './routes/reports';
 import { settingsRoutes } from './routes/settings';
+import { taskRoutes } from './routes/tasks';
 import { ticketRoutes } from './routes/tickets';
 import { userRoutes } from './routes/users';
 import { webhookRoutes } from './routes/webhooks';
@@ -105,6 +106,7 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
     await api.register(invoiceRoutes);
     await api.register(paymentRoutes);
     await api.register(reportRoutes);
+    await api.register(taskRoutes);
     await api.register(notificationRoutes);
     await api.register(webhookRoutes);
     await api.register(mailRoutes);

@@ -5,12 +5,14 @@ import { dayOf } from '../domain/dates';
 import { fromCents, toCents } from '../domain/money';
 import type { ApprovalDecisionRecord, ContractEventRecord, ContractPolicy, ContractRecord, ContractVersionRecord } from '../domain/processes/contract';
 import { contractEventNotifications } from '../domain/processes/notifications';
+import { contractTasks } from '../domain/tasks';
 import type { Db, Tx } from './client';
 import { Refusal } from './refusal';
 import { contractApprovals, contractCallOffs, contractEvents, contracts, contractVersions, products } from './schema';
 import { audit } from './audit';
 import { writeNotifications, type DeliveryChannels } from './notifications';
 import { loadSettings } from './settings';
+import { replaceTasks } from './tasks';
 
 export interface ReserveCallOffInput {
   orderId: string;
@@ -63,9 +65,10 @@ export async function loadContractPolicy(db: Db): Promise<ContractPolicy> {
 }
 
 /**
- * Writes the contract row, its event, and the version and approval rows the transition produced, in
- * one transaction. The event's (contract, seq) key admits a transition once: a retried or late write
- * finds its event stored and changes nothing, and the row only ever moves forward in seq.
+ * Writes the contract row, its event, the version and approval rows the transition produced and the
+ * contract's open tasks, in one transaction. The event's (contract, seq) key admits a transition once:
+ * a retried or late write finds its event stored and changes nothing, and the row and its tasks only
+ * ever move forward in seq.
  */
 export async function recordContract(
   db: Db,
@@ -78,14 +81,15 @@ export async function recordContract(
     createdAt: new Date(c.createdAt), updatedAt: new Date(e.at), signedAt: at(c.signedAt), activatedAt: at(c.activatedAt), endedAt: at(c.endedAt), lastSeq: e.seq,
   };
   return db.transaction(async (tx) => {
-    await tx.insert(contracts).values(row).onConflictDoUpdate({
+    const moved = await tx.insert(contracts).values(row).onConflictDoUpdate({
       target: contracts.id,
       set: {
         status: row.status, version: row.version, term: row.term, targetValue: row.targetValue, validFrom: row.validFrom, validTo: row.validTo,
         terms: row.terms, awaiting: row.awaiting, updatedAt: row.updatedAt, signedAt: row.signedAt, activatedAt: row.activatedAt, endedAt: row.endedAt, lastSeq: row.lastSeq,
       },
       setWhere: sql`${contracts.lastSeq} < ${row.lastSeq}`,
-    });
+    }).returning({ id: contracts.id });
+    if (moved.length > 0) await replaceTasks(tx, contractTasks(c), e.at);
     const [fresh] = await tx.insert(contractEvents).values({ contractId: c.id, ...e, version: c.version, at: new Date(e.at) }).onConflictDoNothing().returning({ seq: contractEvents.seq });
     const waiting = await writeNotifications(tx, contractEventNotifications(c, e), channels);
     if (!fresh) return waiting;

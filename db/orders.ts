@@ -4,9 +4,11 @@ import { checkCredit, CREDIT_IN_FLIGHT, type IntakeProblem, type ProductKind } f
 import type { PriceInputs } from '../domain/pricing';
 import type { OrderEventRecord, OrderLineRecord, OrderRecord, StockLine } from '../domain/processes/order';
 import type { CustomerTier } from '../domain/sla';
+import { orderTasks } from '../domain/tasks';
 import type { Db } from './client';
 import { creditCommitments, customerPrices, customers, orderEvents, orderLines, orders, orderServices, products, promotions, shipments } from './schema';
 import { shipHeldStock } from './stock';
+import { replaceTasks } from './tasks';
 
 export interface QuoteLine extends PriceInputs {
   kind: ProductKind;
@@ -92,8 +94,9 @@ export async function checkCreditAndCommit(
 }
 
 /**
- * Writes the order row, its event and (once priced) its lines in one transaction. Retries and late
- * arrivals are harmless: the event's (order, seq) key admits it once, and the row only moves forward.
+ * Writes the order row, its event, (once priced) its lines and its open tasks in one transaction.
+ * Retries and late arrivals are harmless: the event's (order, seq) key admits it once, and the row and
+ * its tasks only move forward.
  */
 export async function recordOrder(db: Db, input: { order: OrderRecord; event: OrderEventRecord; lines?: OrderLineRecord[] }): Promise<void> {
   const { order: o, event: e } = input;
@@ -102,10 +105,11 @@ export async function recordOrder(db: Db, input: { order: OrderRecord; event: Or
     cancelReason: o.cancelReason, updatedAt: new Date(e.at), closedAt: o.closedAt === null ? null : new Date(o.closedAt), lastSeq: e.seq,
   };
   await db.transaction(async (tx) => {
-    await tx.insert(orders).values({
+    const moved = await tx.insert(orders).values({
       id: o.id, workflowId: o.workflowId, customerId: o.customerId, paymentTerms: o.paymentTerms, contractId: o.contractId,
       deliveryAddress: o.deliveryAddress, createdBy: o.createdBy, createdAt: new Date(o.createdAt), ...changing,
-    }).onConflictDoUpdate({ target: orders.id, set: changing, setWhere: sql`${orders.lastSeq} < ${e.seq}` });
+    }).onConflictDoUpdate({ target: orders.id, set: changing, setWhere: sql`${orders.lastSeq} < ${e.seq}` }).returning({ id: orders.id });
+    if (moved.length > 0) await replaceTasks(tx, orderTasks(o, e.at), e.at);
     if (input.lines?.length) {
       await tx.insert(orderLines).values(input.lines.map((line, i) => ({
         orderId: o.id, lineNo: i + 1, sku: line.sku, kind: line.kind, qty: line.qty, priceRule: line.rule,

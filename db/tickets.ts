@@ -4,11 +4,13 @@ import { parseDuration } from '../domain/duration';
 import { ticketEventNotifications } from '../domain/processes/notifications';
 import type { TicketEventRecord, TicketPolicy, TicketRecord } from '../domain/processes/ticket';
 import { resolveSla, slaSettingsFrom, type Priority } from '../domain/sla';
+import { ticketTasks } from '../domain/tasks';
 import type { Db } from './client';
 import { writeNotifications, type DeliveryChannels } from './notifications';
 import { Refusal } from './refusal';
 import { calendars, contracts, customers, ticketEvents, tickets } from './schema';
 import { loadSettings } from './settings';
+import { replaceTasks } from './tasks';
 
 const at = (ms: number | null) => (ms === null ? null : new Date(ms));
 
@@ -34,12 +36,10 @@ export async function loadTicketPolicy(db: Db, input: { customerId: string; prio
 }
 
 /**
- * Writes the ticket row and its event in one transaction. Retries and late arrivals are harmless:
- * the event's (ticket, seq) key admits it once, and the row only moves forward in seq.
- */
-/**
  * The ticket row and its event, once per (ticket, seq), with the notifications the transition implies
- * in the same transaction. Answers the notifications still waiting for delivery (see writeNotifications).
+ * and the ticket's open tasks in the same transaction. Retries and late arrivals are harmless: the
+ * event's (ticket, seq) key admits it once, and the row and its tasks only move forward in seq.
+ * Answers the notifications still waiting for delivery (see writeNotifications).
  */
 export async function recordTicket(db: Db, input: { ticket: TicketRecord; event: TicketEventRecord }, channels: DeliveryChannels): Promise<number[]> {
   const { ticket: t, event: e } = input;
@@ -49,7 +49,7 @@ export async function recordTicket(db: Db, input: { ticket: TicketRecord; event:
     createdAt: new Date(t.createdAt), updatedAt: new Date(e.at), resolvedAt: at(t.resolvedAt), closedAt: at(t.closedAt), lastSeq: e.seq,
   };
   return db.transaction(async (tx) => {
-    await tx.insert(tickets).values(row).onConflictDoUpdate({
+    const moved = await tx.insert(tickets).values(row).onConflictDoUpdate({
       target: tickets.id,
       set: {
         status: row.status, tier: row.tier, assigneeId: row.assigneeId, dispatchOpinion: row.dispatchOpinion, resolution: row.resolution,
@@ -58,7 +58,8 @@ export async function recordTicket(db: Db, input: { ticket: TicketRecord; event:
         escalations: row.escalations, reopens: row.reopens, updatedAt: row.updatedAt, resolvedAt: row.resolvedAt, closedAt: row.closedAt, lastSeq: row.lastSeq,
       },
       setWhere: sql`${tickets.lastSeq} < ${row.lastSeq}`,
-    });
+    }).returning({ id: tickets.id });
+    if (moved.length > 0) await replaceTasks(tx, ticketTasks(t), e.at);
     await tx.insert(ticketEvents).values({ ticketId: t.id, ...e, at: new Date(e.at) }).onConflictDoNothing();
     return writeNotifications(tx, ticketEventNotifications(t, e), channels);
   });

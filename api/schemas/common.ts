@@ -8,7 +8,8 @@ export const Obj = <T extends TProperties>(properties: T, options: { description
 
 export const Money = (description?: string) => Type.String({ pattern: MONEY_PATTERN, description: description ?? 'decimal amount with two places, e.g. "123.24"', examples: ['123.24'] });
 export const DateOnly = (description?: string) => Type.String({ format: 'date', description });
-export const DateTime = (description?: string) => Type.String({ format: 'date-time', description });
+/** An instant for a query: PostgreSQL has no year 0 (ISO's 1 BC), so that one is refused rather than failing there. */
+export const DateTime = (description?: string) => Type.String({ format: 'date-time', pattern: '^(?!0000)', description });
 export const Text = (maxLength: number, description?: string) => Type.String({ minLength: 1, maxLength, description });
 export const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
 /** One of a fixed list of words, e.g. the states of a process. */

@@ -1,8 +1,8 @@
 import { encodeCursor } from '../../api/pagination';
 import type { Role } from '../../domain/roles';
 import type { Figure, FigureResult, Size } from '../lib/figure';
-import { apiCaller, benchHarness, type BenchHarness } from '../lib/harness';
-import { explain, type PlanSummary } from '../lib/explain';
+import { apiCaller, capturingHarness, type BenchHarness, type CapturingHarness } from '../lib/harness';
+import { explainSent, type PlanSummary } from '../lib/explain';
 import { alternate, round } from '../lib/stats';
 import type { BenchEnvironment } from '../lib/environment';
 
@@ -86,16 +86,13 @@ async function loadTickets(h: BenchHarness, rows: number): Promise<number> {
 interface Table {
   rows: number;
   loadSeconds: number;
-  h: BenchHarness;
-  /** Every statement the app sent since the last reset: the query text, then its parameters. */
-  captured: string[][];
+  h: CapturingHarness;
 }
 
 async function openTable(env: BenchEnvironment, rows: number): Promise<Table> {
-  const captured: string[][] = [];
-  const h = await benchHarness(env, { ownDatabase: true, onQuery: (query, parameters) => captured.push([query, ...parameters.map(String)]) });
+  const h = await capturingHarness(env);
   try {
-    return { rows, loadSeconds: await loadTickets(h, rows), h, captured };
+    return { rows, loadSeconds: await loadTickets(h, rows), h };
   } catch (error) {
     await h.close();
     throw error;
@@ -104,12 +101,7 @@ async function openTable(env: BenchEnvironment, rows: number): Promise<Table> {
 
 /** EXPLAIN (ANALYZE, BUFFERS) of the statement the route actually sent, captured from the app's connection. */
 async function planOf(table: Table, request: ListRequest): Promise<PlanSummary> {
-  table.captured.length = 0;
-  await apiCaller(table.h)(request.role, 'GET', request.url);
-  const statement = table.captured.find(([query]) => /from "tickets"/.test(query!));
-  if (!statement) throw new Error(`${request.url} sent no statement on tickets`);
-  const [query, ...parameters] = statement;
-  return explain(table.h.database.sql, query!, parameters);
+  return (await explainSent(table.h, 'tickets', () => apiCaller(table.h)(request.role, 'GET', request.url))).plan;
 }
 
 /** One filter on both tables: warmed up, then timed in alternation through the API, then explained. */

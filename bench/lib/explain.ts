@@ -1,4 +1,5 @@
 import type postgres from 'postgres';
+import type { CapturingHarness } from './harness';
 
 export interface PlanSummary {
   /** How each table is reached, e.g. `Index Scan Backward using tickets_created_idx`, and any sort on top. */
@@ -48,4 +49,14 @@ export async function explain(sql: postgres.Sql, query: string, parameters: stri
     buffers: read ? `${hit} + ${read} read` : String(hit),
     text: text.map((row) => row['QUERY PLAN']),
   };
+}
+
+/** EXPLAIN (ANALYZE, BUFFERS) of the statement on `table` that `send` made the app send, with what `send` answered. */
+export async function explainSent<T>(h: CapturingHarness, table: string, send: () => Promise<T>): Promise<{ plan: PlanSummary; answer: T }> {
+  h.captured.length = 0;
+  const answer = await send();
+  const statement = h.captured.find(([query]) => query!.includes(`from "${table}"`));
+  if (!statement) throw new Error(`no statement on ${table} was sent`);
+  const [query, ...parameters] = statement;
+  return { plan: await explain(h.database.sql, query!, parameters), answer };
 }

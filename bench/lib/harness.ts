@@ -28,6 +28,18 @@ export async function benchHarness(env: BenchEnvironment, options: Omit<Paramete
   };
 }
 
+export interface CapturingHarness extends BenchHarness {
+  /** Every statement the app sent since the last reset: the query text, then its parameters. */
+  captured: string[][];
+}
+
+/** The app on a database of its own that keeps the statements it sends, so a figure can explain a route's. */
+export async function capturingHarness(env: BenchEnvironment): Promise<CapturingHarness> {
+  const captured: string[][] = [];
+  const h = await benchHarness(env, { ownDatabase: true, onQuery: (query, parameters) => captured.push([query, ...parameters.map(String)]) });
+  return { ...h, captured };
+}
+
 /** Calls the API in process (Fastify's whole request pipeline, no socket) and fails loudly on an error status. */
 export function apiCaller(h: Harness): Caller {
   return async (role, method, url, payload) => {

@@ -10,3 +10,4 @@ export * from './contracts';
 export * from './notifications';
 export * from './inbound';
 export * from './attachments';
+export * from './tasks';

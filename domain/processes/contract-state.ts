@@ -1,6 +1,6 @@
 import type { SearchAttributeUpdatePair } from '@temporalio/common';
 import { contractApprovalChain } from '../approvals';
-import type { ContractClock } from '../contract-time';
+import { contractClock, type ContractClock } from '../contract-time';
 import { BILLING_MONTHS, contractActions, fourEyesConflict, type ContractFacts, type ContractState, type ContractTerms, type FourEyesParty } from '../contracts';
 import { amountAttribute, fromCents } from '../money';
 import type { Actor } from '../roles';
@@ -218,6 +218,11 @@ export function nextBillingAt(c: ContractProcess, clock: ContractClock): number 
   return at !== null && at < c.terms.validTo && (c.status === 'active' || c.status === 'signed') ? at : null;
 }
 
+/** When the owner is reminded that the term ends: `noticeDays` before valid-to, or null without a notice period. */
+export function noticeFrom(terms: ContractTerms, clock: ContractClock): number | null {
+  return terms.noticeDays > 0 ? terms.validTo - clock.days(terms.noticeDays) : null;
+}
+
 export type ContractDeadline =
   | { kind: 'complete'; at: number }
   | { kind: 'terminate'; at: number; reason: string }
@@ -235,7 +240,8 @@ export function nextContractDeadline(c: ContractProcess, clock: ContractClock, n
   if (c.status === 'active') {
     const billingAt = nextBillingAt(c, clock);
     if (billingAt !== null) candidates.push({ kind: 'bill', at: billingAt });
-    if (!c.noticeSent && c.terms.noticeDays > 0) candidates.push({ kind: 'notice', at: c.terms.validTo - clock.days(c.terms.noticeDays) });
+    const notice = noticeFrom(c.terms, clock);
+    if (!c.noticeSent && notice !== null) candidates.push({ kind: 'notice', at: notice });
   }
   if (c.status === 'active' || c.status === 'signed' || c.status === 'approved') candidates.push({ kind: 'end-of-term', at: c.terms.validTo });
   return candidates.sort((a, b) => a.at - b.at)[0] ?? null;
@@ -267,9 +273,13 @@ export function contractView(c: ContractProcess, input: ContractInput, clock: Co
 }
 
 export function contractRecord(c: ContractProcess, input: ContractInput, workflowId: string): ContractRecord {
+  const { terms, approval } = c;
   return {
-    id: input.number, workflowId, customerId: input.customerId, type: input.type, status: c.status, version: c.version, term: c.term, terms: c.terms,
-    particulars: input.particulars, awaiting: c.approval ? c.approval.chain[c.approval.step]! : null, createdBy: input.actor.id, createdAt: c.createdAt,
+    id: input.number, workflowId, customerId: input.customerId, type: input.type, status: c.status, version: c.version, term: c.term, terms,
+    particulars: input.particulars, awaiting: approval ? approval.chain[approval.step]! : null,
+    approval: approval ? { chain: approval.chain, step: approval.step } : null,
+    noticeFrom: noticeFrom(terms, contractClock(input.dayMs)),
+    createdBy: input.actor.id, createdAt: c.createdAt,
     signedAt: c.signedAt, activatedAt: c.activatedAt, endedAt: c.endedAt,
   };
 }

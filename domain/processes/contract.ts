@@ -138,6 +138,10 @@ export interface ContractRecord {
   terms: ContractTerms;
   particulars: ContractParticulars;
   awaiting: string | null;
+  /** The open approval round's chain and the step that acts next (the rules' facts, domain/tasks.ts). */
+  approval: { chain: ApproverRole[]; step: number } | null;
+  /** When the notice period of the term in force begins (validTo − noticeDays contract days), or null without one. */
+  noticeFrom: number | null;
   createdBy: string;
   createdAt: number;
   signedAt: number | null;

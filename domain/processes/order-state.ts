@@ -139,6 +139,8 @@ export function orderRecord(o: OrderProcess, input: OrderInput, workflowId: stri
     id: input.number, workflowId, customerId: input.customerId, paymentTerms: input.paymentTerms, contractId: input.contractId ?? null,
     deliveryAddress: input.deliveryAddress ?? null, status: o.status, totalCents: o.totalCents, invoiceId: o.invoiceId, paymentId: o.paymentId,
     cancelReason: o.cancelReason, createdBy: input.actor.id, createdAt: o.createdAt, closedAt: o.closedAt,
+    lineCount: o.lines.length, hasGoods: goodsOf(o).length > 0, hasServices: servicesOf(o).length > 0, activationReportOpen: o.activationReportOpen,
+    creditHoldMs: o.terms?.creditHoldMs ?? null,
   };
 }
 

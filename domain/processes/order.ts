@@ -92,6 +92,13 @@ export interface OrderRecord {
   createdBy: string;
   createdAt: number;
   closedAt: number | null;
+  // What the order's rules and its task list need beyond the row (domain/tasks.ts).
+  lineCount: number;
+  hasGoods: boolean;
+  hasServices: boolean;
+  activationReportOpen: boolean;
+  /** order.creditHoldTimeout as the order keeps it (null until its terms are loaded). */
+  creditHoldMs: number | null;
 }
 
 export interface OrderEventRecord {

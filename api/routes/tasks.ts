@@ -1,0 +1,52 @@
+import { Type } from '@sinclair/typebox';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { and, asc, eq, getTableColumns, lt, lte, sql } from 'drizzle-orm';
+import { unionAll } from 'drizzle-orm/pg-core';
+import { processTasks } from '../../db/schema';
+import { ownersOf, PROCESS_TYPES, TASK_KINDS } from '../../domain/tasks';
+import { afterCursor, toPage } from '../pagination';
+import { DateTime, ListQuery, Literals, Nullable, Page } from '../schemas/common';
+
+const Task = Type.Object({
+  kind: Literals(TASK_KINDS),
+  process: Type.Object({ type: Literals(PROCESS_TYPES), id: Type.String(), summary: Type.String() }),
+  actions: Type.Array(Type.String(), { description: 'the actions that complete the task, as the process allows them to you now' }),
+  dueAt: Nullable(Type.String({ description: 'when the clock running on the process ends the wait' })),
+  createdAt: Type.String({ description: 'when the task opened' }),
+});
+
+/** Tasks without a running clock sort after every due date; the indexes hold the same expression. */
+const due = () => sql<Date>`coalesce(${processTasks.dueAt}, 'infinity'::timestamptz)`;
+const order = () => [due(), processTasks.createdAt, processTasks.processType, processTasks.processId, processTasks.kind];
+/** The same order over the merged lists: a union orders by its output columns, so the due key is one of them. */
+const mergedOrder = sql`due_key, created_at, process_type, process_id, kind`;
+
+export const taskRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  app.get('/tasks', {
+    config: { roles: 'authenticated' },
+    schema: {
+      tags: ['tasks'], summary: "The caller's open tasks across processes, the nearest due date first, then the oldest",
+      querystring: ListQuery({ kind: Type.Optional(Literals(TASK_KINDS)), dueBefore: Type.Optional(DateTime('only tasks due before this instant')) }),
+      response: { 200: Page(Task) },
+    },
+  }, async (request) => {
+    const { limit = 50, cursor, kind, dueBefore } = request.query;
+    // One ordered index range per list the caller reads (their own and each role's), each cut at the page
+    // size, merged in the same order: the cost follows the page, not the number of open processes.
+    const page = (owner: string) => app.db.select({ ...getTableColumns(processTasks), dueKey: due().as('due_key') }).from(processTasks).where(and(
+      eq(processTasks.owner, owner),
+      kind ? eq(processTasks.kind, kind) : undefined,
+      dueBefore ? lt(due(), dueBefore) : undefined,
+      // A task that opens later (a renewal's notice period) is listed from then on.
+      lte(processTasks.createdAt, sql`now()`),
+      afterCursor(order(), cursor),
+    )).orderBy(...order().map((key) => asc(key))).limit(limit + 1);
+    // Every user has a role (POST /users), so there are always two lists or more to merge.
+    const [mine, firstRole, ...otherRoles] = ownersOf(request.actor).map(page);
+    const rows = await unionAll(mine!, firstRole!, ...otherRoles).orderBy(mergedOrder).limit(limit + 1);
+    return toPage(rows, limit, (row) => [row.dueAt?.toISOString() ?? 'infinity', row.createdAt.toISOString(), row.processType, row.processId, row.kind], (row) => ({
+      kind: row.kind, process: { type: row.processType, id: row.processId, summary: row.summary }, actions: row.actions,
+      dueAt: row.dueAt?.toISOString() ?? null, createdAt: row.createdAt.toISOString(),
+    }));
+  });
+};
