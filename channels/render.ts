@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { KINDS, NOTIFICATION_KINDS, type NotificationData, type NotificationKind } from '../domain/notifications';
+import { KINDS, NOTIFICATION_KINDS, type NotificationData, type NotificationKind, type NotificationKindInfo } from '../domain/notifications';
 
 // One plain-text template per kind and language in channels/templates/<language>/<kind>.txt: a
 // `Subject:` line, a blank line, the body. `{{field}}` takes one of the kind's fields. The HTML part
@@ -55,7 +55,8 @@ function substitute(text: string, data: NotificationData, name: string, raw: rea
   });
 }
 
-function escapeHtml(text: string): string {
+/** Text made safe inside HTML elements and quoted attributes. */
+export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 }
 
@@ -65,4 +66,7 @@ export function templateFields(language: string, kind: NotificationKind): string
   return [...`${template.subject}\n${template.body}`.matchAll(/\{\{(\w+)\}\}/g)].map((m) => m[1]!);
 }
 
-export const kindFields = (kind: NotificationKind): readonly string[] => NOTIFICATION_KINDS[kind].fields;
+export const kindFields = (kind: NotificationKind): readonly string[] => {
+  const info: NotificationKindInfo = NOTIFICATION_KINDS[kind];
+  return [...info.fields, ...(info.links ?? [])];
+};

@@ -6,6 +6,7 @@ import type { TicketEventRecord, TicketPolicy, TicketRecord } from '../domain/pr
 import { resolveSla, slaSettingsFrom, type Priority } from '../domain/sla';
 import type { Db } from './client';
 import { writeNotifications, type DeliveryChannels } from './notifications';
+import { issuePortalTokens } from './portal';
 import { Refusal } from './refusal';
 import { calendars, contracts, customers, ticketEvents, tickets } from './schema';
 import { loadSettings } from './settings';
@@ -34,14 +35,14 @@ export async function loadTicketPolicy(db: Db, input: { customerId: string; prio
 }
 
 /**
- * Writes the ticket row and its event in one transaction. Retries and late arrivals are harmless:
- * the event's (ticket, seq) key admits it once, and the row only moves forward in seq.
- */
-/**
  * The ticket row and its event, once per (ticket, seq), with the notifications the transition implies
- * in the same transaction. Answers the notifications still waiting for delivery (see writeNotifications).
+ * and the customer's portal links (with `portalKey`: e-mail is on) in the same transaction. Retries and
+ * late arrivals are harmless: the event's (ticket, seq) key admits it once, and the row only moves
+ * forward in seq. Answers the notifications still waiting for delivery (see writeNotifications).
  */
-export async function recordTicket(db: Db, input: { ticket: TicketRecord; event: TicketEventRecord }, channels: DeliveryChannels): Promise<number[]> {
+export async function recordTicket(
+  db: Db, input: { ticket: TicketRecord; event: TicketEventRecord }, channels: DeliveryChannels, portalKey: Buffer | null,
+): Promise<number[]> {
   const { ticket: t, event: e } = input;
   const row = {
     ...t,
@@ -60,6 +61,8 @@ export async function recordTicket(db: Db, input: { ticket: TicketRecord; event:
       setWhere: sql`${tickets.lastSeq} < ${row.lastSeq}`,
     });
     await tx.insert(ticketEvents).values({ ticketId: t.id, ...e, at: new Date(e.at) }).onConflictDoNothing();
-    return writeNotifications(tx, ticketEventNotifications(t, e), channels);
+    const notifications = ticketEventNotifications(t, e);
+    await issuePortalTokens(tx, portalKey, t, e, notifications);
+    return writeNotifications(tx, notifications, channels);
   });
 }

@@ -9,3 +9,4 @@ export * from './orders';
 export * from './contracts';
 export * from './notifications';
 export * from './inbound';
+export * from './portal';

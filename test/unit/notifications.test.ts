@@ -2,25 +2,25 @@ import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { Webhook } from 'standardwebhooks';
 import { describe, expect, it } from 'vitest';
-import { LANGUAGES, render, templateFields } from '../../channels/render';
+import { kindFields, LANGUAGES, render, templateFields } from '../../channels/render';
 import { signWebhook, webhookUrlRefusal } from '../../channels/webhook';
 import { ConfigError, loadConfig } from '../../config';
 import {
-  isPermanentHttpRefusal, isPermanentSmtpRefusal, KINDS, NOTIFICATION_KINDS, preferenceKey, wants,
+  isPermanentHttpRefusal, isPermanentSmtpRefusal, KINDS, preferenceKey, wants,
 } from '../../domain/notifications';
 import { contractEventNotifications, ticketEventNotifications } from '../../domain/processes/notifications';
 import type { ContractEventRecord, ContractRecord } from '../../domain/processes/contract';
 import type { TicketEventRecord, TicketRecord } from '../../domain/processes/ticket';
 
-const sample = (kind: (typeof KINDS)[number]) => Object.fromEntries(NOTIFICATION_KINDS[kind].fields.map((field) => [field, field === 'number' ? 'T-2026-000123' : `<${field}>`]));
+const sample = (kind: (typeof KINDS)[number]) => Object.fromEntries(kindFields(kind).map((field) => [field, field === 'number' ? 'T-2026-000123' : `<${field}>`]));
 
 describe('templates', () => {
-  it('has a template for every kind in every language, using only the fields its kind carries', () => {
+  it('has a template for every kind in every language, using only the fields (and customer links) its kind carries', () => {
     expect(LANGUAGES).toEqual(['de', 'en']);
     for (const language of LANGUAGES) {
       for (const kind of KINDS) {
         const used = templateFields(language, kind);
-        expect(used.filter((field) => !(NOTIFICATION_KINDS[kind].fields as readonly string[]).includes(field)), `${language}/${kind}`).toEqual([]);
+        expect(used.filter((field) => !kindFields(kind).includes(field)), `${language}/${kind}`).toEqual([]);
         const words = render(kind, language, sample(kind), null);
         expect(words.subject.startsWith('[T-2026-000123] '), `${language}/${kind}: ${words.subject}`).toBe(true);
         expect(`${words.subject}${words.text}${words.html}`).not.toMatch(/\{\{/);
@@ -29,7 +29,9 @@ describe('templates', () => {
   });
 
   it('escapes the data in the HTML part, keeps it as written in the text, and falls back to English', () => {
-    const words = render('ticket.resolved', 'fr', { number: 'T-2026-000001', subject: 'a <b> & "c"', resolution: 'Reset <script>x</script>' }, 'https://crm.example/console/#/tickets/T-2026-000001');
+    const words = render('ticket.resolved', 'fr', {
+      number: 'T-2026-000001', subject: 'a <b> & "c"', resolution: 'Reset <script>x</script>', solvedUrl: 'https://crm.example/portal/t/x#solved', notSolvedUrl: 'https://crm.example/portal/t/x#not-solved',
+    }, 'https://crm.example/console/#/tickets/T-2026-000001');
     expect(words.subject).toBe('[T-2026-000001] Your request is resolved: a <b> & "c"');
     expect(words.text).toContain('Reset <script>x</script>');
     expect(words.text).toContain('Open in crmflow: https://crm.example/console/#/tickets/T-2026-000001');
