@@ -8,6 +8,7 @@ import { ConfigError, loadConfig } from '../../config';
 import {
   isPermanentHttpRefusal, isPermanentSmtpRefusal, KINDS, preferenceKey, wants,
 } from '../../domain/notifications';
+import { portalLinks, portalPurposeOf } from '../../domain/portal';
 import { contractEventNotifications, ticketEventNotifications } from '../../domain/processes/notifications';
 import type { ContractEventRecord, ContractRecord } from '../../domain/processes/contract';
 import type { TicketEventRecord, TicketRecord } from '../../domain/processes/ticket';
@@ -92,6 +93,17 @@ describe('who gets what', () => {
     expect(ticketEventNotifications(ticket, event({ seq: 1, action: 'open', fromStatus: null, fromTier: null, toTier: 'L1' })).map((n) => n.kind)).toEqual(['ticket.opened']);
   });
 
+  it('tells the supervisors of a confirmation with a score of 1 or 2, whoever recorded it', () => {
+    const confirmed = (satisfaction: number) => ({ ...ticket, satisfaction }) as TicketRecord;
+    const confirm = event({ seq: 6, action: 'confirm', fromStatus: 'resolved', toStatus: 'closed', fromTier: 'L2', toTier: 'L2', note: 'too slow' });
+    expect(ticketEventNotifications(confirmed(2), confirm)).toEqual([{
+      dedupeKey: 'ticket:T-2026-000009:low-satisfaction:6', kind: 'ticket.low_satisfaction', audience: ['role:supervisor'], resource: { type: 'ticket', id: 'T-2026-000009' },
+      data: { number: 'T-2026-000009', subject: 'Line down', satisfaction: 2, comment: 'too slow' },
+    }]);
+    expect(ticketEventNotifications(confirmed(1), { ...confirm, note: null }).map((n) => n.data.comment)).toEqual(['—']);
+    expect(ticketEventNotifications(confirmed(3), confirm)).toEqual([]);
+  });
+
   it('asks the role of each approval step that becomes current, and nobody once the chain is through', () => {
     const contract = (awaiting: string | null) => ({ id: 'C-2026-000004', awaiting } as unknown as ContractRecord);
     const step = (action: string): ContractEventRecord => ({ seq: 5, action, actorId: 'U-1', fromStatus: 'pending_approval', toStatus: 'pending_approval', note: null, at: 0 });
@@ -101,6 +113,20 @@ describe('who gets what', () => {
     }]);
     expect(contractEventNotifications(contract(null), step('approve'))).toEqual([]);
     expect(contractEventNotifications(contract('legal'), step('sign'))).toEqual([]);
+  });
+});
+
+describe('portal links', () => {
+  it('point at the one page of a token, the resolution\'s two answers by their fragment', () => {
+    expect(portalLinks('resolution', 'https://help.example', 'tok')).toEqual({ solvedUrl: 'https://help.example/portal/t/tok#solved', notSolvedUrl: 'https://help.example/portal/t/tok#not-solved' });
+    expect(portalLinks('question', 'https://help.example', 'tok')).toEqual({ answerUrl: 'https://help.example/portal/t/tok' });
+    expect(['ticket.resolved', 'ticket.customer_question', 'ticket.opened'].map(portalPurposeOf)).toEqual(['resolution', 'question', null]);
+  });
+
+  it('take CRM_PORTAL_KEY only when it has at least 32 bytes', () => {
+    expect(loadConfig({ CRM_PORTAL_KEY: Buffer.alloc(32, 7).toString('base64') }).portal.key).toEqual(Buffer.alloc(32, 7));
+    expect(loadConfig({}).portal.key).toBeNull();
+    expect(() => loadConfig({ CRM_PORTAL_KEY: Buffer.alloc(16).toString('base64') })).toThrow('CRM_PORTAL_KEY must be base64 of at least 32 random bytes, got 16');
   });
 });
 
