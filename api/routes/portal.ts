@@ -20,6 +20,12 @@ import { updateProcess } from '../process';
 
 const FORM_LIMIT = 16 * 1024;
 
+declare module 'fastify' {
+  interface FastifyRequest {
+    portalLanguage: string | null;
+  }
+}
+
 /** What each form does: the purpose its link must have, the Update, and what the customer must have said. */
 const ACTIONS = {
   solved: { purpose: 'resolution', update: 'confirm', thanks: 'confirmed' },
@@ -75,14 +81,17 @@ export const portalRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   const html = (reply: FastifyReply, status: number, body: string) => reply.status(status).type('text/html; charset=utf-8').send(body);
 
+  // The customer's language once their link is known, so even a failure is told in it.
+  app.decorateRequest('portalLanguage', null);
+
   // Whatever goes wrong here is told as a page, in words, not as problem+json.
   app.setErrorHandler(async (error, request, reply) => {
     const problem = toProblem(error, { bodyLimit: FORM_LIMIT });
     if (problem.status >= 500) request.log.warn({ err: error }, 'portal request failed');
     const word: PortalWord = problem.status === 409 ? 'movedOn' : problem.status === 429 ? 'tooMany' : problem.status === 503 || problem.status === 504 ? 'unavailable' : 'failed';
     if (typeof problem.retryAfterSeconds === 'number') void reply.header('retry-after', String(problem.retryAfterSeconds));
-    const w = wordsFor(null);
-    return html(reply, problem.status, noticePage(null, w.deadTitle, w[word]));
+    const w = wordsFor(request.portalLanguage);
+    return html(reply, problem.status, noticePage(request.portalLanguage, w.deadTitle, w[word]));
   });
 
   function dead(reply: FastifyReply, link: Exclude<PortalLink, { state: 'valid' }>) {
@@ -106,13 +115,14 @@ export const portalRoutes: FastifyPluginAsyncTypebox = async (app) => {
   for (const action of Object.keys(ACTIONS) as PortalAction[]) {
     const spec = ACTIONS[action];
     app.post(`${PORTAL_PATH}:token/${action}`, { ...options, bodyLimit: FORM_LIMIT, schema: { ...options.schema, body: FormBody } }, async (request, reply) => {
-      if (!fromOwnPage(request, app.config.notifications.publicUrl)) {
-        const w = wordsFor(null);
-        return html(reply, 403, noticePage(null, w.deadTitle, w.otherSite));
-      }
       const { token } = request.params;
       const link = await findPortalLink(app.db, token, new Date());
       if (link.state !== 'valid') return dead(reply, link);
+      request.portalLanguage = link.language;
+      if (!fromOwnPage(request, app.config.notifications.publicUrl)) {
+        const w = wordsFor(link.language);
+        return html(reply, 403, noticePage(link.language, w.deadTitle, w.otherSite));
+      }
       // A resolution link cannot answer a question, nor the other way round: the link decides what is asked.
       if (link.purpose !== spec.purpose) return dead(reply, { state: 'unknown' });
       const form = request.body as Form;

@@ -10,9 +10,10 @@ import { eventually } from './wait';
 
 const TOKEN = '[A-Za-z0-9_-]{43}';
 
-export async function customerWithContact(h: Harness) {
+export async function customerWithContact(h: Harness, language?: 'de') {
   const email = `contact-${uniq()}@customer.test`;
   const customer = await setUpCustomer(h, { contacts: [{ name: 'Carla Customer', email }] });
+  if (language) await ticketDriver(h).call('agent', 'PATCH', `/customers/${customer.id}`, { language });
   return { customerId: customer.id, email };
 }
 

@@ -167,6 +167,46 @@ describe('an expired link', () => {
   });
 });
 
+describe('in the customer\'s language', () => {
+  it('words the mail, the page and its refusals in German for a German customer', async () => {
+    const contact = await customerWithContact(h, 'de');
+    const opened = await t.open({ customerId: contact.customerId, category: 'billing', subject: 'Doppelte Abbuchung' });
+    await t.act('agent', opened.id, 'resolve', { resolution: 'Wir haben 12,50 EUR gutgeschrieben.' });
+    const [mail] = await mailsTo(catcher, contact.email, `[${opened.id}] Ihre Anfrage ist gelöst`);
+    const solved = /^Gelöst\? Bitte bewerten Sie unsere Hilfe \(1 bis 5\): (\S+)$/m.exec(mail!.text)?.[1];
+    const path = new URL(solved!).pathname;
+    expect(solved).toBe(`https://help.crm.test${path}#solved`);
+    expect(mail!.text).toContain(`Nicht gelöst? Sagen Sie uns, was fehlt, und wir machen weiter: https://help.crm.test${path}#not-solved`);
+
+    const shown = await page(path);
+    expect(shown.body).toContain('<html lang="de">');
+    expect(shown.body).toContain('<h1>Ihre Anfrage: Doppelte Abbuchung</h1>');
+    expect(shown.body).toContain('<h2>Unsere Lösung</h2>');
+    const incomplete = await post(`${path}/not-solved`, { reason: '  ' });
+    expect(incomplete.statusCode).toBe(422);
+    expect(incomplete.body).toContain('<p class="error" role="alert" id="not-solved-error">Bitte sagen Sie uns, was noch nicht funktioniert.</p>');
+    const forged = await post(`${path}/not-solved`, { reason: 'x' }, { origin: 'https://evil.example' });
+    expect(forged.statusCode).toBe(403);
+    expect(forged.body).toContain('Dieses Formular kann nur von seiner eigenen Seite gesendet werden.');
+    expect((await t.get(opened.id)).status).toBe('resolved');
+  });
+});
+
+describe('the rate limit', () => {
+  it('applies to the pages as to the API, with a page that says so', async () => {
+    const limited = await startHarness({ env: { CRM_RATE_LIMIT_PER_MINUTE: '2' } });
+    try {
+      const statuses = [];
+      for (let i = 0; i < 3; i++) statuses.push(await limited.app.inject({ method: 'GET', url: '/portal/t/not-a-token' }));
+      expect(statuses.map((res) => res.statusCode)).toEqual([404, 404, 429]);
+      expect(statuses[2]!.headers['content-type']).toBe('text/html; charset=utf-8');
+      expect(statuses[2]!.body).toContain('Too many requests. Please wait a minute and try again.');
+    } finally {
+      await limited.close();
+    }
+  });
+});
+
 describe('the question link', () => {
   it('records the answer as the customer reply and resumes the ticket', async () => {
     const contact = await customerWithContact(h);
