@@ -39,7 +39,10 @@ export function render(kind: NotificationKind, language: string | null, data: No
   const fill = (text: string) => substitute(text, data, `${lang}/${kind}`);
   const subject = fill(template.subject).replace(/[\r\n]+/g, ' ');
   const text = fill(template.body) + (link ? `\n\n${LINK_TEXT[lang] ?? LINK_TEXT.en}: ${link}\n` : '\n');
-  const paragraphs = fill(template.body).split(/\n{2,}/).map((p) => `<p>${escapeHtml(p).replaceAll('\n', '<br>')}</p>`).join('\n');
+  // A customer's links (the portal) stand alone as words in the text; in the HTML part they are anchors.
+  const links = new Set(linkFieldsOf(kind).flatMap((field) => (data[field] === undefined ? [] : [escapeHtml(String(data[field]))])));
+  const linked = (escaped: string) => escaped.split(/(\s+)/).map((word) => (links.has(word) ? `<a href="${word}" style="color: #1d4ed8">${word}</a>` : word)).join('');
+  const paragraphs = fill(template.body).split(/\n{2,}/).map((p) => `<p>${linked(escapeHtml(p)).replaceAll('\n', '<br>')}</p>`).join('\n');
   const html = substitute(layout, {
     language: lang, subject, number: String(data.number ?? ''), paragraphs,
     linkHtml: link ? `<p><a href="${escapeHtml(link)}" style="color: #1d4ed8">${escapeHtml(LINK_TEXT[lang] ?? LINK_TEXT.en!)}</a></p>` : '',
@@ -66,7 +69,6 @@ export function templateFields(language: string, kind: NotificationKind): string
   return [...`${template.subject}\n${template.body}`.matchAll(/\{\{(\w+)\}\}/g)].map((m) => m[1]!);
 }
 
-export const kindFields = (kind: NotificationKind): readonly string[] => {
-  const info: NotificationKindInfo = NOTIFICATION_KINDS[kind];
-  return [...info.fields, ...(info.links ?? [])];
-};
+const linkFieldsOf = (kind: NotificationKind): readonly string[] => (NOTIFICATION_KINDS[kind] as NotificationKindInfo).links ?? [];
+
+export const kindFields = (kind: NotificationKind): readonly string[] => [...NOTIFICATION_KINDS[kind].fields, ...linkFieldsOf(kind)];

@@ -112,7 +112,8 @@ export function resolve(t: TicketProcess, resolution: string, now: number): Tick
 /**
  * Closed: by the customer's confirmation, or by the clock when the confirmation window passes (satisfaction
  * null). A score of 1 or 2 flags the ticket for a supervisor: the customer accepted an answer they are
- * unhappy with, which the ticket lists and the console show.
+ * unhappy with, which the ticket lists and the console show. No patch() guards this: it changes no command
+ * of the workflow, only what its record says, and a confirmed ticket's workflow has ended.
  */
 export function close(t: TicketProcess, satisfaction: number | null, now: number): TicketProcess {
   const supervisorAttention = t.supervisorAttention || isLowSatisfaction(satisfaction);

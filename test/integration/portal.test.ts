@@ -37,6 +37,8 @@ const lastEvent = async (id: string) => (await t.get(id)).timeline.at(-1);
 describe('the resolution link', () => {
   it('shows only the subject and the resolution, under a strict policy, and keeps only the hash of the token', async () => {
     const r = await resolvedTicket(h, catcher, 'Reset the <modem> & "router".');
+    expect(r.mail.html).toContain(`<a href="${r.links.solved}" style="color: #1d4ed8">${r.links.solved}</a>`);
+    expect(r.mail.html).toContain(`<a href="${r.links.notSolved}" style="color: #1d4ed8">${r.links.notSolved}</a>`);
     const res = await page(r.links.path);
     expect(res.statusCode).toBe(200);
     expect(res.headers['content-type']).toBe('text/html; charset=utf-8');

@@ -39,6 +39,8 @@ describe('templates', () => {
     expect(words.html).toContain('Reset &lt;script&gt;x&lt;/script&gt;');
     expect(words.html).not.toContain('<script>');
     expect(words.html).toContain('<a href="https://crm.example/console/#/tickets/T-2026-000001"');
+    expect(words.text).toContain('Solved? Please rate our help (1 to 5): https://crm.example/portal/t/x#solved\n');
+    expect(words.html).toContain('Solved? Please rate our help (1 to 5): <a href="https://crm.example/portal/t/x#solved" style="color: #1d4ed8">https://crm.example/portal/t/x#solved</a></p>');
   });
 
   it('refuses to render a notification that lacks a field its template uses', () => {
