@@ -26,7 +26,7 @@ declare module 'fastify' {
   }
 }
 
-/** What each form does: the purpose its link must have, the Update, and what the customer must have said. */
+/** What each form does: the purpose its link must have, the Update it sends, and the thanks it answers with. */
 const ACTIONS = {
   solved: { purpose: 'resolution', update: 'confirm', thanks: 'confirmed' },
   'not-solved': { purpose: 'resolution', update: 'reject', thanks: 'rejected' },
@@ -95,8 +95,8 @@ export const portalRoutes: FastifyPluginAsyncTypebox = async (app) => {
   });
 
   function dead(reply: FastifyReply, link: Exclude<PortalLink, { state: 'valid' }>) {
-    const w = wordsFor(link.state === 'unknown' ? null : link.language);
-    return html(reply, DEAD_STATUS[link.state], noticePage(link.state === 'unknown' ? null : link.language, w.deadTitle, w[link.state]));
+    const language = link.state === 'unknown' ? null : link.language;
+    return html(reply, DEAD_STATUS[link.state], noticePage(language, wordsFor(language).deadTitle, wordsFor(language)[link.state]));
   }
 
   const Token = Type.Object({ token: Type.String({ maxLength: 100 }) });

@@ -94,6 +94,9 @@ describe('the resolution link', () => {
     expect(res.statusCode).toBe(422);
     expect(res.body).toContain('<p class="error" role="alert" id="solved-error">Please choose a score from 1 to 5.</p>');
     expect(res.body).toContain('<textarea id="comment" name="comment" maxlength="2000">forgot &lt;the&gt; score</textarea>');
+    const bodiless = await h.app.inject({ method: 'POST', url: `${r.links.path}/not-solved` });
+    expect([bodiless.statusCode, bodiless.headers['content-type']]).toEqual([400, 'text/html; charset=utf-8']);
+    expect(bodiless.body).toContain('Something went wrong. Please try again later.');
     expect((await t.get(r.id)).status).toBe('resolved');
   });
 
