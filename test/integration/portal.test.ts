@@ -70,7 +70,7 @@ describe('the resolution link', () => {
     expect(res.body).toContain('Thank you for your rating. Your request is closed.');
     const closed = await t.get(r.id);
     expect(closed).toMatchObject({ status: 'closed', satisfaction: 4, supervisorAttention: false });
-    expect(await lastEvent(r.id)).toMatchObject({ action: 'confirm', actorId: `contact:${await contactIdOf(r.email)}`, note: 'Quick help, thanks' });
+    expect(await lastEvent(r.id)).toMatchObject({ action: 'confirm', actorId: `contact:${await contactIdOf(r.email)}`, actorName: 'Carla Customer (customer)', note: 'Quick help, thanks' });
 
     const again = await post(`${r.links.path}/solved`, { satisfaction: '1' });
     expect(again.statusCode).toBe(410);
