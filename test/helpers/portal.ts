@@ -1,21 +1,14 @@
 import { expect } from 'vitest';
 import type { CaughtMail, MailCatcher } from '../../channels/mail-catcher';
-import { setUpCustomer } from './customers';
+import { customerWithContact } from './customers';
 import { uniq, type Harness } from './harness';
 import { ticketDriver } from './tickets';
 import { eventually } from './wait';
 
-// The customer's portal as the tests reach it: a customer with one contact address, a ticket resolved (or
-// asked a question) by support, and the links taken from the mail the contact received.
+// The customer's portal as the tests reach it: a ticket resolved (or asked a question) by support, and the
+// links taken from the mail the customer's contact received.
 
 const TOKEN = '[A-Za-z0-9_-]{43}';
-
-export async function customerWithContact(h: Harness, language?: 'de') {
-  const email = `contact-${uniq()}@customer.test`;
-  const customer = await setUpCustomer(h, { contacts: [{ name: 'Carla Customer', email }] });
-  if (language) await ticketDriver(h).call('agent', 'PATCH', `/customers/${customer.id}`, { language });
-  return { customerId: customer.id, email };
-}
 
 /** The mails to an address whose subject starts as given, once there are `count`. */
 export const mailsTo = (catcher: MailCatcher, address: string, subject: string, count = 1) =>

@@ -5,7 +5,7 @@ import { setUpCustomer } from './customers';
 
 /** Drives the ticket API the way people do; every call asserts its expected status. */
 export function ticketDriver(h: Harness) {
-  async function call(role: Role, method: 'GET' | 'POST' | 'PUT' | 'PATCH', url: string, payload?: object, expected = 200) {
+  async function call(role: Role, method: 'GET' | 'POST' | 'PUT', url: string, payload?: object, expected = 200) {
     const res = await h.app.inject({ method, url: `/api/v1${url}`, headers: h.users[role].auth, payload });
     expect(res.statusCode, `${method} ${url} as ${role}: ${res.body}`).toBe(expected);
     return res.json();
