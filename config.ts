@@ -75,6 +75,8 @@ export interface Config {
     /** How long one webhook attempt may take before it counts as failed. */
     webhookTimeoutMs: number;
   };
+  /** The customer's portal links: CRM_PORTAL_KEY, else derived from the payload key (db/portal.ts). */
+  portal: { key: Buffer | null };
   /** The e-mail channel's SMTP listener (SPEC §9); port null: off (`npm start` turns it on at 2526). */
   inbound: { host: string; port: number | null; maxBytes: number; sweepIntervalMs: number };
 }
@@ -130,6 +132,15 @@ function smtpUrl(env: Env): string | null {
     throw new ConfigError(`CRM_SMTP_URL must look like smtp://host:port or smtps://user:password@host:465, got "${shown}"`);
   }
   return raw;
+}
+
+/** CRM_PORTAL_KEY: base64 of at least 32 random bytes (`openssl rand -base64 32`), as a link's key must be. */
+function portalKey(env: Env): Buffer | null {
+  const raw = str(env, 'CRM_PORTAL_KEY');
+  if (raw === null) return null;
+  const key = Buffer.from(raw, 'base64');
+  if (key.length < 32) throw new ConfigError(`CRM_PORTAL_KEY must be base64 of at least 32 random bytes, got ${key.length}`);
+  return key;
 }
 
 const KEY_ID = /^[A-Za-z0-9._-]{1,64}$/;
@@ -233,6 +244,7 @@ export function loadConfig(env: Env = process.env): Config {
       },
       webhookTimeoutMs: positive(env, 'CRM_WEBHOOK_TIMEOUT_MS', 10_000),
     },
+    portal: { key: portalKey(env) },
     inbound: {
       host: env.CRM_INBOUND_SMTP_HOST || '127.0.0.1',
       port: str(env, 'CRM_INBOUND_SMTP_PORT') === null ? null : int(env, 'CRM_INBOUND_SMTP_PORT', 0),

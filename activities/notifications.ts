@@ -5,11 +5,13 @@ import { render } from '../channels/render';
 import { postWebhook, webhookUrlRefusal } from '../channels/webhook';
 import { taskQueue } from '../config';
 import { giveUp, loadDelivery, pendingDeliveries, recordAttempt, writeNotifications, type DeliveryChannels, type DeliveryRow, type NotificationRow } from '../db/notifications';
+import { portalKeyOf, portalToken } from '../db/portal';
 import { findWebhook } from '../db/webhooks';
 import {
   deliveryWorkflowId, messageIdOf, NOTIFICATION_DELIVERY_WORKFLOW, webhookIdOf,
   type Audience, type DeliveryInput, type NotificationInput,
 } from '../domain/notifications';
+import { portalLinks, portalPurposeOf } from '../domain/portal';
 import type { ActivityDeps } from './deps';
 
 /**
@@ -64,13 +66,21 @@ export function createNotificationActivities(deps: ActivityDeps) {
   const outlet = notificationOutlet(deps);
   let mailer: Mailer | null = null;
 
+  /** A customer's portal links, derived again at each attempt: the same token the recorded hash admits. */
+  function customerLinks(notification: NotificationRow, address: string): Record<string, string> {
+    const purpose = portalPurposeOf(notification.kind);
+    if (!purpose) return {};
+    return portalLinks(purpose, config.notifications.publicUrl, portalToken(portalKeyOf(config), notification.dedupeKey, address));
+  }
+
   async function send(delivery: DeliveryRow, notification: NotificationRow): Promise<SendOutcome> {
     if (delivery.channel === 'email') {
       if (!config.notifications.smtpUrl) return { ok: false, permanent: false, error: 'e-mail is not configured on this worker (CRM_SMTP_URL)', code: null };
       mailer ??= createMailer(config.notifications.smtpUrl, config.notifications.mailFrom);
       const staff = delivery.userId !== null;
       const link = staff ? `${config.notifications.publicUrl}/console/#/${notification.resourceType}s/${encodeURIComponent(notification.resourceId)}` : null;
-      return mailer.send({ to: delivery.address, messageId: messageIdOf(delivery.id, mailDomain(config.notifications.mailFrom)), ...render(notification.kind, delivery.language, notification.data, link) });
+      const data = staff ? notification.data : { ...notification.data, ...customerLinks(notification, delivery.address) };
+      return mailer.send({ to: delivery.address, messageId: messageIdOf(delivery.id, mailDomain(config.notifications.mailFrom)), ...render(notification.kind, delivery.language, data, link) });
     }
     const hook = await findWebhook(db, delivery.address);
     if (!hook) return { ok: false, permanent: true, error: 'the subscription was deleted', code: null };

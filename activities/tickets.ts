@@ -1,3 +1,4 @@
+import { portalKeyOf } from '../db/portal';
 import { loadTicketPolicy, recordTicket } from '../db/tickets';
 import type { TicketEventRecord, TicketPolicy, TicketRecord } from '../domain/processes/ticket';
 import type { Priority } from '../domain/sla';
@@ -16,7 +17,8 @@ export function createTicketActivities(deps: ActivityDeps) {
 
     /** The ticket row and its event, once per (ticket, seq), and the notifications they imply. */
     async recordTicket(input: { ticket: TicketRecord; event: TicketEventRecord }): Promise<void> {
-      await outlet.handOver(await recordTicket(db, input, outlet.channels));
+      const { channels } = outlet;
+      await outlet.handOver(await recordTicket(db, input, channels, channels.email ? portalKeyOf(deps.config) : null));
     },
   };
 }

@@ -22,6 +22,7 @@ import { orderRoutes } from './routes/orders';
 import { contractRoutes } from './routes/contracts';
 import { invoiceRoutes } from './routes/invoices';
 import { paymentRoutes } from './routes/payments';
+import { portalRoutes } from './routes/portal';
 import { productRoutes } from './routes/products';
 import { reportRoutes } from './routes/reports';
 import { settingsRoutes } from './routes/settings';
@@ -94,6 +95,7 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
   await app.register(healthRoutes);
   await app.register(consoleRoutes);
   await app.register(codecRoutes);
+  await app.register(portalRoutes);
   await app.register(async (api) => {
     await api.register(userRoutes);
     await api.register(settingsRoutes);

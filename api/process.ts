@@ -80,10 +80,14 @@ export async function startProcess<View, Input>(app: FastifyInstance, spec: Proc
  */
 export async function updateProcess<Ret, Args extends [unknown, ...unknown[]]>(
   app: FastifyInstance,
-  options: { workflowId: string; update: UpdateDefinition<Ret, Args>; args: Args; finalState: () => Promise<string | null> },
+  options: {
+    workflowId: string; update: UpdateDefinition<Ret, Args>; args: Args; finalState: () => Promise<string | null>;
+    /** Makes a repeated request one action: Temporal answers a second Update with the same id with the first's result. */
+    updateId?: string;
+  },
 ): Promise<Ret> {
   try {
-    return await withinUpdateWait(app, () => app.temporal.workflow.getHandle(options.workflowId).executeUpdate(options.update, { args: options.args }));
+    return await withinUpdateWait(app, () => app.temporal.workflow.getHandle(options.workflowId).executeUpdate(options.update, { args: options.args, updateId: options.updateId }));
   } catch (error) {
     if (isCompletedError(error)) {
       const state = (await options.finalState()) ?? 'finished';

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { KINDS, NOTIFICATION_KINDS, type NotificationData, type NotificationKind } from '../domain/notifications';
+import { KINDS, NOTIFICATION_KINDS, type NotificationData, type NotificationKind, type NotificationKindInfo } from '../domain/notifications';
 
 // One plain-text template per kind and language in channels/templates/<language>/<kind>.txt: a
 // `Subject:` line, a blank line, the body. `{{field}}` takes one of the kind's fields. The HTML part
@@ -39,7 +39,10 @@ export function render(kind: NotificationKind, language: string | null, data: No
   const fill = (text: string) => substitute(text, data, `${lang}/${kind}`);
   const subject = fill(template.subject).replace(/[\r\n]+/g, ' ');
   const text = fill(template.body) + (link ? `\n\n${LINK_TEXT[lang] ?? LINK_TEXT.en}: ${link}\n` : '\n');
-  const paragraphs = fill(template.body).split(/\n{2,}/).map((p) => `<p>${escapeHtml(p).replaceAll('\n', '<br>')}</p>`).join('\n');
+  // A customer's links (the portal) stand alone as words in the text; in the HTML part they are anchors.
+  const links = new Set(linkFieldsOf(kind).flatMap((field) => (data[field] === undefined ? [] : [escapeHtml(String(data[field]))])));
+  const linked = (escaped: string) => escaped.split(/(\s+)/).map((word) => (links.has(word) ? `<a href="${word}" style="color: #1d4ed8">${word}</a>` : word)).join('');
+  const paragraphs = fill(template.body).split(/\n{2,}/).map((p) => `<p>${linked(escapeHtml(p)).replaceAll('\n', '<br>')}</p>`).join('\n');
   const html = substitute(layout, {
     language: lang, subject, number: String(data.number ?? ''), paragraphs,
     linkHtml: link ? `<p><a href="${escapeHtml(link)}" style="color: #1d4ed8">${escapeHtml(LINK_TEXT[lang] ?? LINK_TEXT.en!)}</a></p>` : '',
@@ -55,7 +58,8 @@ function substitute(text: string, data: NotificationData, name: string, raw: rea
   });
 }
 
-function escapeHtml(text: string): string {
+/** Text made safe inside HTML elements and quoted attributes. */
+export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 }
 
@@ -65,4 +69,6 @@ export function templateFields(language: string, kind: NotificationKind): string
   return [...`${template.subject}\n${template.body}`.matchAll(/\{\{(\w+)\}\}/g)].map((m) => m[1]!);
 }
 
-export const kindFields = (kind: NotificationKind): readonly string[] => NOTIFICATION_KINDS[kind].fields;
+const linkFieldsOf = (kind: NotificationKind): readonly string[] => (NOTIFICATION_KINDS[kind] as NotificationKindInfo).links ?? [];
+
+export const kindFields = (kind: NotificationKind): readonly string[] => [...NOTIFICATION_KINDS[kind].fields, ...linkFieldsOf(kind)];

@@ -1,4 +1,4 @@
-import { and, desc, eq, sql } from 'drizzle-orm';
+import { and, desc, eq, inArray, sql } from 'drizzle-orm';
 import type { Db, Tx } from './client';
 import { customerContacts, customerCreditLimitRequests, customerPrices, customers } from './schema';
 
@@ -79,4 +79,12 @@ export async function decideCreditLimitRequest(
     .set({ status: decision.approve ? 'approved' : 'rejected', decidedBy: decision.decidedBy, decidedAt: new Date(), comment: decision.comment })
     .where(eq(customerCreditLimitRequests.id, request.id)).returning();
   return row!;
+}
+
+/** The names of these contacts by id (a contact removed since is missing). */
+export async function contactNames(db: Db, ids: readonly number[]): Promise<Map<number, string>> {
+  const unique = [...new Set(ids)];
+  if (unique.length === 0) return new Map();
+  const rows = await db.select({ id: customerContacts.id, name: customerContacts.name }).from(customerContacts).where(inArray(customerContacts.id, unique));
+  return new Map(rows.map((row) => [row.id, row.name]));
 }

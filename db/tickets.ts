@@ -7,6 +7,7 @@ import { resolveSla, slaSettingsFrom, type Priority } from '../domain/sla';
 import { ticketTasks } from '../domain/tasks';
 import type { Db } from './client';
 import { writeNotifications, type DeliveryChannels } from './notifications';
+import { issuePortalTokens } from './portal';
 import { Refusal } from './refusal';
 import { calendars, contracts, customers, ticketEvents, tickets } from './schema';
 import { loadSettings } from './settings';
@@ -37,11 +38,14 @@ export async function loadTicketPolicy(db: Db, input: { customerId: string; prio
 
 /**
  * The ticket row and its event, once per (ticket, seq), with the notifications the transition implies
- * and the ticket's open tasks in the same transaction. Retries and late arrivals are harmless: the
- * event's (ticket, seq) key admits it once, and the row and its tasks only move forward in seq.
- * Answers the notifications still waiting for delivery (see writeNotifications).
+ * the ticket's open tasks and the customer's portal links (with `portalKey`: e-mail is on) in the same
+ * transaction. Retries and late arrivals are harmless: the event's (ticket, seq) key admits it once, and
+ * the row and its tasks only move forward in seq. Answers the notifications still waiting for delivery
+ * (see writeNotifications).
  */
-export async function recordTicket(db: Db, input: { ticket: TicketRecord; event: TicketEventRecord }, channels: DeliveryChannels): Promise<number[]> {
+export async function recordTicket(
+  db: Db, input: { ticket: TicketRecord; event: TicketEventRecord }, channels: DeliveryChannels, portalKey: Buffer | null,
+): Promise<number[]> {
   const { ticket: t, event: e } = input;
   const row = {
     ...t,
@@ -61,6 +65,8 @@ export async function recordTicket(db: Db, input: { ticket: TicketRecord; event:
     }).returning({ id: tickets.id });
     if (moved.length > 0) await replaceTasks(tx, ticketTasks(t), e.at);
     await tx.insert(ticketEvents).values({ ticketId: t.id, ...e, at: new Date(e.at) }).onConflictDoNothing();
-    return writeNotifications(tx, ticketEventNotifications(t, e), channels);
+    const notifications = ticketEventNotifications(t, e);
+    await issuePortalTokens(tx, portalKey, t, e, notifications);
+    return writeNotifications(tx, notifications, channels);
   });
 }

@@ -59,7 +59,13 @@ export function newText(body: string): string {
  * rejection), so the customer acts with the front line's role on exactly those; the id names the contact
  * in every event it causes.
  */
-export const contactActor = (contact: Contact): Actor => ({ id: `contact:${contact.id}`, name: `${contact.name} (customer)`, roles: ['agent'] });
+export const contactActor = (contact: Contact): Actor => ({ id: `contact:${contact.id}`, name: contactActorName(contact.name), roles: ['agent'] });
+export const contactActorName = (name: string) => `${name} (customer)`;
+/** The contact an actor id names, or null when it names someone else. */
+export function contactIdOf(actorId: string): number | null {
+  const match = /^contact:(\d+)$/.exec(actorId);
+  return match ? Number(match[1]) : null;
+}
 
 // The inbound workflows (workflows/inbound.ts).
 export const INBOUND_MAIL_WORKFLOW = 'inboundMail';

@@ -9,6 +9,11 @@ export interface NotificationKindInfo {
   fields: readonly string[];
   /** Said in the README's event catalogue and the preferences list. */
   description: string;
+  /**
+   * Per-recipient links the e-mail to a customer adds to the fields (the portal, domain/portal.ts): never
+   * stored with the notification, since each is a capability for one person.
+   */
+  links?: readonly string[];
 }
 
 export const NOTIFICATION_KINDS = {
@@ -17,8 +22,9 @@ export const NOTIFICATION_KINDS = {
   'ticket.escalated': { fields: ['number', 'subject', 'priority', 'tier', 'reason'], description: 'a ticket entered a tier queue (the tier\'s support staff)' },
   'ticket.sla_reminder': { fields: ['number', 'subject', 'priority', 'clock', 'percent', 'dueAt'], description: 'an SLA window is nearly used up (the assignee, else the tier)' },
   'ticket.sla_breached': { fields: ['number', 'subject', 'priority', 'clock', 'tier'], description: 'an SLA window passed (supervisors)' },
-  'ticket.customer_question': { fields: ['number', 'subject', 'question'], description: 'support asks the customer for information (the customer)' },
-  'ticket.resolved': { fields: ['number', 'subject', 'resolution'], description: 'the resolution, for the customer to confirm or reject (the customer)' },
+  'ticket.customer_question': { fields: ['number', 'subject', 'question'], links: ['answerUrl'], description: 'support asks the customer for information (the customer)' },
+  'ticket.resolved': { fields: ['number', 'subject', 'resolution'], links: ['solvedUrl', 'notSolvedUrl'], description: 'the resolution, for the customer to confirm or reject (the customer)' },
+  'ticket.low_satisfaction': { fields: ['number', 'subject', 'satisfaction', 'comment'], description: 'a customer confirmed a resolution with a score of 1 or 2 (supervisors)' },
   'order.confirmed': { fields: ['number', 'total'], description: 'an order was received (the customer)' },
   'order.credit_hold': { fields: ['number', 'total', 'customerId'], description: 'an order exceeds the customer\'s credit limit (finance)' },
   'order.activation_requested': { fields: ['number'], description: 'service lines are configured and need an activation report (fulfilment)' },

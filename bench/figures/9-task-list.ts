@@ -121,7 +121,7 @@ async function loadProcesses(h: BenchHarness, processes: number): Promise<number
       const input: TicketInput = { number: `T${id}`, customerId: customer, channel: 'phone', category: 'fault', priority: 'normal', subject: 'Synthetic ticket', description: 'Generated for the task-list benchmark', actor: BENCH };
       const ticket = ticketAt(h, shape, i, at);
       const event = { seq: 1, action: 'load', actorId: 'bench', fromStatus: null, toStatus: ticket.status, fromTier: null, toTier: ticket.tier, note: null, internal: false, at };
-      return recordTicket(db, { ticket: ticketRecord(ticket, input, `ticket-T${id}`), event }, { email: false });
+      return recordTicket(db, { ticket: ticketRecord(ticket, input, `ticket-T${id}`), event }, { email: false }, null);
     }
     if (shape < 17) {
       const input: OrderInput = { number: `SO${id}`, customerId: customer, lines: [], paymentTerms: 'credit', actor: BENCH };

@@ -11,3 +11,4 @@ export * from './notifications';
 export * from './inbound';
 export * from './attachments';
 export * from './tasks';
+export * from './portal';

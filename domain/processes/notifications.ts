@@ -1,5 +1,6 @@
 import type { ApproverRole } from '../approvals';
 import type { NotificationInput } from '../notifications';
+import { isLowSatisfaction } from '../portal';
 import { isQueueTier } from '../tickets';
 import type { ContractEventRecord, ContractRecord } from './contract';
 import type { TicketEventRecord, TicketRecord } from './ticket';
@@ -9,7 +10,11 @@ import type { TicketEventRecord, TicketRecord } from './ticket';
 // clock with no transition of its own (reminders, renewal notices) and those the processes have always
 // sent (VIP intake, breaches, order steps) come from the workflows through the notify activity.
 
-/** A ticket entering a tier queue tells that tier; the customer hears of the number, questions and the resolution. */
+/**
+ * A ticket entering a tier queue tells that tier; the customer hears of the number, questions and the
+ * resolution; a confirmation with a low score tells the supervisors (whoever recorded it: the customer on
+ * the portal or an agent on the phone).
+ */
 export function ticketEventNotifications(t: TicketRecord, e: TicketEventRecord): NotificationInput[] {
   const base = { resource: { type: 'ticket' as const, id: t.id } };
   const key = (what: string) => `ticket:${t.id}:${what}:${e.seq}`;
@@ -28,6 +33,12 @@ export function ticketEventNotifications(t: TicketRecord, e: TicketEventRecord):
   }
   if (e.action === 'resolve' && t.resolution) {
     out.push({ ...base, dedupeKey: key('resolved'), kind: 'ticket.resolved', audience: [`customer:${t.customerId}`], data: { number: t.id, subject: t.subject, resolution: t.resolution } });
+  }
+  if (e.action === 'confirm' && isLowSatisfaction(t.satisfaction)) {
+    out.push({
+      ...base, dedupeKey: key('low-satisfaction'), kind: 'ticket.low_satisfaction', audience: ['role:supervisor'],
+      data: { number: t.id, subject: t.subject, satisfaction: t.satisfaction!, comment: e.note ?? '—' },
+    });
   }
   return out;
 }

@@ -2,6 +2,7 @@ import type { SearchAttributeUpdatePair } from '@temporalio/common';
 import { nextBusinessInstant, type BusinessCalendar } from '../calendar';
 import type { Actor } from '../roles';
 import { CrmAssignee, CrmDueAt, CrmSlaBreached, CrmStatus, CrmTier } from '../search-attributes';
+import { isLowSatisfaction } from '../portal';
 import { deadlineOf, pauseClock, reminderDueOf, resumeClock, startClock, type SlaClock } from '../sla-clock';
 import { queueState, tierAbove, ticketActions, workingState, type TicketFacts, type TicketState, type Tier } from '../tickets';
 import type { TicketInput, TicketPolicy, TicketRecord, TicketView } from './ticket';
@@ -108,9 +109,15 @@ export function resolve(t: TicketProcess, resolution: string, now: number): Tick
   return pauseResolution(resolved, now);
 }
 
-/** Closed: by the customer's confirmation, or by the clock when the confirmation window passes (satisfaction null). */
+/**
+ * Closed: by the customer's confirmation, or by the clock when the confirmation window passes (satisfaction
+ * null). A score of 1 or 2 flags the ticket for a supervisor: the customer accepted an answer they are
+ * unhappy with, which the ticket lists and the console show. No patch() guards this: it changes no command
+ * of the workflow, only what its record says, and a confirmed ticket's workflow has ended.
+ */
 export function close(t: TicketProcess, satisfaction: number | null, now: number): TicketProcess {
-  return finish({ ...t, status: 'closed', satisfaction: satisfaction ?? t.satisfaction }, now);
+  const supervisorAttention = t.supervisorAttention || isLowSatisfaction(satisfaction);
+  return finish({ ...t, status: 'closed', satisfaction: satisfaction ?? t.satisfaction, supervisorAttention }, now);
 }
 
 /** A rejected resolution reopens the ticket one tier up; at L3, back to the L3 queue with the supervisor's attention. */
@@ -210,7 +217,7 @@ export function ticketRecord(t: TicketProcess, input: TicketInput, workflowId: s
     status: t.status, tier: t.tier, assigneeId: t.assigneeId, dispatchOpinion: t.dispatchOpinion, resolution: t.resolution, satisfaction: t.satisfaction,
     breached: breached(t), supervisorAttention: t.supervisorAttention, responseDueAt: responseDueAt(t), resolutionDueAt: resolutionDueAt(t), queueDueAt: nextDueAt(t),
     sla: { ...policy.sla, calendar: policy.calendarName }, escalations: t.escalations, reopens: t.reopens, createdBy: input.actor.id, createdAt: t.createdAt,
-    resolvedAt: t.resolvedAt, closedAt: t.closedAt,
+    resolvedAt: t.resolvedAt, closedAt: t.closedAt, confirmationWindowMs: policy.confirmationWindowMs,
   };
 }
 

@@ -131,6 +131,11 @@ export interface TicketRecord {
   createdAt: number;
   resolvedAt: number | null;
   closedAt: number | null;
+  /**
+   * The ticket's confirmation window, for the customer's portal links (they expire with it). Absent only
+   * from a record whose activity was scheduled before the portal existed: that event issues no links.
+   */
+  confirmationWindowMs?: number;
 }
 
 export interface TicketEventRecord {

@@ -51,3 +51,14 @@ export async function setUpCustomer(h: Harness, spec: CustomerSpec = {}): Promis
   expect(approved.statusCode, approved.body).toBe(200);
   return approved.json().customer;
 }
+
+/** A standard customer with one contact who has an e-mail address (unique per call), in English unless told. */
+export async function customerWithContact(h: Harness, language?: 'de'): Promise<{ customerId: string; email: string }> {
+  const email = `contact-${uniq()}@customer.test`;
+  const customer = await setUpCustomer(h, { contacts: [{ name: 'Carla Customer', email }] });
+  if (language) {
+    const res = await h.app.inject({ method: 'PATCH', url: `/api/v1/customers/${customer.id}`, headers: h.users.agent.auth, payload: { language } });
+    expect(res.statusCode, res.body).toBe(200);
+  }
+  return { customerId: customer.id, email };
+}

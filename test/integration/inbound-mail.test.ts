@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startMailCatcher, type MailCatcher } from '../../channels/mail-catcher';
 import { inboundMessages } from '../../db/schema';
 import type { Role } from '../../domain/roles';
-import { setUpCustomer } from '../helpers/customers';
+import { customerWithContact } from '../helpers/customers';
 import { startHarness, uniq, type Harness } from '../helpers/harness';
 import { ticketDriver } from '../helpers/tickets';
 import { eventually } from '../helpers/wait';
@@ -40,15 +40,10 @@ const call = async (role: Role, method: 'GET' | 'POST', url: string, payload?: o
 };
 const stored = async (messageId: string) => h.database.db.select().from(inboundMessages).where(eq(inboundMessages.messageId, messageId));
 const settled = (messageId: string) => eventually(() => stored(messageId), (rows) => rows[0] !== undefined && rows[0].status !== 'received');
-async function customerWithContact() {
-  const email = `contact-${uniq()}@customer.test`;
-  const customer = await setUpCustomer(h, { contacts: [{ name: 'Carla', email }] });
-  return { customerId: customer.id, email };
-}
 
 describe('mail in', () => {
   it('opens a ticket for a new message from a known contact and acknowledges it with the number', async () => {
-    const { customerId, email } = await customerWithContact();
+    const { customerId, email } = await customerWithContact(h);
     const sent = await send({ from: `Carla <${email.toUpperCase()}>`, subject: 'Router keeps rebooting', text: 'Since this morning, every ten minutes.' });
     const [row] = await settled(sent.messageId);
     expect(row).toMatchObject({ status: 'processed', customerId, fromAddress: email, text: 'Since this morning, every ten minutes.' });
@@ -61,7 +56,7 @@ describe('mail in', () => {
   });
 
   it('turns a reply to our question into the customer reply, resuming the paused clock by exactly the pause, once however often it arrives', async () => {
-    const { customerId, email } = await customerWithContact();
+    const { customerId, email } = await customerWithContact(h);
     const opened = await t.open({ customerId, category: 'billing' });
     await t.act('agent', opened.id, 'escalate', { opinion: 'billing dispute' });
     await t.act('support_l2', opened.id, 'claim');
@@ -95,7 +90,7 @@ describe('mail in', () => {
   });
 
   it('quarantines an unknown sender, a mail loop and a reply to a closed ticket, each with its reason; an agent attaches one and discards another', async () => {
-    const { customerId, email } = await customerWithContact();
+    const { customerId, email } = await customerWithContact(h);
     const stranger = await send({ from: `nobody-${uniq()}@elsewhere.test`, subject: 'Hello', text: 'Who am I?' });
     const loop = await send({ from: email, subject: 'Out of office', text: 'I am away.', headers: { 'Auto-Submitted': 'auto-replied' } });
     const ours = await send({ from: 'support@crm.test', subject: 'Echo', text: 'our own mail came back' });
@@ -124,7 +119,7 @@ describe('mail in', () => {
   });
 
   it('refuses a message over the size limit with 552 and stores nothing of it', async () => {
-    const { email } = await customerWithContact();
+    const { email } = await customerWithContact(h);
     const messageId = `<big-${uniq()}@customer.test>`;
     const error = await send({ from: email, subject: 'Huge', text: 'x'.repeat(MAX_BYTES + 1000), messageId }).catch((e: { responseCode?: number }) => e);
     expect((error as { responseCode?: number }).responseCode).toBe(552);
@@ -142,7 +137,7 @@ const multipartBody = (files: Array<{ name: string; type: string; bytes: Buffer 
 
 describe('attachments', () => {
   it('keeps the files of a message on its ticket, served as downloads, executables as opaque bytes', async () => {
-    const { email } = await customerWithContact();
+    const { email } = await customerWithContact(h);
     const sent = await send({
       from: email, subject: 'Photos of the router', text: 'See attached.',
       attachments: [{ filename: 'router.txt', content: 'LED blinks red', contentType: 'text/plain' }, { filename: 'fix.exe', content: Buffer.from([0x4d, 0x5a, 0x90, 0x00]) }],

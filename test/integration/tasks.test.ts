@@ -246,7 +246,7 @@ describe('the repositories', () => {
     const record = (ticket: TicketProcess, seq: number, action: string, at: number) => recordTicket(h.database.db, {
       ticket: ticketRecord(ticket, input, `ticket-${id}`),
       event: { seq, action, actorId: h.users.agent.id, fromStatus: null, toStatus: ticket.status, fromTier: null, toTier: ticket.tier, note: null, internal: false, at },
-    }, { email: false });
+    }, { email: false }, null);
     const opened = openTicket(withPolicy(newTicket(T0), policy));
     const escalated = escalate(opened, 'check the line', T0 + 1_000);
     const inL2Queue = {

@@ -2,25 +2,26 @@ import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { Webhook } from 'standardwebhooks';
 import { describe, expect, it } from 'vitest';
-import { LANGUAGES, render, templateFields } from '../../channels/render';
+import { kindFields, LANGUAGES, render, templateFields } from '../../channels/render';
 import { signWebhook, webhookUrlRefusal } from '../../channels/webhook';
 import { ConfigError, loadConfig } from '../../config';
 import {
-  isPermanentHttpRefusal, isPermanentSmtpRefusal, KINDS, NOTIFICATION_KINDS, preferenceKey, wants,
+  isPermanentHttpRefusal, isPermanentSmtpRefusal, KINDS, preferenceKey, wants,
 } from '../../domain/notifications';
+import { portalLinks, portalPurposeOf } from '../../domain/portal';
 import { contractEventNotifications, ticketEventNotifications } from '../../domain/processes/notifications';
 import type { ContractEventRecord, ContractRecord } from '../../domain/processes/contract';
 import type { TicketEventRecord, TicketRecord } from '../../domain/processes/ticket';
 
-const sample = (kind: (typeof KINDS)[number]) => Object.fromEntries(NOTIFICATION_KINDS[kind].fields.map((field) => [field, field === 'number' ? 'T-2026-000123' : `<${field}>`]));
+const sample = (kind: (typeof KINDS)[number]) => Object.fromEntries(kindFields(kind).map((field) => [field, field === 'number' ? 'T-2026-000123' : `<${field}>`]));
 
 describe('templates', () => {
-  it('has a template for every kind in every language, using only the fields its kind carries', () => {
+  it('has a template for every kind in every language, using only the fields (and customer links) its kind carries', () => {
     expect(LANGUAGES).toEqual(['de', 'en']);
     for (const language of LANGUAGES) {
       for (const kind of KINDS) {
         const used = templateFields(language, kind);
-        expect(used.filter((field) => !(NOTIFICATION_KINDS[kind].fields as readonly string[]).includes(field)), `${language}/${kind}`).toEqual([]);
+        expect(used.filter((field) => !kindFields(kind).includes(field)), `${language}/${kind}`).toEqual([]);
         const words = render(kind, language, sample(kind), null);
         expect(words.subject.startsWith('[T-2026-000123] '), `${language}/${kind}: ${words.subject}`).toBe(true);
         expect(`${words.subject}${words.text}${words.html}`).not.toMatch(/\{\{/);
@@ -29,13 +30,17 @@ describe('templates', () => {
   });
 
   it('escapes the data in the HTML part, keeps it as written in the text, and falls back to English', () => {
-    const words = render('ticket.resolved', 'fr', { number: 'T-2026-000001', subject: 'a <b> & "c"', resolution: 'Reset <script>x</script>' }, 'https://crm.example/console/#/tickets/T-2026-000001');
+    const words = render('ticket.resolved', 'fr', {
+      number: 'T-2026-000001', subject: 'a <b> & "c"', resolution: 'Reset <script>x</script>', solvedUrl: 'https://crm.example/portal/t/x#solved', notSolvedUrl: 'https://crm.example/portal/t/x#not-solved',
+    }, 'https://crm.example/console/#/tickets/T-2026-000001');
     expect(words.subject).toBe('[T-2026-000001] Your request is resolved: a <b> & "c"');
     expect(words.text).toContain('Reset <script>x</script>');
     expect(words.text).toContain('Open in crmflow: https://crm.example/console/#/tickets/T-2026-000001');
     expect(words.html).toContain('Reset &lt;script&gt;x&lt;/script&gt;');
     expect(words.html).not.toContain('<script>');
     expect(words.html).toContain('<a href="https://crm.example/console/#/tickets/T-2026-000001"');
+    expect(words.text).toContain('Solved? Please rate our help (1 to 5): https://crm.example/portal/t/x#solved\n');
+    expect(words.html).toContain('Solved? Please rate our help (1 to 5): <a href="https://crm.example/portal/t/x#solved" style="color: #1d4ed8">https://crm.example/portal/t/x#solved</a></p>');
   });
 
   it('refuses to render a notification that lacks a field its template uses', () => {
@@ -90,6 +95,17 @@ describe('who gets what', () => {
     expect(ticketEventNotifications(ticket, event({ seq: 1, action: 'open', fromStatus: null, fromTier: null, toTier: 'L1' })).map((n) => n.kind)).toEqual(['ticket.opened']);
   });
 
+  it('tells the supervisors of a confirmation with a score of 1 or 2, whoever recorded it', () => {
+    const confirmed = (satisfaction: number) => ({ ...ticket, satisfaction }) as TicketRecord;
+    const confirm = event({ seq: 6, action: 'confirm', fromStatus: 'resolved', toStatus: 'closed', fromTier: 'L2', toTier: 'L2', note: 'too slow' });
+    expect(ticketEventNotifications(confirmed(2), confirm)).toEqual([{
+      dedupeKey: 'ticket:T-2026-000009:low-satisfaction:6', kind: 'ticket.low_satisfaction', audience: ['role:supervisor'], resource: { type: 'ticket', id: 'T-2026-000009' },
+      data: { number: 'T-2026-000009', subject: 'Line down', satisfaction: 2, comment: 'too slow' },
+    }]);
+    expect(ticketEventNotifications(confirmed(1), { ...confirm, note: null }).map((n) => n.data.comment)).toEqual(['—']);
+    expect(ticketEventNotifications(confirmed(3), confirm)).toEqual([]);
+  });
+
   it('asks the role of each approval step that becomes current, and nobody once the chain is through', () => {
     const contract = (awaiting: string | null) => ({ id: 'C-2026-000004', awaiting } as unknown as ContractRecord);
     const step = (action: string): ContractEventRecord => ({ seq: 5, action, actorId: 'U-1', fromStatus: 'pending_approval', toStatus: 'pending_approval', note: null, at: 0 });
@@ -99,6 +115,20 @@ describe('who gets what', () => {
     }]);
     expect(contractEventNotifications(contract(null), step('approve'))).toEqual([]);
     expect(contractEventNotifications(contract('legal'), step('sign'))).toEqual([]);
+  });
+});
+
+describe('portal links', () => {
+  it('point at the one page of a token, the resolution\'s two answers by their fragment', () => {
+    expect(portalLinks('resolution', 'https://help.example', 'tok')).toEqual({ solvedUrl: 'https://help.example/portal/t/tok#solved', notSolvedUrl: 'https://help.example/portal/t/tok#not-solved' });
+    expect(portalLinks('question', 'https://help.example', 'tok')).toEqual({ answerUrl: 'https://help.example/portal/t/tok' });
+    expect(['ticket.resolved', 'ticket.customer_question', 'ticket.opened'].map(portalPurposeOf)).toEqual(['resolution', 'question', null]);
+  });
+
+  it('take CRM_PORTAL_KEY only when it has at least 32 bytes', () => {
+    expect(loadConfig({ CRM_PORTAL_KEY: Buffer.alloc(32, 7).toString('base64') }).portal.key).toEqual(Buffer.alloc(32, 7));
+    expect(loadConfig({}).portal.key).toBeNull();
+    expect(() => loadConfig({ CRM_PORTAL_KEY: Buffer.alloc(16).toString('base64') })).toThrow('CRM_PORTAL_KEY must be base64 of at least 32 random bytes, got 16');
   });
 });
 

@@ -58,6 +58,11 @@ describe('ticket state', () => {
     expect(reopened.resolutionClock!.runningSince).toBe(T0 + 40 * MIN);
   });
 
+  it('flags a confirmation with a score of 1 or 2 for supervisor attention, and no other close', () => {
+    const resolved = resolve(claimed(), 'replaced the card', T0 + 30 * MIN);
+    expect([1, 2, 3, 5, null].map((score) => close(resolved, score, T0 + 40 * MIN).supervisorAttention)).toEqual([true, true, false, false, false]);
+  });
+
   it('a rejection at L3 returns to the L3 queue with the supervisor\'s attention', () => {
     const atL3 = claim(escalate(claimed(), 'hardware', T0 + 20 * MIN), 'U-l3');
     const reopened = reject(resolve(atL3, 'done', T0 + 30 * MIN), T0 + 40 * MIN);
