@@ -1,6 +1,7 @@
 // The support console: sign-in, the header (with the inbox's unread count), and a hash router over its views.
 import { api, session, whenUnauthorized } from './api.js';
 import { agentView } from './agent.js';
+import { dashboardView } from './dashboard.js';
 import { h, replace } from './dom.js';
 import { inboxLink, inboxView, watchInbox } from './inbox.js';
 import { mailView } from './mail.js';
@@ -13,6 +14,7 @@ const who = document.getElementById('who');
 
 const SUPPORT_ROLES = ['support_l2', 'support_l3', 'supervisor'];
 const FRONT_ROLES = ['agent', 'supervisor'];
+const MANAGER_ROLES = ['manager', 'supervisor'];
 
 let me = null;
 /** The current view's clean-up (stops its polling) when the user navigates away. */
@@ -62,6 +64,7 @@ function start() {
   const links = [
     hasRole(SUPPORT_ROLES) && ['#/queue', 'Queue'],
     hasRole(FRONT_ROLES) && ['#/agent', 'Front line'],
+    hasRole(MANAGER_ROLES) && ['#/dashboard', 'Dashboard'],
   ].filter(Boolean);
   const [inbox, unread] = inboxLink();
   const number = h('input', { id: 'goto-ticket', placeholder: 'T-2026-000123', size: 14, required: true, pattern: '\\s*[A-Za-z0-9-]+\\s*' });
@@ -84,6 +87,7 @@ function start() {
 function homeHash() {
   if (hasRole(SUPPORT_ROLES)) return '#/queue';
   if (hasRole(FRONT_ROLES)) return '#/agent';
+  if (hasRole(MANAGER_ROLES)) return '#/dashboard';
   return '#/none';
 }
 
@@ -97,6 +101,7 @@ function route() {
   if (ticket) leaveView = ticketView(ctx, decodeURIComponent(ticket[1]));
   else if (hash === '#/queue' && hasRole(SUPPORT_ROLES)) leaveView = queueView(ctx);
   else if (hash === '#/agent' && hasRole(FRONT_ROLES)) leaveView = agentView(ctx);
+  else if (hash === '#/dashboard' && hasRole(MANAGER_ROLES)) leaveView = dashboardView(ctx);
   else if (hash === '#/inbox') leaveView = inboxView(ctx);
   else if (hash === '#/mail') leaveView = mailView(ctx);
   else if (hash !== homeHash()) return void (location.hash = homeHash());

@@ -1,8 +1,10 @@
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import { MANAGER_FILTERS } from '../../domain/manager-filters';
 import { notFound } from '../problem';
 
 /** Where the support console's static files live (plain ES modules and one CSS file, no build step). */
@@ -22,14 +24,23 @@ const CSP = [
 
 interface Asset { body: Buffer; type: string; etag: string }
 
+const asset = (body: Buffer, type: string): Asset => ({ body, type, etag: `"${createHash('sha1').update(body).digest('base64url')}"` });
+
+/**
+ * Third-party browser code the console uses, bundled from node_modules (never a CDN): URL name → file.
+ * Chart.js's UMD build is one self-contained script that sets window.Chart.
+ */
+const VENDOR_DIR = path.dirname(createRequire(import.meta.url).resolve('chart.js'));
+const VENDOR_FILES: Record<string, string> = { 'chart.umd.min.js': path.join(VENDOR_DIR, 'chart.umd.min.js') };
+
 function loadAssets(dir: string): Map<string, Asset> {
   const assets = new Map<string, Asset>();
   for (const name of readdirSync(dir)) {
     const type = CONTENT_TYPES[path.extname(name)];
     if (!type) continue;
-    const body = readFileSync(path.join(dir, name));
-    assets.set(name, { body, type, etag: `"${createHash('sha1').update(body).digest('base64url')}"` });
+    assets.set(name, asset(readFileSync(path.join(dir, name)), type));
   }
+  for (const [name, file] of Object.entries(VENDOR_FILES)) assets.set(`vendor/${name}`, asset(readFileSync(file), CONTENT_TYPES['.js']!));
   return assets;
 }
 
@@ -40,6 +51,11 @@ function loadAssets(dir: string): Map<string, Asset> {
  */
 export const consoleRoutes: FastifyPluginAsync = async (app) => {
   const assets = loadAssets(CONSOLE_DIR);
+  // What the dashboard needs to link to the Temporal UI's ready filters (README "For managers"); no secrets.
+  assets.set('settings.json', asset(Buffer.from(JSON.stringify({
+    temporalUi: { url: app.config.temporal.uiUrl.replace(/\/+$/, ''), namespace: app.config.temporal.namespace },
+    managerFilters: MANAGER_FILTERS,
+  })), 'application/json; charset=utf-8'));
 
   function send(name: string, request: FastifyRequest, reply: FastifyReply) {
     const asset = assets.get(name);

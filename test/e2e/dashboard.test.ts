@@ -1,0 +1,168 @@
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MANAGER_FILTERS } from '../../domain/manager-filters';
+import { launchChromium, pageErrors, screenshot, skipBrowserTests } from '../helpers/browser';
+import { startHarness, type Harness } from '../helpers/harness';
+import { orderDriver } from '../helpers/orders';
+import { ticketDriver } from '../helpers/tickets';
+
+let h: Harness;
+let base: string;
+
+beforeAll(async () => {
+  h = await startHarness({ worker: true });
+  await h.app.listen({ port: 0, host: '127.0.0.1' });
+  const address = h.app.server.address();
+  base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+});
+afterAll(async () => { await h?.close(); });
+
+describe('dashboard files', () => {
+  it('serves Chart.js from node_modules under /console/vendor/ with the console policy, and the Temporal UI settings', async () => {
+    const lib = await h.app.inject({ method: 'GET', url: '/console/vendor/chart.umd.min.js' });
+    expect(lib.statusCode).toBe(200);
+    expect(lib.headers['content-type']).toMatch(/^text\/javascript/);
+    expect(lib.headers['content-security-policy']).toContain("script-src 'self'");
+    expect(lib.body.length).toBeGreaterThan(100_000);
+    expect((await h.app.inject({ method: 'GET', url: '/console/vendor/../app.js' })).statusCode).not.toBe(500);
+    expect((await h.app.inject({ method: 'GET', url: '/console/vendor/nope.js' })).statusCode).toBe(404);
+    const settings = await h.app.inject({ method: 'GET', url: '/console/settings.json' });
+    expect(settings.json()).toEqual({
+      temporalUi: { url: h.config.temporal.uiUrl.replace(/\/+$/, ''), namespace: h.config.temporal.namespace },
+      managerFilters: MANAGER_FILTERS,
+    });
+  });
+});
+
+const keyOf = (auth: { authorization: string }) => auth.authorization.slice('Bearer '.length);
+
+/** The numbers of a chart's figures table, row by row, as the page shows them. */
+const figures = (page: Page, chart: string) => page.locator(`#${chart}-table tbody tr`).evaluateAll((rows) => rows.map((row) => [...row.querySelectorAll('td')].map((td) => td.textContent)));
+
+describe.skipIf(skipBrowserTests)('manager dashboard in Chromium', () => {
+  let browser: Browser;
+  beforeAll(async () => { browser = await launchChromium(); });
+  afterAll(async () => { await browser?.close(); });
+
+  async function report(name: string, range: { from: string; to: string }) {
+    const res = await h.app.inject({ method: 'GET', url: `/api/v1/reports/${name}?from=${range.from}&to=${range.to}`, headers: h.users.manager.auth });
+    expect(res.statusCode, res.body).toBe(200);
+    return res.json();
+  }
+
+  /** Every chart is drawn (a canvas Chart.js owns, with pixels) and its table equals the report API's numbers. */
+  async function expectCharts(page: Page, range: { from: string; to: string }) {
+    await page.locator(`.charts[data-loaded="${range.from}..${range.to}"]`).waitFor();
+    const [tickets, orders, contracts, receivables] = await Promise.all(['tickets', 'orders', 'contracts', 'receivables'].map((name) => report(name, range)));
+    const expected: Record<string, string[][]> = {
+      'tickets-status': Object.values(tickets.byStatus as Record<string, number>).map((n) => [String(n)]),
+      'tickets-tier': Object.values(tickets.byTier as Record<string, number>).map((n) => [String(n)]),
+      'orders-status': Object.values(orders.byStatus as Record<string, number>).map((n) => [String(n)]),
+      receivables: Object.values(receivables.buckets as Record<string, { invoices: number; outstanding: string; lateFees: string; total: string }>)
+        .map((b) => [String(b.invoices), b.outstanding, b.lateFees, b.total]),
+      contracts: [contracts.active, ...Object.values(contracts.expiring)].map((c) => [String((c as { contracts: number }).contracts), (c as { value: string }).value]),
+    };
+    for (const [chart, rows] of Object.entries(expected)) {
+      expect(await figures(page, chart), chart).toEqual(rows);
+      const canvas = page.locator(`#${chart}-canvas`);
+      expect(await canvas.count(), chart).toBe(1);
+      // Chart.js owns the canvas and has painted pixels on it (string evaluation: the tests have no DOM types).
+      const drawn = await page.evaluate(`(() => {
+        const el = document.getElementById('${chart}-canvas');
+        const pixels = el.getContext('2d').getImageData(0, 0, el.width, el.height).data;
+        return { owned: Chart.getChart(el) !== undefined, width: el.width, height: el.height, painted: pixels.some((v) => v !== 0) };
+      })()`) as { owned: boolean; width: number; height: number; painted: boolean };
+      expect(drawn, chart).toMatchObject({ owned: true, painted: true });
+      expect(drawn.width * drawn.height, chart).toBeGreaterThan(0);
+      expect(await canvas.getAttribute('role')).toBe('img');
+      expect(await canvas.getAttribute('aria-label')).toMatch(/.+: .+/);
+    }
+    return { tickets, orders };
+  }
+
+  it('shows a manager every chart with the report API\'s numbers, a date range, and links to the lists and Temporal UI filters', { timeout: 120_000 }, async () => {
+    // Some work through the API: three tickets (one escalated to L2) and an order over its customer's credit limit.
+    const t = ticketDriver(h);
+    const o = orderDriver(h);
+    const customer = await t.customer('vip');
+    const opened = [];
+    for (const priority of ['low', 'high', 'urgent']) opened.push(await t.open({ customerId: customer.id, priority }));
+    await t.act('agent', opened[0].id, 'escalate', { opinion: 'Check the line card at the exchange' });
+    const buyer = await o.customer('100.00');
+    const product = await o.product({ stock: 30, listPrice: '10.00' });
+    const held = await o.order({ customerId: buyer.id, lines: [{ sku: product.sku, qty: 20 }], paymentTerms: 'credit' });
+    await o.reaches(held.id, 'credit_hold');
+
+    const context = await browser.newContext({ viewport: { width: 1366, height: 900 } });
+    context.setDefaultTimeout(20_000);
+    const page = await context.newPage();
+    const errors = pageErrors(page);
+    await page.goto(`${base}/console`);
+    await page.getByLabel('API key').fill(keyOf(h.users.manager.auth));
+    await page.getByRole('button', { name: 'Sign in' }).click();
+
+    // A manager's home is the dashboard; the nav link is marked current and the heading has focus.
+    await page.getByRole('heading', { name: 'Dashboard', level: 1 }).waitFor();
+    expect(await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Dashboard' }).getAttribute('aria-current')).toBe('');
+    expect(await page.evaluate('document.activeElement?.textContent')).toBe('Dashboard');
+
+    const range = { from: await page.getByLabel('From', { exact: true }).inputValue(), to: await page.getByLabel('To', { exact: true }).inputValue() };
+    const { tickets, orders } = await expectCharts(page, range);
+    // The work above is in the figures.
+    expect(tickets.total).toBeGreaterThanOrEqual(3);
+    expect(tickets.byTier.L2).toBeGreaterThanOrEqual(1);
+    expect(orders.byStatus.credit_hold).toBeGreaterThanOrEqual(1);
+    expect(await page.locator('#orders-status').textContent()).toContain(`${orders.byStatus.credit_hold} order`);
+    await screenshot(page, '20-dashboard');
+
+    // Links: the filtered lists and the ready Temporal UI filters, built from domain/manager-filters.ts.
+    const temporal = (title: string) => page.getByRole('link', { name: `Temporal UI: ${title}` }).getAttribute('href');
+    const ui = `${h.config.temporal.uiUrl.replace(/\/+$/, '')}/namespaces/${h.config.temporal.namespace}/workflows?query=`;
+    expect(await temporal('orders on credit hold')).toBe(ui + encodeURIComponent('CrmKind="order" AND CrmStatus="credit_hold"'));
+    expect(await temporal('breached tickets at L2')).toBe(ui + encodeURIComponent('CrmKind="ticket" AND CrmSlaBreached=true AND CrmTier="L2"'));
+    expect(decodeURIComponent((await temporal('active contracts expiring within 30 days'))!)).toMatch(/CrmDueAt < "\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ"$/);
+    expect(await page.locator('#orders-status').getByRole('link', { name: 'credit holds (API)' }).getAttribute('href')).toBe('/api/v1/orders?status=credit_hold');
+    // Every list link is a valid API list for a manager, and the credit-hold list holds the held order.
+    const lists = await page.locator('a.api-list').evaluateAll((links) => links.map((a) => a.getAttribute('href')!));
+    expect(lists.length).toBeGreaterThanOrEqual(5);
+    for (const url of lists) expect((await h.app.inject({ method: 'GET', url, headers: h.users.manager.auth })).statusCode, url).toBe(200);
+    const holds = await h.app.inject({ method: 'GET', url: '/api/v1/orders?status=credit_hold&limit=200', headers: h.users.manager.auth });
+    expect(holds.json().items.map((row: { id: string }) => row.id)).toContain(held.id);
+    // A manager has no queue view, so no link to it.
+    expect(await page.getByRole('link', { name: 'Queue', exact: true }).count()).toBe(0);
+
+    // The date range, by keyboard: a range of past days has none of this work, and the charts say so.
+    await page.getByLabel('From', { exact: true }).focus();
+    await page.keyboard.type('01012020');
+    await page.getByLabel('To', { exact: true }).focus();
+    await page.keyboard.type('01312020');
+    expect(await page.getByLabel('From', { exact: true }).inputValue()).toBe('2020-01-01');
+    expect(await page.getByLabel('To', { exact: true }).inputValue()).toBe('2020-01-31');
+    await page.keyboard.press('Enter');
+    const past = await expectCharts(page, { from: '2020-01-01', to: '2020-01-31' });
+    expect(past.tickets.total).toBe(0);
+    await screenshot(page, '21-dashboard-past-range');
+
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it('offers the dashboard to a supervisor but not to an agent', { timeout: 60_000 }, async () => {
+    for (const [role, name, offered] of [['supervisor', 'Test supervisor', true], ['agent', 'Test agent', false]] as const) {
+      const context = await browser.newContext();
+      const page = await context.newPage();
+      await page.goto(`${base}/console`);
+      await page.getByLabel('API key').fill(keyOf(h.users[role].auth));
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await page.locator('#user-name', { hasText: name }).waitFor();
+      expect(await page.getByRole('link', { name: 'Dashboard' }).count(), role).toBe(offered ? 1 : 0);
+      await page.goto(`${base}/console#/dashboard`);
+      if (offered) {
+        await page.locator('.charts[data-loaded]').waitFor();
+        expect(await page.locator('#tickets-status').getByRole('link', { name: 'Queue', exact: true }).getAttribute('href')).toBe('#/queue');
+      }
+      else await page.waitForURL((url) => url.hash !== '#/dashboard');
+      await context.close();
+    }
+  });
+});
