@@ -30,8 +30,16 @@ const asset = (body: Buffer, type: string): Asset => ({ body, type, etag: `"${cr
  * Third-party browser code the console uses, bundled from node_modules (never a CDN): URL name → file.
  * Chart.js's UMD build is one self-contained script that sets window.Chart.
  */
-const VENDOR_DIR = path.dirname(createRequire(import.meta.url).resolve('chart.js'));
-const VENDOR_FILES: Record<string, string> = { 'chart.umd.min.js': path.join(VENDOR_DIR, 'chart.umd.min.js') };
+function vendorFiles(): Record<string, string> {
+  let dir: string;
+  try {
+    dir = path.dirname(createRequire(import.meta.url).resolve('chart.js'));
+  } catch {
+    // Not installed yet (a checkout before `npm install`): the API still starts; the dashboard says its charts did not load.
+    return {};
+  }
+  return { 'chart.umd.min.js': path.join(dir, 'chart.umd.min.js') };
+}
 
 function loadAssets(dir: string): Map<string, Asset> {
   const assets = new Map<string, Asset>();
@@ -40,7 +48,7 @@ function loadAssets(dir: string): Map<string, Asset> {
     if (!type) continue;
     assets.set(name, asset(readFileSync(path.join(dir, name)), type));
   }
-  for (const [name, file] of Object.entries(VENDOR_FILES)) assets.set(`vendor/${name}`, asset(readFileSync(file), CONTENT_TYPES['.js']!));
+  for (const [name, file] of Object.entries(vendorFiles())) assets.set(`vendor/${name}`, asset(readFileSync(file), CONTENT_TYPES['.js']!));
   return assets;
 }
 
