@@ -178,10 +178,12 @@ export async function preferencesOf(db: Db, user: { id: string; roles: Role[] })
 }
 
 export async function setPreferences(tx: Tx, userId: string, changes: ReadonlyArray<{ kind: NotificationKind } & Partial<Record<PersonChannel, boolean>>>): Promise<void> {
-  const rows = changes.flatMap((change) => PERSON_CHANNELS.flatMap((channel) => {
+  // A kind named twice takes its last word: one statement may not update a row twice.
+  const byKey = new Map(changes.flatMap((change) => PERSON_CHANNELS.flatMap((channel) => {
     const enabled = change[channel];
-    return enabled === undefined ? [] : [{ userId, kind: change.kind, channel, enabled }];
-  }));
+    return enabled === undefined ? [] : [[preferenceKey(change.kind, channel), { userId, kind: change.kind, channel, enabled }] as const];
+  })));
+  const rows = [...byKey.values()];
   if (rows.length === 0) return;
   await tx.insert(notificationPreferences).values(rows).onConflictDoUpdate({
     target: [notificationPreferences.userId, notificationPreferences.kind, notificationPreferences.channel],

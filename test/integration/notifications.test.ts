@@ -155,6 +155,13 @@ describe('inbox and preferences', () => {
     await call('agent', 'POST', `/notifications/${entry.id}/read`, {}, 404);
   });
 
+  it('takes the last word when a request names a kind twice', async () => {
+    const changed = await call('agent', 'PUT', '/me/notification-preferences', { preferences: [
+      { kind: 'ticket.sla_reminder', email: false, inbox: false }, { kind: 'ticket.sla_reminder', email: true },
+    ] });
+    expect(changed.preferences.find((p: { kind: string }) => p.kind === 'ticket.sla_reminder')).toMatchObject({ email: true, inbox: false });
+  });
+
   it('refuses to let a supervisor turn off breaches or VIP intake, and changes nothing', async () => {
     const refused = await h.app.inject({
       method: 'PUT', url: '/api/v1/me/notification-preferences', headers: h.users.supervisor.auth,
