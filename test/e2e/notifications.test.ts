@@ -18,9 +18,8 @@ let base: string;
 beforeAll(async () => {
   catcher = await startMailCatcher();
   h = await startHarness({ worker: true, env: { CRM_SMTP_URL: catcher.url }, mailCatcher: catcher });
-  await h.app.listen({ port: 0, host: '127.0.0.1' });
-  const address = h.app.server.address();
-  base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+  // Fastify answers with the address it listens on.
+  base = await h.app.listen({ port: 0, host: '127.0.0.1' });
 });
 afterAll(async () => {
   await h?.close();
