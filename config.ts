@@ -1,4 +1,5 @@
 import path from 'node:path';
+import type { ContractType } from './domain/contracts';
 
 // The one place that reads the environment. Everything else receives a Config.
 export interface Config {
@@ -46,7 +47,11 @@ export interface Config {
     codecTrustsLocalUi: boolean;
   };
   worker: { shutdownGraceMs: number; maxCachedWorkflows: number | null; workflowBundlePath: string | null };
-  idPrefixes: { ticket: string; order: string; contract: string; invoice: string };
+  idPrefixes: {
+    ticket: string; order: string; contract: string; invoice: string;
+    /** A prefix per contract type (CRM_CONTRACT_PREFIX_VALUE, …_QUANTITY), e.g. `VC-2026-000007`; default the contract prefix. */
+    contractByType: Record<ContractType, string>;
+  };
   contracts: {
     /**
      * Length of one contract-calendar day in ms (CRM_CONTRACT_DAY_MS, default a real day). Contract
@@ -225,6 +230,10 @@ export function loadConfig(env: Env = process.env): Config {
       order: env.CRM_ORDER_PREFIX || 'SO',
       contract: env.CRM_CONTRACT_PREFIX || 'C',
       invoice: env.CRM_INVOICE_PREFIX || 'INV',
+      contractByType: {
+        value: env.CRM_CONTRACT_PREFIX_VALUE || env.CRM_CONTRACT_PREFIX || 'C',
+        quantity: env.CRM_CONTRACT_PREFIX_QUANTITY || env.CRM_CONTRACT_PREFIX || 'C',
+      },
     },
     contracts: {
       dayMs: positive(env, 'CRM_CONTRACT_DAY_MS', 86_400_000),

@@ -38,6 +38,8 @@ export interface ProcessStart<View, Input> {
   /** The workflow type (its function's name); the API never imports workflow code. */
   workflow: string;
   opened: UpdateDefinition<View, []>;
+  /** The number's prefix when not the kind's own (a contract's per type); default config.idPrefixes[kind]. */
+  prefix?: string;
   input: (number: string) => Input;
   /** Public text only (ids, codes, amounts): the Temporal UI shows it without the payload codec. */
   summary: (number: string) => string;
@@ -48,7 +50,7 @@ export interface ProcessStart<View, Input> {
 export async function openProcess<View, Input>(app: FastifyInstance, request: FastifyRequest, reply: FastifyReply, spec: ProcessStart<View, Input>): Promise<FastifyReply> {
   return idempotent(request, reply, {
     scope: `POST /${spec.kind}s`,
-    allocateId: () => allocateProcessNumber(app.db, spec.kind, app.config.idPrefixes[spec.kind], new Date().getUTCFullYear()),
+    allocateId: () => allocateProcessNumber(app.db, spec.kind, spec.prefix ?? app.config.idPrefixes[spec.kind], new Date().getUTCFullYear()),
     run: async (number) => {
       const view = await startProcess(app, spec, number);
       await audit(app.db, request.actor, `${spec.kind}.create`, spec.kind, number);

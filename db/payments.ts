@@ -1,4 +1,4 @@
-import { and, asc, eq, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import { dayOf, parseInstant } from '../domain/dates';
 import { lateFeeRuleFrom } from '../domain/late-fee';
 import { fromCents, sumCents, toCents } from '../domain/money';
@@ -94,4 +94,17 @@ export async function receivePayment(db: Db, input: ReceivePaymentInput): Promis
     }
     return { paymentId: input.paymentId, allocations, unallocatedCents };
   });
+}
+
+export type PaymentRow = typeof payments.$inferSelect;
+export type AllocationRow = typeof paymentAllocations.$inferSelect;
+
+/** The allocations of these payments, by payment id, oldest first (the order they were made in). */
+export async function allocationsOf(db: Db, paymentIds: readonly string[]): Promise<Map<string, AllocationRow[]>> {
+  const byPayment = new Map<string, AllocationRow[]>(paymentIds.map((id) => [id, []]));
+  if (paymentIds.length === 0) return byPayment;
+  const rows = await db.select().from(paymentAllocations).where(inArray(paymentAllocations.paymentId, [...paymentIds]))
+    .orderBy(asc(paymentAllocations.createdAt), asc(paymentAllocations.invoiceId));
+  for (const row of rows) byPayment.get(row.paymentId)!.push(row);
+  return byPayment;
 }

@@ -31,6 +31,10 @@ export const SETTINGS = {
   'order.backorderTimeout': d('14d', 'backorder awaiting restock before the order is cancelled'),
   'order.activationTimeout': d('1h', 'service activation confirmation before a manual report task opens'),
   'order.prepaidPaymentTimeout': d('48h', 'prepaid order awaiting payment before it is cancelled'),
+  'order.creditRequiresContract': {
+    kind: 'boolean', default: false,
+    description: 'a credit-terms order needs a contract (a call-off); off: credit terms within the customer\'s credit limit suffice',
+  },
   'order.invoiceDueDays': { kind: 'integer', default: 30, description: 'days until a credit-terms invoice is due' },
   'contract.approval.financeFrom': { kind: 'money', default: '100000.00', description: 'contract value from which finance approves' },
   'contract.approval.legalFrom': { kind: 'money', default: '500000.00', description: 'contract value from which legal approves' },

@@ -7,6 +7,7 @@ import type { FastifyError, FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { FailureType } from '../../domain/failures';
 import { HttpProblem, problemBody, type ProblemBody } from '../problem';
+import { NOT_BLANK } from '../schemas/common';
 
 const STATUS_BY_FAILURE: Record<string, number> = {
   [FailureType.InvalidState]: 409,
@@ -29,14 +30,46 @@ const PART_NAMES: Record<string, string> = {
   body: 'the body is', querystring: 'the query string is', params: 'the path parameters are', headers: 'the headers are',
 };
 
+type Issue = NonNullable<FastifyError['validation']>[number];
+
+/**
+ * A value outside a union of words fails every member: ajv reports one "must be equal to constant" per
+ * word (and "must be null" for a nullable one) and then "must match a schema in anyOf". People need one
+ * sentence naming the words, so the issues at such a path are folded into it.
+ */
+function foldUnions(issues: readonly Issue[]): Issue[] {
+  const words = new Map<string, string[]>();
+  for (const issue of issues) {
+    if (issue.keyword !== 'const') continue;
+    words.set(issue.instancePath, [...(words.get(issue.instancePath) ?? []), String((issue.params as { allowedValue?: unknown }).allowedValue)]);
+  }
+  const folded = new Set<string>();
+  const out: Issue[] = [];
+  for (const issue of issues) {
+    const allowed = words.get(issue.instancePath);
+    if (!allowed) { out.push(issue); continue; }
+    if (folded.has(issue.instancePath) || !['const', 'anyOf', 'type'].includes(issue.keyword)) continue;
+    const nullable = issues.some((i) => i.instancePath === issue.instancePath && i.keyword === 'type' && (i.params as { type?: string }).type === 'null');
+    folded.add(issue.instancePath);
+    out.push({ ...issue, keyword: 'enum', message: `must be one of ${allowed.join(', ')}${nullable ? ', or null' : ''}` });
+  }
+  return out;
+}
+
+/** Ajv's sentence, except where it would quote a pattern that people cannot read. */
+function messageOf(issue: Issue): string {
+  if (issue.keyword === 'pattern' && (issue.params as { pattern?: string }).pattern === NOT_BLANK) return 'must not be empty or only white space';
+  return issue.message ?? 'is invalid';
+}
+
 function validationProblem(error: FastifyError): ProblemBody {
-  const errors = (error.validation ?? []).map((issue) => {
+  const errors = foldUnions(error.validation ?? []).map((issue) => {
     const missing = (issue.params as { missingProperty?: string }).missingProperty;
     const extra = (issue.params as { additionalProperty?: string }).additionalProperty;
     const base = `${error.validationContext === 'body' ? '' : `/${error.validationContext}`}${issue.instancePath}`;
     if (missing) return { path: `${base}/${missing}`, message: 'is required' };
     if (extra) return { path: `${base}/${extra}`, message: 'is not a known property' };
-    return { path: base || '/', message: issue.message ?? 'is invalid' };
+    return { path: base || '/', message: messageOf(issue) };
   });
   return problemBody(400, `${PART_NAMES[error.validationContext ?? ''] ?? 'the request is'} invalid`, { errors }, 'validation');
 }

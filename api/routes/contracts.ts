@@ -56,7 +56,7 @@ export const contractRoutes: FastifyPluginAsyncTypebox = async (app) => {
     });
     if (Array.isArray(terms)) throw unprocessable('the contract draft is not consistent', { errors: terms });
     return openProcess(app, request, reply, {
-      kind: 'contract', workflow: CONTRACT_WORKFLOW, opened: contractOpened,
+      kind: 'contract', workflow: CONTRACT_WORKFLOW, opened: contractOpened, prefix: app.config.idPrefixes.contractByType[body.type],
       input: (number): ContractInput => ({
         number, customerId: customer.id, type: body.type, terms, actor: request.actor, dayMs: app.config.contracts.dayMs,
         particulars: {

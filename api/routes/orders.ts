@@ -3,6 +3,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { asc, eq } from 'drizzle-orm';
 import { loadOrderQuote } from '../../db/orders';
 import { orderEvents, orderLines, orders, shipments } from '../../db/schema';
+import { loadSettings } from '../../db/settings';
 import { MAX_STOCK, restock } from '../../db/stock';
 import { dayOf } from '../../domain/dates';
 import { amountAttribute } from '../../domain/money';
@@ -52,6 +53,11 @@ export const orderRoutes: FastifyPluginAsyncTypebox = async (app) => {
     if ('problems' in quote) throw unprocessable(quote.problems.map((p) => p.message).join('; '), { errors: quote.problems });
     if (body.paymentTerms === 'credit' && !hasCreditLine(quote.creditLimitCents)) {
       throw unprocessable(`customer ${body.customerId} has no credit line; order on prepaid or cod terms`, { errors: [{ path: '/paymentTerms', message: 'no credit line' }] });
+    }
+    if (body.paymentTerms === 'credit' && !body.contractId && (await loadSettings(app.db))['order.creditRequiresContract'] === true) {
+      throw unprocessable('credit terms need a contract (order.creditRequiresContract): order against the customer\'s contract, or on prepaid or cod terms', {
+        errors: [{ path: '/contractId', message: 'required for credit terms' }],
+      });
     }
     const quoted = priceOrder(quote.lines);
     return openProcess(app, request, reply, {

@@ -7,7 +7,7 @@ import { dayOf } from '../../domain/dates';
 import { audit } from '../audit';
 import { afterCursor, toPage } from '../pagination';
 import { HttpProblem, notFound } from '../problem';
-import { DateOnly, ListQuery, Money, Nullable, Obj, Page, Text } from '../schemas/common';
+import { DateOnly, IdParams, ListQuery, Money, Nullable, Obj, Page, Text } from '../schemas/common';
 
 const Kind = Type.Union([Type.Literal('goods'), Type.Literal('service')]);
 const Sku = Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$', description: 'stock keeping unit' });
@@ -109,5 +109,14 @@ export const productRoutes: FastifyPluginAsyncTypebox = async (app) => {
       .orderBy(asc(promotions.id)).limit(limit + 1);
     const today = dayOf(Date.now());
     return toPage(rows, limit, (row) => [row.id], (row) => viewPromotion(row, today));
+  });
+
+  app.get('/promotions/:id', {
+    config: { roles: 'authenticated' },
+    schema: { tags: ['products'], params: IdParams, response: { 200: Promotion } },
+  }, async (request) => {
+    const [row] = await app.db.select().from(promotions).where(eq(promotions.id, request.params.id));
+    if (!row) throw notFound('promotion', request.params.id);
+    return viewPromotion(row, dayOf(Date.now()));
   });
 };

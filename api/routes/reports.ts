@@ -30,8 +30,9 @@ export const reportRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request) => orderReport(app.db, request.query));
   app.get('/reports/contracts', options('Active contract value, contracts expiring within 30/60/90 days, consumption, renewal rate', ContractReport),
     async (request) => contractReport(app.db, request.query));
+  // Receivables are finance's own figures (SPEC §7): who records the payments reads what is still owed.
   app.get('/reports/receivables', {
-    config: { roles: READERS },
+    config: { roles: [...READERS, 'finance'] },
     schema: { tags: ['reports'], summary: 'Open invoices aged 0–30/31–60/61–90/>90 days overdue, with late fees as of a day', querystring: ReceivablesQuery, response: { 200: ReceivablesReport } },
   }, async (request) => receivablesReport(app.db, request.query));
   app.get('/reports/customers/abc', options('Customers classed A/B/C by their share of revenue', AbcReport),

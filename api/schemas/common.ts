@@ -10,7 +10,10 @@ export const Money = (description?: string) => Type.String({ pattern: MONEY_PATT
 export const DateOnly = (description?: string) => Type.String({ format: 'date', description });
 /** An instant for a query: PostgreSQL has no year 0 (ISO's 1 BC), so that one is refused rather than failing there. */
 export const DateTime = (description?: string) => Type.String({ format: 'date-time', pattern: '^(?!0000)', description });
-export const Text = (maxLength: number, description?: string) => Type.String({ minLength: 1, maxLength, description });
+/** At least one character that is not white space: a name or a reason of blanks says nothing (SPEC §2). */
+export const NOT_BLANK = '\\S';
+/** Text a person writes (names, subjects, reasons, notes): never empty, never only white space. */
+export const Text = (maxLength: number, description?: string) => Type.String({ minLength: 1, maxLength, pattern: NOT_BLANK, description });
 export const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
 /** One of a fixed list of words, e.g. the states of a process. */
 export const Literals = <T extends string>(values: readonly T[], description?: string) => Type.Union(values.map((v) => Type.Literal(v)), { description });

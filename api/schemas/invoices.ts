@@ -40,3 +40,16 @@ export const PaymentView = Type.Object({
   allocations: Type.Array(Type.Object({ invoiceId: Type.String(), amount: Type.String({ description: 'principal settled' }), lateFee: Type.String() })),
   unallocated: Type.String(),
 });
+
+export const PaymentStatus = Type.Union([Type.Literal('received'), Type.Literal('refunded')]);
+
+/** A payment as `GET /payments` shows it: what `POST /payments` answered, and where the money came from. */
+export const PaymentRecord = Type.Composite([PaymentView, Type.Object({
+  status: PaymentStatus,
+  orderId: Nullable(Type.String({ description: "the order whose process received it (prepaid, cash on delivery); null: recorded by finance" })),
+  reference: Type.String(),
+  receivedAt: Type.String(),
+  refundedAt: Nullable(Type.String()),
+  recordedBy: Type.String(),
+  createdAt: Type.String(),
+})]);
