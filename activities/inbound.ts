@@ -1,4 +1,4 @@
-import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import { attachmentStore } from '../channels/attachment-store';
 import { attachmentsOf } from '../channels/inbound-smtp';
 import { taskQueue } from '../config';
@@ -12,11 +12,13 @@ import { workflowIdFor } from '../domain/ids';
 import { publicText } from '../domain/public-text';
 import { TICKET_WORKFLOW, ticketStart, ticketUpdates, type TicketInput } from '../domain/processes/ticket';
 import { FINAL_TICKET_STATES, type TicketState } from '../domain/tickets';
-import type { ActivityDeps } from './deps';
+import { temporalOf, type ActivityDeps } from './deps';
+import { updateTicket } from './ticket-updates';
 
 /** Starts the inbound workflow of each stored message; the workflow id makes a second start a no-op. */
-export async function handOverInbound({ config, temporal }: Pick<ActivityDeps, 'config' | 'temporal'>, ids: readonly number[]): Promise<void> {
-  if (!temporal) throw new Error('handing inbound mail to its workflow needs a Temporal client');
+export async function handOverInbound(deps: Pick<ActivityDeps, 'config' | 'temporal'>, ids: readonly number[]): Promise<void> {
+  const { config } = deps;
+  const temporal = temporalOf(deps, 'handing inbound mail to its workflow');
   await Promise.all(ids.map(async (id) => {
     try {
       await temporal.workflow.start(INBOUND_MAIL_WORKFLOW, { workflowId: inboundWorkflowId(id), taskQueue: taskQueue(config, 'notifications'), args: [id] });
@@ -28,10 +30,7 @@ export async function handOverInbound({ config, temporal }: Pick<ActivityDeps, '
 
 export function createInboundActivities(deps: ActivityDeps) {
   const { db, config } = deps;
-  const client = () => {
-    if (!deps.temporal) throw new Error('the e-mail channel needs a Temporal client in its ActivityDeps');
-    return deps.temporal;
-  };
+  const client = () => temporalOf(deps, 'the e-mail channel');
 
   return {
     /**
@@ -69,19 +68,13 @@ export function createInboundActivities(deps: ActivityDeps) {
      */
     async replyByEmail(input: { inboundId: number; ticketId: string; contact: Contact }): Promise<{ refused: string | null }> {
       const mail = (await findInbound(db, input.inboundId))!;
-      const handle = client().workflow.getHandle(workflowIdFor('ticket', input.ticketId));
       const actor = contactActor(input.contact);
       const updateId = `inbound-${input.inboundId}`;
-      try {
+      return updateTicket(client(), input.ticketId, async (handle) => {
         const { status } = (await ticketFacts(db, input.ticketId))!;
         if (status === 'pending_customer') await handle.executeUpdate(ticketUpdates['customer-reply'], { args: [{ actor, text: mail.text || mail.subject }], updateId });
         else await handle.executeUpdate(ticketUpdates.notes, { args: [{ actor, text: `E-mail from ${mail.fromAddress}: ${mail.text || mail.subject}`, internal: false }], updateId });
-        return { refused: null };
-      } catch (error) {
-        if (error instanceof WorkflowUpdateFailedError) return { refused: error.cause?.message ?? error.message };
-        if (error instanceof WorkflowNotFoundError) return { refused: `ticket ${input.ticketId} has ended` };
-        throw error;
-      }
+      });
     },
 
     /** Opens a ticket for a known contact's new message (channel e-mail), once per message. */

@@ -1,3 +1,4 @@
+import { createClaimActivities } from './claims';
 import { createContractActivities } from './contracts';
 import type { ActivityDeps } from './deps';
 import { createInboundActivities } from './inbound';
@@ -16,6 +17,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createNotificationActivities(deps),
     ...createInboundActivities(deps),
     ...createTicketActivities(deps),
+    ...createClaimActivities(deps),
     ...createInvoiceActivities(deps),
     ...createOrderActivities(deps),
     ...createContractActivities(deps),

@@ -9,6 +9,7 @@ import { authPlugin } from './plugins/auth';
 import { inboundPlugin } from './plugins/inbound';
 import { errorsPlugin, MAX_PARAM_LENGTH, toProblem } from './plugins/errors';
 import { servicesPlugin, type AppServices } from './plugins/services';
+import { auditRoutes } from './routes/audit';
 import { calendarRoutes } from './routes/calendars';
 import { consoleRoutes } from './routes/console';
 import { codecRoutes } from './routes/codec';
@@ -98,6 +99,7 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
   await app.register(portalRoutes);
   await app.register(async (api) => {
     await api.register(userRoutes);
+    await api.register(auditRoutes);
     await api.register(settingsRoutes);
     await api.register(customerRoutes);
     await api.register(productRoutes);

@@ -32,4 +32,9 @@ export function toPage<Row, Item>(rows: Row[], limit: number, keyOf: (row: Row) 
 }
 
 /** For lists newest first by a numeric id: the id the cursor names, or null for the first page. */
-export const beforeCursor = (cursor: string | undefined): number | null => (cursor ? Number(decodeCursor(cursor, 1)[0]) : null);
+export function beforeCursor(cursor: string | undefined): number | null {
+  if (!cursor) return null;
+  const id = Number(decodeCursor(cursor, 1)[0]);
+  if (!Number.isSafeInteger(id)) throw new HttpProblem(400, 'cursor is not one this API issued', { errors: [{ path: '/cursor', message: 'invalid cursor' }] });
+  return id;
+}

@@ -104,7 +104,7 @@ export async function updateProcess<Ret, Args extends [unknown, ...unknown[]]>(
  * WorkflowUpdateRPCTimeoutOrCancelledError, which the error handler answers with 504: the outcome is
  * unknown, and a retry (for a create, with the same Idempotency-Key) is safe.
  */
-async function withinUpdateWait<T>(app: FastifyInstance, call: () => Promise<T>): Promise<T> {
+export async function withinUpdateWait<T>(app: FastifyInstance, call: () => Promise<T>): Promise<T> {
   try {
     return await app.temporal.withDeadline(Date.now() + app.config.api.updateWaitMs, call);
   } catch (error) {

@@ -50,3 +50,9 @@ export async function revokeApiKey(db: Db | Tx, userId: string, keyId: string): 
     .returning({ id: apiKeys.id });
   return revoked.length > 0;
 }
+
+/** Revokes every active key of the user at once (deactivation); answers how many there were. */
+export async function revokeAllKeys(db: Db | Tx, userId: string): Promise<number> {
+  const revoked = await db.update(apiKeys).set({ revokedAt: new Date() }).where(and(eq(apiKeys.userId, userId), isNull(apiKeys.revokedAt))).returning({ id: apiKeys.id });
+  return revoked.length;
+}

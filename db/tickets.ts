@@ -1,8 +1,10 @@
-import { and, desc, eq, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, notInArray, sql } from 'drizzle-orm';
 import type { BusinessCalendar } from '../domain/calendar';
 import { parseDuration } from '../domain/duration';
 import { ticketEventNotifications } from '../domain/processes/notifications';
+import type { HeldTicket } from '../domain/processes/claims';
 import type { TicketEventRecord, TicketPolicy, TicketRecord } from '../domain/processes/ticket';
+import type { Tier, TicketState } from '../domain/tickets';
 import { resolveSla, slaSettingsFrom, type Priority } from '../domain/sla';
 import { ticketTasks } from '../domain/tasks';
 import type { Db } from './client';
@@ -69,4 +71,12 @@ export async function recordTicket(
     await issuePortalTokens(tx, portalKey, t, e, notifications);
     return writeNotifications(tx, notifications, channels);
   });
+}
+
+/** The open tickets a user holds (working, or waiting for the customer) at tiers other than `keepTiers`, in ticket order. */
+export async function ticketsHeldBy(db: Db, userId: string, keepTiers: readonly Tier[]): Promise<HeldTicket[]> {
+  const held: TicketState[] = ['in_progress_l2', 'in_progress_l3', 'pending_customer'];
+  return db.select({ ticketId: tickets.id, status: tickets.status, tier: tickets.tier }).from(tickets)
+    .where(and(eq(tickets.assigneeId, userId), inArray(tickets.status, held), keepTiers.length > 0 ? notInArray(tickets.tier, [...keepTiers]) : undefined))
+    .orderBy(asc(tickets.id));
 }

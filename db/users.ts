@@ -1,4 +1,4 @@
-import { eq, inArray } from 'drizzle-orm';
+import { and, eq, inArray, ne } from 'drizzle-orm';
 import type { Role } from '../domain/roles';
 import type { Db, Tx } from './client';
 import { users } from './schema';
@@ -26,8 +26,21 @@ export async function createUser(tx: Tx, fields: { name: string; email: string; 
   return { user: user! };
 }
 
-export async function updateUser(tx: Tx, id: string, fields: { active?: boolean; language?: string | null }): Promise<UserRow | null> {
-  if (fields.active === undefined && fields.language === undefined) return findUser(tx, id);
-  const [row] = await tx.update(users).set(fields).where(eq(users.id, id)).returning();
-  return row ?? null;
+export interface UserChanges {
+  name?: string;
+  email?: string;
+  roles?: Role[];
+  active?: boolean;
+  language?: string | null;
+}
+
+/** Changes the user, or answers with the id of another user who already has the new email; null when there is no such user. */
+export async function updateUser(tx: Tx, id: string, changes: UserChanges): Promise<{ user: UserRow } | { existingId: string } | null> {
+  if (changes.email !== undefined) {
+    const [existing] = await tx.select({ id: users.id }).from(users).where(and(eq(users.email, changes.email), ne(users.id, id)));
+    if (existing) return { existingId: existing.id };
+  }
+  const fields = Object.fromEntries(Object.entries(changes).filter(([, value]) => value !== undefined));
+  const [row] = Object.keys(fields).length === 0 ? [await findUser(tx, id)] : await tx.update(users).set(fields).where(eq(users.id, id)).returning();
+  return row ? { user: row } : null;
 }

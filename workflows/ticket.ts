@@ -69,7 +69,7 @@ export async function ticketWorkflow(input: TicketInput): Promise<TicketView> {
 
   setHandler(ticketUpdates.escalate, ({ actor, opinion }) => transition('escalate', actor, (t) => escalate(t, opinion, now()), opinion), { validator: guard('escalate') });
   setHandler(ticketUpdates.claim, ({ actor }) => transition('claim', actor, (t) => claim(t, actor.id)), { validator: guard('claim') });
-  setHandler(ticketUpdates.release, ({ actor }) => transition('release', actor, release), { validator: guard('release') });
+  setHandler(ticketUpdates.release, ({ actor, reason }) => transition('release', actor, release, reason ?? null), { validator: guard('release') });
   setHandler(ticketUpdates.notes, ({ actor, text, internal }) => transition('note', actor, (t) => t, text, internal ?? false), { validator: guard('notes') });
   setHandler(ticketUpdates['request-info'], ({ actor, question }) => transition('request-info', actor, (t) => requestInfo(t, now()), question), { validator: guard('request-info') });
   setHandler(ticketUpdates['customer-reply'], ({ actor, text }) => transition('customer-reply', actor, (t) => customerReply(t, now()), text), { validator: guard('customer-reply') });
@@ -80,8 +80,8 @@ export async function ticketWorkflow(input: TicketInput): Promise<TicketView> {
   } });
   setHandler(ticketUpdates.reject, ({ actor, reason }) => transition('reject', actor, (t) => reject(t, now()), reason), { validator: guard('reject') });
   setHandler(ticketUpdates.cancel, ({ actor, reason }) => transition('cancel', actor, (t) => cancel(t, now()), reason), { validator: guard('cancel') });
-  setHandler(ticketUpdates.reassign, ({ actor, tier, assigneeId }) => transition('reassign', actor, (t) => reassign(t, tier, assigneeId ?? null, now()),
-    `to ${tier}${assigneeId ? ` / ${assigneeId}` : ''}`), { validator: guard('reassign') });
+  setHandler(ticketUpdates.reassign, ({ actor, tier, assigneeId, reason }) => transition('reassign', actor, (t) => reassign(t, tier, assigneeId ?? null, now()),
+    `to ${tier}${assigneeId ? ` / ${assigneeId}` : ''}${reason ? `: ${reason}` : ''}`), { validator: guard('reassign') });
 
   setHandler(ticketOpened, async () => {
     await condition(() => opened);

@@ -9,6 +9,7 @@ import { ticketEvents, tickets, users } from '../../db/schema';
 import { QUEUE_STATES, queueTierOf, TICKET_ACTIONS, TICKET_ACTION_NAMES, TIER_ROLE, type Tier as TierName } from '../../domain/tickets';
 import { TICKET_WORKFLOW, ticketOpened, ticketStart, ticketState, ticketUpdates, type TicketInput } from '../../domain/processes/ticket';
 import { SLA_CLOCK } from '../../domain/processes/ticket-state';
+import { USER_ADMINISTRATION } from '../../domain/users';
 import { actorNamer } from '../actors';
 import { newestFirst } from '../lists';
 import { afterCursor, toPage } from '../pagination';
@@ -111,7 +112,7 @@ export const ticketRoutes: FastifyPluginAsyncTypebox = async (app) => {
       app.db.select().from(ticketEvents).where(eq(ticketEvents.ticketId, row.id)).orderBy(asc(ticketEvents.seq)),
       queryProcess(app.temporal, row.workflowId, ticketState, request.actor),
     ]);
-    const nameOf = await actorNamer(app.db, [row.assigneeId, ...events.map((e) => e.actorId)], [SLA_CLOCK]);
+    const nameOf = await actorNamer(app.db, [row.assigneeId, ...events.map((e) => e.actorId)], [SLA_CLOCK, USER_ADMINISTRATION]);
     return {
       ...rowView(row), assigneeName: row.assigneeId ? nameOf(row.assigneeId) : null, description: row.description, dispatchOpinion: row.dispatchOpinion, resolution: row.resolution,
       satisfaction: row.satisfaction, escalations: row.escalations, reopens: row.reopens, sla: row.sla, live,

@@ -59,7 +59,8 @@ export interface TicketView {
 export interface TicketActionArgs extends Record<TicketAction, object> {
   escalate: { opinion: string };
   claim: object;
-  release: object;
+  /** `reason`: the system's note when it returns a claim (a deactivated user's); the API takes none. */
+  release: { reason?: string };
   notes: { text: string; internal?: boolean };
   'request-info': { question: string };
   'customer-reply': { text: string };
@@ -67,7 +68,7 @@ export interface TicketActionArgs extends Record<TicketAction, object> {
   confirm: { satisfaction: number; comment?: string };
   reject: { reason: string };
   cancel: { reason: string };
-  reassign: { tier: Tier; assigneeId?: string };
+  reassign: { tier: Tier; assigneeId?: string; reason?: string };
 }
 
 // Human decisions are Updates: the validator refuses early (409/403), the handler returns the new state.
