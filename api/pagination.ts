@@ -13,8 +13,10 @@ export function decodeCursor(cursor: string, arity: number): Array<string | numb
   } catch {
     // fall through to the refusal
   }
-  throw new HttpProblem(400, 'cursor is not one this API issued', { errors: [{ path: '/cursor', message: 'invalid cursor' }] });
+  throw invalidCursor();
 }
+
+const invalidCursor = () => new HttpProblem(400, 'cursor is not one this API issued', { errors: [{ path: '/cursor', message: 'invalid cursor' }] });
 
 /** Rows strictly after the cursor in (col1, col2, …) order, ascending or descending. */
 export function afterCursor(columns: Array<AnyColumn | SQL>, cursor: string | undefined, direction: 'asc' | 'desc' = 'asc'): SQL | undefined {
@@ -35,6 +37,6 @@ export function toPage<Row, Item>(rows: Row[], limit: number, keyOf: (row: Row) 
 export function beforeCursor(cursor: string | undefined): number | null {
   if (!cursor) return null;
   const id = Number(decodeCursor(cursor, 1)[0]);
-  if (!Number.isSafeInteger(id)) throw new HttpProblem(400, 'cursor is not one this API issued', { errors: [{ path: '/cursor', message: 'invalid cursor' }] });
+  if (!Number.isSafeInteger(id)) throw invalidCursor();
   return id;
 }
