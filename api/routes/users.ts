@@ -6,6 +6,7 @@ import type { FastifyRequest } from 'fastify';
 import { LANGUAGES } from '../../channels/render';
 import { taskQueue } from '../../config';
 import { users } from '../../db/schema';
+import { ticketsHeldBy } from '../../db/tickets';
 import { createUser, findUser, updateUser, type UserRow } from '../../db/users';
 import { RETURN_CLAIMS_WORKFLOW, returnClaimsWorkflowId, type ReturnClaimsInput, type ReturnedClaims } from '../../domain/processes/claims';
 import { publicText } from '../../domain/public-text';
@@ -101,7 +102,7 @@ export const userRoutes: FastifyPluginAsyncTypebox = async (app) => {
    * every key at once. Then, if the user no longer works a tier they held tickets at, a workflow returns
    * those claims to the queue (after the commit, so it reads the new roles; a repeated request starts it again).
    */
-  async function changeUser(request: FastifyRequest, id: string, body: Static<typeof UserChange>, action: string, always = false) {
+  async function changeUser(request: FastifyRequest, id: string, body: Static<typeof UserChange>, action: string) {
     const before = await findUser(app.db, id);
     if (!before) throw notFound('user', id);
     const roles = body.tiers ? withTiers(body.roles ?? before.roles, body.tiers) : body.roles;
@@ -119,7 +120,9 @@ export const userRoutes: FastifyPluginAsyncTypebox = async (app) => {
       return { user: outcome.user, keysRevoked: revoked };
     });
     const lost = lostTiers(before, user);
-    const claims = always || lost.length > 0 ? await returnClaims(user, request.actor, lost) : { returned: [], refused: [] };
+    // A workflow only when there is something to return (the workflow reads the held tickets again itself).
+    const held = lost.length > 0 ? await ticketsHeldBy(app.db, id, user.active ? tiersOf(user.roles) : []) : [];
+    const claims = held.length > 0 ? await returnClaims(user, request.actor, lost) : { returned: [], refused: [] };
     return { user, keysRevoked, claims };
   }
 
@@ -152,7 +155,7 @@ export const userRoutes: FastifyPluginAsyncTypebox = async (app) => {
       params: IdParams, body: Type.Optional(Obj({})), response: { 200: Deactivated },
     },
   }, async (request) => {
-    const { user, keysRevoked, claims } = await changeUser(request, request.params.id, { active: false }, 'user.deactivate', true);
+    const { user, keysRevoked, claims } = await changeUser(request, request.params.id, { active: false }, 'user.deactivate');
     return { ...view(user), keysRevoked, claims };
   });
 

@@ -51,6 +51,28 @@ describe('the authorisation matrix, generated from the route table', () => {
   });
 });
 
+// Issue 17: the doors of the user administration, the audit log and the reads every resource has, as intended.
+const ROUTE_POLICY: Record<string, readonly Role[] | 'authenticated'> = {
+  'GET /api/v1/users/:id': ['admin', 'manager'],
+  'PATCH /api/v1/users/:id': ['admin'],
+  'POST /api/v1/users/:id/deactivate': ['admin'],
+  'GET /api/v1/audit': ['admin', 'manager'],
+  'GET /api/v1/payments': 'authenticated',
+  'GET /api/v1/payments/:id': 'authenticated',
+  'GET /api/v1/promotions/:id': 'authenticated',
+  'GET /api/v1/reports/receivables': ['manager', 'supervisor', 'admin', 'finance'],
+};
+
+describe('the doors of user administration and the resource reads (issue 17)', () => {
+  it('declares exactly the intended roles', () => {
+    const sorted = (roles: unknown) => (Array.isArray(roles) ? [...roles].sort() : roles);
+    for (const [route, roles] of Object.entries(ROUTE_POLICY)) {
+      const declared = h.app.routeAccess.find((r) => `${r.method} ${r.url}` === route);
+      expect({ route, roles: sorted(declared?.roles) }).toEqual({ route, roles: sorted(roles) });
+    }
+  });
+});
+
 // ---- the field dimension ----------------------------------------------------------------------------
 // The intended policy, written by hand (issue 20): for every write route of customers, products, prices,
 // contracts and settings, who may set each field. A field open to "the door" may be set by every role the
