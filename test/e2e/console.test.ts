@@ -263,6 +263,27 @@ describe.skipIf(skipBrowserTests)('support console in Chromium', () => {
     expect(errors.flat(), 'errors reported by the pages').toEqual([]);
   });
 
+  it('lets an admin deactivate a user who left: the list says inactive and their ticket is back in the L2 queue', { timeout: 90_000 }, async () => {
+    const t = ticketDriver(h);
+    const leaver = await t.call('admin', 'POST', '/users', { name: `Leaver ${uniq()}`, email: `leaver-${uniq()}@test.local`, roles: ['support_l2'] }, 201);
+    const { id } = await t.open({ category: 'fault' });
+    await t.act('agent', id, 'escalate', { opinion: 'Check the line card' });
+    const claim = await h.app.inject({ method: 'POST', url: `/api/v1/tickets/${id}/claim`, headers: { authorization: `Bearer ${leaver.apiKey}` }, payload: {} });
+    expect(claim.statusCode).toBe(200);
+
+    const admin = await signedIn(keyOf(h.users.admin.auth), 'Test admin');
+    await admin.getByRole('heading', { name: 'Users' }).waitFor();
+    admin.once('dialog', (dialog) => void dialog.accept());
+    const row = admin.locator(`tr[data-user="${leaver.id}"]`);
+    await row.getByRole('button', { name: 'Deactivate' }).click();
+    await admin.locator('#toast', { hasText: `${leaver.name} deactivated: 1 key(s) revoked, ${id} back in the queue.` }).waitFor();
+    await row.getByText('inactive').waitFor();
+    expect(await row.getByRole('button', { name: 'Deactivate' }).count()).toBe(0);
+    expect(await admin.locator(`tr[data-user="${h.users.admin.id}"] button`).count()).toBe(0);
+    expect(await t.get(id)).toMatchObject({ status: 'escalated_l2', assigneeId: null });
+    expect(errors.flat(), 'errors reported by the pages').toEqual([]);
+  });
+
   it("fits the front line in a 1366×768 window, lists the agent's own escalations, and shows names and states in words", { timeout: 90_000 }, async () => {
     const t = ticketDriver(h);
     // Long words in every column, as a busy day has them.
