@@ -57,7 +57,8 @@ function chartCard({ id, title, rows, series, plot = [0], note, links, charts, t
     h('h2', { id: `${id}-title` }, title),
     note && h('p', { className: 'muted' }, note),
     h('div', { className: 'canvas-box' }, canvas),
-    table,
+    // A day per row makes long tables: they fold away behind a disclosure (keyboard: Enter on its summary).
+    rows.length > 10 ? h('details', { className: 'figures-box' }, h('summary', {}, `Figures (${rows.length} rows)`), table) : table,
     h('p', { className: 'links' }, links.filter(Boolean).flatMap((link, i) => (i ? [' · ', link] : [link]))));
   const colors = (color) => (highlight === undefined ? color : rows.map(([label]) => (label === highlight ? HIGHLIGHT : color)));
   charts.push(() => new window.Chart(canvas, {
@@ -81,7 +82,8 @@ const shortDay = (day) => day.slice(5);
 
 export function dashboardView({ me, main }) {
   // The queue view is for the support tiers (a supervisor); every reader can use the API lists.
-  const queue = me.roles.some((role) => ['support_l2', 'support_l3', 'supervisor'].includes(role)) && h('a', { href: '#/queue' }, 'Queue');
+  // A function: a link element can sit in one place only, and two charts link to the queue.
+  const queue = () => me.roles.some((role) => ['support_l2', 'support_l3', 'supervisor'].includes(role)) && h('a', { href: '#/queue' }, 'Queue');
   const finance = me.roles.some((role) => FINANCE_ROLES.includes(role)) && h('a', { href: '#/finance' }, 'Finance page');
   const apiList = (path, text) => h('a', { href: `/api/v1${path}`, className: 'api-list' }, `${text} (API)`);
   const today = new Date();
@@ -116,7 +118,7 @@ export function dashboardView({ me, main }) {
           id: 'tickets-status', title: 'Tickets by status', charts, series: ['tickets'],
           note: `${plural(tickets.total, 'ticket')} created in the range; SLA breach rate ${percent(tickets.slaBreachRate)}.`,
           rows: Object.entries(tickets.byStatus).map(([k, v]) => [statusText(k), v]),
-          links: [queue, apiList('/tickets?status=escalated_l2', 'waiting at L2'), apiList('/tickets?breached=true', 'SLA breached'), temporalLink('the L2 queue: tickets waiting to be claimed')],
+          links: [queue(), apiList('/tickets?status=escalated_l2', 'waiting at L2'), apiList('/tickets?breached=true', 'SLA breached'), temporalLink('the L2 queue: tickets waiting to be claimed')],
         }),
         chartCard({
           id: 'tickets-tier', title: 'Tickets by tier', charts, series: ['tickets'],
@@ -140,7 +142,7 @@ export function dashboardView({ me, main }) {
           id: 'queue-depth', title: 'Queue depth per tier at the end of each day', charts, series: TIERS, plot: [0, 1, 2], type: 'line',
           note: 'Tickets waiting to be claimed (L1: new), replayed from the ticket events.',
           rows: daily.queueDepth.map((d) => [shortDay(d.day), ...TIERS.map((tier) => d[tier])]),
-          links: [queue, apiList('/tickets?status=escalated_l2', 'waiting at L2'), apiList('/tickets?status=escalated_l3', 'waiting at L3'), temporalLink('the L2 queue: tickets waiting to be claimed')],
+          links: [queue(), apiList('/tickets?status=escalated_l2', 'waiting at L2'), apiList('/tickets?status=escalated_l3', 'waiting at L3'), temporalLink('the L2 queue: tickets waiting to be claimed')],
         }),
         chartCard({
           id: 'cycle-time', title: 'Ticket cycle time (intake to close)', charts, series: ['closed tickets'],
