@@ -8,7 +8,7 @@ import { amountDue } from '../domain/payments';
 import { CONTRACT_STATES } from '../domain/contracts';
 import {
   ageReceivables, BREACH_ACTIONS, breachSeries, classifyAbc, consumptionTotals, CYCLE_TIME_LABELS, CYCLE_TIME_THRESHOLDS, daysBetween, expiringContracts,
-  queueDepthSeries, rate, tally, WAITING_STATE, type QueueMove,
+  queueDepthSeries, rate, tally, WAITING_STATE,
 } from '../domain/reports';
 import type { Priority } from '../domain/sla';
 import { CATEGORIES, TICKET_STATES, TIERS, type Tier } from '../domain/tickets';
@@ -114,12 +114,13 @@ export async function ticketDailyReport(db: Db, s: ReportScope & { from: string;
   const end = startOf(addDays(s.to, 1));
   const day = sql<string>`(${ticketEvents.at} at time zone 'UTC')::date::text`;
   const scoped = (where: SQL | undefined) => and(where, ticketsOf(db, s));
-  const waitingTier = (status: AnyColumn) => sql<Tier | null>`case ${status} ${sql.join(Object.entries(WAITING_STATE).map(([tier, state]) => sql`when ${state} then ${tier}`), sql` `)} end`;
+  // Never null: the moves are only of events whose status is a waiting state.
+  const waitingTier = (status: AnyColumn) => sql<Tier>`case ${status} ${sql.join(Object.entries(WAITING_STATE).map(([tier, state]) => sql`when ${state} then ${tier}`), sql` `)} end`;
   // Every event moves its ticket out of the queue it waited in (if any) and into the one it waits in now;
   // a note on a waiting ticket leaves and enters the same queue, which nets out.
   const move = (status: AnyColumn, delta: number) => db.select({
     day: sql<string | null>`case when ${ticketEvents.at} < ${startOf(s.from).toISOString()}::timestamptz then null else ${day} end`.as('day'),
-    tier: sql<Tier | null>`${waitingTier(status)}::text`.as('tier'),
+    tier: sql<Tier>`${waitingTier(status)}::text`.as('tier'),
     delta: sql<number>`${delta}::int`.as('delta'),
   }).from(ticketEvents).innerJoin(tickets, eq(tickets.id, ticketEvents.ticketId))
     .where(scoped(and(lt(ticketEvents.at, end), inArray(status, Object.values(WAITING_STATE)))));
@@ -135,7 +136,7 @@ export async function ticketDailyReport(db: Db, s: ReportScope & { from: string;
   return {
     scope: scopeView(s),
     breaches: breachSeries(days, breaches),
-    queueDepth: queueDepthSeries(days, queueMoves as QueueMove[]),
+    queueDepth: queueDepthSeries(days, queueMoves),
   };
 }
 

@@ -95,6 +95,9 @@ describe.skipIf(skipBrowserTests)('customer cockpit in Chromium', () => {
     // The ticket link opens the ticket page.
     await page.locator('#cockpit-tickets-table').getByRole('link', { name: ticket.id }).click();
     await page.getByRole('heading', { name: `Ticket ${ticket.id}`, level: 1 }).waitFor();
+    // And the ticket page leads back to the customer's cockpit.
+    await page.getByRole('link', { name, exact: true }).click();
+    await page.getByRole('heading', { name, level: 1 }).waitFor();
     expect(errors).toEqual([]);
     await close();
   });
