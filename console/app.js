@@ -1,7 +1,9 @@
 // The support console: sign-in, the header (with the inbox's unread count), and a hash router over its views.
 import { api, session, whenUnauthorized } from './api.js';
 import { agentView } from './agent.js';
+import { customerSearchView, customerView } from './customer.js';
 import { dashboardView } from './dashboard.js';
+import { FINANCE_ROLES, financeView } from './finance.js';
 import { h, replace } from './dom.js';
 import { inboxLink, inboxView, watchInbox } from './inbox.js';
 import { mailView } from './mail.js';
@@ -67,6 +69,8 @@ function start() {
     hasRole(SUPPORT_ROLES) && ['#/queue', 'Queue'],
     hasRole(FRONT_ROLES) && ['#/agent', 'Front line'],
     hasRole(MANAGER_ROLES) && ['#/dashboard', 'Dashboard'],
+    hasRole(FINANCE_ROLES) && ['#/finance', 'Finance'],
+    ['#/customers', 'Customers'],
     hasRole(ADMIN_ROLES) && ['#/users', 'Users'],
   ].filter(Boolean);
   const [inbox, unread] = inboxLink();
@@ -91,6 +95,7 @@ function homeHash() {
   if (hasRole(SUPPORT_ROLES)) return '#/queue';
   if (hasRole(FRONT_ROLES)) return '#/agent';
   if (hasRole(MANAGER_ROLES)) return '#/dashboard';
+  if (hasRole(FINANCE_ROLES)) return '#/finance';
   if (hasRole(ADMIN_ROLES)) return '#/users';
   return '#/none';
 }
@@ -98,11 +103,15 @@ function homeHash() {
 function route() {
   if (!me) return;
   leaveView();
-  const hash = location.hash || homeHash();
+  const [hash, search = ''] = (location.hash || homeHash()).split('?');
   for (const link of nav.querySelectorAll('a')) link.toggleAttribute('aria-current', link.getAttribute('href') === hash);
   const ctx = { me, main };
   const ticket = /^#\/tickets\/([^/]+)$/.exec(hash);
+  const customer = /^#\/customers\/([^/]+)$/.exec(hash);
   if (ticket) leaveView = ticketView(ctx, decodeURIComponent(ticket[1]));
+  else if (customer) leaveView = customerView(ctx, decodeURIComponent(customer[1]));
+  else if (hash === '#/customers') leaveView = customerSearchView(ctx);
+  else if (hash === '#/finance' && hasRole(FINANCE_ROLES)) leaveView = financeView(ctx, new URLSearchParams(search));
   else if (hash === '#/queue' && hasRole(SUPPORT_ROLES)) leaveView = queueView(ctx);
   else if (hash === '#/agent' && hasRole(FRONT_ROLES)) leaveView = agentView(ctx);
   else if (hash === '#/dashboard' && hasRole(MANAGER_ROLES)) leaveView = dashboardView(ctx);

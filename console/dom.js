@@ -60,6 +60,9 @@ setInterval(() => {
   for (const el of document.querySelectorAll('[data-due]')) tickOne(el, now);
 }, 1000);
 
+/** A labelled form control. */
+export const field = (id, label, control) => h('div', { className: 'field' }, h('label', { for: id }, label), control);
+
 export const badge = (text, kind) => h('span', { className: `badge ${kind ?? ''}` }, text);
 
 let toastTimer;
