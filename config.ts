@@ -46,7 +46,7 @@ export interface Config {
     codecTrustsLocalUi: boolean;
   };
   worker: { shutdownGraceMs: number; maxCachedWorkflows: number | null; workflowBundlePath: string | null };
-  idPrefixes: { ticket: string; order: string; contract: string; invoice: string };
+  idPrefixes: { ticket: string; order: string; contract: string; invoice: string; incident: string };
   contracts: {
     /**
      * Length of one contract-calendar day in ms (CRM_CONTRACT_DAY_MS, default a real day). Contract
@@ -225,6 +225,7 @@ export function loadConfig(env: Env = process.env): Config {
       order: env.CRM_ORDER_PREFIX || 'SO',
       contract: env.CRM_CONTRACT_PREFIX || 'C',
       invoice: env.CRM_INVOICE_PREFIX || 'INV',
+      incident: env.CRM_INCIDENT_PREFIX || 'INC',
     },
     contracts: {
       dayMs: positive(env, 'CRM_CONTRACT_DAY_MS', 86_400_000),

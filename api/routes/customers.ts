@@ -7,6 +7,7 @@ import {
   allocateCustomerId, createCustomer, decideCreditLimitRequest, findCreditLimitRequest, listCreditLimitRequests, lockCreditLimit, openCreditLimitRequest,
   setCustomerPrice, updateCustomer, type CreditLimitRequestRow,
 } from '../../db/customers';
+import { linkedTicketsOfCustomer } from '../../db/links';
 import { loadSettings } from '../../db/settings';
 import { findProduct } from '../../db/products';
 import { contractDrawDowns, drawDownCents, openInvoices } from '../../db/reports';
@@ -28,6 +29,7 @@ import { IdParams, ListQuery, Literals, Money, Nullable, Obj, Page, Text } from 
 import { ContractStatus, ContractType } from '../schemas/contracts';
 import { InvoiceView } from '../schemas/invoices';
 import { OrderRow } from '../schemas/orders';
+import { LinkedTicket } from '../schemas/tickets';
 import { invoiceView } from './invoices';
 import { orderRowView } from './orders';
 
@@ -100,6 +102,7 @@ const Overview = Type.Object({
   openOrders: Type.Array(OrderRow),
   contracts: Type.Array(OverviewContract, { description: 'contracts not yet ended, with what remains of them' }),
   openInvoices: Type.Array(InvoiceView, { description: 'oldest due first, with late fees as of today' }),
+  linkedTickets: Type.Array(LinkedTicket, { description: "the customer's tickets naming one of its orders, invoices or contracts, newest first" }),
   receivables: Type.Object({
     asOf: Type.String(), invoices: Type.Integer(), outstanding: Type.String(), lateFees: Type.String(), total: Type.String({ description: 'what settles every open invoice today' }),
   }),
@@ -171,13 +174,14 @@ export const customerRoutes: FastifyPluginAsyncTypebox = async (app) => {
   }, async (request) => {
     const customer = await getCustomer(app.db, request.params.id);
     const today = dayOf(Date.now());
-    const [openTickets, openOrders, contractRows, open] = await Promise.all([
+    const [openTickets, openOrders, contractRows, open, linkedTickets] = await Promise.all([
       app.db.select().from(tickets).where(and(eq(tickets.customerId, customer.id), notInArray(tickets.status, [...FINAL_TICKET_STATES])))
         .orderBy(asc(tickets.createdAt)).limit(200),
       app.db.select().from(orders).where(and(eq(orders.customerId, customer.id), notInArray(orders.status, [...FINAL_ORDER_STATES])))
         .orderBy(asc(orders.createdAt)).limit(200),
       contractDrawDowns(app.db, and(eq(contracts.customerId, customer.id), notInArray(contracts.status, [...FINAL_CONTRACT_STATES]))),
       openInvoices(app.db, eq(invoices.customerId, customer.id), today),
+      linkedTicketsOfCustomer(app.db, customer.id),
     ]);
     return {
       customer,
@@ -188,6 +192,7 @@ export const customerRoutes: FastifyPluginAsyncTypebox = async (app) => {
         targetValue: c.target, consumed: c.consumed, reserved: c.reserved, remaining: fromCents(remainingCents(drawDownCents(c))),
       })),
       openInvoices: open.items.map(({ row }) => invoiceView(row, today, open.rule)),
+      linkedTickets,
       receivables: { asOf: today, ...open.aged.total },
     };
   });
