@@ -30,7 +30,8 @@ export async function loadTicketPolicy(db: Db, input: { customerId: string; prio
   const [calendarRow] = calendarName ? await db.select().from(calendars).where(eq(calendars.name, calendarName)) : [];
   // The service contract that entitles the customer now (one carrying its own SLA, in force, covering the
   // category) wins over the tier multipliers; with several, the most recently activated one.
-  const { contract: serviceContract } = entitlingContract(await serviceContractsOf(db, input.customerId), input.category ?? null, Date.now());
+  const { finding, contract } = entitlingContract(await serviceContractsOf(db, input.customerId), input.category ?? null, Date.now());
+  const serviceContract = finding.entitled ? contract : null;
   return {
     customerTier: customer.tier,
     sla: resolveSla(slaSettingsFrom(settings), input.priority, customer.tier, serviceContract?.particulars.sla ?? null),
