@@ -1,4 +1,4 @@
-import { and, eq, inArray, isNotNull, sql } from 'drizzle-orm';
+import { and, eq, inArray, isNotNull, or, sql } from 'drizzle-orm';
 import { consumptionOf, remainingOf } from '../domain/call-offs';
 import { entitlementVerdict, type Entitlement, type ServiceContractFacts } from '../domain/entitlement';
 import { fromCents } from '../domain/money';
@@ -6,10 +6,13 @@ import type { Category } from '../domain/tickets';
 import type { Db } from './client';
 import { contractCallOffs, contracts } from './schema';
 
-/** The customer's service contracts (those carrying an SLA) that were ever activated, as the verdict reads them. */
+/**
+ * The customer's service contracts (those carrying an SLA) that were activated or are signed and wait for
+ * their valid-from (they activate then, so a question about that time is answered yes).
+ */
 export async function serviceContractsOf(db: Db, customerId: string) {
   return db.select().from(contracts).where(and(
-    eq(contracts.customerId, customerId), isNotNull(contracts.activatedAt),
+    eq(contracts.customerId, customerId), or(isNotNull(contracts.activatedAt), eq(contracts.status, 'signed')),
     sql`${contracts.particulars}->'sla' is not null and ${contracts.particulars}->'sla' <> 'null'::jsonb`,
   ));
 }
@@ -17,7 +20,7 @@ export async function serviceContractsOf(db: Db, customerId: string) {
 type ContractRow = Awaited<ReturnType<typeof serviceContractsOf>>[number];
 
 const factsOf = (row: ContractRow): ServiceContractFacts => ({
-  id: row.id, activatedAt: row.activatedAt?.getTime() ?? null, validFrom: row.validFrom.getTime(), validTo: row.validTo.getTime(),
+  id: row.id, activatedAt: row.activatedAt?.getTime() ?? (row.status === 'signed' ? row.validFrom.getTime() : null), validFrom: row.validFrom.getTime(), validTo: row.validTo.getTime(),
   endedAt: row.endedAt?.getTime() ?? null, coveredCategories: row.particulars.coveredCategories ?? null, sla: row.particulars.sla ?? {},
 });
 

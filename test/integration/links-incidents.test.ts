@@ -70,7 +70,8 @@ describe('entitlement', () => {
     const uncovered = await t.open({ customerId, category: 'billing' });
     expect(uncovered.status).toBe('new');
     expect((await t.get(uncovered.id)).entitlement).toMatchObject({ entitled: false, reason: 'category_not_covered' });
-    expect((await t.get(uncovered.id)).sla).toMatchObject({ source: 'policy', resolutionMs: 72 * HOUR });
+    // Outside the contract's categories the policy applies: the key-customer multiplier (0.75) on 72 h.
+    expect((await t.get(uncovered.id)).sla).toMatchObject({ source: 'policy', resolutionMs: 54 * HOUR });
   });
 });
 
