@@ -118,7 +118,8 @@ export async function ticketWorkflow(input: TicketInput): Promise<TicketView> {
   });
   setHandler(ticketIncidentAttached, async ({ incidentId, actor }) => {
     await condition(() => opened);
-    if (!OPEN_TICKET_STATES.includes(ticket.status) || ticket.heldBy === incidentId) return;
+    // One incident holds a ticket: a second one racing past the API's check is not obeyed (nor its resolution).
+    if (!OPEN_TICKET_STATES.includes(ticket.status) || ticket.heldBy !== null) return;
     patched(MERGE_AND_INCIDENTS);
     await holdFor(incidentId, actor);
   });

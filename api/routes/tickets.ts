@@ -142,7 +142,7 @@ export const ticketRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const owner = await ownerOf(app.db, body.relatedTo);
       if (owner === null) throw unprocessable(`${type} ${id} does not exist`, { errors: [{ path: '/relatedTo/id', message: `unknown ${type}` }] });
       if (owner !== body.customerId) {
-        throw unprocessable(`${type} ${id} belongs to another customer`, { errors: [{ path: '/relatedTo/id', message: `not a ${type} of customer ${body.customerId}` }] });
+        throw unprocessable(`${type} ${id} belongs to another customer`, { errors: [{ path: '/relatedTo/id', message: `the ${type} of another customer than ${body.customerId}` }] });
       }
     }
     if (body.incidentId) {

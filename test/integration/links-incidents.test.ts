@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { contractDriver } from '../helpers/contracts';
 import { startHarness, type Harness } from '../helpers/harness';
 import { recordHistory } from '../helpers/histories';
+import { orderDriver } from '../helpers/orders';
 import { ticketDriver } from '../helpers/tickets';
 import { eventually } from '../helpers/wait';
 
@@ -12,7 +13,7 @@ let h: Harness;
 let t: ReturnType<typeof ticketDriver>;
 let c: ReturnType<typeof contractDriver>;
 beforeAll(async () => {
-  h = await startHarness({ worker: true, queues: ['tickets', 'contracts', 'notifications'] });
+  h = await startHarness({ worker: true, queues: ['tickets', 'contracts', 'orders', 'notifications'] });
   t = ticketDriver(h);
   c = contractDriver(h);
 });
@@ -98,6 +99,20 @@ describe('linked records', () => {
       customerId, channel: 'phone', category: 'billing', priority: 'low', subject: 'Wrong bill', description: 'x', relatedTo: { type: 'quote', id: 'Q-1' },
     }, 400);
     expect(await h.database.sql`select count(*)::int as n from tickets where customer_id = ${customerId}`).toEqual(before);
+  });
+
+  it("lists a ticket on the order it names, and refuses an order of another customer", async () => {
+    const o = orderDriver(h);
+    const product = await o.product({ stock: 5 });
+    const mine = await o.customer();
+    const order = await o.order({ customerId: mine.id, lines: [{ sku: product.sku, qty: 1 }], paymentTerms: 'prepaid' });
+    const ticket = await t.open({ customerId: mine.id, category: 'other', relatedTo: { type: 'order', id: order.id } });
+    expect((await o.call('manager', 'GET', `/orders/${order.id}`)).linkedTickets).toEqual([expect.objectContaining({ id: ticket.id, relatedTo: { type: 'order', id: order.id } })]);
+    const stranger = await o.customer();
+    const refused = await t.call('agent', 'POST', '/tickets', {
+      customerId: stranger.id, channel: 'phone', category: 'other', priority: 'low', subject: 'Where is my parcel', description: 'x', relatedTo: { type: 'order', id: order.id },
+    }, 422);
+    expect(refused.errors).toEqual([{ path: '/relatedTo/id', message: `the order of another customer than ${stranger.id}` }]);
   });
 });
 
