@@ -28,6 +28,7 @@ function slaSection(detail) {
     ['Response due', deadline(sla.responseDueAt, { final, breached: sla.responseBreached })],
     ['Resolution due', deadline(sla.resolutionDueAt, { final, breached: sla.resolutionBreached, paused })],
     sla.confirmationDueAt && ['Confirmation due', deadline(sla.confirmationDueAt, { final })],
+    sla.customerAnswerDueAt && ['Customer answer due', deadline(sla.customerAnswerDueAt, { final })],
     sla.calendar && ['Business hours', sla.calendar],
   ]));
 }

@@ -63,6 +63,7 @@ export const TicketView = Type.Object({
     responseDueAt: Instant,
     resolutionDueAt: Instant,
     confirmationDueAt: Instant,
+    customerAnswerDueAt: Instant,
     resolutionPaused: Type.Boolean(),
     pauseReason: Nullable(Literals(['major incident', 'pending customer'] as const)),
     responseBreached: Type.Boolean(),
