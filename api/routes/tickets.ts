@@ -70,19 +70,20 @@ export const ticketRoutes: FastifyPluginAsyncTypebox = async (app) => {
       querystring: ListQuery({
         status: Type.Optional(TicketStatus), tier: Type.Optional(Tier), assignee: Type.Optional(Type.String({ maxLength: 64 })),
         breached: Type.Optional(Type.Boolean()), customerId: Type.Optional(Type.String({ maxLength: 64 })), priority: Type.Optional(Priority),
+        incidentId: Type.Optional(Type.String({ maxLength: 64, description: "a major incident's tickets" })),
         escalatedBy: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'tickets this user escalated (`me`: the caller), e.g. an agent\'s own escalations' })),
       }),
       response: { 200: Page(TicketRow) },
     },
   }, async (request) => {
-    const { status, tier, assignee, breached, customerId, priority, escalatedBy } = request.query;
+    const { status, tier, assignee, breached, customerId, priority, escalatedBy, incidentId } = request.query;
     // Through the partial index ticket_events_escalated_by_idx: the few tickets one person escalated.
     const escalator = escalatedBy === 'me' ? request.actor.id : escalatedBy;
     const escalated = escalator === undefined ? undefined : inArray(tickets.id, app.db.select({ id: ticketEvents.ticketId }).from(ticketEvents)
       .where(and(eq(ticketEvents.action, 'escalate'), eq(ticketEvents.actorId, escalator))));
     return withAssigneeNames(app.db, await newestFirst(app.db, tickets, request.query, [
       [tickets.status, status], [tickets.tier, tier], [tickets.assigneeId, assignee], [tickets.breached, breached],
-      [tickets.customerId, customerId], [tickets.priority, priority],
+      [tickets.customerId, customerId], [tickets.priority, priority], [tickets.incidentId, incidentId],
     ], rowView, escalated));
   });
 

@@ -24,4 +24,4 @@ ALTER TABLE "tickets" ADD COLUMN "merged_into" text;--> statement-breakpoint
 CREATE INDEX "incidents_status_idx" ON "incidents" USING btree ("status","created_at","id");--> statement-breakpoint
 CREATE INDEX "incidents_created_idx" ON "incidents" USING btree ("created_at","id");--> statement-breakpoint
 CREATE INDEX "tickets_related_idx" ON "tickets" USING btree ("related_type","related_id") WHERE "tickets"."related_id" is not null;--> statement-breakpoint
-CREATE INDEX "tickets_incident_idx" ON "tickets" USING btree ("incident_id") WHERE "tickets"."incident_id" is not null;
+CREATE INDEX "tickets_incident_idx" ON "tickets" USING btree ("incident_id","created_at","id") WHERE "tickets"."incident_id" is not null;

@@ -48,7 +48,8 @@ export const tickets = pgTable('tickets', {
   mergedInto: text('merged_into'),
 }, (t) => [
   index('tickets_related_idx').on(t.relatedType, t.relatedId).where(sql`${t.relatedId} is not null`),
-  index('tickets_incident_idx').on(t.incidentId).where(sql`${t.incidentId} is not null`),
+  // GET /tickets?incidentId=: a major incident's tickets, newest first.
+  index('tickets_incident_idx').on(t.incidentId, t.createdAt, t.id).where(sql`${t.incidentId} is not null`),
   index('tickets_status_idx').on(t.status, t.id),
   index('tickets_tier_status_due_idx').on(t.tier, t.status, t.queueDueAt),
   // Lists filter by assignee or customer and read newest first: the sort key follows the filter column, so

@@ -225,6 +225,8 @@ describe('major incidents', () => {
       const notices = await eventually(() => resolvedNotices(id), (rows) => rows.length > 0);
       expect(notices).toEqual([{ kind: 'ticket.resolved', audience: [`customer:${detail.customerId}`] }]);
     }
+    const listed = await t.call('manager', 'GET', `/tickets?incidentId=${incident.id}`);
+    expect(listed.items.map((i: { id: string }) => i.id).sort()).toEqual([...ids].sort());
     const row = await eventually(() => t.call('manager', 'GET', `/incidents/${incident.id}`), (i) => i.status === 'resolved');
     expect(row).toMatchObject({ status: 'resolved', resolution: 'The fibre ring is repaired' });
     expect((await t.call('manager', 'GET', '/incidents?status=resolved&limit=200')).items.map((i: { id: string }) => i.id)).toContain(incident.id);
