@@ -48,7 +48,7 @@ export interface Config {
   };
   worker: { shutdownGraceMs: number; maxCachedWorkflows: number | null; workflowBundlePath: string | null };
   idPrefixes: {
-    ticket: string; order: string; contract: string; invoice: string;
+    ticket: string; order: string; contract: string; invoice: string; incident: string;
     /** A prefix per contract type (CRM_CONTRACT_PREFIX_VALUE, …_QUANTITY), e.g. `VC-2026-000007`; default the contract prefix. */
     contractByType: Record<ContractType, string>;
   };
@@ -234,6 +234,7 @@ export function loadConfig(env: Env = process.env): Config {
         value: env.CRM_CONTRACT_PREFIX_VALUE || env.CRM_CONTRACT_PREFIX || 'C',
         quantity: env.CRM_CONTRACT_PREFIX_QUANTITY || env.CRM_CONTRACT_PREFIX || 'C',
       },
+      incident: env.CRM_INCIDENT_PREFIX || 'INC',
     },
     contracts: {
       dayMs: positive(env, 'CRM_CONTRACT_DAY_MS', 86_400_000),

@@ -1,6 +1,8 @@
 import { portalKeyOf } from '../db/portal';
-import { loadTicketPolicy, recordTicket } from '../db/tickets';
-import type { TicketEventRecord, TicketPolicy, TicketRecord } from '../domain/processes/ticket';
+import { recordIncident } from '../db/incidents';
+import { loadTicketPolicy, recordTicket, ticketNotes } from '../db/tickets';
+import type { IncidentRecord } from '../domain/processes/incident';
+import type { MovedNote, TicketEventRecord, TicketPolicy, TicketRecord } from '../domain/processes/ticket';
 import type { Priority } from '../domain/sla';
 import type { ActivityDeps } from './deps';
 import { notificationOutlet } from './notifications';
@@ -19,6 +21,16 @@ export function createTicketActivities(deps: ActivityDeps) {
     async recordTicket(input: { ticket: TicketRecord; event: TicketEventRecord }): Promise<void> {
       const { channels } = outlet;
       await outlet.handOver(await recordTicket(db, input, channels, channels.email ? portalKeyOf(deps.config) : null));
+    },
+
+    /** The notes of a ticket being merged, to move to the ticket it merges into (a read: safe to repeat). */
+    async ticketNotes(input: { ticketId: string }): Promise<MovedNote[]> {
+      return ticketNotes(db, input.ticketId);
+    },
+
+    /** A major incident's row; its seq admits each change once and never backwards. */
+    async recordIncident(input: { incident: IncidentRecord }): Promise<void> {
+      await recordIncident(db, input.incident);
     },
   };
 }

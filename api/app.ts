@@ -29,6 +29,8 @@ import { reportRoutes } from './routes/reports';
 import { settingsRoutes } from './routes/settings';
 import { taskRoutes } from './routes/tasks';
 import { ticketRoutes } from './routes/tickets';
+import { incidentRoutes } from './routes/incidents';
+import { entitlementRoutes } from './routes/entitlement';
 import { userRoutes } from './routes/users';
 import { webhookRoutes } from './routes/webhooks';
 import { Problem } from './schemas/common';
@@ -105,6 +107,8 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
     await api.register(productRoutes);
     await api.register(calendarRoutes);
     await api.register(ticketRoutes);
+    await api.register(incidentRoutes);
+    await api.register(entitlementRoutes);
     await api.register(orderRoutes);
     await api.register(contractRoutes);
     await api.register(invoiceRoutes);

@@ -3,7 +3,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { WithStartWorkflowOperation, WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import { ApplicationFailure, type QueryDefinition, type SearchAttributePair, type SignalDefinition, type UpdateDefinition } from '@temporalio/common';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { taskQueue } from '../config';
+import { taskQueue, type TaskQueueName } from '../config';
 import { allocateProcessNumber } from '../db/numbers';
 import { findProcess, type ProcessKind } from '../db/processes';
 import { FailureType, type InvalidStateDetails } from '../domain/failures';
@@ -45,6 +45,8 @@ export interface ProcessStart<View, Input> {
   summary: (number: string) => string;
   details: string;
   searchAttributes: SearchAttributePair[];
+  /** The workers that run it; default the kind's own queue (`tickets` for a ticket). */
+  taskQueue?: TaskQueueName;
 }
 
 export async function openProcess<View, Input>(app: FastifyInstance, request: FastifyRequest, reply: FastifyReply, spec: ProcessStart<View, Input>): Promise<FastifyReply> {
@@ -64,7 +66,7 @@ export async function startProcess<View, Input>(app: FastifyInstance, spec: Proc
   return withinUpdateWait(app, () => app.temporal.workflow.executeUpdateWithStart(spec.opened, {
     startWorkflowOperation: new WithStartWorkflowOperation<(input: Input) => Promise<View>>(spec.workflow, {
       workflowId: workflowIdFor(spec.kind, number),
-      taskQueue: taskQueue(app.config, `${spec.kind}s`),
+      taskQueue: taskQueue(app.config, spec.taskQueue ?? `${spec.kind}s` as TaskQueueName),
       args: [spec.input(number)],
       // A retried request (same Idempotency-Key, same number) reaches the running workflow.
       workflowIdConflictPolicy: 'USE_EXISTING',
@@ -182,7 +184,7 @@ export function registerProcessActions<
   updates: ActionUpdates<View, Args>;
   convert?: Convert;
   /** Checks that need the database (an assignee exists, amended prices name known products). */
-  check?: (action: Action, body: Record<string, unknown>, actor: Actor) => Promise<void>;
+  check?: (action: Action, body: Record<string, unknown>, actor: Actor, id: string) => Promise<void>;
   /**
    * After the process accepted the action: whether it was taken under a relaxed four-eyes rule (the
    * process refuses it otherwise), so the audit log gets the override too.
@@ -200,7 +202,7 @@ export function registerProcessActions<
         const process = await findProcess(app.db, spec.kind, id);
         if (!process) throw notFound(spec.kind, id);
         const body = request.body as Record<string, unknown>;
-        await spec.check?.(action, body, request.actor);
+        await spec.check?.(action, body, request.actor, id);
         const convert = spec.convert?.[action] as ((body: unknown) => object) | undefined;
         const update = spec.updates[action] as UpdateDefinition<View, [object]>;
         const args: [object] = [{ ...(convert ? convert(body) : body), actor: request.actor }];

@@ -18,6 +18,7 @@ export const ACTIONS = {
   reject: { label: 'Record rejection', fields: [text('reason', 'Why the customer rejects the resolution')] },
   cancel: { label: 'Cancel ticket', fields: [text('reason', 'Reason for cancelling')] },
   reassign: { label: 'Reassign', fields: [choice('tier', 'Tier', TIERS), text('assigneeId', 'Assignee user id (empty: back to the queue)', { optional: true, multiline: false })] },
+  merge: { label: 'Merge into…', fields: [text('into', 'The ticket that carries on (e.g. T-2026-000123); this one closes as merged, its notes move there', { multiline: false })] },
 };
 
 function control(field, id) {

@@ -21,8 +21,9 @@ function deadline(iso, { final, breached, paused }) {
 function slaSection(detail) {
   const sla = detail.live?.sla ?? { responseDueAt: detail.responseDueAt, resolutionDueAt: detail.resolutionDueAt };
   const final = FINAL_STATES.includes(detail.status);
-  // The resolution clock pauses while the customer is asked, and stops for good once resolved.
-  const paused = sla.resolutionPaused && (detail.status === 'pending_customer' ? 'paused while waiting for the customer' : 'stopped');
+  // The resolution clock pauses while the customer is asked or a major incident holds it, and stops for good once resolved.
+  const paused = sla.resolutionPaused && (sla.pauseReason === 'major incident' ? `paused: major incident ${detail.incidentId}`
+    : sla.pauseReason === 'pending customer' ? 'paused while waiting for the customer' : 'stopped');
   return section('SLA', pairs([
     ['Response due', deadline(sla.responseDueAt, { final, breached: sla.responseBreached })],
     ['Resolution due', deadline(sla.resolutionDueAt, { final, breached: sla.resolutionBreached, paused })],
@@ -43,6 +44,31 @@ function detailsSection(detail, customerInfo, who) {
     ['Opened', formatTime(detail.createdAt)],
     ['Escalations / reopens', `${detail.escalations} / ${detail.reopens}`],
     detail.satisfaction !== null && ['Satisfaction', `${detail.satisfaction} of 5`],
+  ]));
+}
+
+const ENTITLEMENT_WHY = {
+  no_service_contract: 'no service contract', category_not_covered: 'the service contract does not cover this category',
+  not_yet_valid: 'the service contract was not yet in force', expired: 'the service contract had ended',
+};
+
+/** The verdict taken at intake: an entitled customer's contract and SLA, or why the call is served without one. */
+function entitlementText(e) {
+  if (!e) return h('span', { className: 'muted' }, 'not checked (opened before entitlement checks, or by e-mail)');
+  if (!e.entitled) return [badge('not entitled', 'warn'), ' ', ENTITLEMENT_WHY[e.reason] ?? e.reason, e.contract ? ` (${e.contract.id})` : ''];
+  const { id, sla, remaining } = e.contract;
+  const multipliers = [sla.responseMultiplier && `response × ${sla.responseMultiplier}`, sla.resolutionMultiplier && `resolution × ${sla.resolutionMultiplier}`].filter(Boolean).join(', ');
+  return [badge('entitled', 'ok'), ` contract ${id}`, multipliers && ` · ${multipliers}`, ` · ${remaining.value} left to call off`];
+}
+
+/** What the ticket is linked to: the customer's record, a major incident, the ticket it was merged into. */
+function linksSection(detail) {
+  const link = (hash, label) => h('a', { href: hash }, label);
+  return section('Entitlement and links', pairs([
+    ['Entitlement', entitlementText(detail.entitlement)],
+    detail.relatedTo && ['Related to', `${words(detail.relatedTo.type)} ${detail.relatedTo.id}`],
+    detail.incidentId && ['Major incident', detail.incidentId],
+    detail.mergedInto && ['Merged into', link(`#/tickets/${encodeURIComponent(detail.mergedInto)}`, detail.mergedInto)],
   ]));
 }
 
@@ -146,7 +172,7 @@ export function ticketView({ me, main }, id) {
       heading.textContent = `Ticket ${detail.id}: ${detail.subject}`;
       replace(status, badge(statusText(detail.status), `status status-${detail.status}`), ' ', badge(detail.tier), ' ', flags(detail));
       status.dataset.status = detail.status;
-      replace(side, slaSection(detail), detailsSection(detail, customerInfo, who));
+      replace(side, slaSection(detail), linksSection(detail), detailsSection(detail, customerInfo, who));
       replace(body, textSections(detail));
       replace(history, historySections(detail, who));
     } catch (err) {

@@ -8,7 +8,7 @@ export const QUEUE_STATES = {
   L2: ['escalated_l2', 'in_progress_l2', 'pending_customer'],
   L3: ['escalated_l3', 'in_progress_l3', 'pending_customer'],
 };
-export const FINAL_STATES = ['closed', 'cancelled'];
+export const FINAL_STATES = ['closed', 'cancelled', 'merged'];
 /** Each ticket state as people say it; one entry per state of domain/tickets.ts (the e2e test checks). */
 export const STATUS_LABELS = {
   new: 'new',
@@ -20,4 +20,5 @@ export const STATUS_LABELS = {
   resolved: 'resolved',
   closed: 'closed',
   cancelled: 'cancelled',
+  merged: 'merged into another ticket',
 };

@@ -1,6 +1,7 @@
 import { eq, sql } from 'drizzle-orm';
 import { formatNumber } from '../domain/ids';
 import type { Db, Tx } from './client';
+import type { ProcessKind } from './processes';
 import { invoices, payments } from './schema';
 
 /** The next business number from a sequence, e.g. INV-2026-000042. */
@@ -9,8 +10,8 @@ export async function nextNumber(tx: Tx, sequence: 'invoice_seq' | 'payment_seq'
   return formatNumber(prefix, year, seq);
 }
 
-/** The number of a new process (ticket, order, contract), e.g. T-2026-000123, from its own sequence. */
-export async function allocateProcessNumber(db: Db, kind: 'ticket' | 'order' | 'contract', prefix: string, year: number): Promise<string> {
+/** The number of a new process (ticket, order, contract, incident), e.g. T-2026-000123, from its own sequence. */
+export async function allocateProcessNumber(db: Db, kind: ProcessKind, prefix: string, year: number): Promise<string> {
   const [{ seq }] = (await db.execute(sql`select nextval(${`${kind}_seq`}::regclass)::int as seq`)) as unknown as [{ seq: number }];
   return formatNumber(prefix, year, seq);
 }

@@ -1,34 +1,38 @@
-import { and, asc, desc, eq, inArray, notInArray, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, notInArray, sql } from 'drizzle-orm';
 import type { BusinessCalendar } from '../domain/calendar';
 import { parseDuration } from '../domain/duration';
 import { ticketEventNotifications } from '../domain/processes/notifications';
 import type { HeldTicket } from '../domain/processes/claims';
-import type { TicketEventRecord, TicketPolicy, TicketRecord } from '../domain/processes/ticket';
+import type { MovedNote, TicketEventRecord, TicketPolicy, TicketRecord } from '../domain/processes/ticket';
 import { policyCalendarKey, resolveSla, slaSettingsFrom, type Priority } from '../domain/sla';
-import type { Tier, TicketState } from '../domain/tickets';
+import type { Category, Tier, TicketState } from '../domain/tickets';
 import { ticketTasks } from '../domain/tasks';
 import type { Db } from './client';
 import { writeNotifications, type DeliveryChannels } from './notifications';
 import { issuePortalTokens } from './portal';
 import { Refusal } from './refusal';
-import { calendars, contracts, customers, ticketEvents, tickets } from './schema';
+import { entitlingContract, serviceContractsOf } from './entitlement';
+import { calendars, customers, ticketEvents, tickets } from './schema';
 import { loadSettings } from './settings';
 import { replaceTasks } from './tasks';
 
 const at = (ms: number | null) => (ms === null ? null : new Date(ms));
 
-/** Settings, customer tier and calendar as of intake; the ticket keeps these terms for its life. An unknown customer is refused. */
-export async function loadTicketPolicy(db: Db, input: { customerId: string; priority: Priority }): Promise<TicketPolicy> {
+/**
+ * Settings, customer tier and calendar as of intake; the ticket keeps these terms for its life. An unknown
+ * customer is refused. `category` (absent from calls of tickets opened before entitlement) limits the
+ * service contracts whose SLA may apply to those covering it.
+ */
+export async function loadTicketPolicy(db: Db, input: { customerId: string; priority: Priority; category?: Category }): Promise<TicketPolicy> {
   const settings = await loadSettings(db);
   const [customer] = await db.select({ tier: customers.tier }).from(customers).where(eq(customers.id, input.customerId));
   if (!customer) throw new Refusal(`customer ${input.customerId} does not exist`, undefined, 'not-found');
   const calendarName = (settings[policyCalendarKey(input.priority, customer.tier)] ?? settings['sla.calendar']) as string | null;
   const [calendarRow] = calendarName ? await db.select().from(calendars).where(eq(calendars.name, calendarName)) : [];
-  // An active contract of the customer that carries its own SLA (a service contract) wins over the
-  // tier multipliers; with several, the most recently activated one.
-  const [serviceContract] = await db.select({ particulars: contracts.particulars }).from(contracts)
-    .where(and(eq(contracts.customerId, input.customerId), eq(contracts.status, 'active'), sql`${contracts.particulars}->'sla' is not null and ${contracts.particulars}->'sla' <> 'null'::jsonb`))
-    .orderBy(desc(contracts.activatedAt)).limit(1);
+  // The service contract that entitles the customer now (one carrying its own SLA, in force, covering the
+  // category) wins over the tier multipliers; with several, the most recently activated one.
+  const { finding, contract } = entitlingContract(await serviceContractsOf(db, input.customerId), input.category ?? null, Date.now());
+  const serviceContract = finding.entitled ? contract : null;
   return {
     customerTier: customer.tier,
     sla: resolveSla(slaSettingsFrom(settings), input.priority, customer.tier, serviceContract?.particulars.sla ?? null),
@@ -49,9 +53,9 @@ export async function loadTicketPolicy(db: Db, input: { customerId: string; prio
 export async function recordTicket(
   db: Db, input: { ticket: TicketRecord; event: TicketEventRecord }, channels: DeliveryChannels, portalKey: Buffer | null,
 ): Promise<number[]> {
-  const { ticket: t, event: e } = input;
+  const { ticket: { relatedTo, ...t }, event: e } = input;
   const row = {
-    ...t,
+    ...t, relatedType: relatedTo?.type ?? null, relatedId: relatedTo?.id ?? null,
     responseDueAt: at(t.responseDueAt), resolutionDueAt: at(t.resolutionDueAt), queueDueAt: at(t.queueDueAt),
     createdAt: new Date(t.createdAt), updatedAt: new Date(e.at), resolvedAt: at(t.resolvedAt), closedAt: at(t.closedAt), lastSeq: e.seq,
   };
@@ -63,6 +67,7 @@ export async function recordTicket(
         satisfaction: row.satisfaction, breached: row.breached, supervisorAttention: row.supervisorAttention,
         responseDueAt: row.responseDueAt, resolutionDueAt: row.resolutionDueAt, queueDueAt: row.queueDueAt,
         escalations: row.escalations, reopens: row.reopens, updatedAt: row.updatedAt, resolvedAt: row.resolvedAt, closedAt: row.closedAt, lastSeq: row.lastSeq,
+        incidentId: row.incidentId, mergedInto: row.mergedInto,
       },
       setWhere: sql`${tickets.lastSeq} < ${row.lastSeq}`,
     }).returning({ id: tickets.id });
@@ -80,4 +85,10 @@ export async function ticketsHeldBy(db: Db, userId: string, keepTiers: readonly 
   return db.select({ ticketId: tickets.id, status: tickets.status, tier: tickets.tier }).from(tickets)
     .where(and(eq(tickets.assigneeId, userId), inArray(tickets.status, held), keepTiers.length > 0 ? notInArray(tickets.tier, [...keepTiers]) : undefined))
     .orderBy(asc(tickets.id));
+}
+
+/** A ticket's notes in the order they were written, as a merge moves them to the ticket it merges into. */
+export async function ticketNotes(db: Db, ticketId: string): Promise<MovedNote[]> {
+  const rows = await db.select().from(ticketEvents).where(and(eq(ticketEvents.ticketId, ticketId), eq(ticketEvents.action, 'note'))).orderBy(asc(ticketEvents.seq));
+  return rows.map((r) => ({ text: r.note ?? '', internal: r.internal, actorId: r.actorId, at: r.at.getTime() }));
 }

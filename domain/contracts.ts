@@ -2,6 +2,7 @@ import type { ApproverRole } from './approvals';
 import { groupedAmount, mulCents, sumCents } from './money';
 import type { Actor, Role } from './roles';
 import { processRules, refusalFor, type ActionRules, type Objection } from './state-machine';
+import type { Category } from './tickets';
 
 // SPEC §6: the contract's states and the human actions between them.
 export const CONTRACT_STATES = ['draft', 'pending_approval', 'approved', 'signed', 'active', 'expired', 'terminated', 'completed'] as const;
@@ -67,6 +68,11 @@ export interface ContractParticulars {
   channel: string | null;
   division: string | null;
   sla: { responseMultiplier?: number; resolutionMultiplier?: number } | null;
+  /**
+   * The complaint categories a service contract (one with an SLA) covers; absent or null: every category.
+   * Entitlement checks read it (domain/entitlement.ts).
+   */
+  coveredCategories?: Category[] | null;
 }
 
 export interface AmendmentChanges {

@@ -4,7 +4,7 @@ import type { CustomerTier, Priority } from './sla';
 
 // SPEC §4: the complaint ticket's states and the human actions between them.
 export const TICKET_STATES = [
-  'new', 'escalated_l2', 'in_progress_l2', 'escalated_l3', 'in_progress_l3', 'pending_customer', 'resolved', 'closed', 'cancelled',
+  'new', 'escalated_l2', 'in_progress_l2', 'escalated_l3', 'in_progress_l3', 'pending_customer', 'resolved', 'closed', 'cancelled', 'merged',
 ] as const;
 export type TicketState = (typeof TICKET_STATES)[number];
 
@@ -14,9 +14,17 @@ export type Tier = (typeof TIERS)[number];
 export const CHANNELS = ['phone', 'email', 'web', 'walk_in', 'social'] as const;
 export const CATEGORIES = ['usage', 'fault', 'billing', 'service_quality', 'consultation', 'other'] as const;
 export type Channel = (typeof CHANNELS)[number];
+/** The records a ticket may name (`relatedTo`): the customer's own order, invoice or contract. */
+export const RELATED_TYPES = ['order', 'invoice', 'contract'] as const;
+export type RelatedType = (typeof RELATED_TYPES)[number];
+export interface RelatedRecord {
+  type: RelatedType;
+  id: string;
+}
 export type Category = (typeof CATEGORIES)[number];
 
-export const FINAL_TICKET_STATES: readonly TicketState[] = ['closed', 'cancelled'];
+// `merged`: a duplicate folded into another ticket, which carries on with its notes (POST /tickets/:id/merge).
+export const FINAL_TICKET_STATES: readonly TicketState[] = ['closed', 'cancelled', 'merged'];
 const OPEN: TicketState[] = ['new', 'escalated_l2', 'in_progress_l2', 'escalated_l3', 'in_progress_l3', 'pending_customer'];
 const WORKING: TicketState[] = ['in_progress_l2', 'in_progress_l3'];
 const SUPPORT: Role[] = ['support_l2', 'support_l3', 'supervisor'];
@@ -33,9 +41,14 @@ export const TICKET_ACTIONS = {
   reject: { from: ['resolved'], roles: ['agent', 'supervisor'] },
   cancel: { from: OPEN, roles: ['supervisor'] },
   reassign: { from: [...OPEN, 'resolved'], roles: ['supervisor'] },
+  // A duplicate is merged while it is still open or awaiting confirmation; a closed one stays as it ended.
+  merge: { from: [...OPEN, 'resolved'], roles: ['supervisor'] },
 } as const satisfies ActionRules<TicketState, string>;
 export type TicketAction = keyof typeof TICKET_ACTIONS;
 export const TICKET_ACTION_NAMES = Object.keys(TICKET_ACTIONS) as TicketAction[];
+
+/** Tickets whose clocks a major incident may hold: open ones, not yet resolved. */
+export const OPEN_TICKET_STATES: readonly TicketState[] = OPEN;
 
 /** What the rules need to know of a ticket beyond its state. */
 export interface TicketFacts {

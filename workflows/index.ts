@@ -6,3 +6,4 @@ export * from './dunning';
 export * from './notification';
 export * from './inbound';
 export * from './claims';
+export * from './incident';

@@ -1,25 +1,38 @@
-import { allHandlersFinished, condition, patched, setCurrentDetails, setHandler, workflowInfo } from '@temporalio/workflow';
+import { allHandlersFinished, condition, getExternalWorkflowHandle, patched, setCurrentDetails, setHandler, workflowInfo } from '@temporalio/workflow';
+import type { SignalDefinition } from '@temporalio/common';
 import { formatDuration } from '../domain/duration';
 import type { Audience, NotificationData, NotificationKind } from '../domain/notifications';
 import type { WithActor } from '../domain/processes/common';
-import { ticketOpened, ticketState, ticketUpdates, type TicketEventRecord, type TicketInput, type TicketView } from '../domain/processes/ticket';
+import { workflowIdFor } from '../domain/ids';
+import { incidentTicketAttached } from '../domain/processes/incident';
 import {
-  breach, breachEscalates, cancel, claim, close, customerReply, escalate, mayRemindAt, newTicket, nextTicketDeadline, openTicket, pendingTimeout, reassign, reject,
-  reminded, release, requestInfo, resolutionDueAt, resolve, responseDueAt, SLA_CLOCK, ticketDetails, ticketFacts, ticketRecord, ticketSearchAttributes,
+  ticketIncidentAttached, ticketIncidentResolved, ticketMergedIn, ticketOpened, ticketState, ticketUpdates, type TicketEventRecord, type TicketInput, type TicketView,
+} from '../domain/processes/ticket';
+import {
+  breach, breachEscalates, cancel, claim, close, customerReply, escalate, holdForIncident, mayRemindAt, merge, newTicket, nextTicketDeadline, openTicket,
+  pendingTimeout, reassign, reject, releaseIncidentHold, reminded, release, requestInfo, resolutionDueAt, resolve, resolveByIncident, responseDueAt, SLA_CLOCK,
+  ticketDetails, ticketFacts, ticketRecord, ticketSearchAttributes,
   ticketView, withPolicy, type SlaKind, type TicketDeadline, type TicketProcess,
 } from '../domain/processes/ticket-state';
 import type { Actor } from '../domain/roles';
 import { CrmCustomerId, CrmCustomerTier, CrmKind, CrmPriority } from '../domain/search-attributes';
-import { FINAL_TICKET_STATES, tierAbove, ticketRefusal, type TicketAction } from '../domain/tickets';
+import { FINAL_TICKET_STATES, OPEN_TICKET_STATES, tierAbove, ticketRefusal, type TicketAction } from '../domain/tickets';
 import { createWriteQueue, processActivities, processEngine, refuse, type DueTimer } from './common';
 
 const activitiesOf = processActivities(['NotFound']);
 
 const SYSTEM = SLA_CLOCK;
 
+/**
+ * Merging and major incidents send messages between workflows. No history recorded before them holds
+ * these messages, so none replays differently; the marker is written where their commands begin so a
+ * later change to these handlers can tell the histories that ran them apart (and deprecate it once none run).
+ */
+export const MERGE_AND_INCIDENTS = 'merge-and-incidents';
+
 export async function ticketWorkflow(input: TicketInput): Promise<TicketView> {
   const engine = processEngine();
-  const { loadTicketPolicy, recordTicket, notify } = activitiesOf(engine);
+  const { loadTicketPolicy, recordTicket, notify, ticketNotes } = activitiesOf(engine);
   const workflowId = workflowInfo().workflowId;
   const enqueue = createWriteQueue();
 
@@ -84,8 +97,64 @@ export async function ticketWorkflow(input: TicketInput): Promise<TicketView> {
   setHandler(ticketUpdates.reassign, ({ actor, tier, assigneeId, reason }) => transition('reassign', actor, (t) => reassign(t, tier, assigneeId ?? null, now()),
     `to ${tier}${assigneeId ? ` / ${assigneeId}` : ''}${reason ? `: ${reason}` : ''}`), { validator: guard('reassign') });
 
-  setHandler(ticketOpened, async () => {
+  setHandler(ticketUpdates.merge, async ({ actor, into }) => {
+    patched(MERGE_AND_INCIDENTS);
+    const merged = await transition('merge', actor, (t) => merge(t, into, now()), `merged into ${into}`);
+    // The notes recorded so far (the write queue has run them) follow the ticket they belong with now.
+    const notes = await ticketNotes({ ticketId: input.number });
+    const sent = await tell(workflowIdFor('ticket', into), ticketMergedIn, { from: input.number, notes, actor });
+    if (!sent) await transition('note', SYSTEM, (t) => t, `${into} had already ended; the notes stay here`, true);
+    return merged;
+  }, { validator: (args) => {
+    guard('merge')(args);
+    if (args.into === input.number) throw new RangeError('a ticket cannot be merged into itself');
+  } });
+
+  // ---- messages from other processes ---------------------------------------------------------------
+  setHandler(ticketMergedIn, async ({ from, notes, actor }) => {
     await condition(() => opened);
+    patched(MERGE_AND_INCIDENTS);
+    await transition('merged-in', actor, (t) => t, `${from} merged into this ticket (${notes.length} note${notes.length === 1 ? '' : 's'} moved)`);
+    for (const note of notes) await transition('note', { id: note.actorId, name: '', roles: [] }, (t) => t, `[from ${from}] ${note.text}`, note.internal);
+  });
+  setHandler(ticketIncidentAttached, async ({ incidentId, actor }) => {
+    await condition(() => opened);
+    // One incident holds a ticket: a second one racing past the API's check is not obeyed (nor its resolution).
+    if (!OPEN_TICKET_STATES.includes(ticket.status) || ticket.heldBy !== null) return;
+    patched(MERGE_AND_INCIDENTS);
+    await holdFor(incidentId, actor);
+  });
+  setHandler(ticketIncidentResolved, async ({ incidentId, resolution, actor }) => {
+    await condition(() => opened);
+    if (ticket.heldBy !== incidentId) return;
+    patched(MERGE_AND_INCIDENTS);
+    // Resolved whatever tier it waits at; one already resolved (awaiting confirmation) keeps its own answer.
+    if (OPEN_TICKET_STATES.includes(ticket.status)) {
+      await transition('resolve', actor, (t) => resolveByIncident(t, resolution, now()), `${resolution} (major incident ${incidentId})`);
+    } else {
+      await transition('incident-released', actor, (t) => ({ ...t, heldBy: null }), `major incident ${incidentId} resolved`);
+    }
+  });
+
+  /** The clock stops for the incident, recorded on the ticket's timeline. */
+  function holdFor(incidentId: string, actor: Actor): Promise<TicketView> {
+    return transition('incident-attach', actor, (t) => holdForIncident(t, incidentId, now()), `resolution clock paused: major incident ${incidentId}`);
+  }
+
+  /** Signals another workflow; false when it has already ended (nothing is left to tell). */
+  async function tell<Args extends unknown[]>(workflowId: string, signal: SignalDefinition<Args>, ...args: Args): Promise<boolean> {
+    try {
+      await getExternalWorkflowHandle(workflowId).signal(signal, ...args);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  // Opened with an incident: the creation answers once the hold is recorded, so it shows the paused clock.
+  let attachedAtIntake = !input.incidentId;
+  setHandler(ticketOpened, async () => {
+    await condition(() => opened && attachedAtIntake);
     return view(input.actor);
   });
   setHandler(ticketState, (actor) => view(actor));
@@ -95,6 +164,14 @@ export async function ticketWorkflow(input: TicketInput): Promise<TicketView> {
   ticket = withPolicy(ticket, policy);
   engine.show([{ key: CrmKind, value: 'ticket' }, { key: CrmCustomerId, value: input.customerId }, { key: CrmCustomerTier, value: policy.customerTier }, { key: CrmPriority, value: input.priority }]);
   await transition('open', input.actor, openTicket, input.subject);
+  if (input.incidentId) {
+    patched(MERGE_AND_INCIDENTS);
+    await holdFor(input.incidentId, input.actor);
+    attachedAtIntake = true;
+    if (!await tell(workflowIdFor('incident', input.incidentId), incidentTicketAttached, { ticketId: input.number })) {
+      await transition('incident-released', SYSTEM, (t) => releaseIncidentHold(t, now()), `major incident ${input.incidentId} has ended; the resolution clock runs again`);
+    }
+  }
   if (policy.customerTier === 'vip') {
     await notifyOnce('vip-intake', 'ticket.vip_intake', 'role:supervisor', { category: input.category, customerId: input.customerId });
   }

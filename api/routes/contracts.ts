@@ -2,6 +2,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { and, asc, eq, inArray, ne } from 'drizzle-orm';
 import { findCustomer } from '../../db/customers';
+import { ticketsLinkedTo } from '../../db/links';
 import { contractApprovals, contractCallOffs, contractEvents, contracts, contractVersions, products } from '../../db/schema';
 import { consumptionOf, remainingOf, type Consumption } from '../../domain/call-offs';
 import { CONTRACT_ACTION_NAMES, CONTRACT_ACTIONS, CONTRACT_CREATORS, contractSummary, draftTerms } from '../../domain/contracts';
@@ -61,7 +62,7 @@ export const contractRoutes: FastifyPluginAsyncTypebox = async (app) => {
         number, customerId: customer.id, type: body.type, terms, actor: request.actor, dayMs: app.config.contracts.dayMs,
         particulars: {
           externalRef: body.externalRef ?? null, poDate: body.poDate ?? null, salesOrg: body.salesOrg ?? null,
-          channel: body.channel ?? null, division: body.division ?? null, sla: body.sla ?? null,
+          channel: body.channel ?? null, division: body.division ?? null, sla: body.sla ?? null, coveredCategories: body.coveredCategories ?? null,
         },
       }),
       summary: (number) => contractSummary({ number, type: body.type, targetValueCents: terms.targetValueCents, customerId: customer.id }),
@@ -91,12 +92,13 @@ export const contractRoutes: FastifyPluginAsyncTypebox = async (app) => {
   }, async (request) => {
     const [row] = await app.db.select().from(contracts).where(eq(contracts.id, request.params.id));
     if (!row) throw notFound('contract', request.params.id);
-    const [versions, approvals, events, callOffs, live] = await Promise.all([
+    const [versions, approvals, events, callOffs, live, linkedTickets] = await Promise.all([
       app.db.select().from(contractVersions).where(eq(contractVersions.contractId, row.id)).orderBy(asc(contractVersions.version)),
       app.db.select().from(contractApprovals).where(eq(contractApprovals.contractId, row.id)).orderBy(asc(contractApprovals.round), asc(contractApprovals.step)),
       app.db.select().from(contractEvents).where(eq(contractEvents.contractId, row.id)).orderBy(asc(contractEvents.seq)),
       app.db.select().from(contractCallOffs).where(and(eq(contractCallOffs.contractId, row.id), ne(contractCallOffs.status, 'released'))),
       queryProcess(app.temporal, row.workflowId, contractState, request.actor),
+      ticketsLinkedTo(app.db, 'contract', row.id),
     ]);
     const nameOf = await actorNamer(app.db, [...approvals.map((a) => a.actorId), ...events.map((e) => e.actorId)], [CONTRACT_CLOCK]);
     const reserved = consumptionOf(callOffs.filter((c) => c.status === 'reserved'));
@@ -114,7 +116,7 @@ export const contractRoutes: FastifyPluginAsyncTypebox = async (app) => {
         consumed: { value: fromCents(consumed.valueCents), quantities: quantitiesOf(consumed) },
       },
       remaining: { value: fromCents(remaining.valueCents), quantities: remaining.quantities },
-      live,
+      live, linkedTickets,
       timeline: events.map((e) => ({ seq: e.seq, action: e.action, actorId: e.actorId, actorName: nameOf(e.actorId), fromStatus: e.fromStatus, toStatus: e.toStatus, version: e.version, note: e.note, at: e.at.toISOString() })),
     };
   });

@@ -7,6 +7,7 @@ import {
   allocateCustomerId, createCustomer, decideCreditLimitRequest, findCreditLimitRequest, listCreditLimitRequests, lockCreditLimit, openCreditLimitRequest,
   setCustomerPrice, updateCustomer, type CreditLimitRequestRow,
 } from '../../db/customers';
+import { linkedTicketsOfCustomer } from '../../db/links';
 import { loadSettings } from '../../db/settings';
 import { findProduct } from '../../db/products';
 import { abcReport, contractDrawDowns, drawDownCents, openInvoices } from '../../db/reports';
@@ -29,6 +30,7 @@ import { ContractStatus, ContractType } from '../schemas/contracts';
 import { InvoiceView } from '../schemas/invoices';
 import { AbcClass, AgingTotals } from '../schemas/reports';
 import { OrderRow } from '../schemas/orders';
+import { LinkedTicket } from '../schemas/tickets';
 import { invoiceView } from './invoices';
 import { orderRowView } from './orders';
 
@@ -101,6 +103,7 @@ const Overview = Type.Object({
   openOrders: Type.Array(OrderRow),
   contracts: Type.Array(OverviewContract, { description: 'contracts not yet ended, with what remains of them' }),
   openInvoices: Type.Array(InvoiceView, { description: 'oldest due first, with late fees as of today' }),
+  linkedTickets: Type.Array(LinkedTicket, { description: "the customer's tickets naming one of its orders, invoices or contracts, newest first" }),
   receivables: Type.Object({
     asOf: Type.String(), invoices: Type.Integer(), outstanding: Type.String(), lateFees: Type.String(), total: Type.String({ description: 'what settles every open invoice today' }),
     buckets: Type.Object(Object.fromEntries(AGING_BUCKETS.map((b) => [b, AgingTotals])) as Record<(typeof AGING_BUCKETS)[number], typeof AgingTotals>, { description: 'the open invoices by days overdue today' }),
@@ -179,7 +182,7 @@ export const customerRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const customer = await getCustomer(app.db, request.params.id);
     const today = dayOf(Date.now());
     const abcRange = { from: addDays(today, -(ABC_OVERVIEW_DAYS - 1)), to: today };
-    const [openTickets, openOrders, contractRows, open, abc] = await Promise.all([
+    const [openTickets, openOrders, contractRows, open, abc, linkedTickets] = await Promise.all([
       app.db.select().from(tickets).where(and(eq(tickets.customerId, customer.id), notInArray(tickets.status, [...FINAL_TICKET_STATES])))
         .orderBy(asc(tickets.createdAt)).limit(200),
       app.db.select().from(orders).where(and(eq(orders.customerId, customer.id), notInArray(orders.status, [...FINAL_ORDER_STATES])))
@@ -187,6 +190,7 @@ export const customerRoutes: FastifyPluginAsyncTypebox = async (app) => {
       contractDrawDowns(app.db, and(eq(contracts.customerId, customer.id), notInArray(contracts.status, [...FINAL_CONTRACT_STATES]))),
       openInvoices(app.db, eq(invoices.customerId, customer.id), today),
       abcReport(app.db, abcRange),
+      linkedTicketsOfCustomer(app.db, customer.id),
     ]);
     const ranked = abc.customers.find((c) => c.customerId === customer.id);
     return {
@@ -198,6 +202,7 @@ export const customerRoutes: FastifyPluginAsyncTypebox = async (app) => {
         targetValue: c.target, consumed: c.consumed, reserved: c.reserved, remaining: fromCents(remainingCents(drawDownCents(c))),
       })),
       openInvoices: open.items.map(({ row }) => invoiceView(row, today, open.rule)),
+      linkedTickets,
       receivables: { asOf: today, ...open.aged.total, buckets: open.aged.buckets },
       abc: { ...abcRange, class: ranked?.class ?? null, revenue: ranked?.revenue ?? '0.00', share: ranked?.share ?? null },
     };

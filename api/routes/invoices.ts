@@ -2,6 +2,7 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { and, desc, eq, gte, lt, ne, or } from 'drizzle-orm';
 import { openInvoiceOf } from '../../db/invoices';
+import { ticketsLinkedTo } from '../../db/links';
 import { invoices } from '../../db/schema';
 import { loadSettings } from '../../db/settings';
 import { dayOf } from '../../domain/dates';
@@ -12,7 +13,7 @@ import { matching } from '../lists';
 import { afterCursor, toPage } from '../pagination';
 import { notFound } from '../problem';
 import { DateOnly, IdParams, ListQuery, Page } from '../schemas/common';
-import { AsOfQuery, InvoiceStatus, InvoiceView } from '../schemas/invoices';
+import { AsOfQuery, InvoiceDetail, InvoiceStatus, InvoiceView } from '../schemas/invoices';
 
 /** The invoice with what it owes on `asOf`; shared with the customer cockpit. */
 export function invoiceView(row: typeof invoices.$inferSelect, asOf: string, rule: LateFeeRule) {
@@ -53,10 +54,11 @@ export const invoiceRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get('/invoices/:id', {
     config: { roles: 'authenticated' },
-    schema: { tags: ['invoices'], params: IdParams, querystring: AsOfQuery, response: { 200: InvoiceView } },
+    schema: { tags: ['invoices'], params: IdParams, querystring: AsOfQuery, response: { 200: InvoiceDetail } },
   }, async (request) => {
     const [row] = await app.db.select().from(invoices).where(eq(invoices.id, request.params.id));
     if (!row) throw notFound('invoice', request.params.id);
-    return invoiceView(row, request.query.asOf ?? dayOf(Date.now()), lateFeeRuleFrom(await loadSettings(app.db)));
+    const [settings, linkedTickets] = await Promise.all([loadSettings(app.db), ticketsLinkedTo(app.db, 'invoice', row.id)]);
+    return { ...invoiceView(row, request.query.asOf ?? dayOf(Date.now()), lateFeeRuleFrom(settings)), linkedTickets };
   });
 };

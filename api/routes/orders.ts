@@ -1,6 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { asc, eq } from 'drizzle-orm';
+import { ticketsLinkedTo } from '../../db/links';
 import { loadOrderQuote } from '../../db/orders';
 import { orderEvents, orderLines, orders, shipments } from '../../db/schema';
 import { loadSettings } from '../../db/settings';
@@ -92,15 +93,16 @@ export const orderRoutes: FastifyPluginAsyncTypebox = async (app) => {
     schema: { tags: ['orders'], params: IdParams, response: { 200: OrderDetail } },
   }, async (request) => {
     const row = await findOrder(request.params.id);
-    const [lines, events, [shipment], live] = await Promise.all([
+    const [lines, events, [shipment], live, linkedTickets] = await Promise.all([
       app.db.select().from(orderLines).where(eq(orderLines.orderId, row.id)).orderBy(asc(orderLines.lineNo)),
       app.db.select().from(orderEvents).where(eq(orderEvents.orderId, row.id)).orderBy(asc(orderEvents.seq)),
       app.db.select().from(shipments).where(eq(shipments.orderId, row.id)),
       queryProcess(app.temporal, row.workflowId, orderState, request.actor),
+      ticketsLinkedTo(app.db, 'order', row.id),
     ]);
     const nameOf = await actorNamer(app.db, events.map((e) => e.actorId), [ORDER_PROCESS, CARRIER, PROVISIONING]);
     return {
-      ...orderRowView(row), deliveryAddress: row.deliveryAddress, live,
+      ...orderRowView(row), deliveryAddress: row.deliveryAddress, live, linkedTickets,
       lines: lines.map((l) => ({
         sku: l.sku, kind: l.kind, qty: l.qty, priceRule: l.priceRule, promotionId: l.promotionId, percentOff: l.percentOff,
         baseUnitPrice: l.baseUnitPrice, unitPrice: l.unitPrice, lineTotal: l.lineTotal,

@@ -3,10 +3,13 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client';
 import { Refusal } from '../../db/refusal';
+import { findEntitlement } from '../../db/entitlement';
+import { ownerOf } from '../../db/links';
+import { findProcess } from '../../db/processes';
 import { loadTicketPolicy } from '../../db/tickets';
 import { userNames } from '../../db/users';
 import { ticketEvents, tickets, users } from '../../db/schema';
-import { QUEUE_STATES, queueTierOf, TICKET_ACTIONS, TICKET_ACTION_NAMES, TIER_ROLE, type Tier as TierName } from '../../domain/tickets';
+import { FINAL_TICKET_STATES, QUEUE_STATES, queueTierOf, TICKET_ACTIONS, TICKET_ACTION_NAMES, TIER_ROLE, type RelatedRecord, type Tier as TierName } from '../../domain/tickets';
 import { TICKET_WORKFLOW, ticketOpened, ticketStart, ticketState, ticketUpdates, type TicketInput } from '../../domain/processes/ticket';
 import { SLA_CLOCK } from '../../domain/processes/ticket-state';
 import { USER_ADMINISTRATION } from '../../domain/users';
@@ -47,13 +50,16 @@ export const ticketRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const body = request.body;
     // The ticket's terms (SLA, calendar, confirmation window) are fixed at intake; resolved here, they
     // travel in the workflow's input and the ticket opens without an activity of its own.
-    const policy = await loadTicketPolicy(app.db, { customerId: body.customerId, priority: body.priority }).catch((error: unknown) => {
+    const policy = await loadTicketPolicy(app.db, { customerId: body.customerId, priority: body.priority, category: body.category }).catch((error: unknown) => {
       if (error instanceof Refusal) throw unprocessable(`customer ${body.customerId} does not exist`, { errors: [{ path: '/customerId', message: 'unknown customer' }] });
       throw error;
     });
+    await checkLinks(body);
+    // Without entitlement the call is still taken: the verdict is kept on the ticket for the agent to see.
+    const entitlement = await findEntitlement(app.db, { customerId: body.customerId, category: body.category, at: Date.now() });
     return openProcess(app, request, reply, {
       kind: 'ticket', workflow: TICKET_WORKFLOW, opened: ticketOpened,
-      input: (number): TicketInput => ({ number, ...body, actor: request.actor, policy }),
+      input: (number): TicketInput => ({ number, ...body, actor: request.actor, policy, entitlement }),
       ...ticketStart(body, policy),
     });
   });
@@ -65,19 +71,20 @@ export const ticketRoutes: FastifyPluginAsyncTypebox = async (app) => {
       querystring: ListQuery({
         status: Type.Optional(TicketStatus), tier: Type.Optional(Tier), assignee: Type.Optional(Type.String({ maxLength: 64 })),
         breached: Type.Optional(Type.Boolean()), customerId: Type.Optional(Type.String({ maxLength: 64 })), priority: Type.Optional(Priority),
+        incidentId: Type.Optional(Type.String({ maxLength: 64, description: "a major incident's tickets" })),
         escalatedBy: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'tickets this user escalated (`me`: the caller), e.g. an agent\'s own escalations' })),
       }),
       response: { 200: Page(TicketRow) },
     },
   }, async (request) => {
-    const { status, tier, assignee, breached, customerId, priority, escalatedBy } = request.query;
+    const { status, tier, assignee, breached, customerId, priority, escalatedBy, incidentId } = request.query;
     // Through the partial index ticket_events_escalated_by_idx: the few tickets one person escalated.
     const escalator = escalatedBy === 'me' ? request.actor.id : escalatedBy;
     const escalated = escalator === undefined ? undefined : inArray(tickets.id, app.db.select({ id: ticketEvents.ticketId }).from(ticketEvents)
       .where(and(eq(ticketEvents.action, 'escalate'), eq(ticketEvents.actorId, escalator))));
     return withAssigneeNames(app.db, await newestFirst(app.db, tickets, request.query, [
       [tickets.status, status], [tickets.tier, tier], [tickets.assigneeId, assignee], [tickets.breached, breached],
-      [tickets.customerId, customerId], [tickets.priority, priority],
+      [tickets.customerId, customerId], [tickets.priority, priority], [tickets.incidentId, incidentId],
     ], rowView, escalated));
   });
 
@@ -116,16 +123,53 @@ export const ticketRoutes: FastifyPluginAsyncTypebox = async (app) => {
     return {
       ...rowView(row), assigneeName: row.assigneeId ? nameOf(row.assigneeId) : null, description: row.description, dispatchOpinion: row.dispatchOpinion, resolution: row.resolution,
       satisfaction: row.satisfaction, escalations: row.escalations, reopens: row.reopens, sla: row.sla, live,
+      entitlement: row.entitlement, relatedTo: row.relatedType && row.relatedId ? { type: row.relatedType, id: row.relatedId } : null,
+      incidentId: row.incidentId, mergedInto: row.mergedInto,
       timeline: events.map((e) => ({ seq: e.seq, action: e.action, actorId: e.actorId, actorName: nameOf(e.actorId), fromStatus: e.fromStatus, toStatus: e.toStatus, fromTier: e.fromTier, toTier: e.toTier, note: e.note, internal: e.internal, at: e.at.toISOString() })),
     };
   });
 
   await app.register(registerProcessActions({
     kind: 'ticket', actions: TICKET_ACTION_NAMES, rules: TICKET_ACTIONS, bodies: TicketActionBodies, response: TicketView, updates: ticketUpdates,
-    check: async (action, body) => {
+    check: async (action, body, _actor, id) => {
       if (action === 'reassign' && typeof body.assigneeId === 'string') await checkAssignee(body.assigneeId, body.tier as TierName);
+      if (action === 'merge') await checkMergeTarget(id, body.into as string);
     },
   }));
+
+  /** A named record must be the same customer's; a named incident must exist and be open. Refused as 422, nothing started. */
+  async function checkLinks(body: { customerId: string; relatedTo?: RelatedRecord; incidentId?: string }) {
+    if (body.relatedTo) {
+      const { type, id } = body.relatedTo;
+      const owner = await ownerOf(app.db, body.relatedTo);
+      if (owner === null) throw unprocessable(`${type} ${id} does not exist`, { errors: [{ path: '/relatedTo/id', message: `unknown ${type}` }] });
+      if (owner !== body.customerId) {
+        throw unprocessable(`${type} ${id} belongs to another customer`, { errors: [{ path: '/relatedTo/id', message: `the ${type} of another customer than ${body.customerId}` }] });
+      }
+    }
+    if (body.incidentId) {
+      const incident = await findProcess(app.db, 'incident', body.incidentId);
+      if (!incident) throw unprocessable(`incident ${body.incidentId} does not exist`, { errors: [{ path: '/incidentId', message: 'unknown incident' }] });
+      if (incident.status !== 'open') throw unprocessable(`incident ${body.incidentId} is ${incident.status}`, { errors: [{ path: '/incidentId', message: 'not open' }] });
+    }
+  }
+
+  /**
+   * Duplicates are the same customer's (Zammad and Jira merge within one requester's issues); the ticket
+   * carrying on must still be open to take the notes. The merged ticket's own state is its workflow's to judge (409).
+   */
+  async function checkMergeTarget(id: string, into: string) {
+    const [source] = await app.db.select({ customerId: tickets.customerId }).from(tickets).where(eq(tickets.id, id));
+    const [target] = await app.db.select({ customerId: tickets.customerId, status: tickets.status }).from(tickets).where(eq(tickets.id, into));
+    if (!target) throw unprocessable(`ticket ${into} does not exist`, { errors: [{ path: '/into', message: 'unknown ticket' }] });
+    if (into === id) throw unprocessable('a ticket cannot be merged into itself', { errors: [{ path: '/into', message: 'the same ticket' }] });
+    if (source && target.customerId !== source.customerId) {
+      throw unprocessable(`ticket ${into} is another customer's`, { errors: [{ path: '/into', message: `not a ticket of customer ${source.customerId}` }] });
+    }
+    if (FINAL_TICKET_STATES.includes(target.status)) {
+      throw unprocessable(`ticket ${into} is ${target.status}; merge into an open ticket`, { errors: [{ path: '/into', message: `ticket is ${target.status}` }] });
+    }
+  }
 
   async function checkAssignee(userId: string, tier: TierName) {
     const role = TIER_ROLE[tier];

@@ -2,6 +2,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import { BILLING_FREQUENCIES, CONTRACT_ACTION_NAMES, CONTRACT_STATES, CONTRACT_TYPES } from '../../domain/contracts';
 import type { ContractView as WorkflowContractView } from '../../domain/processes/contract';
 import { Literals, Money, Nullable, Obj, Text, type SameShape } from './common';
+import { Category, LinkedTicket } from './tickets';
 
 export const ContractStatus = Literals(CONTRACT_STATES);
 export const ContractType = Literals(CONTRACT_TYPES);
@@ -33,6 +34,10 @@ export const CreateContract = Obj({
   sla: Type.Optional(Obj({
     responseMultiplier: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 10 })),
     resolutionMultiplier: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 10 })),
+  })),
+  coveredCategories: Type.Optional(Type.Array(Category, {
+    minItems: 1, uniqueItems: true,
+    description: 'with an SLA (a service contract): the complaint categories it entitles the customer to; absent: every category',
   })),
 });
 
@@ -76,7 +81,8 @@ export const ContractRow = Type.Composite([
 const Quantity = Type.Object({ sku: Type.String(), qty: Type.Integer() });
 
 export const ContractDetail = Type.Composite([ContractRow, Type.Object({
-  particulars: Type.Unknown({ description: 'externalRef, poDate, salesOrg, channel, division, sla' }),
+  particulars: Type.Unknown({ description: 'externalRef, poDate, salesOrg, channel, division, sla, coveredCategories' }),
+  linkedTickets: Type.Array(LinkedTicket, { description: 'tickets naming this contract (relatedTo), newest first' }),
   signedAt: Nullable(Type.String()),
   activatedAt: Nullable(Type.String()),
   endedAt: Nullable(Type.String()),

@@ -1,5 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import { DateOnly, Money, Nullable, Obj, Text } from './common';
+import { LinkedTicket } from './tickets';
 
 export const InvoiceStatus = Type.Union([Type.Literal('open'), Type.Literal('paid'), Type.Literal('void')]);
 
@@ -23,6 +24,10 @@ export const InvoiceView = Type.Object({
   lateFee: Type.String({ description: 'late fee on the unpaid principal as of asOf (SPEC §6)' }),
   amountDue: Type.String({ description: 'unpaid principal plus lateFee' }),
 });
+
+export const InvoiceDetail = Type.Composite([InvoiceView, Type.Object({
+  linkedTickets: Type.Array(LinkedTicket, { description: 'tickets naming this invoice (relatedTo), newest first' }),
+})]);
 
 export const AsOfQuery = Obj({ asOf: Type.Optional(DateOnly('count the late fee to this day; default today (UTC)')) });
 

@@ -2,6 +2,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import { MAX_LINES, ORDER_ACTION_NAMES, ORDER_STATES, PAYMENT_TERMS } from '../../domain/orders';
 import type { OrderView as WorkflowOrderView } from '../../domain/processes/order';
 import { Literals, Money, Nullable, Obj, Text, type SameShape } from './common';
+import { LinkedTicket } from './tickets';
 
 export const OrderStatus = Literals(ORDER_STATES);
 export const PaymentTerms = Literals(PAYMENT_TERMS);
@@ -72,6 +73,7 @@ const OrderEvent = Type.Object({
 
 export const OrderDetail = Type.Composite([OrderRow, Type.Object({
   deliveryAddress: Nullable(Type.String()),
+  linkedTickets: Type.Array(LinkedTicket, { description: 'tickets naming this order (relatedTo), newest first' }),
   lines: Type.Array(Type.Composite([OrderLine, Type.Object({ baseUnitPrice: Type.String(), percentOff: Nullable(Type.String()) })])),
   shipment: Nullable(Type.Object({ carrier: Type.String(), trackingNo: Type.String(), shippedAt: Type.String(), deliveredAt: Instant })),
   live: Nullable(OrderView),

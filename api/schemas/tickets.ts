@@ -1,6 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { PRIORITIES, CUSTOMER_TIERS } from '../../domain/sla';
-import { CATEGORIES, CHANNELS, TICKET_ACTION_NAMES, TICKET_STATES, TIERS } from '../../domain/tickets';
+import { ENTITLEMENT_REASONS } from '../../domain/entitlement';
+import { CATEGORIES, CHANNELS, RELATED_TYPES, TICKET_ACTION_NAMES, TICKET_STATES, TIERS } from '../../domain/tickets';
 import type { TicketView as WorkflowTicketView } from '../../domain/processes/ticket';
 import { Literals, Nullable, Obj, Text, type SameShape } from './common';
 
@@ -11,6 +12,25 @@ export const Category = Literals(CATEGORIES);
 export const Channel = Literals(CHANNELS);
 export const CustomerTier = Literals(CUSTOMER_TIERS);
 const Instant = Nullable(Type.String({ format: 'date-time' }));
+const RecordId = Type.String({ minLength: 1, maxLength: 64 });
+
+export const RelatedRecord = Obj({ type: Literals(RELATED_TYPES), id: RecordId }, { description: "the customer's own order, invoice or contract the ticket is about" });
+
+export const Entitlement = Type.Object({
+  customerId: Type.String(),
+  category: Category,
+  at: Type.String({ format: 'date-time' }),
+  entitled: Type.Boolean(),
+  reason: Literals(ENTITLEMENT_REASONS, 'covered; else why not: no service contract, none covering the category, the covering one not yet valid or ended (`expired`)'),
+  contract: Nullable(Type.Object({
+    id: Type.String(),
+    validFrom: Type.String(),
+    validTo: Type.String(),
+    coveredCategories: Nullable(Type.Array(Category)),
+    sla: Type.Object({ responseMultiplier: Nullable(Type.Number()), resolutionMultiplier: Nullable(Type.Number()) }),
+    remaining: Type.Object({ value: Type.String(), quantities: Nullable(Type.Array(Type.Object({ sku: Type.String(), qty: Type.Integer() }))) }, { description: 'left to call off now' }),
+  })),
+});
 
 export const CreateTicket = Obj({
   customerId: Type.String({ minLength: 1, maxLength: 64 }),
@@ -19,6 +39,8 @@ export const CreateTicket = Obj({
   priority: Priority,
   subject: Text(200),
   description: Text(10_000),
+  relatedTo: Type.Optional(RelatedRecord),
+  incidentId: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'an open major incident: the ticket is attached at once and its resolution clock held' })),
 });
 
 export const TicketView = Type.Object({
@@ -35,12 +57,15 @@ export const TicketView = Type.Object({
   satisfaction: Nullable(Type.Integer()),
   breached: Type.Boolean(),
   supervisorAttention: Type.Boolean(),
+  incidentId: Nullable(Type.String()),
+  mergedInto: Nullable(Type.String()),
   sla: Type.Object({
     responseDueAt: Instant,
     resolutionDueAt: Instant,
     confirmationDueAt: Instant,
     customerAnswerDueAt: Instant,
     resolutionPaused: Type.Boolean(),
+    pauseReason: Nullable(Literals(['major incident', 'pending customer'] as const)),
     responseBreached: Type.Boolean(),
     resolutionBreached: Type.Boolean(),
     calendar: Nullable(Type.String()),
@@ -95,6 +120,10 @@ export const TicketDetail = Type.Composite([TicketRow, Type.Object({
   reopens: Type.Integer(),
   sla: Type.Unknown({ description: 'the SLA terms fixed at intake: windows, reminder share, source, calendar' }),
   live: Nullable(TicketView),
+  entitlement: Nullable(Entitlement),
+  relatedTo: Nullable(Type.Object({ type: Literals(RELATED_TYPES), id: Type.String() })),
+  incidentId: Nullable(Type.String()),
+  mergedInto: Nullable(Type.String()),
   timeline: Type.Array(TicketEvent),
 })]);
 
@@ -110,4 +139,10 @@ export const TicketActionBodies = {
   reject: Obj({ reason: Text(5000) }),
   cancel: Obj({ reason: Text(5000) }),
   reassign: Obj({ tier: Tier, assigneeId: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })) }),
+  merge: Obj({ into: Type.String({ minLength: 1, maxLength: 64, description: 'the ticket that carries on; this one closes as `merged` and its notes move there' }) }),
 };
+
+/** A ticket naming a record, as the record's own page and the customer cockpit list it. */
+export const LinkedTicket = Type.Object({
+  id: Type.String(), status: TicketStatus, subject: Type.String(), relatedTo: Type.Object({ type: Literals(RELATED_TYPES), id: Type.String() }), createdAt: Type.String(),
+});

@@ -4,6 +4,7 @@ export * from './products';
 export * from './settings';
 export * from './platform';
 export * from './tickets';
+export * from './incidents';
 export * from './billing';
 export * from './orders';
 export * from './contracts';

@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { boolean, index, integer, jsonb, pgSequence, pgTable, primaryKey, smallint, text, timestamp } from 'drizzle-orm/pg-core';
-import type { Category, Channel, TicketState, Tier } from '../../domain/tickets';
+import type { Entitlement } from '../../domain/entitlement';
+import type { Category, Channel, RelatedType, TicketState, Tier } from '../../domain/tickets';
 import type { CustomerTier, Priority } from '../../domain/sla';
 import { customers } from './customers';
 
@@ -38,7 +39,17 @@ export const tickets = pgTable('tickets', {
   resolvedAt: timestamp('resolved_at', { withTimezone: true }),
   closedAt: timestamp('closed_at', { withTimezone: true }),
   lastSeq: integer('last_seq').notNull(),
+  /** The entitlement verdict at intake (issue 17 §4); null for tickets opened before it or by e-mail. */
+  entitlement: jsonb('entitlement').$type<Entitlement>(),
+  /** The customer's order, invoice or contract the ticket names; the record's own page lists it back. */
+  relatedType: text('related_type').$type<RelatedType>(),
+  relatedId: text('related_id'),
+  incidentId: text('incident_id'),
+  mergedInto: text('merged_into'),
 }, (t) => [
+  index('tickets_related_idx').on(t.relatedType, t.relatedId).where(sql`${t.relatedId} is not null`),
+  // GET /tickets?incidentId=: a major incident's tickets, newest first.
+  index('tickets_incident_idx').on(t.incidentId, t.createdAt, t.id).where(sql`${t.incidentId} is not null`),
   index('tickets_status_idx').on(t.status, t.id),
   index('tickets_tier_status_due_idx').on(t.tier, t.status, t.queueDueAt),
   // Lists filter by assignee or customer and read newest first: the sort key follows the filter column, so

@@ -5,7 +5,7 @@ import { CrmAssignee, CrmDueAt, CrmSlaBreached, CrmStatus, CrmTier } from '../se
 import { isLowSatisfaction } from '../portal';
 import { deadlineOf, pauseClock, reminderDueOf, resumeClock, startClock, type SlaClock } from '../sla-clock';
 import { queueState, tierAbove, ticketActions, workingState, type TicketFacts, type TicketState, type Tier } from '../tickets';
-import type { TicketInput, TicketPolicy, TicketRecord, TicketView } from './ticket';
+import type { PauseReason, TicketInput, TicketPolicy, TicketRecord, TicketView } from './ticket';
 
 // The complaint ticket's state as one object, and every change to it as a pure function of the state,
 // the change's arguments and the time: the workflow (workflows/ticket.ts) holds one TicketProcess,
@@ -32,6 +32,12 @@ export interface TicketProcess extends Pick<TicketRecord,
   resolutionBreached: boolean;
   /** The terms taken at intake; null until they are loaded. */
   policy: TicketPolicy | null;
+  /** The major incident the ticket is attached to (kept after it resolves, as a link). */
+  incidentId: string | null;
+  /** The open incident holding the resolution clock: nothing resumes it until the incident lets go. */
+  heldBy: string | null;
+  /** The ticket this duplicate was merged into. */
+  mergedInto: string | null;
 }
 
 export function newTicket(createdAt: number): TicketProcess {
@@ -39,6 +45,7 @@ export function newTicket(createdAt: number): TicketProcess {
     status: 'new', tier: 'L1', assigneeId: null, dispatchOpinion: null, resolution: null, satisfaction: null, supervisorAttention: false,
     escalations: 0, reopens: 0, createdAt, resolvedAt: null, closedAt: null, confirmationDueAt: null, pendingReturn: null, pendingSince: null,
     responseClock: null, resolutionClock: null, responseBreached: false, resolutionBreached: false, policy: null,
+    incidentId: null, heldBy: null, mergedInto: null,
   };
 }
 
@@ -49,8 +56,10 @@ const policyOf = (t: TicketProcess): TicketPolicy => {
 };
 const pauseResolution = (t: TicketProcess, now: number): TicketProcess =>
   (t.resolutionClock ? { ...t, resolutionClock: pauseClock(t.resolutionClock, now, calendarOf(t)) } : t);
+// Every way back to work (a customer's reply, an escalation, a reopening, a reassignment) resumes through
+// here, so a major incident's hold is kept whatever else happens to the ticket meanwhile.
 const resumeResolution = (t: TicketProcess, now: number): TicketProcess =>
-  (t.resolutionClock ? { ...t, resolutionClock: resumeClock(t.resolutionClock, now) } : t);
+  (t.resolutionClock && !t.heldBy ? { ...t, resolutionClock: resumeClock(t.resolutionClock, now) } : t);
 
 /** Into a tier's queue, unassigned, with a fresh response clock. */
 function enterQueue(t: TicketProcess, tier: Exclude<Tier, 'L1'>, now: number): TicketProcess {
@@ -149,6 +158,28 @@ export function reassign(t: TicketProcess, target: Tier, assigneeId: string | nu
   return enterQueue(moved, target, now);
 }
 
+/** Attached to an open major incident: the resolution clock pauses until the incident lets go. */
+export function holdForIncident(t: TicketProcess, incidentId: string, now: number): TicketProcess {
+  return pauseResolution({ ...t, incidentId, heldBy: incidentId }, now);
+}
+
+/** The incident is gone without resolving the ticket (it had already ended): the clock runs again. */
+export function releaseIncidentHold(t: TicketProcess, now: number): TicketProcess {
+  const open = t.status !== 'resolved' && t.status !== 'pending_customer';
+  const released = { ...t, heldBy: null };
+  return open ? resumeResolution(released, now) : released;
+}
+
+/** The incident was resolved: so is the ticket, whatever tier it waits at, with the incident's resolution. */
+export function resolveByIncident(t: TicketProcess, resolution: string, now: number): TicketProcess {
+  return resolve({ ...t, heldBy: null }, resolution, now);
+}
+
+/** A duplicate folded into another ticket: done, its clocks stopped. */
+export function merge(t: TicketProcess, into: string, now: number): TicketProcess {
+  return finish({ ...t, status: 'merged', mergedInto: into, heldBy: null }, now);
+}
+
 /** The reminder of a clock went out (not an event of the ticket: it changes nothing a person sees). */
 export function reminded(t: TicketProcess, kind: SlaKind): TicketProcess {
   return kind === 'response' ? { ...t, responseClock: { ...t.responseClock!, reminded: true } } : { ...t, resolutionClock: { ...t.resolutionClock!, reminded: true } };
@@ -220,14 +251,21 @@ export function ticketView(t: TicketProcess, input: TicketInput, actor?: Actor):
   return {
     id: input.number, status: t.status, tier: t.tier, assigneeId: t.assigneeId, customerId: input.customerId, customerTier: t.policy?.customerTier ?? 'standard',
     category: input.category, priority: input.priority, dispatchOpinion: t.dispatchOpinion, resolution: t.resolution, satisfaction: t.satisfaction,
-    breached: breached(t), supervisorAttention: t.supervisorAttention,
+    breached: breached(t), supervisorAttention: t.supervisorAttention, incidentId: t.incidentId, mergedInto: t.mergedInto,
     sla: {
       responseDueAt: iso(responseDueAt(t)), resolutionDueAt: iso(resolutionDueAt(t)), confirmationDueAt: iso(t.confirmationDueAt),
       customerAnswerDueAt: iso(pendingTimeoutAt(t)), resolutionPaused: t.resolutionClock !== null && t.resolutionClock.runningSince === null,
+      pauseReason: pauseReasonOf(t),
       responseBreached: t.responseBreached, resolutionBreached: t.resolutionBreached, calendar: t.policy?.calendarName ?? null,
     },
     allowedActions: actor ? ticketActions(ticketFacts(t, input), actor) : [],
   };
+}
+
+/** Why the resolution clock stands still while the ticket is open (a resolved or finished ticket's clock has stopped, not paused). */
+export function pauseReasonOf(t: TicketProcess): PauseReason | null {
+  if (t.heldBy) return 'major incident';
+  return t.status === 'pending_customer' ? 'pending customer' : null;
 }
 
 export function ticketRecord(t: TicketProcess, input: TicketInput, workflowId: string): TicketRecord {
@@ -239,6 +277,7 @@ export function ticketRecord(t: TicketProcess, input: TicketInput, workflowId: s
     breached: breached(t), supervisorAttention: t.supervisorAttention, responseDueAt: responseDueAt(t), resolutionDueAt: resolutionDueAt(t), queueDueAt: nextDueAt(t),
     sla: { ...policy.sla, calendar: policy.calendarName }, escalations: t.escalations, reopens: t.reopens, createdBy: input.actor.id, createdAt: t.createdAt,
     resolvedAt: t.resolvedAt, closedAt: t.closedAt, confirmationWindowMs: policy.confirmationWindowMs,
+    entitlement: input.entitlement ?? null, relatedTo: input.relatedTo ?? null, incidentId: t.incidentId, mergedInto: t.mergedInto,
   };
 }
 
@@ -259,5 +298,6 @@ export function ticketDetails(t: TicketProcess): string {
   const due = nextDueAt(t);
   const who = t.assigneeId ? `assigned to ${t.assigneeId}` : t.status.startsWith('escalated') ? `waiting in the ${t.tier} queue` : '';
   const next = due === null ? 'no deadline running' : `next deadline ${new Date(due).toISOString()}`;
-  return `**${t.status}** at ${t.tier}${who ? ` · ${who}` : ''} · ${next}${breached(t) ? ' · **SLA breached**' : ''}`;
+  const held = t.heldBy ? ` · held by major incident ${t.heldBy}` : '';
+  return `**${t.status}** at ${t.tier}${who ? ` · ${who}` : ''} · ${next}${held}${breached(t) ? ' · **SLA breached**' : ''}`;
 }

@@ -1,9 +1,10 @@
-import { defineQuery, defineUpdate } from '@temporalio/workflow';
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { Entitlement } from '../entitlement';
 import type { BusinessCalendar } from '../calendar';
 import type { Actor } from '../roles';
 import type { CustomerTier, Priority, SlaTerms } from '../sla';
 import { CrmCustomerId, CrmCustomerTier, CrmKind, CrmPriority, CrmStatus, CrmTier } from '../search-attributes';
-import { TICKET_ACTION_NAMES, ticketSummary, type Category, type Channel, type TicketAction, type TicketState, type Tier } from '../tickets';
+import { TICKET_ACTION_NAMES, ticketSummary, type Category, type Channel, type RelatedRecord, type TicketAction, type TicketState, type Tier } from '../tickets';
 import { defineActionUpdates } from './common';
 
 // The complaint ticket's messages and shapes: the one module the workflow, its activities and the API
@@ -27,6 +28,12 @@ export interface TicketInput {
    * ticket opens without an activity; tickets opened before it was passed load it themselves.
    */
   policy?: TicketPolicy;
+  /** The entitlement verdict at intake (GET /customers/:id/entitlement); absent for tickets opened before it existed or by e-mail. */
+  entitlement?: Entitlement;
+  /** The customer's order, invoice or contract the complaint is about, checked by the API. */
+  relatedTo?: RelatedRecord;
+  /** The major incident the ticket is attached to at intake: its resolution clock is held from the start. */
+  incidentId?: string;
 }
 
 export interface TicketView {
@@ -43,6 +50,8 @@ export interface TicketView {
   satisfaction: number | null;
   breached: boolean;
   supervisorAttention: boolean;
+  incidentId: string | null;
+  mergedInto: string | null;
   sla: {
     responseDueAt: string | null;
     resolutionDueAt: string | null;
@@ -50,6 +59,8 @@ export interface TicketView {
     /** While the ticket waits for the customer: when the wait ends (ticket.pendingCustomerTimeout). */
     customerAnswerDueAt: string | null;
     resolutionPaused: boolean;
+    /** Why the resolution clock stands still: `major incident` or `pending customer`; null while it runs or once resolved. */
+    pauseReason: PauseReason | null;
     responseBreached: boolean;
     resolutionBreached: boolean;
     calendar: string | null;
@@ -71,6 +82,7 @@ export interface TicketActionArgs extends Record<TicketAction, object> {
   reject: { reason: string };
   cancel: { reason: string };
   reassign: { tier: Tier; assigneeId?: string; reason?: string };
+  merge: { into: string };
 }
 
 // Human decisions are Updates: the validator refuses early (409/403), the handler returns the new state.
@@ -79,6 +91,22 @@ export const ticketUpdates = defineActionUpdates<TicketView, TicketActionArgs>(T
 /** Answers once intake is recorded; used with update-with-start so POST /tickets returns the SLA. */
 export const ticketOpened = defineUpdate<TicketView>('opened');
 export const ticketState = defineQuery<TicketView, [Actor?]>('state');
+
+export type PauseReason = 'major incident' | 'pending customer';
+
+/** A note of a merged ticket, as it moves to the ticket it was merged into. */
+export interface MovedNote {
+  text: string;
+  internal: boolean;
+  actorId: string;
+  at: number;
+}
+
+// Messages between processes (signalled workflow to workflow, so they are durable): a major incident
+// holds and resolves its tickets, a merged duplicate hands its notes to the ticket it was merged into.
+export const ticketIncidentAttached = defineSignal<[{ incidentId: string; actor: Actor }]>('incidentAttached');
+export const ticketIncidentResolved = defineSignal<[{ incidentId: string; resolution: string; actor: Actor }]>('incidentResolved');
+export const ticketMergedIn = defineSignal<[{ from: string; notes: MovedNote[]; actor: Actor }]>('mergedIn');
 
 /** The terms a ticket takes at intake and keeps for its life. */
 export interface TicketPolicy {
@@ -141,6 +169,11 @@ export interface TicketRecord {
    * from a record whose activity was scheduled before the portal existed: that event issues no links.
    */
   confirmationWindowMs?: number;
+  /** Fixed at intake; absent from records of tickets opened before entitlement and links existed. */
+  entitlement?: Entitlement | null;
+  relatedTo?: RelatedRecord | null;
+  incidentId?: string | null;
+  mergedInto?: string | null;
 }
 
 export interface TicketEventRecord {

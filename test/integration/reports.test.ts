@@ -75,7 +75,7 @@ describe('ticket report', () => {
     expect(await report('tickets')).toEqual({
       scope: { from: null, to: null, region, customerId: null },
       total: 5,
-      byStatus: { ...zeros(['new', 'escalated_l2', 'in_progress_l2', 'escalated_l3', 'in_progress_l3', 'pending_customer', 'resolved', 'closed', 'cancelled']), closed: 2, in_progress_l3: 1, new: 1, escalated_l2: 1 },
+      byStatus: { ...zeros(['new', 'escalated_l2', 'in_progress_l2', 'escalated_l3', 'in_progress_l3', 'pending_customer', 'resolved', 'closed', 'cancelled', 'merged']), closed: 2, in_progress_l3: 1, new: 1, escalated_l2: 1 },
       byTier: { L1: 2, L2: 2, L3: 1 },
       byCategory: { ...zeros(['usage', 'fault', 'billing', 'service_quality', 'consultation', 'other']), consultation: 2, fault: 2, billing: 1 },
       slaBreachRate: 0.2, // T4 of 5

@@ -82,7 +82,7 @@ const EDITORS: Role[] = ['agent', 'supervisor', 'admin'];
 const door = { any: 'door' } as const;
 const everyField = (fields: readonly string[], policy: FieldPolicy = door) => Object.fromEntries(fields.map((f) => [f, policy]));
 const CONTRACT_FIELDS = ['customerId', 'type', 'externalRef', 'poDate', 'validFrom', 'validTo', 'targetValue', 'targetQuantities', 'prices', 'paymentTerms',
-  'billing', 'autoRenew', 'renewalMonths', 'noticeDays', 'terms', 'salesOrg', 'channel', 'division', 'sla'];
+  'billing', 'autoRenew', 'renewalMonths', 'noticeDays', 'terms', 'salesOrg', 'channel', 'division', 'sla', 'coveredCategories'];
 const POLICY: Record<string, { roles: readonly Role[]; fields: Record<string, FieldPolicy> }> = {
   'POST /api/v1/customers': {
     roles: EDITORS,
