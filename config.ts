@@ -46,7 +46,7 @@ export interface Config {
     codecTrustsLocalUi: boolean;
   };
   worker: { shutdownGraceMs: number; maxCachedWorkflows: number | null; workflowBundlePath: string | null };
-  idPrefixes: { ticket: string; order: string; contract: string; invoice: string };
+  idPrefixes: { ticket: string; order: string; contract: string; return: string; invoice: string; creditNote: string };
   contracts: {
     /**
      * Length of one contract-calendar day in ms (CRM_CONTRACT_DAY_MS, default a real day). Contract
@@ -224,7 +224,9 @@ export function loadConfig(env: Env = process.env): Config {
       ticket: env.CRM_TICKET_PREFIX || 'T',
       order: env.CRM_ORDER_PREFIX || 'SO',
       contract: env.CRM_CONTRACT_PREFIX || 'C',
+      return: env.CRM_RETURN_PREFIX || 'R',
       invoice: env.CRM_INVOICE_PREFIX || 'INV',
+      creditNote: env.CRM_CREDIT_NOTE_PREFIX || 'CN',
     },
     contracts: {
       dayMs: positive(env, 'CRM_CONTRACT_DAY_MS', 86_400_000),

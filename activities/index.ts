@@ -6,6 +6,7 @@ import { createNotificationActivities } from './notifications';
 import { createOrderActivities } from './orders';
 import { createPaymentActivities } from './payments';
 import { createPlatformActivities } from './platform';
+import { createReturnActivities } from './returns';
 import { createTicketActivities } from './tickets';
 
 export type { ActivityDeps } from './deps';
@@ -20,6 +21,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createOrderActivities(deps),
     ...createContractActivities(deps),
     ...createPaymentActivities(deps),
+    ...createReturnActivities(deps),
   };
 }
 

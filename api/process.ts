@@ -3,7 +3,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { WithStartWorkflowOperation, WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import { ApplicationFailure, type QueryDefinition, type SearchAttributePair, type SignalDefinition, type UpdateDefinition } from '@temporalio/common';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { taskQueue } from '../config';
+import { taskQueue, type TaskQueueName } from '../config';
 import { allocateProcessNumber } from '../db/numbers';
 import { findProcess, type ProcessKind } from '../db/processes';
 import { FailureType, type InvalidStateDetails } from '../domain/failures';
@@ -18,6 +18,9 @@ import { conflict, notFound } from './problem';
 import { IdParams, type SameShape } from './schemas/common';
 
 const ENGINE_PROBE_MS = 1000;
+
+/** The worker queue of each process; returns belong to the order domain and run with the orders. */
+const QUEUE_OF: Record<ProcessKind, TaskQueueName> = { ticket: 'tickets', order: 'orders', contract: 'contracts', return: 'orders' };
 const CATCH_UP_POLL_MS = 250;
 
 /** The state a process named when it refused an action as not possible in it, or null for any other failure. */
@@ -62,7 +65,7 @@ export async function startProcess<View, Input>(app: FastifyInstance, spec: Proc
   return withinUpdateWait(app, () => app.temporal.workflow.executeUpdateWithStart(spec.opened, {
     startWorkflowOperation: new WithStartWorkflowOperation<(input: Input) => Promise<View>>(spec.workflow, {
       workflowId: workflowIdFor(spec.kind, number),
-      taskQueue: taskQueue(app.config, `${spec.kind}s`),
+      taskQueue: taskQueue(app.config, QUEUE_OF[spec.kind]),
       args: [spec.input(number)],
       // A retried request (same Idempotency-Key, same number) reaches the running workflow.
       workflowIdConflictPolicy: 'USE_EXISTING',

@@ -60,7 +60,7 @@ export async function loadOrderQuote(
 
 /**
  * The customer's credit position for this order, and, when the order fits, its commitment. Exposure
- * is the unpaid part of open invoices plus every other credit order let through and not yet invoiced
+ * is the unpaid part of open invoices (less what credit notes settled) plus every other credit order let through and not yet invoiced
  * or cancelled (a cleared commitment, or an order finance approved that has moved on). The customer's
  * row lock serialises the checks of one customer, so two simultaneous orders cannot both fit into
  * room for one. A retry finds its own commitment and answers the same.
@@ -74,7 +74,7 @@ export async function checkCreditAndCommit(
     const inFlight = sql.join(CREDIT_IN_FLIGHT.map((state) => sql`${state}`), sql`, `);
     const [exposure] = await tx.execute<{ receivables: string; committed: string }>(sql`
       select
-        (select coalesce(sum(amount - paid_amount), 0) from invoices
+        (select coalesce(sum(amount - paid_amount - credited_amount), 0) from invoices
           where customer_id = ${input.customerId} and status = 'open')::numeric(14,2)::text as receivables,
         ((select coalesce(sum(c.amount), 0) from credit_commitments c left join orders o on o.id = c.order_id
            where c.customer_id = ${input.customerId} and c.order_id <> ${input.orderId}

@@ -5,3 +5,4 @@ export * from './contract';
 export * from './dunning';
 export * from './notification';
 export * from './inbound';
+export * from './return';
