@@ -6,6 +6,7 @@ import { h, replace } from './dom.js';
 import { inboxLink, inboxView, watchInbox } from './inbox.js';
 import { mailView } from './mail.js';
 import { queueView } from './queue.js';
+import { returnsView } from './returns.js';
 import { ticketView } from './ticket.js';
 
 const main = document.getElementById('main');
@@ -15,6 +16,7 @@ const who = document.getElementById('who');
 const SUPPORT_ROLES = ['support_l2', 'support_l3', 'supervisor'];
 const FRONT_ROLES = ['agent', 'supervisor'];
 const MANAGER_ROLES = ['manager', 'supervisor'];
+const RETURN_ROLES = ['agent', 'fulfilment'];
 
 let me = null;
 /** The current view's clean-up (stops its polling) when the user navigates away. */
@@ -65,6 +67,7 @@ function start() {
     hasRole(SUPPORT_ROLES) && ['#/queue', 'Queue'],
     hasRole(FRONT_ROLES) && ['#/agent', 'Front line'],
     hasRole(MANAGER_ROLES) && ['#/dashboard', 'Dashboard'],
+    hasRole(RETURN_ROLES) && ['#/returns', 'Returns'],
   ].filter(Boolean);
   const [inbox, unread] = inboxLink();
   const number = h('input', { id: 'goto-ticket', placeholder: 'T-2026-000123', size: 14, required: true, pattern: '\\s*[A-Za-z0-9-]+\\s*' });
@@ -88,6 +91,7 @@ function homeHash() {
   if (hasRole(SUPPORT_ROLES)) return '#/queue';
   if (hasRole(FRONT_ROLES)) return '#/agent';
   if (hasRole(MANAGER_ROLES)) return '#/dashboard';
+  if (hasRole(RETURN_ROLES)) return '#/returns';
   return '#/none';
 }
 
@@ -102,6 +106,7 @@ function route() {
   else if (hash === '#/queue' && hasRole(SUPPORT_ROLES)) leaveView = queueView(ctx);
   else if (hash === '#/agent' && hasRole(FRONT_ROLES)) leaveView = agentView(ctx);
   else if (hash === '#/dashboard' && hasRole(MANAGER_ROLES)) leaveView = dashboardView(ctx);
+  else if (hash === '#/returns' && hasRole(RETURN_ROLES)) leaveView = returnsView(ctx);
   else if (hash === '#/inbox') leaveView = inboxView(ctx);
   else if (hash === '#/mail') leaveView = mailView(ctx);
   else if (hash !== homeHash()) return void (location.hash = homeHash());
