@@ -133,6 +133,8 @@ describe('returns paid up front', () => {
       invoiceId: null, amount: '12.50', appliedToInvoice: '0.00', creditBalance: '0.00', refundAmount: '12.50', refundOfPaymentId: order.paymentId,
     });
     expect(await o.stock(product.sku)).toEqual({ onHand: 3, reserved: 0 });
+    // Revenue is what was paid less what was credited: 25.00 − 12.50.
+    expect((await o.call('manager', 'GET', `/reports/customers/abc?customerId=${order.customerId}`)).totalRevenue).toBe('12.50');
   });
 
   it('wakes an order backordered on the sku when resaleable goods come back', async () => {
