@@ -48,7 +48,7 @@ export interface Config {
   };
   worker: { shutdownGraceMs: number; maxCachedWorkflows: number | null; workflowBundlePath: string | null };
   idPrefixes: {
-    ticket: string; order: string; contract: string; invoice: string; incident: string;
+    ticket: string; order: string; contract: string; return: string; invoice: string; creditNote: string; incident: string;
     /** A prefix per contract type (CRM_CONTRACT_PREFIX_VALUE, …_QUANTITY), e.g. `VC-2026-000007`; default the contract prefix. */
     contractByType: Record<ContractType, string>;
   };
@@ -229,12 +229,14 @@ export function loadConfig(env: Env = process.env): Config {
       ticket: env.CRM_TICKET_PREFIX || 'T',
       order: env.CRM_ORDER_PREFIX || 'SO',
       contract: env.CRM_CONTRACT_PREFIX || 'C',
+      return: env.CRM_RETURN_PREFIX || 'R',
       invoice: env.CRM_INVOICE_PREFIX || 'INV',
       contractByType: {
         value: env.CRM_CONTRACT_PREFIX_VALUE || env.CRM_CONTRACT_PREFIX || 'C',
         quantity: env.CRM_CONTRACT_PREFIX_QUANTITY || env.CRM_CONTRACT_PREFIX || 'C',
       },
       incident: env.CRM_INCIDENT_PREFIX || 'INC',
+      creditNote: env.CRM_CREDIT_NOTE_PREFIX || 'CN',
     },
     contracts: {
       dayMs: positive(env, 'CRM_CONTRACT_DAY_MS', 86_400_000),

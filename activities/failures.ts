@@ -1,6 +1,6 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import { Refusal } from '../db/refusal';
-import { FailureType } from '../domain/failures';
+import { FailureType, type InvalidStateDetails } from '../domain/failures';
 
 // Business refusals from activities: non-retryable, typed so the API maps them to an HTTP status.
 export function businessRefusal(message: string, details?: Record<string, unknown>): ApplicationFailure {
@@ -14,6 +14,10 @@ export async function refusalsAsFailures<T>(work: Promise<T>): Promise<T> {
   } catch (error) {
     if (!(error instanceof Refusal)) throw error;
     if (error.kind === 'not-found') throw ApplicationFailure.create({ type: FailureType.NotFound, message: error.message, nonRetryable: true });
+    if (error.kind === 'invalid-state') {
+      const details: InvalidStateDetails = { state: String(error.details?.state ?? 'unknown'), allowedActions: [] };
+      throw ApplicationFailure.create({ type: FailureType.InvalidState, message: error.message, details: [details], nonRetryable: true });
+    }
     throw businessRefusal(error.message, error.details);
   }
 }

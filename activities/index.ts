@@ -7,6 +7,7 @@ import { createNotificationActivities } from './notifications';
 import { createOrderActivities } from './orders';
 import { createPaymentActivities } from './payments';
 import { createPlatformActivities } from './platform';
+import { createReturnActivities } from './returns';
 import { createTicketActivities } from './tickets';
 
 export type { ActivityDeps } from './deps';
@@ -22,6 +23,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createOrderActivities(deps),
     ...createContractActivities(deps),
     ...createPaymentActivities(deps),
+    ...createReturnActivities(deps),
   };
 }
 

@@ -26,6 +26,7 @@ import { paymentRoutes } from './routes/payments';
 import { portalRoutes } from './routes/portal';
 import { productRoutes } from './routes/products';
 import { reportRoutes } from './routes/reports';
+import { returnRoutes } from './routes/returns';
 import { settingsRoutes } from './routes/settings';
 import { taskRoutes } from './routes/tasks';
 import { ticketRoutes } from './routes/tickets';
@@ -110,6 +111,7 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
     await api.register(incidentRoutes);
     await api.register(entitlementRoutes);
     await api.register(orderRoutes);
+    await api.register(returnRoutes);
     await api.register(contractRoutes);
     await api.register(invoiceRoutes);
     await api.register(paymentRoutes);

@@ -18,6 +18,9 @@ import { conflict, notFound } from './problem';
 import { IdParams, type SameShape } from './schemas/common';
 
 const ENGINE_PROBE_MS = 1000;
+
+/** The worker queue of each process; returns belong to the order domain and run with the orders, incidents with the tickets they hold. */
+const QUEUE_OF: Record<ProcessKind, TaskQueueName> = { ticket: 'tickets', order: 'orders', contract: 'contracts', return: 'orders', incident: 'tickets' };
 const CATCH_UP_POLL_MS = 250;
 
 /** The state a process named when it refused an action as not possible in it, or null for any other failure. */
@@ -45,8 +48,6 @@ export interface ProcessStart<View, Input> {
   summary: (number: string) => string;
   details: string;
   searchAttributes: SearchAttributePair[];
-  /** The workers that run it; default the kind's own queue (`tickets` for a ticket). */
-  taskQueue?: TaskQueueName;
 }
 
 export async function openProcess<View, Input>(app: FastifyInstance, request: FastifyRequest, reply: FastifyReply, spec: ProcessStart<View, Input>): Promise<FastifyReply> {
@@ -66,7 +67,7 @@ export async function startProcess<View, Input>(app: FastifyInstance, spec: Proc
   return withinUpdateWait(app, () => app.temporal.workflow.executeUpdateWithStart(spec.opened, {
     startWorkflowOperation: new WithStartWorkflowOperation<(input: Input) => Promise<View>>(spec.workflow, {
       workflowId: workflowIdFor(spec.kind, number),
-      taskQueue: taskQueue(app.config, spec.taskQueue ?? `${spec.kind}s` as TaskQueueName),
+      taskQueue: taskQueue(app.config, QUEUE_OF[spec.kind]),
       args: [spec.input(number)],
       // A retried request (same Idempotency-Key, same number) reaches the running workflow.
       workflowIdConflictPolicy: 'USE_EXISTING',

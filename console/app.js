@@ -8,6 +8,7 @@ import { h, replace } from './dom.js';
 import { inboxLink, inboxView, watchInbox } from './inbox.js';
 import { mailView } from './mail.js';
 import { queueView } from './queue.js';
+import { returnsView } from './returns.js';
 import { ticketView } from './ticket.js';
 import { usersView } from './users.js';
 
@@ -19,6 +20,7 @@ const SUPPORT_ROLES = ['support_l2', 'support_l3', 'supervisor'];
 const FRONT_ROLES = ['agent', 'supervisor'];
 const MANAGER_ROLES = ['manager', 'supervisor'];
 const ADMIN_ROLES = ['admin'];
+const RETURN_ROLES = ['agent', 'fulfilment'];
 
 let me = null;
 /** The current view's clean-up (stops its polling) when the user navigates away. */
@@ -72,6 +74,7 @@ function start() {
     hasRole(FINANCE_ROLES) && ['#/finance', 'Finance'],
     ['#/customers', 'Customers'],
     hasRole(ADMIN_ROLES) && ['#/users', 'Users'],
+    hasRole(RETURN_ROLES) && ['#/returns', 'Returns'],
   ].filter(Boolean);
   const [inbox, unread] = inboxLink();
   const number = h('input', { id: 'goto-ticket', placeholder: 'T-2026-000123', size: 14, required: true, pattern: '\\s*[A-Za-z0-9-]+\\s*' });
@@ -97,6 +100,7 @@ function homeHash() {
   if (hasRole(MANAGER_ROLES)) return '#/dashboard';
   if (hasRole(FINANCE_ROLES)) return '#/finance';
   if (hasRole(ADMIN_ROLES)) return '#/users';
+  if (hasRole(RETURN_ROLES)) return '#/returns';
   return '#/none';
 }
 
@@ -116,6 +120,7 @@ function route() {
   else if (hash === '#/agent' && hasRole(FRONT_ROLES)) leaveView = agentView(ctx);
   else if (hash === '#/dashboard' && hasRole(MANAGER_ROLES)) leaveView = dashboardView(ctx);
   else if (hash === '#/users' && hasRole(ADMIN_ROLES)) leaveView = usersView(ctx);
+  else if (hash === '#/returns' && hasRole(RETURN_ROLES)) leaveView = returnsView(ctx);
   else if (hash === '#/inbox') leaveView = inboxView(ctx);
   else if (hash === '#/mail') leaveView = mailView(ctx);
   else if (hash !== homeHash()) return void (location.hash = homeHash());

@@ -1,6 +1,6 @@
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import { DEFAULT_APPROVAL_THRESHOLDS } from '../domain/approvals';
-import { consumptionOf, exceedsRemaining, isFullyConsumed, priceCallOff, totalOf, type CallOffLine, type PricedCallOffLine } from '../domain/call-offs';
+import { chargeCallOff, consumptionOf, exceedsRemaining, isFullyConsumed, priceCallOff, totalOf, type CallOffLine, type PricedCallOffLine } from '../domain/call-offs';
 import { dayOf } from '../domain/dates';
 import { fromCents, toCents } from '../domain/money';
 import type { ApprovalDecisionRecord, ContractEventRecord, ContractPolicy, ContractRecord, ContractVersionRecord } from '../domain/processes/contract';
@@ -11,6 +11,7 @@ import { Refusal } from './refusal';
 import { contractApprovals, contractCallOffs, contractEvents, contracts, contractVersions, products } from './schema';
 import { audit } from './audit';
 import { writeNotifications, type DeliveryChannels } from './notifications';
+import { promotionsOn } from './products';
 import { loadSettings } from './settings';
 import { replaceTasks } from './tasks';
 
@@ -115,7 +116,7 @@ export async function recordContract(
 }
 
 /**
- * Reserves an order's draw-down at contract prices. One transaction holds the contract row lock
+ * Reserves an order's draw-down at the prices the order charges (contract prices less the day's promotions). One transaction holds the contract row lock
  * while it reads what is drawn and inserts the call-off, so concurrent call-offs can never together
  * exceed the target. A retry for the same order returns the reservation it already made. A contract
  * that cannot serve the order is a Refusal.
@@ -137,8 +138,9 @@ export async function reserveCallOff(db: Db, input: ReserveCallOffInput): Promis
       throw new Refusal(`contract ${contract.id} is not valid on ${input.on}`);
     }
     const terms = { ...contract.terms, type: contract.type };
-    const lines = priceCallOff(terms, input.lines, await listPrices(tx, input.lines));
-    if (typeof lines === 'string') throw new Refusal(lines);
+    const atContractPrices = priceCallOff(terms, input.lines, await listPrices(tx, input.lines));
+    if (typeof atContractPrices === 'string') throw new Refusal(atContractPrices);
+    const lines = chargeCallOff(atContractPrices, await promotionsOn(tx, input.lines.map((l) => l.sku), input.on), input.on);
     const refused = exceedsRemaining(terms, await drawnBy(tx, contract.id, ['reserved', 'consumed']), lines);
     if (refused) throw new Refusal(`contract ${contract.id} is exhausted: ${refused}`);
     const totalCents = totalOf(lines);

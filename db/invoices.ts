@@ -21,8 +21,9 @@ export interface IssueInvoiceInput {
 }
 
 /** The invoice as the late-fee rules see it. */
-export function openInvoiceOf(row: Pick<typeof invoices.$inferSelect, 'id' | 'dueOn' | 'amount' | 'paidAmount' | 'lateFeePaid' | 'status'>): OpenInvoice {
-  const outstanding = row.status === 'open' ? toCents(row.amount) - toCents(row.paidAmount) : 0;
+export function openInvoiceOf(row: Pick<typeof invoices.$inferSelect, 'id' | 'dueOn' | 'amount' | 'paidAmount' | 'creditedAmount' | 'lateFeePaid' | 'status'>): OpenInvoice {
+  // What credit notes settled is no longer owed: payments and the late fee count on the rest.
+  const outstanding = row.status === 'open' ? toCents(row.amount) - toCents(row.paidAmount) - toCents(row.creditedAmount) : 0;
   return { id: row.id, dueOn: row.dueOn, outstandingCents: outstanding, lateFeePaidCents: toCents(row.lateFeePaid) };
 }
 

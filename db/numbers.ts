@@ -5,12 +5,12 @@ import type { ProcessKind } from './processes';
 import { invoices, payments } from './schema';
 
 /** The next business number from a sequence, e.g. INV-2026-000042. */
-export async function nextNumber(tx: Tx, sequence: 'invoice_seq' | 'payment_seq', prefix: string, year: number): Promise<string> {
+export async function nextNumber(tx: Tx, sequence: 'invoice_seq' | 'payment_seq' | 'credit_note_seq', prefix: string, year: number): Promise<string> {
   const [{ seq }] = (await tx.execute(sql`select nextval(${sequence}::regclass)::int as seq`)) as unknown as [{ seq: number }];
   return formatNumber(prefix, year, seq);
 }
 
-/** The number of a new process (ticket, order, contract, incident), e.g. T-2026-000123, from its own sequence. */
+/** The number of a new process (ticket, order, contract, return, incident), e.g. T-2026-000123, from its own sequence. */
 export async function allocateProcessNumber(db: Db, kind: ProcessKind, prefix: string, year: number): Promise<string> {
   const [{ seq }] = (await db.execute(sql`select nextval(${`${kind}_seq`}::regclass)::int as seq`)) as unknown as [{ seq: number }];
   return formatNumber(prefix, year, seq);

@@ -1,4 +1,4 @@
-import { and, eq, gte, inArray, isNull, lte, or, sql } from 'drizzle-orm';
+import { and, eq, inArray, sql } from 'drizzle-orm';
 import { fromCents, toCents } from '../domain/money';
 import { checkCredit, CREDIT_IN_FLIGHT, type IntakeProblem, type ProductKind } from '../domain/orders';
 import type { PriceInputs } from '../domain/pricing';
@@ -6,7 +6,8 @@ import type { OrderEventRecord, OrderLineRecord, OrderRecord, StockLine } from '
 import type { CustomerTier } from '../domain/sla';
 import { orderTasks } from '../domain/tasks';
 import type { Db } from './client';
-import { creditCommitments, customerPrices, customers, orderEvents, orderLines, orders, orderServices, products, promotions, shipments } from './schema';
+import { creditCommitments, customerPrices, customers, orderEvents, orderLines, orders, orderServices, products, shipments } from './schema';
+import { promotionsOn } from './products';
 import { shipHeldStock } from './stock';
 import { replaceTasks } from './tasks';
 
@@ -30,13 +31,11 @@ export async function loadOrderQuote(
   input: { customerId: string; lines: readonly { sku: string; qty: number }[]; on: string },
 ): Promise<OrderQuote | { problems: IntakeProblem[] }> {
   const skus = input.lines.map((line) => line.sku);
-  const [[customer], productRows, customerPriceRows, promotionRows] = await Promise.all([
+  const [[customer], productRows, customerPriceRows, offers] = await Promise.all([
     db.select({ creditLimit: customers.creditLimit, tier: customers.tier }).from(customers).where(eq(customers.id, input.customerId)),
     db.select().from(products).where(inArray(products.sku, skus)),
     db.select().from(customerPrices).where(and(eq(customerPrices.customerId, input.customerId), inArray(customerPrices.sku, skus))),
-    db.select().from(promotions).where(and(
-      or(isNull(promotions.sku), inArray(promotions.sku, skus)), lte(promotions.validFrom, input.on), gte(promotions.validTo, input.on),
-    )),
+    promotionsOn(db, skus, input.on),
   ]);
   const problems: IntakeProblem[] = [];
   if (!customer) problems.push({ path: '/customerId', message: `customer ${input.customerId} does not exist` });
@@ -46,7 +45,6 @@ export async function loadOrderQuote(
   });
   if (problems.length > 0 || !customer) return { problems };
   const customerPrice = new Map(customerPriceRows.map((row) => [row.sku, toCents(row.unitPrice)]));
-  const offers = promotionRows.map((p) => ({ id: p.id, sku: p.sku, percentOff: p.percentOff, validFrom: p.validFrom, validTo: p.validTo }));
   return {
     creditLimitCents: toCents(customer.creditLimit),
     customerTier: customer.tier,
@@ -62,7 +60,7 @@ export async function loadOrderQuote(
 
 /**
  * The customer's credit position for this order, and, when the order fits, its commitment. Exposure
- * is the unpaid part of open invoices plus every other credit order let through and not yet invoiced
+ * is the unpaid part of open invoices (less what credit notes settled) plus every other credit order let through and not yet invoiced
  * or cancelled (a cleared commitment, or an order finance approved that has moved on). The customer's
  * row lock serialises the checks of one customer, so two simultaneous orders cannot both fit into
  * room for one. A retry finds its own commitment and answers the same.
@@ -76,7 +74,7 @@ export async function checkCreditAndCommit(
     const inFlight = sql.join(CREDIT_IN_FLIGHT.map((state) => sql`${state}`), sql`, `);
     const [exposure] = await tx.execute<{ receivables: string; committed: string }>(sql`
       select
-        (select coalesce(sum(amount - paid_amount), 0) from invoices
+        (select coalesce(sum(amount - paid_amount - credited_amount), 0) from invoices
           where customer_id = ${input.customerId} and status = 'open')::numeric(14,2)::text as receivables,
         ((select coalesce(sum(c.amount), 0) from credit_commitments c left join orders o on o.id = c.order_id
            where c.customer_id = ${input.customerId} and c.order_id <> ${input.orderId}

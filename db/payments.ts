@@ -88,8 +88,8 @@ export async function receivePayment(db: Db, input: ReceivePaymentInput): Promis
       await tx.update(invoices).set({
         paidAmount: sql`${invoices.paidAmount} + ${fromCents(a.principalCents)}::numeric`,
         lateFeePaid: sql`${invoices.lateFeePaid} + ${fromCents(a.lateFeeCents)}::numeric`,
-        status: sql`case when ${invoices.paidAmount} + ${fromCents(a.principalCents)}::numeric >= ${invoices.amount} then 'paid' else 'open' end`,
-        paidOn: sql`case when ${invoices.paidAmount} + ${fromCents(a.principalCents)}::numeric >= ${invoices.amount} then ${paidOn}::date else null end`,
+        status: sql`case when ${invoices.paidAmount} + ${invoices.creditedAmount} + ${fromCents(a.principalCents)}::numeric >= ${invoices.amount} then 'paid' else 'open' end`,
+        paidOn: sql`case when ${invoices.paidAmount} + ${invoices.creditedAmount} + ${fromCents(a.principalCents)}::numeric >= ${invoices.amount} then ${paidOn}::date else null end`,
       }).where(eq(invoices.id, a.invoiceId));
     }
     return { paymentId: input.paymentId, allocations, unallocatedCents };

@@ -1,10 +1,10 @@
 import { eq } from 'drizzle-orm';
 import type { Db } from './client';
-import { contracts, incidents, orders, tickets } from './schema';
+import { contracts, incidents, orders, returns, tickets } from './schema';
 
-export type ProcessKind = 'ticket' | 'order' | 'contract' | 'incident';
+export type ProcessKind = 'ticket' | 'order' | 'contract' | 'return' | 'incident';
 
-const TABLES = { ticket: tickets, order: orders, contract: contracts, incident: incidents } as const;
+const TABLES = { ticket: tickets, order: orders, contract: contracts, return: returns, incident: incidents } as const;
 
 /** The workflow behind a process row and the state it last recorded, or null for an unknown id. */
 export async function findProcess(db: Db, kind: ProcessKind, id: string): Promise<{ workflowId: string; status: string } | null> {

@@ -1,4 +1,5 @@
-import { eq } from 'drizzle-orm';
+import { and, eq, gte, inArray, isNull, lte, or } from 'drizzle-orm';
+import type { Promotion } from '../domain/pricing';
 import type { Db, Tx } from './client';
 import { products, promotions } from './schema';
 
@@ -25,4 +26,12 @@ export async function updateProduct(db: Db | Tx, sku: string, changes: { name?: 
 export async function createPromotion(db: Db | Tx, fields: { sku: string | null; percentOff: string; validFrom: string; validTo: string; createdBy: string }) {
   const [row] = await db.insert(promotions).values(fields).returning();
   return row!;
+}
+
+/** The promotions valid on `on` (YYYY-MM-DD) that can touch these skus: what pricing applies to an order or a call-off of that day. */
+export async function promotionsOn(db: Db | Tx, skus: readonly string[], on: string): Promise<Promotion[]> {
+  const rows = await db.select().from(promotions).where(and(
+    or(isNull(promotions.sku), inArray(promotions.sku, [...skus])), lte(promotions.validFrom, on), gte(promotions.validTo, on),
+  ));
+  return rows.map((p) => ({ id: p.id, sku: p.sku, percentOff: p.percentOff, validFrom: p.validFrom, validTo: p.validTo }));
 }

@@ -14,7 +14,7 @@ import type { Priority } from '../domain/sla';
 import { CATEGORIES, TICKET_STATES, TIERS, type Tier } from '../domain/tickets';
 import type { Db } from './client';
 import { openInvoiceOf } from './invoices';
-import { contractCallOffs, contracts, customers, invoices, orders, payments, ticketEvents, tickets } from './schema';
+import { contractCallOffs, contracts, creditNotes, customers, invoices, orders, payments, ticketEvents, tickets } from './schema';
 import { loadSettings } from './settings';
 
 // SPEC §7 report queries. Aggregation happens in PostgreSQL (counts, sums, percentile_cont); the
@@ -172,7 +172,8 @@ export async function orderReport(db: Db, s: ReportScope) {
 /**
  * Revenue per customer: invoiced amounts of invoices that are not void, issued within the days, plus
  * payments of prepaid and cash-on-delivery orders (not refunded) received within the days. Credit
- * orders and contracts are counted by their invoices, so a payment against an invoice is not counted again.
+ * orders and contracts are counted by their invoices, so a payment against an invoice is not counted again;
+ * credit notes of returns issued within the days are taken off.
  */
 async function revenueByCustomer(db: Db, s: ReportScope) {
   const invoiced = db.select({ customerId: invoices.customerId, name: customers.name, amount: sql<string>`sum(${invoices.amount})::text` })
@@ -183,11 +184,20 @@ async function revenueByCustomer(db: Db, s: ReportScope) {
     .from(payments).innerJoin(orders, eq(orders.id, payments.orderId)).innerJoin(customers, eq(customers.id, payments.customerId))
     .where(and(eq(payments.status, 'received'), inArray(orders.paymentTerms, ['prepaid', 'cod']), inScope(db, s, { at: payments.receivedAt }, payments.customerId)))
     .groupBy(payments.customerId, customers.name);
+  const credited = db.select({ customerId: creditNotes.customerId, name: customers.name, amount: sql<string>`sum(${creditNotes.amount})::text` })
+    .from(creditNotes).innerJoin(customers, eq(customers.id, creditNotes.customerId))
+    .where(inScope(db, s, { day: creditNotes.issuedOn }, creditNotes.customerId))
+    .groupBy(creditNotes.customerId, customers.name);
   const revenue = new Map<string, { name: string; cents: number }>();
-  for (const row of [...(await invoiced), ...(await paid)]) {
+  const add = (row: { customerId: string; name: string; amount: string }, sign: 1 | -1) => {
     const seen = revenue.get(row.customerId);
-    revenue.set(row.customerId, { name: row.name, cents: sumCents(seen?.cents ?? 0, toCents(row.amount)) });
-  }
+    revenue.set(row.customerId, { name: row.name, cents: (seen?.cents ?? 0) + sign * toCents(row.amount) });
+  };
+  for (const row of [...(await invoiced), ...(await paid)]) add(row, 1);
+  // Returns give revenue back: their credit notes count against the day they were issued.
+  for (const row of await credited) add(row, -1);
+  // A period whose returns exceed its sales (goods sold before it) ranks the customer at no revenue, not below.
+  for (const r of revenue.values()) r.cents = Math.max(0, r.cents);
   return revenue;
 }
 

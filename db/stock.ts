@@ -99,7 +99,7 @@ export async function shipHeldStock(tx: Tx, orderId: string): Promise<void> {
 }
 
 export type RestockOutcome =
-  | { product: ProductRow; waiting: Array<{ id: string; workflowId: string }> }
+  | { product: ProductRow; waiting: Array<{ id: string; workflowId: string; sku: string }> }
   | { refused: 'unknown-product' | 'service' | 'too-much' };
 
 /**
@@ -111,11 +111,22 @@ export async function restock(db: Db, sku: string, qty: number): Promise<Restock
   const [product] = await db.select({ kind: products.kind }).from(products).where(eq(products.sku, sku));
   if (!product) return { refused: 'unknown-product' };
   if (product.kind !== 'goods') return { refused: 'service' };
+  const row = await addStock(db, sku, qty);
+  if (!row) return { refused: 'too-much' };
+  return { product: row, waiting: await ordersWaitingFor(db, [sku]) };
+}
+
+/** Raises stock on hand, or answers null (and changes nothing) when it would pass MAX_STOCK. */
+export async function addStock(db: Db | Tx, sku: string, qty: number): Promise<ProductRow | null> {
   const [row] = await db.update(products).set({ stockOnHand: sql`${products.stockOnHand} + ${qty}` })
     .where(and(eq(products.sku, sku), sql`${products.stockOnHand}::bigint + ${qty} <= ${MAX_STOCK}`)).returning();
-  if (!row) return { refused: 'too-much' };
-  const waiting = await db.selectDistinct({ id: orders.id, workflowId: orders.workflowId }).from(reservations)
+  return row ?? null;
+}
+
+/** The orders backordered on any of these skus; read only after the stock they wait for has committed. */
+export async function ordersWaitingFor(db: Db, skus: readonly string[]): Promise<Array<{ id: string; workflowId: string; sku: string }>> {
+  if (skus.length === 0) return [];
+  return db.selectDistinct({ id: orders.id, workflowId: orders.workflowId, sku: reservations.sku }).from(reservations)
     .innerJoin(orders, eq(orders.id, reservations.orderId))
-    .where(and(eq(reservations.sku, sku), eq(reservations.status, 'waiting')));
-  return { product: row, waiting };
+    .where(and(inArray(reservations.sku, [...skus]), eq(reservations.status, 'waiting')));
 }

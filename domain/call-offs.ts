@@ -1,5 +1,6 @@
 import type { ContractPrice, ContractType, QuantityTarget } from './contracts';
 import { mulCents, sumCents } from './money';
+import { priceLine, type Promotion } from './pricing';
 
 // SPEC §5/§6: an order calls off an active contract. These rules price the call-off at contract prices
 // and check it against what remains; activities/contracts.ts applies them under a row lock so that
@@ -11,7 +12,13 @@ export interface CallOffLine {
 }
 
 export interface PricedCallOffLine extends CallOffLine {
+  /** What the order line charges per unit (the contract price less any promotion): what the contract is drawn down by. */
   unitPriceCents: number;
+  /**
+   * The contract's own price, before promotions: the base the order is priced from. Absent on
+   * call-offs reserved before promotions were applied to the draw-down, whose unitPriceCents is this.
+   */
+  contractUnitCents?: number;
 }
 
 export interface CallOffTerms {
@@ -57,6 +64,18 @@ function unitPriceOf(terms: CallOffTerms, sku: string, listPriceCents: (sku: str
   if (terms.type === 'quantity') return terms.targetQuantities?.find((t) => t.sku === sku)?.unitPriceCents ?? null;
   if (terms.prices.length === 0) return listPriceCents(sku);
   return terms.prices.find((p) => p.sku === sku)?.unitPriceCents ?? null;
+}
+
+/**
+ * Applies the day's promotions to contract-priced lines with the order's own pricing (domain/pricing.ts),
+ * so the contract is drawn down by exactly what each order line charges, and the order, priced from
+ * contractUnitCents, applies the promotion once.
+ */
+export function chargeCallOff(lines: readonly PricedCallOffLine[], promotions: readonly Promotion[], on: string): PricedCallOffLine[] {
+  return lines.map((line) => {
+    const charged = priceLine({ sku: line.sku, qty: line.qty, listPriceCents: line.unitPriceCents, contractPriceCents: line.unitPriceCents, promotions, on });
+    return { sku: line.sku, qty: line.qty, unitPriceCents: charged.unitPriceCents, contractUnitCents: line.unitPriceCents };
+  });
 }
 
 export const totalOf = (lines: readonly PricedCallOffLine[]) => sumCents(...lines.map((l) => mulCents(l.unitPriceCents, l.qty)));

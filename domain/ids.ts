@@ -1,6 +1,6 @@
 // Human resource numbers (SPEC §2): `T-2026-000123`; the workflow id is derived from it so the
 // Temporal UI and the database name the same thing.
-export type NumberedKind = 'ticket' | 'order' | 'contract' | 'invoice' | 'incident';
+export type NumberedKind = 'ticket' | 'order' | 'contract' | 'return' | 'invoice' | 'incident';
 
 export function formatNumber(prefix: string, year: number, seq: number): string {
   return `${prefix}-${year}-${String(seq).padStart(6, '0')}`;

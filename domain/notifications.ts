@@ -33,6 +33,7 @@ export const NOTIFICATION_KINDS = {
   'order.activation_requested': { fields: ['number'], description: 'service lines are configured and need an activation report (fulfilment)' },
   'order.invoiced': { fields: ['number', 'invoiceId', 'total', 'dueDays'], description: 'an order was invoiced (the customer)' },
   'order.cancelled': { fields: ['number', 'reason'], description: 'an order was cancelled (the customer)' },
+  'return.received': { fields: ['number', 'orderId', 'creditNoteId', 'amount'], description: 'returned goods arrived and were credited (the customer)' },
   'contract.approval_requested': { fields: ['number', 'role'], description: 'a contract or amendment awaits an approval step (the step\'s role)' },
   'contract.renewing': { fields: ['number', 'validTo', 'renewalMonths'], description: 'an auto-renewing contract reaches its notice period (its owner and contract administration)' },
   'contract.expiring': { fields: ['number', 'validTo'], description: 'a contract without auto-renewal reaches its notice period (its owner and contract administration)' },

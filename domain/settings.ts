@@ -52,6 +52,7 @@ export const SETTINGS = {
     description: 'a credit-terms order needs a contract (a call-off); off: credit terms within the customer\'s credit limit suffice',
   },
   'order.invoiceDueDays': { kind: 'integer', default: 30, description: 'days until a credit-terms invoice is due' },
+  'order.returnWindowDays': { kind: 'integer', default: 30, description: 'days after delivery within which goods can be returned' },
   'contract.approval.financeFrom': { kind: 'money', default: '100000.00', description: 'contract value from which finance approves' },
   'contract.approval.legalFrom': { kind: 'money', default: '500000.00', description: 'contract value from which legal approves' },
   'invoice.lateFeeRatePerDay': { kind: 'rate', default: 0.003, description: 'late fee per day overdue, as a share of the amount' },

@@ -7,3 +7,4 @@ export * from './notification';
 export * from './inbound';
 export * from './claims';
 export * from './incident';
+export * from './return';

@@ -1,4 +1,4 @@
-import { ActivityFailure, allHandlersFinished, ApplicationFailure, condition, setCurrentDetails, setHandler, workflowInfo } from '@temporalio/workflow';
+import { ActivityFailure, allHandlersFinished, ApplicationFailure, condition, patched, setCurrentDetails, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { Audience, NotificationData, NotificationKind } from '../domain/notifications';
 import type { WithActor } from '../domain/processes/common';
 import {
@@ -24,6 +24,7 @@ import { businessRuleFailure, createWriteQueue, processActivities, processEngine
 const activitiesOf = processActivities(['NotFound', FailureType.BusinessRule]);
 
 const SYSTEM = ORDER_PROCESS;
+const INVOICE_ON_DELIVERY = 'invoice-on-delivery';
 
 type Message<A extends OrderAction> = WithActor<OrderActionArgs[A]> & {
   handled: boolean;
@@ -199,7 +200,8 @@ export async function orderWorkflow(input: OrderInput): Promise<OrderView> {
 
   /**
    * A call-off reserves its draw-down on the contract (the activity locks the contract, so concurrent
-   * orders can never exceed its target together) and is priced at the contract's prices. The
+   * orders can never exceed its target together, and draws it down by what the order charges) and is
+   * priced at the contract's prices. The
    * reservation is released if the order is cancelled and consumed when it is fulfilled.
    */
   async function drawDown(contractId: string): Promise<Map<string, number>> {
@@ -214,7 +216,9 @@ export async function orderWorkflow(input: OrderInput): Promise<OrderView> {
       throw new OrderCancelled({ action: 'refuse', actor: SYSTEM, note: refusal }, businessRuleFailure(refusal, { errors: [{ path: '/contractId', message: refusal }] }));
     }
     compensations.push(() => releaseCallOff({ orderId }));
-    return new Map(reservation.lines.map((line) => [line.sku, line.unitPriceCents]));
+    // Priced from the contract's own price (the promotion applies once, in priceOrder); reservations
+    // made before promotions counted in the draw-down carry only that price, as unitPriceCents.
+    return new Map(reservation.lines.map((line) => [line.sku, line.contractUnitCents ?? line.unitPriceCents]));
   }
 
   /** Credit terms: within the limit the order goes on; beyond it, finance decides within the hold window. */
@@ -277,25 +281,32 @@ export async function orderWorkflow(input: OrderInput): Promise<OrderView> {
   }
 
   async function fulfil(via: Via): Promise<void> {
-    if (input.paymentTerms === 'credit' && total() > 0) {
-      // Invoiced as the goods are committed, so the receivable counts against the customer's credit
-      // limit from now on; a cancellation before shipment voids it.
-      const issuedOn = dayOf(Date.now());
-      const { invoiceId } = await issueInvoice({
-        dedupeKey: `order:${orderId}`, customerId: input.customerId, orderId, amountCents: total(), issuedOn, dueOn: addDays(issuedOn, terms.invoiceDueDays),
-        description: orderSummary({ number: orderId, lineCount: order.lines.length, totalCents: total(), paymentTerms: input.paymentTerms }),
-      });
-      order = invoiceIssued(order, invoiceId);
-      compensations.push(() => voidInvoice({ invoiceId }));
-    }
+    // SPEC §5: a credit order is invoiced when its last part is delivered or activated; until then its
+    // credit commitment holds its room under the limit. Orders started before the patch were invoiced
+    // on entering fulfilling, and finish that way.
+    const onDelivery = patched(INVOICE_ON_DELIVERY);
+    if (!onDelivery) await invoiceCredit(true);
     await transition(via, (o) => enter(o, 'fulfilling'));
     if (services().length > 0) await provision();
     if (goods().length > 0) await shipAndDeliver();
+    if (onDelivery) await invoiceCredit(false);
     if (input.contractId) await confirmCallOff({ orderId });
     const { invoiceId, paymentId } = order;
     await transition({ action: 'invoice', actor: SYSTEM, note: invoiceId ? `invoice ${invoiceId}` : `paid with ${paymentId}` }, (o) => enter(o, 'invoiced'));
     if (invoiceId) await tell('invoice', 'order.invoiced', `customer:${input.customerId}`, { invoiceId, total: fromCents(total()), dueDays: terms.invoiceDueDays });
     await transition({ action: 'complete', actor: SYSTEM, note: null }, (o) => completed(o, Date.now()));
+  }
+
+  /** Issues a credit order's invoice dated today; `voidable` when a cancellation may still follow (the old path). */
+  async function invoiceCredit(voidable: boolean): Promise<void> {
+    if (input.paymentTerms !== 'credit' || total() === 0) return;
+    const issuedOn = dayOf(Date.now());
+    const { invoiceId } = await issueInvoice({
+      dedupeKey: `order:${orderId}`, customerId: input.customerId, orderId, amountCents: total(), issuedOn, dueOn: addDays(issuedOn, terms.invoiceDueDays),
+      description: orderSummary({ number: orderId, lineCount: order.lines.length, totalCents: total(), paymentTerms: input.paymentTerms }),
+    });
+    order = invoiceIssued(order, invoiceId);
+    if (voidable) compensations.push(() => voidInvoice({ invoiceId }));
   }
 
   /** Allocate, configure, activate; an activation nobody confirms in time becomes a human's task, not a failure. */

@@ -34,7 +34,7 @@ export const incidentRoutes: FastifyPluginAsyncTypebox = async (app) => {
   }, async (request, reply) => {
     const body = request.body;
     return openProcess(app, request, reply, {
-      kind: 'incident', workflow: INCIDENT_WORKFLOW, opened: incidentOpened, taskQueue: 'tickets',
+      kind: 'incident', workflow: INCIDENT_WORKFLOW, opened: incidentOpened,
       input: (number): IncidentInput => ({ number, summary: body.summary, category: body.category ?? null, region: body.region ?? null, actor: request.actor }),
       summary: (number) => incidentSummary({ number, category: body.category ?? null }),
       details: 'Major incident',

@@ -20,7 +20,7 @@ export function invoiceView(row: typeof invoices.$inferSelect, asOf: string, rul
   const due = amountDue(openInvoiceOf(row), asOf, rule);
   return {
     id: row.id, status: row.status, customerId: row.customerId, orderId: row.orderId, contractId: row.contractId, description: row.description,
-    amount: row.amount, paidAmount: row.paidAmount, lateFeePaid: row.lateFeePaid, issuedOn: row.issuedOn, dueOn: row.dueOn, paidOn: row.paidOn,
+    amount: row.amount, paidAmount: row.paidAmount, creditedAmount: row.creditedAmount, lateFeePaid: row.lateFeePaid, issuedOn: row.issuedOn, dueOn: row.dueOn, paidOn: row.paidOn,
     reminderSentAt: row.reminderSentAt?.toISOString() ?? null, asOf, overdue: due.daysOverdue > 0, daysOverdue: due.daysOverdue,
     lateFee: fromCents(due.lateFeeCents), amountDue: fromCents(due.amountDueCents),
   };

@@ -13,6 +13,7 @@ export const InvoiceView = Type.Object({
   description: Type.String(),
   amount: Type.String(),
   paidAmount: Type.String(),
+  creditedAmount: Type.String({ description: 'principal settled by credit notes (returns)' }),
   lateFeePaid: Type.String(),
   issuedOn: Type.String(),
   dueOn: Type.String(),
@@ -22,7 +23,7 @@ export const InvoiceView = Type.Object({
   overdue: Type.Boolean(),
   daysOverdue: Type.Integer(),
   lateFee: Type.String({ description: 'late fee on the unpaid principal as of asOf (SPEC §6)' }),
-  amountDue: Type.String({ description: 'unpaid principal plus lateFee' }),
+  amountDue: Type.String({ description: 'unpaid principal (amount less paid and credited) plus lateFee' }),
 });
 
 export const InvoiceDetail = Type.Composite([InvoiceView, Type.Object({

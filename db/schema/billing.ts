@@ -22,6 +22,8 @@ export const invoices = pgTable('invoices', {
   paidOn: date('paid_on'),
   paidAmount: numeric('paid_amount', { precision: 14, scale: 2 }).notNull().default('0.00'),
   lateFeePaid: numeric('late_fee_paid', { precision: 14, scale: 2 }).notNull().default('0.00'),
+  // Principal settled by credit notes (returns): it is no longer owed, and no late fee accrues on it.
+  creditedAmount: numeric('credited_amount', { precision: 14, scale: 2 }).notNull().default('0.00'),
   reminderSentAt: timestamp('reminder_sent_at', { withTimezone: true }),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   voidedAt: timestamp('voided_at', { withTimezone: true }),

@@ -13,3 +13,4 @@ export * from './inbound';
 export * from './attachments';
 export * from './tasks';
 export * from './portal';
+export * from './returns';

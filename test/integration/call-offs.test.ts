@@ -1,6 +1,7 @@
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { contractCallOffs } from '../../db/schema';
+import { dayOf } from '../../domain/dates';
 import { processDrivers, type ProcessDrivers } from '../helpers/drivers';
 import { startHarness, uniq, type Harness } from '../helpers/harness';
 import { recordHistory } from '../helpers/histories';
@@ -40,6 +41,22 @@ describe('call-off orders', () => {
     const summary = await (await h.client.workflow.getHandle(`order-${order.id}`).describe()).staticSummary();
     expect(summary).toBe(`Order ${order.id} · 1 line · call-off ${contract.id} · cod`);
     await recordHistory(h.client, `order-${order.id}`, 'order-contract-call-off');
+  });
+
+  it('draws a value contract down by the promoted line total the order charges, discounting once', async () => {
+    const product = await c.product('100.00');
+    const contract = await c.active({ targetValue: '1000.00', prices: [{ sku: product.sku, unitPrice: '80.00' }] });
+    const today = dayOf(Date.now());
+    await o.call('admin', 'POST', '/promotions', { sku: product.sku, percentOff: 15, validFrom: today, validTo: today }, 201);
+    // 80.00 − 15 % = 68.00 a unit; 3 units = 204.00, charged and drawn down alike.
+    const order = await o.order({ customerId: contract.customerId, contractId: contract.id, lines: [{ sku: product.sku, qty: 3 }], paymentTerms: 'cod' });
+    expect(order.lines[0]).toMatchObject({ priceRule: 'contract', unitPrice: '68.00', lineTotal: '204.00' });
+    expect(order.total).toBe('204.00');
+    expect((await c.get(contract.id)).consumption.reserved.value).toBe('204.00');
+    await deliver(order.id);
+    const after = await c.get(contract.id);
+    expect(after.consumption.consumed.value).toBe('204.00');
+    expect(after.remaining.value).toBe('796.00');
   });
 
   it('draws a quantity contract down by quantity', async () => {
