@@ -13,6 +13,7 @@ import { calendarRoutes } from './routes/calendars';
 import { consoleRoutes } from './routes/console';
 import { codecRoutes } from './routes/codec';
 import { customerRoutes } from './routes/customers';
+import { articleRoutes } from './routes/articles';
 import { attachmentRoutes } from './routes/attachments';
 import { healthRoutes } from './routes/health';
 import { inboundRoutes } from './routes/inbound';
@@ -103,6 +104,7 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
     await api.register(productRoutes);
     await api.register(calendarRoutes);
     await api.register(ticketRoutes);
+    await api.register(articleRoutes);
     await api.register(orderRoutes);
     await api.register(contractRoutes);
     await api.register(invoiceRoutes);

@@ -12,3 +12,4 @@ export * from './inbound';
 export * from './attachments';
 export * from './tasks';
 export * from './portal';
+export * from './knowledge';

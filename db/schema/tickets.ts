@@ -3,6 +3,7 @@ import { boolean, index, integer, jsonb, pgSequence, pgTable, primaryKey, smalli
 import type { Category, Channel, TicketState, Tier } from '../../domain/tickets';
 import type { CustomerTier, Priority } from '../../domain/sla';
 import { customers } from './customers';
+import { tsvector } from './search';
 
 export const ticketSeq = pgSequence('ticket_seq');
 
@@ -38,6 +39,11 @@ export const tickets = pgTable('tickets', {
   resolvedAt: timestamp('resolved_at', { withTimezone: true }),
   closedAt: timestamp('closed_at', { withTimezone: true }),
   lastSeq: integer('last_seq').notNull(),
+  /**
+   * GET /tickets?q=: subject (weight A), description (B) and every note of the timeline (C), appended by
+   * the repository as each event is first recorded (db/search.ts).
+   */
+  search: tsvector('search').notNull().default(sql`''::tsvector`),
 }, (t) => [
   index('tickets_status_idx').on(t.status, t.id),
   index('tickets_tier_status_due_idx').on(t.tier, t.status, t.queueDueAt),
@@ -47,6 +53,7 @@ export const tickets = pgTable('tickets', {
   index('tickets_breached_idx').on(t.breached, t.id).where(sql`${t.breached}`),
   index('tickets_customer_idx').on(t.customerId, t.createdAt, t.id),
   index('tickets_created_idx').on(t.createdAt),
+  index('tickets_search_idx').using('gin', t.search),
 ]);
 
 export const ticketEvents = pgTable('ticket_events', {
