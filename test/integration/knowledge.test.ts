@@ -5,6 +5,7 @@ import type { TicketEventRecord, TicketInput } from '../../domain/processes/tick
 import { newTicket, openTicket, resolve, ticketRecord, withPolicy } from '../../domain/processes/ticket-state';
 import { setUpCustomer } from '../helpers/customers';
 import { startHarness, uniq, type Harness } from '../helpers/harness';
+import { recordHistory } from '../helpers/histories';
 import { ticketDriver } from '../helpers/tickets';
 
 // The knowledge base (issue 17 point 3) on the real stack. Each corpus is built around a word made up for
@@ -167,6 +168,9 @@ describe('resolutions cite articles', () => {
     ]);
     expect(await h.database.sql`select article_id, tier from ticket_article_citations where ticket_id = ${ticket.id} order by article_id`)
       .toEqual([{ article_id: guide.id, tier: 'L1' }, { article_id: faq.id, tier: 'L1' }].sort((x, y) => x.article_id.localeCompare(y.article_id)));
+    // The customer confirms: the finished history (an update carrying articleIds) is committed for the replay test.
+    await t.act('agent', ticket.id, 'confirm', { satisfaction: 5 });
+    await recordHistory(h.client, `ticket-${ticket.id}`, 'ticket-l1-resolved-citing-articles');
   });
 
   it('starts a draft from a resolved ticket: its subject, its resolution and a link back; not from an open one', async () => {
