@@ -3,6 +3,7 @@
 // tickets this agent escalated, to follow them up when the customer calls again.
 import { api } from './api.js';
 import { announce, h, poll, replace, words } from './dom.js';
+import { suggestionBox } from './knowledge.js';
 import { redraw, ticketTable } from './list.js';
 import { CATEGORIES, CHANNELS, PRIORITIES } from './vocab.js';
 
@@ -47,6 +48,13 @@ function intakeForm() {
   let idempotencyKey = newKey();
   const error = h('p', { className: 'error', role: 'alert' });
   const send = h('button', { type: 'submit', className: 'primary' }, 'Register complaint');
+  // While the agent writes, the published articles that best match what the customer reports.
+  const subject = h('input', { id: 'intake-subject', name: 'subject', required: true, maxlength: 200 });
+  const description = h('textarea', { id: 'intake-description', name: 'description', required: true, rows: 4 });
+  const suggestions = suggestionBox();
+  const suggest = () => suggestions.update(`${subject.value} ${description.value}`);
+  subject.addEventListener('input', suggest);
+  description.addEventListener('input', suggest);
   const form = h('form', {
     className: 'card intake', 'aria-labelledby': 'intake-title',
     onsubmit: async (e) => {
@@ -72,8 +80,9 @@ function intakeForm() {
     field('intake-channel', 'Channel', choices('intake-channel', 'channel', CHANNELS, 'phone')),
     field('intake-category', 'Category', choices('intake-category', 'category', CATEGORIES, 'fault')),
     field('intake-priority', 'Priority', choices('intake-priority', 'priority', PRIORITIES, 'normal'))),
-  field('intake-subject', 'Subject', h('input', { id: 'intake-subject', name: 'subject', required: true, maxlength: 200 })),
-  field('intake-description', 'What the customer reports', h('textarea', { id: 'intake-description', name: 'description', required: true, rows: 4 })),
+  field('intake-subject', 'Subject', subject),
+  field('intake-description', 'What the customer reports', description),
+  suggestions.box,
   h('div', { className: 'buttons' }, send), error);
   return form;
 }
