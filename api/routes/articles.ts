@@ -1,9 +1,12 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { eq } from 'drizzle-orm';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import {
-  allocateArticleId, articleHistory, createArticle, getArticle, lockArticle, reviseArticle, searchArticles, setArticleStatus, suggestArticles, type ArticleRow,
+  allocateArticleId, articleHistory, createArticle, getArticle, lockArticle, reviseArticle, searchArticles, setArticleStatus, suggestArticles,
+  type ArticleContent, type ArticleRow,
 } from '../../db/articles';
+import type { Tx } from '../../db/client';
 import { tickets } from '../../db/schema';
 import { ARTICLE_READERS, articleActions, articleRefusal, draftFromTicket, seesDrafts, SUGGESTION_COUNT, type ArticleAction } from '../../domain/knowledge';
 import type { Actor, Role } from '../../domain/roles';
@@ -40,7 +43,7 @@ export const articleRoutes: FastifyPluginAsyncTypebox = async (app) => {
   };
 
   /** Changes an article under its row lock when its state admits the action (409 naming the allowed actions otherwise). */
-  async function change(id: string, actor: Actor, action: ArticleAction, apply: (tx: Parameters<Parameters<typeof app.db.transaction>[0]>[0], row: ArticleRow) => Promise<void>, detail?: unknown) {
+  async function change(id: string, actor: Actor, action: ArticleAction, apply: (tx: Tx, row: ArticleRow) => Promise<void>, detail?: unknown) {
     await app.db.transaction(async (tx) => {
       const row = await lockArticle(tx, id);
       if (!row) throw notFound('article', id);
@@ -52,21 +55,23 @@ export const articleRoutes: FastifyPluginAsyncTypebox = async (app) => {
     return articleView((await getArticle(app.db, id, true))!, actor);
   }
 
-  app.post('/articles', {
-    config: { roles: WRITERS },
-    schema: { tags: ['articles'], summary: 'Write a draft article (version 1)', body: CreateArticle, headers: IdempotencyHeaders, response: { 201: Article } },
-  }, async (request, reply) => idempotent(request, reply, {
-    scope: 'POST /articles',
+  /** A new draft under the request's Idempotency-Key: a repeat answers the first draft. */
+  const draft = (request: FastifyRequest, reply: FastifyReply, scope: string, content: ArticleContent, sourceTicketId: string | null = null) => idempotent(request, reply, {
+    scope,
     allocateId: () => allocateArticleId(app.db),
     run: async (id) => {
-      const { tags = [], ...content } = request.body;
       await app.db.transaction(async (tx) => {
-        await createArticle(tx, id, { ...content, tags }, request.actor.id);
-        await audit(tx, request.actor, 'article.create', 'article', id);
+        await createArticle(tx, id, content, request.actor.id, sourceTicketId);
+        await audit(tx, request.actor, 'article.create', 'article', id, sourceTicketId ? { fromTicket: sourceTicketId } : undefined);
       });
       return { status: 201, body: articleView((await getArticle(app.db, id, true))!, request.actor) };
     },
-  }));
+  });
+
+  app.post('/articles', {
+    config: { roles: WRITERS },
+    schema: { tags: ['articles'], summary: 'Write a draft article (version 1)', body: CreateArticle, headers: IdempotencyHeaders, response: { 201: Article } },
+  }, async (request, reply) => draft(request, reply, 'POST /articles', { ...request.body, tags: request.body.tags ?? [] }));
 
   app.post('/articles/from-ticket/:ticketId', {
     config: { roles: WRITERS },
@@ -84,17 +89,7 @@ export const articleRoutes: FastifyPluginAsyncTypebox = async (app) => {
       throw conflict(`ticket ${ticketId} is ${ticket.status}; only a resolved or closed ticket with a resolution can start an article`, { state: ticket.status, allowedActions: [] });
     }
     const { sourceTicketId, ...content } = draftFromTicket({ ...ticket, resolution: ticket.resolution });
-    return idempotent(request, reply, {
-      scope: `POST /articles/from-ticket/${ticketId}`,
-      allocateId: () => allocateArticleId(app.db),
-      run: async (id) => {
-        await app.db.transaction(async (tx) => {
-          await createArticle(tx, id, content, request.actor.id, sourceTicketId);
-          await audit(tx, request.actor, 'article.create', 'article', id, { fromTicket: ticketId });
-        });
-        return { status: 201, body: articleView((await getArticle(app.db, id, true))!, request.actor) };
-      },
-    });
+    return draft(request, reply, `POST /articles/from-ticket/${ticketId}`, content, sourceTicketId);
   });
 
   app.get('/articles', {

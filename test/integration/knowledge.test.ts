@@ -135,7 +135,11 @@ describe('articles: writing', () => {
     await call('knowledge_engineer', 'POST', '/articles', { title: '', body: 'y', category: 'fault' }, 400);
     await call('agent', 'POST', '/articles', { title: 'x', body: 'y', category: 'fault' }, 403);
     await call('knowledge_engineer', 'PATCH', '/articles/KB-999999', { version: 1, title: 'x' }, 404);
-    const created = await write({ title: 'x', body: 'y' });
+    // A repeated create with the same Idempotency-Key answers the first draft and writes one article.
+    const headers = { ...h.users.knowledge_engineer.auth, 'idempotency-key': `kb-${uniq()}` };
+    const post = () => h.app.inject({ method: 'POST', url: '/api/v1/articles', headers, payload: { title: 'x', body: 'y', category: 'other' } });
+    const created = (await post()).json();
+    expect((await post()).json()).toEqual(created);
     await call('knowledge_engineer', 'PATCH', `/articles/${created.id}`, { version: 1 }, 400);
     await call('agent', 'PATCH', `/articles/${created.id}`, { version: 1, title: 'z' }, 403);
     const after = await h.database.sql<{ n: number }[]>`select count(*)::int as n from articles`;
