@@ -14,6 +14,7 @@ import { calendarRoutes } from './routes/calendars';
 import { consoleRoutes } from './routes/console';
 import { codecRoutes } from './routes/codec';
 import { customerRoutes } from './routes/customers';
+import { articleRoutes } from './routes/articles';
 import { attachmentRoutes } from './routes/attachments';
 import { healthRoutes } from './routes/health';
 import { inboundRoutes } from './routes/inbound';
@@ -110,6 +111,7 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
     await api.register(ticketRoutes);
     await api.register(incidentRoutes);
     await api.register(entitlementRoutes);
+    await api.register(articleRoutes);
     await api.register(orderRoutes);
     await api.register(returnRoutes);
     await api.register(contractRoutes);

@@ -4,6 +4,7 @@
 import { api, newIdempotencyKey } from './api.js';
 import { customerPicker } from './customer-picker.js';
 import { announce, field, h, poll, replace, words } from './dom.js';
+import { suggestionBox } from './knowledge.js';
 import { redraw, ticketTable } from './list.js';
 import { CATEGORIES, CHANNELS, PRIORITIES } from './vocab.js';
 
@@ -17,6 +18,13 @@ function intakeForm() {
   let idempotencyKey = newIdempotencyKey();
   const error = h('p', { className: 'error', role: 'alert' });
   const send = h('button', { type: 'submit', className: 'primary' }, 'Register complaint');
+  // While the agent writes, the published articles that best match what the customer reports.
+  const subject = h('input', { id: 'intake-subject', name: 'subject', required: true, maxlength: 200 });
+  const description = h('textarea', { id: 'intake-description', name: 'description', required: true, rows: 4 });
+  const suggestions = suggestionBox();
+  const suggest = () => suggestions.update(`${subject.value} ${description.value}`);
+  subject.addEventListener('input', suggest);
+  description.addEventListener('input', suggest);
   const form = h('form', {
     className: 'card intake', 'aria-labelledby': 'intake-title',
     onsubmit: async (e) => {
@@ -42,8 +50,9 @@ function intakeForm() {
     field('intake-channel', 'Channel', choices('intake-channel', 'channel', CHANNELS, 'phone')),
     field('intake-category', 'Category', choices('intake-category', 'category', CATEGORIES, 'fault')),
     field('intake-priority', 'Priority', choices('intake-priority', 'priority', PRIORITIES, 'normal'))),
-  field('intake-subject', 'Subject', h('input', { id: 'intake-subject', name: 'subject', required: true, maxlength: 200 })),
-  field('intake-description', 'What the customer reports', h('textarea', { id: 'intake-description', name: 'description', required: true, rows: 4 })),
+  field('intake-subject', 'Subject', subject),
+  field('intake-description', 'What the customer reports', description),
+  suggestions.box,
   h('div', { className: 'buttons' }, send), error);
   return form;
 }

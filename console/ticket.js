@@ -3,6 +3,7 @@
 import { ACTIONS, actionForm } from './actions.js';
 import { api, customer, ticketAction } from './api.js';
 import { announce, badge, countdown, formatTime, h, poll, replace, statusText, words } from './dom.js';
+import { ARTICLE_READERS, articleSearch, citedList } from './knowledge.js';
 import { flags } from './list.js';
 import { FINAL_STATES } from './vocab.js';
 
@@ -76,7 +77,7 @@ function textSections(detail) {
   return [
     section('Description', h('p', { className: 'prose' }, detail.description)),
     section('Dispatch opinion', h('p', { className: 'prose' }, detail.dispatchOpinion ?? h('span', { className: 'muted' }, 'none yet'))),
-    detail.resolution && section('Resolution', h('p', { className: 'prose' }, detail.resolution)),
+    detail.resolution && section('Resolution', h('p', { className: 'prose' }, detail.resolution), citedList(detail.citedArticles)),
   ];
 }
 
@@ -106,6 +107,8 @@ export function ticketView({ me, main }, id) {
   const side = h('div', { className: 'stack' });
   const body = h('div', { className: 'stack' });
   const history = h('div', { className: 'stack wide' });
+  // Articles picked in the knowledge-base search go with the resolution as `articleIds`.
+  const articles = me.roles.some((role) => ARTICLE_READERS.includes(role)) ? articleSearch() : null;
 
   // Redrawn only when the offer changes, so a poll never pulls focus from the button the user is on.
   let offered = null;
@@ -139,7 +142,9 @@ export function ticketView({ me, main }, id) {
   async function run(action, body) {
     error.textContent = '';
     try {
-      const view = await ticketAction(id, action, body);
+      const cites = action === 'resolve' ? (articles?.ids() ?? []) : [];
+      const view = await ticketAction(id, action, cites.length > 0 ? { ...body, articleIds: cites } : body);
+      if (action === 'resolve') articles?.reset();
       announce(`${ACTIONS[action].label}: done. The ticket is now ${statusText(view.status)}.`);
       openAction = null;
       replace(formSlot);
@@ -189,7 +194,7 @@ export function ticketView({ me, main }, id) {
     h('div', { className: 'title-row' }, heading, updated, h('button', { type: 'button', onclick: () => load() }, 'Refresh')),
     status,
     h('div', { className: 'columns' },
-      h('div', { className: 'stack' }, section('Actions', buttons, formSlot, error), body),
+      h('div', { className: 'stack' }, section('Actions', buttons, formSlot, error), articles && section('Knowledge base', articles.element), body),
       side),
     history);
   return poll(load, REFRESH_MS);

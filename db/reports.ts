@@ -14,7 +14,7 @@ import type { Priority } from '../domain/sla';
 import { CATEGORIES, TICKET_STATES, TIERS, type Tier } from '../domain/tickets';
 import type { Db } from './client';
 import { openInvoiceOf } from './invoices';
-import { contractCallOffs, contracts, creditNotes, customers, invoices, orders, payments, ticketEvents, tickets } from './schema';
+import { articles, contractCallOffs, contracts, creditNotes, customers, invoices, orders, payments, ticketArticleCitations, ticketEvents, tickets } from './schema';
 import { loadSettings } from './settings';
 
 // SPEC §7 report queries. Aggregation happens in PostgreSQL (counts, sums, percentile_cont); the
@@ -282,4 +282,24 @@ export async function receivablesReport(db: Db, s: ReportScope & { asOf?: string
   const asOf = s.asOf ?? dayOf(Date.now());
   const { aged } = await openInvoices(db, inScope(db, s, { day: invoices.issuedOn }, invoices.customerId), asOf);
   return { scope: scopeView(s), asOf, ...aged };
+}
+
+/**
+ * Which articles resolve tickets, and how many of those resolutions the first line made: one citation per
+ * resolution that cited the article, counted on the day of the resolution, for tickets of the scope's
+ * customers. Most L1 resolutions first.
+ */
+export async function articleReport(db: Db, s: ReportScope) {
+  const c = ticketArticleCitations;
+  const l1 = sql<number>`(count(*) filter (where ${c.tier} = 'L1'))::int`;
+  const rows = await db.select({
+    articleId: articles.id, title: articles.title, status: articles.status,
+    citations: sql<number>`count(*)::int`, l1Resolutions: l1, tickets: sql<number>`count(distinct ${c.ticketId})::int`,
+  }).from(c)
+    .innerJoin(articles, eq(articles.id, c.articleId))
+    .innerJoin(tickets, eq(tickets.id, c.ticketId))
+    .where(inScope(db, s, { at: c.at }, tickets.customerId))
+    .groupBy(articles.id, articles.title, articles.status)
+    .orderBy(sql`${l1} desc`, sql`count(*) desc`, asc(articles.id));
+  return { scope: scopeView(s), articles: rows };
 }

@@ -12,7 +12,8 @@ import { writeNotifications, type DeliveryChannels } from './notifications';
 import { issuePortalTokens } from './portal';
 import { Refusal } from './refusal';
 import { entitlingContract, serviceContractsOf } from './entitlement';
-import { calendars, customers, ticketEvents, tickets } from './schema';
+import { calendars, customers, ticketArticleCitations, ticketEvents, tickets } from './schema';
+import { searchDocument, weighted } from './search';
 import { loadSettings } from './settings';
 import { replaceTasks } from './tasks';
 
@@ -46,7 +47,7 @@ export async function loadTicketPolicy(db: Db, input: { customerId: string; prio
 /**
  * The ticket row and its event, once per (ticket, seq), with the notifications the transition implies
  * the ticket's open tasks and the customer's portal links (with `portalKey`: e-mail is on) in the same
- * transaction. Retries and late arrivals are harmless: the event's (ticket, seq) key admits it once, and
+ * transaction, and the articles a resolution cites. Retries and late arrivals are harmless: the event's (ticket, seq) key admits it once, and
  * the row and its tasks only move forward in seq. Answers the notifications still waiting for delivery
  * (see writeNotifications).
  */
@@ -58,6 +59,7 @@ export async function recordTicket(
     ...t, relatedType: relatedTo?.type ?? null, relatedId: relatedTo?.id ?? null,
     responseDueAt: at(t.responseDueAt), resolutionDueAt: at(t.resolutionDueAt), queueDueAt: at(t.queueDueAt),
     createdAt: new Date(t.createdAt), updatedAt: new Date(e.at), resolvedAt: at(t.resolvedAt), closedAt: at(t.closedAt), lastSeq: e.seq,
+    search: searchDocument([t.subject, 'A'], [t.description, 'B']),
   };
   return db.transaction(async (tx) => {
     const moved = await tx.insert(tickets).values(row).onConflictDoUpdate({
@@ -72,7 +74,15 @@ export async function recordTicket(
       setWhere: sql`${tickets.lastSeq} < ${row.lastSeq}`,
     }).returning({ id: tickets.id });
     if (moved.length > 0) await replaceTasks(tx, ticketTasks(t), e.at);
-    await tx.insert(ticketEvents).values({ ticketId: t.id, ...e, at: new Date(e.at) }).onConflictDoNothing();
+    const { articleIds = [], ...event } = e;
+    const fresh = await tx.insert(ticketEvents).values({ ticketId: t.id, ...event, at: new Date(e.at) }).onConflictDoNothing().returning({ seq: ticketEvents.seq });
+    // Each note joins the ticket's search document once, when its event is first recorded (the opening's note is the subject).
+    if (fresh.length > 0 && e.note !== null && e.action !== 'open') {
+      await tx.update(tickets).set({ search: sql`${tickets.search} || ${weighted(e.note, 'C')}` }).where(eq(tickets.id, t.id));
+    }
+    if (articleIds.length > 0) {
+      await tx.insert(ticketArticleCitations).values(articleIds.map((articleId) => ({ ticketId: t.id, seq: e.seq, articleId, tier: e.toTier, at: new Date(e.at) }))).onConflictDoNothing();
+    }
     const notifications = ticketEventNotifications(t, e);
     await issuePortalTokens(tx, portalKey, t, e, notifications);
     return writeNotifications(tx, notifications, channels);

@@ -52,12 +52,16 @@ export async function ticketWorkflow(input: TicketInput): Promise<TicketView> {
   }
 
   /** Applies a change, shows it in Temporal at once, and records it in the database in order. */
-  async function transition(action: string, actor: Actor, change: (t: TicketProcess) => TicketProcess, note: string | null = null, internal = false): Promise<TicketView> {
+  async function transition(
+    action: string, actor: Actor, change: (t: TicketProcess) => TicketProcess, note: string | null = null, internal = false, articleIds: string[] = [],
+  ): Promise<TicketView> {
     const from = ticket;
     ticket = change(ticket);
     const event: TicketEventRecord = {
       seq: seq++, action, actorId: actor.id, fromStatus: action === 'open' ? null : from.status, toStatus: ticket.status,
       fromTier: action === 'open' ? null : from.tier, toTier: ticket.tier, note, internal, at: Date.now(),
+      // Only an event that cites carries the field: the activity's input is otherwise what it always was.
+      ...(articleIds.length > 0 ? { articleIds } : {}),
     };
     changes++;
     showInTemporal();
@@ -87,7 +91,8 @@ export async function ticketWorkflow(input: TicketInput): Promise<TicketView> {
   setHandler(ticketUpdates.notes, ({ actor, text, internal }) => transition('note', actor, (t) => t, text, internal ?? false), { validator: guard('notes') });
   setHandler(ticketUpdates['request-info'], ({ actor, question }) => transition('request-info', actor, (t) => requestInfo(t, now()), question), { validator: guard('request-info') });
   setHandler(ticketUpdates['customer-reply'], ({ actor, text }) => transition('customer-reply', actor, (t) => customerReply(t, now()), text), { validator: guard('customer-reply') });
-  setHandler(ticketUpdates.resolve, ({ actor, resolution }) => transition('resolve', actor, (t) => resolve(t, resolution, now()), resolution), { validator: guard('resolve') });
+  setHandler(ticketUpdates.resolve, ({ actor, resolution, articleIds }) => transition('resolve', actor, (t) => resolve(t, resolution, now()), resolution, false, articleIds),
+    { validator: guard('resolve') });
   setHandler(ticketUpdates.confirm, ({ actor, satisfaction, comment }) => transition('confirm', actor, (t) => close(t, satisfaction, now()), comment ?? null), { validator: (args) => {
     guard('confirm')(args);
     if (!Number.isInteger(args.satisfaction) || args.satisfaction < 1 || args.satisfaction > 5) throw new RangeError('satisfaction must be 1–5');

@@ -1,11 +1,11 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { abcReport, contractReport, orderReport, receivablesReport, ticketDailyReport, ticketReport } from '../../db/reports';
+import { abcReport, articleReport, contractReport, orderReport, receivablesReport, ticketDailyReport, ticketReport } from '../../db/reports';
 import { addDays, calendarDay, dayOf } from '../../domain/dates';
 import { MAX_REPORT_DAYS } from '../../domain/reports';
 import type { FastifyRequest } from 'fastify';
 import type { Role } from '../../domain/roles';
 import { HttpProblem } from '../problem';
-import { AbcReport, ContractReport, DailyReportQuery, OrderReport, ReceivablesQuery, ReceivablesReport, ReportQuery, TicketDailyReport, TicketReport } from '../schemas/reports';
+import { AbcReport, ArticleReport, ContractReport, DailyReportQuery, OrderReport, ReceivablesQuery, ReceivablesReport, ReportQuery, TicketDailyReport, TicketReport } from '../schemas/reports';
 
 // SPEC §7: read-only figures for the people who steer the business. Definitions: README "Reports".
 const READERS: Role[] = ['manager', 'supervisor', 'admin'];
@@ -54,6 +54,10 @@ export const reportRoutes: FastifyPluginAsyncTypebox = async (app) => {
     config: { roles: [...READERS, 'finance'] },
     schema: { tags: ['reports'], summary: 'Open invoices aged 0–30/31–60/61–90/>90 days overdue, with late fees as of a day', querystring: ReceivablesQuery, response: { 200: ReceivablesReport } },
   }, async (request) => receivablesReport(app.db, request.query));
+  app.get('/reports/articles', {
+    config: { roles: [...READERS, 'knowledge_engineer'] },
+    schema: { tags: ['reports'], summary: 'Articles cited by resolutions, and how many of those resolved at L1 (days of the resolution)', querystring: ReportQuery, response: { 200: ArticleReport } },
+  }, async (request) => articleReport(app.db, request.query));
   app.get('/reports/customers/abc', options('Customers classed A/B/C by their share of revenue', AbcReport),
     async (request) => abcReport(app.db, request.query));
 };

@@ -6,6 +6,8 @@ import { Refusal } from '../../db/refusal';
 import { findEntitlement } from '../../db/entitlement';
 import { ownerOf } from '../../db/links';
 import { findProcess } from '../../db/processes';
+import { ticketCitations, unpublishedAmong } from '../../db/articles';
+import { matches, typedQuery } from '../../db/search';
 import { loadTicketPolicy } from '../../db/tickets';
 import { userNames } from '../../db/users';
 import { ticketEvents, tickets, users } from '../../db/schema';
@@ -18,7 +20,7 @@ import { newestFirst } from '../lists';
 import { afterCursor, toPage } from '../pagination';
 import { notFound, unprocessable } from '../problem';
 import { openProcess, queryProcess, registerProcessActions } from '../process';
-import { IdempotencyHeaders, IdParams, ListQuery, Page } from '../schemas/common';
+import { IdempotencyHeaders, IdParams, ListQuery, Page, Text } from '../schemas/common';
 import { CreateTicket, Priority, TicketActionBodies, TicketDetail, TicketRow, TicketStatus, TicketView, Tier } from '../schemas/tickets';
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
@@ -73,19 +75,22 @@ export const ticketRoutes: FastifyPluginAsyncTypebox = async (app) => {
         breached: Type.Optional(Type.Boolean()), customerId: Type.Optional(Type.String({ maxLength: 64 })), priority: Type.Optional(Priority),
         incidentId: Type.Optional(Type.String({ maxLength: 64, description: "a major incident's tickets" })),
         escalatedBy: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'tickets this user escalated (`me`: the caller), e.g. an agent\'s own escalations' })),
+        q: Type.Optional(Text(500, 'words in the subject, description or any note (full text, GIN index); "a phrase", `or`, `-word` as in a web search')),
       }),
       response: { 200: Page(TicketRow) },
     },
   }, async (request) => {
-    const { status, tier, assignee, breached, customerId, priority, escalatedBy, incidentId } = request.query;
+    const { status, tier, assignee, breached, customerId, priority, escalatedBy, incidentId, q } = request.query;
     // Through the partial index ticket_events_escalated_by_idx: the few tickets one person escalated.
     const escalator = escalatedBy === 'me' ? request.actor.id : escalatedBy;
     const escalated = escalator === undefined ? undefined : inArray(tickets.id, app.db.select({ id: ticketEvents.ticketId }).from(ticketEvents)
       .where(and(eq(ticketEvents.action, 'escalate'), eq(ticketEvents.actorId, escalator))));
+    // Full text through tickets_search_idx (GIN); the list stays newest first, so its pages keep their keyset cursor.
+    const found = q === undefined ? undefined : matches(tickets.search, typedQuery(q));
     return withAssigneeNames(app.db, await newestFirst(app.db, tickets, request.query, [
       [tickets.status, status], [tickets.tier, tier], [tickets.assigneeId, assignee], [tickets.breached, breached],
       [tickets.customerId, customerId], [tickets.priority, priority], [tickets.incidentId, incidentId],
-    ], rowView, escalated));
+    ], rowView, and(escalated, found)));
   });
 
   app.get('/tickets/queue', {
@@ -115,14 +120,15 @@ export const ticketRoutes: FastifyPluginAsyncTypebox = async (app) => {
   }, async (request) => {
     const [row] = await app.db.select().from(tickets).where(eq(tickets.id, request.params.id));
     if (!row) throw notFound('ticket', request.params.id);
-    const [events, live] = await Promise.all([
+    const [events, live, citedArticles] = await Promise.all([
       app.db.select().from(ticketEvents).where(eq(ticketEvents.ticketId, row.id)).orderBy(asc(ticketEvents.seq)),
       queryProcess(app.temporal, row.workflowId, ticketState, request.actor),
+      ticketCitations(app.db, row.id),
     ]);
     const nameOf = await actorNamer(app.db, [row.assigneeId, ...events.map((e) => e.actorId)], [SLA_CLOCK, USER_ADMINISTRATION]);
     return {
       ...rowView(row), assigneeName: row.assigneeId ? nameOf(row.assigneeId) : null, description: row.description, dispatchOpinion: row.dispatchOpinion, resolution: row.resolution,
-      satisfaction: row.satisfaction, escalations: row.escalations, reopens: row.reopens, sla: row.sla, live,
+      satisfaction: row.satisfaction, escalations: row.escalations, reopens: row.reopens, sla: row.sla, live, citedArticles,
       entitlement: row.entitlement, relatedTo: row.relatedType && row.relatedId ? { type: row.relatedType, id: row.relatedId } : null,
       incidentId: row.incidentId, mergedInto: row.mergedInto,
       timeline: events.map((e) => ({ seq: e.seq, action: e.action, actorId: e.actorId, actorName: nameOf(e.actorId), fromStatus: e.fromStatus, toStatus: e.toStatus, fromTier: e.fromTier, toTier: e.toTier, note: e.note, internal: e.internal, at: e.at.toISOString() })),
@@ -134,6 +140,7 @@ export const ticketRoutes: FastifyPluginAsyncTypebox = async (app) => {
     check: async (action, body, _actor, id) => {
       if (action === 'reassign' && typeof body.assigneeId === 'string') await checkAssignee(body.assigneeId, body.tier as TierName);
       if (action === 'merge') await checkMergeTarget(id, body.into as string);
+      if (action === 'resolve' && Array.isArray(body.articleIds)) await checkCitations(body.articleIds as string[]);
     },
   }));
 
@@ -168,6 +175,16 @@ export const ticketRoutes: FastifyPluginAsyncTypebox = async (app) => {
     }
     if (FINAL_TICKET_STATES.includes(target.status)) {
       throw unprocessable(`ticket ${into} is ${target.status}; merge into an open ticket`, { errors: [{ path: '/into', message: `ticket is ${target.status}` }] });
+    }
+  }
+
+  /** A resolution cites only what the support tiers can read: published articles. */
+  async function checkCitations(articleIds: string[]) {
+    const unpublished = await unpublishedAmong(app.db, articleIds);
+    if (unpublished.length > 0) {
+      throw unprocessable(`a resolution can cite published articles only; not published: ${unpublished.join(', ')}`, {
+        errors: unpublished.map((id) => ({ path: `/articleIds/${articleIds.indexOf(id)}`, message: `${id} is not a published article` })),
+      });
     }
   }
 

@@ -97,3 +97,13 @@ export const AbcReport = Type.Object({
     customerId: Type.String(), name: Type.String(), revenue: Amount, share: Type.Number(), cumulativeShare: Type.Number(), class: AbcClass,
   })),
 });
+
+export const ArticleReport = Type.Object({
+  scope: Scope,
+  articles: Type.Array(Type.Object({
+    articleId: Type.String(), title: Type.String(), status: Type.String(),
+    citations: Type.Integer({ minimum: 0, description: 'resolutions in the range that cited the article' }),
+    l1Resolutions: Type.Integer({ minimum: 0, description: 'of those, resolutions by the first line (the ticket at L1)' }),
+    tickets: Type.Integer({ minimum: 0, description: 'distinct tickets' }),
+  })),
+});

@@ -125,6 +125,7 @@ export const TicketDetail = Type.Composite([TicketRow, Type.Object({
   incidentId: Nullable(Type.String()),
   mergedInto: Nullable(Type.String()),
   timeline: Type.Array(TicketEvent),
+  citedArticles: Type.Array(Type.Object({ seq: Type.Integer({ description: 'the resolve event' }), articleId: Type.String(), title: Type.String() })),
 })]);
 
 export const TicketActionBodies = {
@@ -134,7 +135,12 @@ export const TicketActionBodies = {
   notes: Obj({ text: Text(10_000), internal: Type.Optional(Type.Boolean({ default: false, description: 'internal notes are not shown to the customer' })) }),
   'request-info': Obj({ question: Text(5000) }),
   'customer-reply': Obj({ text: Text(10_000) }),
-  resolve: Obj({ resolution: Text(10_000) }),
+  resolve: Obj({
+    resolution: Text(10_000),
+    articleIds: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 64 }), {
+      maxItems: 10, uniqueItems: true, description: 'published knowledge-base articles the resolution cites (GET /reports/articles)',
+    })),
+  }),
   confirm: Obj({ satisfaction: Type.Integer({ minimum: 1, maximum: 5 }), comment: Type.Optional(Text(5000)) }),
   reject: Obj({ reason: Text(5000) }),
   cancel: Obj({ reason: Text(5000) }),

@@ -33,6 +33,9 @@ function listRequests(rows: number): ListRequest[] {
     { name: 'closed + urgent', role: 'manager', url: '/tickets?status=closed&priority=urgent' },
     { name: 'deep page (cursor)', role: 'manager', url: `/tickets?cursor=${deepCursor}` },
     { name: 'L2 queue', role: 'support_l2', url: '/tickets/queue?tier=L2' },
+    // Full text (tickets_search_idx): a word of 1 in 10 subjects, and one of 1 in 10 000 notes.
+    { name: 'full text, common word (q=)', role: 'agent', url: `/tickets?q=${COMMON_WORD}` },
+    { name: 'full text, rare word in a note (q=)', role: 'agent', url: `/tickets?q=${RARE_WORD}` },
   ];
 }
 
@@ -45,6 +48,10 @@ const ticketId = (i: number) => `B-${String(i).padStart(8, '0')}`;
 const customerId = (c: number) => `BCU-${String(c).padStart(7, '0')}`;
 const assigneeId = (a: number) => `BU-${String(a).padStart(4, '0')}`;
 const EPOCH = Date.parse('2026-01-01T00:00:00Z');
+// Subjects cycle through ten topics; 1 in 10 000 tickets carries a note with a rare word.
+const TOPICS = ['router', 'invoice', 'roaming', 'outage', 'modem', 'tariff', 'porting', 'contract', 'voicemail', 'signal'];
+const COMMON_WORD = TOPICS[3]!;
+const RARE_WORD = 'sparkwave';
 const createdAt = (rows: number, i: number) => EPOCH - (rows - i) * 60_000;
 
 async function loadTickets(h: BenchHarness, rows: number): Promise<number> {
@@ -59,16 +66,20 @@ async function loadTickets(h: BenchHarness, rows: number): Promise<number> {
   // Open tickets cycle through the open states; history is closed, 1 in 20 cancelled.
   await sql`
     insert into tickets (id, workflow_id, customer_id, customer_tier, channel, category, priority, subject, description, status, tier,
-      assignee_id, breached, queue_due_at, sla, created_by, created_at, updated_at, resolved_at, closed_at, last_seq)
+      assignee_id, breached, queue_due_at, sla, created_by, created_at, updated_at, resolved_at, closed_at, last_seq, search)
     select 'B-' || lpad(i::text, 8, '0'), 'ticket-B-' || lpad(i::text, 8, '0'), 'BCU-' || lpad((1 + (i::bigint * 7919) % ${customers}::int)::text, 7, '0'),
       (array['standard', 'standard', 'standard', 'key', 'vip'])[1 + ((1 + (i::bigint * 7919) % ${customers}::int) % 5)],
       (array['phone', 'email', 'web', 'walk_in', 'social'])[1 + i % 5], (array['usage', 'fault', 'billing', 'service_quality', 'consultation', 'other'])[1 + (i / 5) % 6],
       (array['low', 'low', 'low', 'normal', 'normal', 'normal', 'high', 'high', 'urgent', 'low'])[1 + (i * 31) % 10],
-      'Synthetic ticket ' || i, 'Generated for the read-path benchmark', s.status, s.tier,
+      initcap((${TOPICS}::text[])[1 + i % 10]) || ' problem ' || i, 'Generated for the read-path benchmark', s.status, s.tier,
       case when s.status in ('new', 'escalated_l2', 'escalated_l3') then null when i % 1000 = 7 and i < ${rows / 2}::int then ${FORMER_ASSIGNEE}
            else 'BU-' || lpad(((i * 13) % ${ASSIGNEES})::text, 4, '0') end,
       i % 25 = 0, case when s.open then to_timestamp(${EPOCH / 1000}::float8 + (i % 977) * 60) end, '{}'::jsonb, 'bench',
-      s.created, s.created, case when not s.open then s.created + interval '1 hour' end, case when not s.open then s.created + interval '2 hours' end, 5
+      s.created, s.created, case when not s.open then s.created + interval '1 hour' end, case when not s.open then s.created + interval '2 hours' end, 5,
+      -- The document db/search.ts writes: subject A, description B, notes C.
+      setweight(to_tsvector('english', initcap((${TOPICS}::text[])[1 + i % 10]) || ' problem ' || i), 'A')
+        || setweight(to_tsvector('english', 'Generated for the read-path benchmark'), 'B')
+        || case when i % 10000 = 3 then setweight(to_tsvector('english', 'customer reports ' || ${RARE_WORD}::text || ' interference'), 'C') else ''::tsvector end
     from generate_series(1, ${rows}::int) i
     cross join lateral (
       select i > ${rows - open}::int as open, to_timestamp(${EPOCH / 1000}::float8 - (${rows}::int - i) * 60.0) as created,

@@ -14,3 +14,4 @@ export * from './attachments';
 export * from './tasks';
 export * from './portal';
 export * from './returns';
+export * from './knowledge';

@@ -4,6 +4,7 @@ import type { Entitlement } from '../../domain/entitlement';
 import type { Category, Channel, RelatedType, TicketState, Tier } from '../../domain/tickets';
 import type { CustomerTier, Priority } from '../../domain/sla';
 import { customers } from './customers';
+import { tsvector } from './search';
 
 export const ticketSeq = pgSequence('ticket_seq');
 
@@ -46,6 +47,11 @@ export const tickets = pgTable('tickets', {
   relatedId: text('related_id'),
   incidentId: text('incident_id'),
   mergedInto: text('merged_into'),
+  /**
+   * GET /tickets?q=: subject (weight A), description (B) and every note of the timeline (C), appended by
+   * the repository as each event is first recorded (db/search.ts).
+   */
+  search: tsvector('search').notNull().default(sql`''::tsvector`),
 }, (t) => [
   index('tickets_related_idx').on(t.relatedType, t.relatedId).where(sql`${t.relatedId} is not null`),
   // GET /tickets?incidentId=: a major incident's tickets, newest first.
@@ -58,6 +64,7 @@ export const tickets = pgTable('tickets', {
   index('tickets_breached_idx').on(t.breached, t.id).where(sql`${t.breached}`),
   index('tickets_customer_idx').on(t.customerId, t.createdAt, t.id),
   index('tickets_created_idx').on(t.createdAt),
+  index('tickets_search_idx').using('gin', t.search),
 ]);
 
 export const ticketEvents = pgTable('ticket_events', {

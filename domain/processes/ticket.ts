@@ -77,7 +77,8 @@ export interface TicketActionArgs extends Record<TicketAction, object> {
   notes: { text: string; internal?: boolean };
   'request-info': { question: string };
   'customer-reply': { text: string };
-  resolve: { resolution: string };
+  /** `articleIds`: published knowledge-base articles the resolution cites (checked by the API); absent in older histories. */
+  resolve: { resolution: string; articleIds?: string[] };
   confirm: { satisfaction: number; comment?: string };
   reject: { reason: string };
   cancel: { reason: string };
@@ -187,4 +188,6 @@ export interface TicketEventRecord {
   note: string | null;
   internal: boolean;
   at: number;
+  /** The articles a resolve event cites; absent on every other event. */
+  articleIds?: string[];
 }
