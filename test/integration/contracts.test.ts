@@ -219,6 +219,12 @@ describe('amendment and termination', () => {
     expect(lowered).toMatchObject({ version: 3, validTo: '2027-06-30T00:00:00.000Z', approval: null });
     const detail = await c.get(contract.id);
     expect(detail.versions.map((v: { version: number; status: string }) => [v.version, v.status])).toEqual([[1, 'superseded'], [2, 'superseded'], [3, 'in_force']]);
+    // Each version's diff against the one it amended, as the console's contract page shows it.
+    expect(detail.versions.map((v: { changes: unknown[] }) => v.changes)).toEqual([
+      [],
+      [{ field: 'targetValue', from: '50000.00', to: '150000.00' }],
+      [{ field: 'validTo', from: '2027-12-31T00:00:00.000Z', to: '2027-06-30T00:00:00.000Z' }],
+    ]);
   });
 
   it('refuses amendments that cannot apply with 422', async () => {
