@@ -150,6 +150,8 @@ describe.skipIf(skipBrowserTests)('the desk in Chromium', () => {
     // A cancellation now would undo the invoice and the stock held, and the form says so before anything is sent.
     await page.locator('button[data-action="cancel"]').click();
     expect(await page.locator('ul.compensations li').allTextContents()).toEqual([`void invoice ${order.invoiceId}`, `release the stock held for ${product.sku}`]);
+    // The buttons step aside while a form is open.
+    expect(await page.locator('[role=group][aria-label=Actions]').isVisible()).toBe(false);
     await screenshot(page, '33-desk-order-cancel-compensations');
     await page.keyboard.press('Escape');
     expect(await buttonsOf(page)).toEqual(['cancel']);
