@@ -24,7 +24,8 @@ export function actionPanel({ specs, send, done, reload, intro = () => null, nou
     const offer = `${Boolean(live)}:${allowed.join()}`;
     if (offer === offered) return;
     offered = offer;
-    const keys = Object.keys(specs).filter((key) => allowed.includes(actionOf(specs, key)));
+    // In the workflow's order; an action with two entries (release or reject a credit hold) gets both buttons.
+    const keys = allowed.flatMap((action) => Object.keys(specs).filter((key) => actionOf(specs, key) === action));
     replace(buttons, keys.length === 0
       ? h('p', { className: 'muted' }, live ? `Nothing you can do on this ${noun} now.` : 'The process is not answering right now; actions are unavailable.')
       : keys.map((key) => h('button', { type: 'button', 'data-action': key, onclick: () => choose(key) }, specs[key].label)));
