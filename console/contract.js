@@ -104,7 +104,7 @@ function consumption(c, live) {
 function versions(c, who) {
   return section('Versions', h('ol', { className: 'versions' }, c.versions.slice().reverse().map((v) => h('li', { 'data-version': v.version },
     h('p', {}, h('strong', {}, `Version ${v.version}`), ' ', badge(words(v.kind)), ' ', badge(words(v.status), v.status === 'in_force' ? 'ok' : v.status === 'pending_approval' ? 'warn' : ''),
-      ' · ', `target ${v.targetValue}, until ${formatTime(v.validTo)}`, h('span', { className: 'muted' }, ` · by ${who(v.createdBy)} ${formatTime(v.createdAt)}`)),
+      ' · ', `target ${v.targetValue}, until ${formatTime(v.validTo)}`, h('span', { className: 'muted' }, ` · by ${who(v.createdBy, v.createdByName)} ${formatTime(v.createdAt)}`)),
     v.reason ? h('p', { className: 'prose' }, v.reason) : null,
     v.changes.length > 0 && h('div', { className: 'table-box' }, h('table', { className: 'diff' },
       h('caption', {}, `What version ${v.version} changed`),

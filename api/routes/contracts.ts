@@ -107,7 +107,7 @@ export const contractRoutes: FastifyPluginAsyncTypebox = async (app) => {
       app.db.select().from(contractCallOffs).where(and(eq(contractCallOffs.contractId, row.id), ne(contractCallOffs.status, 'released'))),
       queryProcess(app.temporal, row.workflowId, contractState, request.actor),
     ]);
-    const nameOf = await actorNamer(app.db, [...approvals.map((a) => a.actorId), ...events.map((e) => e.actorId)], [CONTRACT_CLOCK]);
+    const nameOf = await actorNamer(app.db, [...approvals.map((a) => a.actorId), ...events.map((e) => e.actorId), ...versions.map((v) => v.createdBy)], [CONTRACT_CLOCK]);
     const reserved = consumptionOf(callOffs.filter((c) => c.status === 'reserved'));
     const consumed = consumptionOf(callOffs.filter((c) => c.status === 'consumed'));
     const remaining = remainingOf({ ...row.terms, type: row.type }, consumptionOf(callOffs));
@@ -115,7 +115,7 @@ export const contractRoutes: FastifyPluginAsyncTypebox = async (app) => {
       ...rowView(row), particulars: row.particulars, signedAt: iso(row.signedAt), activatedAt: iso(row.activatedAt), endedAt: iso(row.endedAt),
       versions: versions.map((v, i) => ({
         version: v.version, kind: v.kind, status: v.status, reason: v.reason, targetValue: v.targetValue, validTo: new Date(v.terms.validTo).toISOString(),
-        createdBy: v.createdBy, createdAt: v.createdAt.toISOString(), decidedAt: iso(v.decidedAt),
+        createdBy: v.createdBy, createdByName: nameOf(v.createdBy), createdAt: v.createdAt.toISOString(), decidedAt: iso(v.decidedAt),
         changes: changesFrom(versions.slice(0, i), v.terms),
       })),
       approvals: approvals.map((a) => ({ round: a.round, step: a.step, version: a.version, role: a.role, decision: a.decision, actorId: a.actorId, actorName: nameOf(a.actorId), comment: a.comment, at: a.at.toISOString() })),
