@@ -22,7 +22,7 @@ function taskRow(task) {
     h('td', {}, formatTime(task.createdAt)));
 }
 
-/** The tasks as a table; shared by any list of tasks. */
+/** The tasks as a table, the nearest due first as the API orders them; a row's link opens the process's page. */
 export function taskTable(caption, tasks, empty) {
   if (tasks.length === 0) return h('p', { className: 'muted empty' }, empty);
   return h('div', { className: 'table-box' }, h('table', { className: 'tasks' },
