@@ -5,27 +5,9 @@ import { ORDER_ACTIONS } from './actions.js';
 import { api, customer } from './api.js';
 import { badge, cents, countdown, formatTime, h, money, pairs, replace, section, words } from './dom.js';
 import { actionPanel, keepCurrent, namer, processLayout, timelineSection } from './panel.js';
+import { compensations } from './saga.js';
 
 const RULES = { list: 'list price', customer: 'customer price', contract: 'contract price' };
-/** Stock is held for an order's goods from these states until they ship (workflows/order.ts, reserve()). */
-const STOCK_HELD = ['reserved', 'awaiting_payment', 'fulfilling', 'provisioning'];
-
-/**
- * What cancelling the order now would undo, in the order the process runs the undos (its saga runs
- * them last step first, workflows/order.ts): read off the order's state, which is what each undo follows.
- */
-export function compensations(o, lines) {
-  const goods = lines.filter((l) => l.kind === 'goods').map((l) => l.sku);
-  return [
-    o.status === 'provisioning' && 'release the services allocated for activation',
-    o.invoiceId && `void invoice ${o.invoiceId}`,
-    o.paymentId && `refund payment ${o.paymentId}`,
-    goods.length > 0 && STOCK_HELD.includes(o.status) && `release the stock held for ${goods.join(', ')}`,
-    goods.length > 0 && o.status === 'backordered' && 'stop waiting for the restock (no stock is held yet)',
-    o.contractId && `release the draw-down reserved on contract ${o.contractId}`,
-  ].filter(Boolean);
-}
-
 function particulars(o, customerName) {
   const live = o.live;
   return section('Order', pairs([
@@ -109,7 +91,7 @@ export function orderView({ me, main }, id) {
     // A cancellation says what it will undo before it is confirmed.
     intro: (key) => {
       if (key !== 'cancel' || !current) return null;
-      const undo = compensations(current, current.lines);
+      const undo = compensations(current);
       return h('div', { className: 'field' }, h('p', {}, undo.length ? 'Cancelling will:' : 'Nothing has been committed yet; cancelling only closes the order.'),
         undo.length ? h('ul', { className: 'compensations' }, undo.map((step) => h('li', {}, step))) : null);
     },
