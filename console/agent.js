@@ -1,50 +1,20 @@
 // The front line: register a complaint, and the tickets waiting on L1 (new ones to resolve or escalate,
 // customer replies to record, resolutions awaiting the customer's confirmation or rejection), and the
 // tickets this agent escalated, to follow them up when the customer calls again.
-import { api } from './api.js';
-import { announce, h, poll, replace, words } from './dom.js';
+import { api, newIdempotencyKey } from './api.js';
+import { customerPicker } from './customer-picker.js';
+import { announce, field, h, poll, replace, words } from './dom.js';
 import { redraw, ticketTable } from './list.js';
 import { CATEGORIES, CHANNELS, PRIORITIES } from './vocab.js';
 
 const REFRESH_MS = 15_000;
 
-const field = (id, label, control) => h('div', { className: 'field' }, h('label', { for: id }, label), control);
 const choices = (id, name, values, selected) => h('select', { id, name, required: true },
   values.map((v) => h('option', { value: v, selected: v === selected }, words(v))));
 
-function customerPicker() {
-  const query = h('input', { id: 'customer-q', type: 'search', placeholder: 'name contains…', autocomplete: 'off' });
-  const results = h('fieldset', { className: 'customer-results' }, h('legend', {}, 'Matching customers'), h('p', { className: 'muted' }, 'Search by name.'));
-  let latest = 0;
-  async function search() {
-    const q = query.value.trim();
-    if (!q) return;
-    const mine = ++latest;
-    try {
-      const page = await api('/customers', { query: { q, limit: 10 } });
-      if (mine !== latest) return;
-      replace(results, h('legend', {}, `Matching customers (${page.items.length})`), page.items.length === 0
-        ? h('p', { className: 'muted' }, `No customer's name contains "${q}".`)
-        : page.items.map((c, i) => h('label', { className: 'choice' },
-          h('input', { type: 'radio', name: 'customerId', value: c.id, required: true, checked: page.items.length === 1 && i === 0 }),
-          ` ${c.name} `, h('span', { className: 'muted' }, `${c.id} · ${c.tier}${c.region ? ` · ${c.region}` : ''}`))));
-    } catch (err) {
-      replace(results, h('legend', {}, 'Matching customers'), h('p', { className: 'error', role: 'alert' }, err.message));
-    }
-  }
-  let timer;
-  query.addEventListener('input', () => { clearTimeout(timer); timer = setTimeout(search, 300); });
-  // Enter in the search box searches instead of submitting the complaint.
-  query.addEventListener('keydown', (e) => { if (e.key === 'Enter') { e.preventDefault(); clearTimeout(timer); search(); } });
-  return [field('customer-q', 'Customer', h('div', { className: 'inline' }, query, h('button', { type: 'button', onclick: search }, 'Search'))), results];
-}
-
-// getRandomValues, unlike randomUUID, also works when the console is served over plain http.
-const newKey = () => Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join('');
-
 function intakeForm() {
   // One key per complaint being written: a double click or a retried request registers it once.
-  let idempotencyKey = newKey();
+  let idempotencyKey = newIdempotencyKey();
   const error = h('p', { className: 'error', role: 'alert' });
   const send = h('button', { type: 'submit', className: 'primary' }, 'Register complaint');
   const form = h('form', {
@@ -56,7 +26,7 @@ function intakeForm() {
       error.textContent = '';
       try {
         const ticket = await api('/tickets', { method: 'POST', body: data, headers: { 'idempotency-key': idempotencyKey } });
-        idempotencyKey = newKey();
+        idempotencyKey = newIdempotencyKey();
         announce(`Registered ticket ${ticket.id}.`);
         location.hash = `#/tickets/${encodeURIComponent(ticket.id)}`;
       } catch (err) {

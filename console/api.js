@@ -44,3 +44,7 @@ export function customer(id) {
   if (!customers.has(id)) customers.set(id, api(`/customers/${encodeURIComponent(id)}`).catch(() => { customers.delete(id); return null; }));
   return customers.get(id);
 }
+
+// getRandomValues, unlike randomUUID, also works when the console is served over plain http.
+/** A fresh Idempotency-Key: one per thing being created, so a double click or a retried request creates it once. */
+export const newIdempotencyKey = () => Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join('');

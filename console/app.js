@@ -2,7 +2,9 @@
 import { api, session, whenUnauthorized } from './api.js';
 import { agentView } from './agent.js';
 import { contractView } from './contract.js';
+import { customerSearchView, customerView } from './customer.js';
 import { dashboardView } from './dashboard.js';
+import { FINANCE_ROLES, financeView } from './finance.js';
 import { h, replace } from './dom.js';
 import { inboxLink, inboxView, watchInbox } from './inbox.js';
 import { mailView } from './mail.js';
@@ -71,6 +73,8 @@ function start() {
     hasRole(SUPPORT_ROLES) && ['#/queue', 'Queue'],
     hasRole(FRONT_ROLES) && ['#/agent', 'Front line'],
     hasRole(MANAGER_ROLES) && ['#/dashboard', 'Dashboard'],
+    hasRole(FINANCE_ROLES) && ['#/finance', 'Finance'],
+    ['#/customers', 'Customers'],
     // Every role has tasks (GET /tasks); for the roles without a queue or a dashboard it is the home page.
     ['#/tasks', 'My tasks'],
   ].filter(Boolean);
@@ -109,12 +113,16 @@ function homeHash() {
 function route() {
   if (!me) return;
   leaveView();
-  const hash = location.hash || homeHash();
+  const [hash, search = ''] = (location.hash || homeHash()).split('?');
   for (const link of nav.querySelectorAll('a')) link.toggleAttribute('aria-current', link.getAttribute('href') === hash);
   const ctx = { me, main };
   const [, page, id] = /^#\/(tickets|contracts|orders)\/([^/]+)$/.exec(hash) ?? [];
+  const customer = /^#\/customers\/([^/]+)$/.exec(hash);
   if (page) leaveView = PROCESS_PAGES[page](ctx, decodeURIComponent(id));
   else if (hash === '#/tasks') leaveView = tasksView(ctx);
+  else if (customer) leaveView = customerView(ctx, decodeURIComponent(customer[1]));
+  else if (hash === '#/customers') leaveView = customerSearchView(ctx);
+  else if (hash === '#/finance' && hasRole(FINANCE_ROLES)) leaveView = financeView(ctx, new URLSearchParams(search));
   else if (hash === '#/queue' && hasRole(SUPPORT_ROLES)) leaveView = queueView(ctx);
   else if (hash === '#/agent' && hasRole(FRONT_ROLES)) leaveView = agentView(ctx);
   else if (hash === '#/dashboard' && hasRole(MANAGER_ROLES)) leaveView = dashboardView(ctx);

@@ -5,11 +5,7 @@ import { CONTRACT_ACTIONS } from './actions.js';
 import { api, customer } from './api.js';
 import { badge, cents, countdown, formatTime, h, money, pairs, replace, section, words } from './dom.js';
 import { actionPanel, keepCurrent, namer, processLayout, timelineSection } from './panel.js';
-
-const table = (caption, columns, rows, attrs = {}) => h('div', { className: 'table-box' }, h('table', attrs,
-  h('caption', { className: 'sr-only' }, caption),
-  h('thead', {}, h('tr', {}, columns.map((c) => h('th', { scope: 'col' }, c)))),
-  h('tbody', {}, rows)));
+import { dataTable } from './table.js';
 
 /** A changed field as people say it: "targetValue" → "target value", "price SKU-1" → "price SKU-1". */
 const FIELDS = {
@@ -49,10 +45,12 @@ function particulars(c, live, customerName) {
 
 function prices(live) {
   if (!live || (live.prices.length === 0 && !live.targetQuantities)) return null;
-  return section('Prices and targets', live.prices.length > 0 && table('Contract prices', ['SKU', 'Unit price'],
-    live.prices.map((p) => h('tr', {}, h('td', {}, p.sku), h('td', {}, p.unitPrice)))),
-  live.targetQuantities && table('Target quantities', ['SKU', 'Target', 'Valued at'],
-    live.targetQuantities.map((t) => h('tr', {}, h('td', {}, t.sku), h('td', {}, String(t.qty)), h('td', {}, t.unitPrice)))));
+  return section('Prices and targets', live.prices.length > 0 && dataTable({
+    caption: 'Contract prices', items: live.prices, rowKey: (p) => p.sku, columns: [['SKU', (p) => p.sku], ['Unit price', (p) => p.unitPrice, 'num']],
+  }), live.targetQuantities && dataTable({
+    caption: 'Target quantities', items: live.targetQuantities, rowKey: (t) => t.sku,
+    columns: [['SKU', (t) => t.sku], ['Target', (t) => String(t.qty), 'num'], ['Valued at', (t) => t.unitPrice, 'num']],
+  }));
 }
 
 /**
@@ -114,11 +112,15 @@ function versions(c, who) {
 }
 
 function invoices(items) {
-  return section('Invoices', items.length === 0 ? h('p', { className: 'muted' }, 'No invoices yet.') : table('Invoices of this contract', ['Invoice', 'Issued', 'Due', 'Amount', 'Paid', 'Amount due', 'Status'],
-    items.map((i) => h('tr', { 'data-invoice': i.id },
-      h('td', {}, i.id, h('div', { className: 'muted' }, i.description)), h('td', {}, i.issuedOn), h('td', {}, i.dueOn), h('td', {}, i.amount), h('td', {}, i.paidAmount),
-      h('td', {}, i.amountDue, i.lateFee !== '0.00' ? h('span', { className: 'muted' }, ` incl. late fee ${i.lateFee}`) : null),
-      h('td', {}, words(i.status), i.overdue ? [' ', badge(`${i.daysOverdue} days overdue`, 'danger')] : null)))));
+  return section('Invoices', dataTable({
+    caption: 'Invoices of this contract', items, empty: 'No invoices yet.', rowKey: (i) => i.id,
+    columns: [
+      ['Invoice', (i) => [i.id, h('div', { className: 'muted' }, i.description)]], ['Issued', (i) => i.issuedOn], ['Due', (i) => i.dueOn],
+      ['Amount', (i) => i.amount, 'num'], ['Paid', (i) => i.paidAmount, 'num'],
+      ['Amount due', (i) => [i.amountDue, i.lateFee !== '0.00' ? h('span', { className: 'muted' }, ` incl. late fee ${i.lateFee}`) : null], 'num'],
+      ['Status', (i) => [words(i.status), i.overdue ? [' ', badge(`${i.daysOverdue} days overdue`, 'danger')] : null]],
+    ],
+  }));
 }
 
 

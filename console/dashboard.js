@@ -3,6 +3,8 @@
 // the filtered list and a link to the ready Temporal UI filter (README "For managers").
 import { api } from './api.js';
 import { h, replace, statusText, words } from './dom.js';
+import { FINANCE_ROLES } from './finance.js';
+import { PRIORITIES, TIERS } from './vocab.js';
 
 let chartLib;
 /** Loads Chart.js once, as a script of this origin (the CSP admits nothing else). */
@@ -41,10 +43,11 @@ const percent = (rate) => (rate === null || rate === undefined ? '—' : `${(rat
 /**
  * One chart: a figure with a canvas (role img, its numbers in words as the label), the same numbers as a
  * table, and links. `rows` are [label, ...values]; `series` name the value columns; `plot` picks which
- * columns are drawn (counts and money do not share an axis).
+ * columns are drawn (counts and money do not share an axis); `stacked` piles them into one bar per row,
+ * `type: 'line'` draws a series over days; `highlight` marks one row's bar (the credit holds).
  */
-function chartCard({ id, title, rows, series, plot = [0], note, links, charts }) {
-  const canvas = h('canvas', { id: `${id}-canvas`, role: 'img', 'aria-label': `${title}: ${rows.map(([label, ...values]) => `${label} ${values[plot[0]]}`).join(', ')}` });
+function chartCard({ id, title, rows, series, plot = [0], note, links, charts, type = 'bar', stacked = false, highlight }) {
+  const canvas = h('canvas', { id: `${id}-canvas`, role: 'img', 'aria-label': `${title}: ${rows.map(([label, ...values]) => `${label} ${plot.map((col) => values[col]).join('/')}`).join(', ')}` });
   const table = h('table', { className: 'figures', id: `${id}-table`, 'data-chart': id },
     h('caption', {}, `${title}: figures`),
     h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'what'), series.map((s) => h('th', { scope: 'col' }, s)))),
@@ -54,22 +57,34 @@ function chartCard({ id, title, rows, series, plot = [0], note, links, charts })
     h('h2', { id: `${id}-title` }, title),
     note && h('p', { className: 'muted' }, note),
     h('div', { className: 'canvas-box' }, canvas),
-    table,
+    // A day per row makes long tables: they fold away behind a disclosure (keyboard: Enter on its summary).
+    rows.length > 10 ? h('details', { className: 'figures-box' }, h('summary', {}, `Figures (${rows.length} rows)`), table) : table,
     h('p', { className: 'links' }, links.filter(Boolean).flatMap((link, i) => (i ? [' · ', link] : [link]))));
+  const colors = (color) => (highlight === undefined ? color : rows.map(([label]) => (label === highlight ? HIGHLIGHT : color)));
   charts.push(() => new window.Chart(canvas, {
-    type: 'bar',
+    type,
     data: {
       labels: rows.map(([label]) => label),
-      datasets: plot.map((col) => ({ label: series[col], data: rows.map((row) => Number(row[col + 1])) })),
+      datasets: plot.map((col, i) => ({ label: series[col], data: rows.map((row) => Number(row[col + 1])), backgroundColor: colors(PALETTE[i]), borderColor: PALETTE[i] })),
     },
-    options: { animation: false, responsive: true, maintainAspectRatio: false, plugins: { legend: { display: plot.length > 1 } }, scales: { y: { beginAtZero: true } } },
+    options: {
+      animation: false, responsive: true, maintainAspectRatio: false, plugins: { legend: { display: plot.length > 1 } },
+      scales: { x: { stacked }, y: { stacked, beginAtZero: true, ticks: { precision: 0 } } },
+    },
   }));
   return card;
 }
 
+/** Series colours that stay apart in light and dark schemes; the credit-hold bar stands out in red. */
+const PALETTE = ['#1f5fbf', '#e08a00', '#2e9d57', '#8a4fc9'];
+const HIGHLIGHT = '#c62828';
+const shortDay = (day) => day.slice(5);
+
 export function dashboardView({ me, main }) {
   // The queue view is for the support tiers (a supervisor); every reader can use the API lists.
-  const queue = me.roles.some((role) => ['support_l2', 'support_l3', 'supervisor'].includes(role)) && h('a', { href: '#/queue' }, 'Queue');
+  // A function: a link element can sit in one place only, and two charts link to the queue.
+  const queue = () => me.roles.some((role) => ['support_l2', 'support_l3', 'supervisor'].includes(role)) && h('a', { href: '#/queue' }, 'Queue');
+  const finance = me.roles.some((role) => FINANCE_ROLES.includes(role)) && h('a', { href: '#/finance' }, 'Finance page');
   const apiList = (path, text) => h('a', { href: `/api/v1${path}`, className: 'api-list' }, `${text} (API)`);
   const today = new Date();
   const from = h('input', { id: 'dash-from', type: 'date', value: day(new Date(today.getTime() - 29 * 86_400_000)), required: true });
@@ -87,21 +102,23 @@ export function dashboardView({ me, main }) {
     const range = { from: from.value, to: to.value };
     status.textContent = 'Loading…';
     try {
-      const [, , tickets, orders, contracts, receivables] = await Promise.all([
+      const [, , tickets, daily, orders, contracts, receivables] = await Promise.all([
         loadChart(), loadSettings(),
-        api('/reports/tickets', { query: range }), api('/reports/orders', { query: range }),
-        api('/reports/contracts', { query: range }), api('/reports/receivables', { query: range }),
+        api('/reports/tickets', { query: range }), api('/reports/tickets/daily', { query: range }), api('/reports/orders', { query: range }),
+        // Receivables are the invoices open now; the To day is the day their overdue days and late fees are counted to.
+        api('/reports/contracts', { query: range }), api('/reports/receivables', { query: { ...range, asOf: range.to } }),
       ]);
       if (left || mine !== generation) return;
       const charts = [];
       const in30Days = new Date(Date.now() + 30 * 86_400_000).toISOString().replace(/\.\d+Z$/, 'Z');
+      const breaches = daily.breaches.reduce((sum, d) => sum + d.total, 0);
       destroy();
       replace(grid,
         chartCard({
           id: 'tickets-status', title: 'Tickets by status', charts, series: ['tickets'],
           note: `${plural(tickets.total, 'ticket')} created in the range; SLA breach rate ${percent(tickets.slaBreachRate)}.`,
           rows: Object.entries(tickets.byStatus).map(([k, v]) => [statusText(k), v]),
-          links: [queue, apiList('/tickets?status=escalated_l2', 'waiting at L2'), apiList('/tickets?breached=true', 'SLA breached'), temporalLink('the L2 queue: tickets waiting to be claimed')],
+          links: [queue(), apiList('/tickets?status=escalated_l2', 'waiting at L2'), apiList('/tickets?breached=true', 'SLA breached'), temporalLink('the L2 queue: tickets waiting to be claimed')],
         }),
         chartCard({
           id: 'tickets-tier', title: 'Tickets by tier', charts, series: ['tickets'],
@@ -110,8 +127,32 @@ export function dashboardView({ me, main }) {
           links: [apiList('/tickets?tier=L2', 'tickets at L2'), apiList('/tickets?tier=L3', 'tickets at L3'), temporalLink('breached tickets at L2'), temporalLink('urgent VIP tickets still open')],
         }),
         chartCard({
-          id: 'orders-status', title: 'Orders by status', charts, series: ['orders'],
-          note: `${plural(orders.total, 'order')}; ${plural(orders.byStatus.credit_hold ?? 0, 'order')} on credit hold; revenue ${orders.revenue}; cancellation rate ${percent(orders.cancellationRate)}.`,
+          id: 'breaches-tier', title: 'SLA breaches per day by tier', charts, series: TIERS, plot: [0, 1, 2], stacked: true,
+          note: `${plural(breaches, 'breach', 'breaches')} in the range, by the tier the ticket was at when its clock ran out.`,
+          rows: daily.breaches.map((d) => [shortDay(d.day), ...TIERS.map((tier) => d.byTier[tier])]),
+          links: [apiList('/tickets?breached=true', 'SLA breached'), temporalLink('breached tickets at L2')],
+        }),
+        chartCard({
+          id: 'breaches-priority', title: 'SLA breaches per day by priority', charts, series: PRIORITIES, plot: [0, 1, 2, 3], stacked: true,
+          note: `${plural(breaches, 'breach', 'breaches')} in the range, by the ticket's priority.`,
+          rows: daily.breaches.map((d) => [shortDay(d.day), ...PRIORITIES.map((p) => d.byPriority[p])]),
+          links: [apiList('/tickets?breached=true&priority=urgent', 'urgent and breached'), temporalLink('urgent VIP tickets still open')],
+        }),
+        chartCard({
+          id: 'queue-depth', title: 'Queue depth per tier at the end of each day', charts, series: TIERS, plot: [0, 1, 2], type: 'line',
+          note: 'Tickets waiting to be claimed (L1: new), replayed from the ticket events.',
+          rows: daily.queueDepth.map((d) => [shortDay(d.day), ...TIERS.map((tier) => d[tier])]),
+          links: [queue(), apiList('/tickets?status=escalated_l2', 'waiting at L2'), apiList('/tickets?status=escalated_l3', 'waiting at L3'), temporalLink('the L2 queue: tickets waiting to be claimed')],
+        }),
+        chartCard({
+          id: 'cycle-time', title: 'Ticket cycle time (intake to close)', charts, series: ['closed tickets'],
+          note: `Closed tickets created in the range by how long they took; p50 to resolve ${tickets.timeToResolve.p50Seconds ?? '—'} s.`,
+          rows: Object.entries(tickets.cycleTimeDistribution).map(([k, v]) => [k, v]),
+          links: [apiList('/tickets?status=closed', 'closed tickets'), temporalLink('closed tickets')],
+        }),
+        chartCard({
+          id: 'orders-status', title: 'Orders by status', charts, series: ['orders'], highlight: words('credit_hold'),
+          note: `${plural(orders.total, 'order')}; ${plural(orders.creditHolds.orders, 'order')} on credit hold worth ${orders.creditHolds.value}; revenue ${orders.revenue}; cancellation rate ${percent(orders.cancellationRate)}.`,
           rows: Object.entries(orders.byStatus).map(([k, v]) => [words(k), v]),
           links: [apiList('/orders?status=credit_hold', 'credit holds'), apiList('/orders?status=backordered', 'backordered'), temporalLink('orders on credit hold'), temporalLink('backordered orders')],
         }),
@@ -119,14 +160,20 @@ export function dashboardView({ me, main }) {
           id: 'receivables', title: `Receivables aging as of ${receivables.asOf}`, charts, series: ['invoices', 'outstanding', 'late fees', 'total'], plot: [3],
           note: `Open invoices: ${receivables.total.invoices}, total ${receivables.total.total}.`,
           rows: Object.entries(receivables.buckets).map(([k, v]) => [k, v.invoices, v.outstanding, v.lateFees, v.total]),
-          links: [apiList('/invoices?overdue=true', 'overdue invoices')],
+          links: [apiList(`/invoices?overdue=true&asOf=${range.to}`, 'overdue invoices'), finance],
         }),
         chartCard({
-          id: 'contracts', title: 'Contract pipeline', charts, series: ['contracts', 'value'], plot: [1],
-          note: `Consumption ${contracts.consumption.consumed} of ${contracts.consumption.target}; renewal rate ${percent(contracts.renewalRate)}.`,
+          id: 'contracts', title: 'Contract pipeline by status', charts, series: ['contracts', 'value'], plot: [1],
+          note: `Drafted in the range. Consumption ${contracts.consumption.consumed} of ${contracts.consumption.target}; renewal rate ${percent(contracts.renewalRate)}.`,
+          rows: Object.entries(contracts.byStatus).map(([k, v]) => [words(k), v.contracts, v.value]),
+          links: [apiList('/contracts?status=pending_approval', 'awaiting approval'), apiList('/contracts?status=active', 'active contracts'), temporalLink('contracts awaiting approval')],
+        }),
+        chartCard({
+          id: 'contracts-expiring', title: 'Active contracts and their expiry', charts, series: ['contracts', 'value'], plot: [1],
+          note: 'Active contracts and those whose term ends within 30, 60 and 90 days from today.',
           rows: [['active', contracts.active.contracts, contracts.active.value],
             ...Object.entries(contracts.expiring).map(([k, v]) => [words(k.replace(/^within(\d+)Days$/, 'expiring_within_$1_days')), v.contracts, v.value])],
-          links: [apiList('/contracts?status=active', 'active contracts'), apiList('/contracts?status=pending_approval', 'awaiting approval'), temporalLink('contracts awaiting approval'), temporalLink('active contracts expiring within 30 days', { in30Days })],
+          links: [apiList('/contracts?status=active', 'active contracts'), temporalLink('active contracts expiring within 30 days', { in30Days })],
         }));
       drawn = charts.map((draw) => draw());
       status.textContent = `Figures for ${range.from} to ${range.to}.`;

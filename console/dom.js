@@ -64,6 +64,8 @@ setInterval(() => {
 export const section = (title, ...content) => h('section', { className: 'card' }, h('h2', {}, title), ...content);
 /** Term and value pairs; a falsy entry is left out. */
 export const pairs = (entries) => h('dl', {}, entries.filter(Boolean).map(([term, value]) => [h('dt', {}, term), h('dd', {}, value)]));
+/** A labelled form control. */
+export const field = (id, label, control) => h('div', { className: 'field' }, h('label', { for: id }, label), control);
 
 export const badge = (text, kind) => h('span', { className: `badge ${kind ?? ''}` }, text);
 

@@ -23,13 +23,14 @@ function slaSection(detail) {
     ['Response due', deadline(sla.responseDueAt, { final, breached: sla.responseBreached })],
     ['Resolution due', deadline(sla.resolutionDueAt, { final, breached: sla.resolutionBreached, paused })],
     sla.confirmationDueAt && ['Confirmation due', deadline(sla.confirmationDueAt, { final })],
+    sla.customerAnswerDueAt && ['Customer answer due', deadline(sla.customerAnswerDueAt, { final })],
     sla.calendar && ['Business hours', sla.calendar],
   ]));
 }
 
 function detailsSection(detail, customerInfo, who) {
   return section('Details', pairs([
-    ['Customer', [customerInfo?.name ?? detail.customerId, ' ', badge(detail.customerTier, detail.customerTier === 'vip' ? 'vip' : ''), h('span', { className: 'muted' }, ` ${detail.customerId}`)]],
+    ['Customer', [h('a', { href: `#/customers/${encodeURIComponent(detail.customerId)}` }, customerInfo?.name ?? detail.customerId), ' ', badge(detail.customerTier, detail.customerTier === 'vip' ? 'vip' : ''), h('span', { className: 'muted' }, ` ${detail.customerId}`)]],
     customerInfo?.contacts.length && ['Contact', customerInfo.contacts.map((c) => [c.name, c.phone && ` · ${c.phone}`, c.email && ` · ${c.email}`]).slice(0, 1)],
     ['Channel', words(detail.channel)],
     ['Category', words(detail.category)],

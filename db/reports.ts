@@ -5,8 +5,13 @@ import { lateFeeRuleFrom } from '../domain/late-fee';
 import { fromCents, sumCents, toCents } from '../domain/money';
 import { ORDER_STATES } from '../domain/orders';
 import { amountDue } from '../domain/payments';
-import { ageReceivables, classifyAbc, consumptionTotals, expiringContracts, rate, tally } from '../domain/reports';
-import { CATEGORIES, TICKET_STATES, TIERS } from '../domain/tickets';
+import { CONTRACT_STATES } from '../domain/contracts';
+import {
+  ageReceivables, BREACH_ACTIONS, breachSeries, classifyAbc, consumptionTotals, CYCLE_TIME_LABELS, CYCLE_TIME_THRESHOLDS, daysBetween, expiringContracts,
+  queueDepthSeries, rate, tally, WAITING_STATE,
+} from '../domain/reports';
+import type { Priority } from '../domain/sla';
+import { CATEGORIES, TICKET_STATES, TIERS, type Tier } from '../domain/tickets';
 import type { Db } from './client';
 import { openInvoiceOf } from './invoices';
 import { contractCallOffs, contracts, customers, invoices, orders, payments, ticketEvents, tickets } from './schema';
@@ -59,7 +64,9 @@ export async function ticketReport(db: Db, s: ReportScope) {
   const reached = (tier: string) => sql`exists (select 1 from ${ticketEvents} e where e.ticket_id = ${tickets.id} and e.to_tier = ${tier} and e.from_tier is distinct from ${tier})`;
   const everResolved = sql`exists (select 1 from ${ticketEvents} e where e.ticket_id = ${tickets.id} and e.action = 'resolve')`;
   const resolveTime = sql`${tickets.resolvedAt} - ${tickets.createdAt}`;
-  const [[agg], byStatus, byTier, byCategory, bySatisfaction] = await Promise.all([
+  // width_bucket numbers the buckets of domain/reports.ts from 0 (below the first threshold).
+  const cycleBucket = sql`width_bucket(extract(epoch from ${tickets.closedAt} - ${tickets.createdAt})::float8, ${sql.raw(`array[${CYCLE_TIME_THRESHOLDS.join(',')}]::float8[]`)})`;
+  const [[agg], byStatus, byTier, byCategory, bySatisfaction, byCycleTime] = await Promise.all([
     db.select({
       total: sql<number>`count(*)::int`,
       breached: sql<number>`(count(*) filter (where ${tickets.breached}))::int`,
@@ -77,6 +84,8 @@ export async function ticketReport(db: Db, s: ReportScope) {
     countBy(db, tickets, tickets.tier, where),
     countBy(db, tickets, tickets.category, where),
     countBy(db, tickets, tickets.satisfaction, and(where, isNotNull(tickets.satisfaction))),
+    db.select({ bucket: sql<number>`${cycleBucket}::int`, count: sql<number>`count(*)::int` }).from(tickets)
+      .where(and(where, eq(tickets.status, 'closed'), isNotNull(tickets.closedAt))).groupBy(cycleBucket),
   ]);
   const a = agg!;
   return {
@@ -90,6 +99,44 @@ export async function ticketReport(db: Db, s: ReportScope) {
     timeToResolve: { count: a.resolved, p50Seconds: a.p50, p90Seconds: a.p90 },
     reopenRate: rate(a.reopened, a.everResolved),
     satisfaction: { responses: a.responses, average: a.satisfaction, distribution: tally(['1', '2', '3', '4', '5'] as const, bySatisfaction) },
+    cycleTimeDistribution: tally(CYCLE_TIME_LABELS, byCycleTime.map((b) => ({ key: CYCLE_TIME_LABELS[b.bucket] ?? null, count: b.count }))),
+  };
+}
+
+/** The tickets of the scope's customers (the days of a per-day report are event days, not intake days). */
+const ticketsOf = (db: Db, s: ReportScope) => inScope(db, { region: s.region, customerId: s.customerId }, { at: tickets.createdAt }, tickets.customerId);
+
+/**
+ * Per day of the range (UTC): SLA breaches by the tier the ticket was at and by its priority, and the tickets
+ * waiting unclaimed in each tier's queue at the end of the day, replayed from the ticket events.
+ */
+export async function ticketDailyReport(db: Db, s: ReportScope & { from: string; to: string }) {
+  const end = startOf(addDays(s.to, 1));
+  const day = sql<string>`(${ticketEvents.at} at time zone 'UTC')::date::text`;
+  const scoped = (where: SQL | undefined) => and(where, ticketsOf(db, s));
+  // Never null: the moves are only of events whose status is a waiting state.
+  const waitingTier = (status: AnyColumn) => sql<Tier>`case ${status} ${sql.join(Object.entries(WAITING_STATE).map(([tier, state]) => sql`when ${state} then ${tier}`), sql` `)} end`;
+  // Every event moves its ticket out of the queue it waited in (if any) and into the one it waits in now;
+  // a note on a waiting ticket leaves and enters the same queue, which nets out.
+  const move = (status: AnyColumn, delta: number) => db.select({
+    day: sql<string | null>`case when ${ticketEvents.at} < ${startOf(s.from).toISOString()}::timestamptz then null else ${day} end`.as('day'),
+    tier: sql<Tier>`${waitingTier(status)}::text`.as('tier'),
+    delta: sql<number>`${delta}::int`.as('delta'),
+  }).from(ticketEvents).innerJoin(tickets, eq(tickets.id, ticketEvents.ticketId))
+    .where(scoped(and(lt(ticketEvents.at, end), inArray(status, Object.values(WAITING_STATE)))));
+  const moves = db.$with('moves').as(move(ticketEvents.toStatus, 1).unionAll(move(ticketEvents.fromStatus, -1)));
+  const [breaches, queueMoves] = await Promise.all([
+    db.select({ day, tier: sql<Tier>`${ticketEvents.fromTier}`, priority: sql<Priority>`${tickets.priority}`, count: sql<number>`count(*)::int` })
+      .from(ticketEvents).innerJoin(tickets, eq(tickets.id, ticketEvents.ticketId))
+      .where(scoped(and(inArray(ticketEvents.action, [...BREACH_ACTIONS]), gte(ticketEvents.at, startOf(s.from)), lt(ticketEvents.at, end))))
+      .groupBy(day, ticketEvents.fromTier, tickets.priority),
+    db.with(moves).select({ day: moves.day, tier: moves.tier, delta: sql<number>`sum(${moves.delta})::int` }).from(moves).groupBy(moves.day, moves.tier),
+  ]);
+  const days = daysBetween(s.from, s.to);
+  return {
+    scope: scopeView(s),
+    breaches: breachSeries(days, breaches),
+    queueDepth: queueDepthSeries(days, queueMoves),
   };
 }
 
@@ -105,6 +152,8 @@ export async function orderReport(db: Db, s: ReportScope) {
       p50: percentile(0.5, cycle),
       p90: percentile(0.9, cycle),
       revenue: money(sql`sum(${orders.total}) filter (where ${completed})`),
+      creditHolds: sql<number>`(count(*) filter (where ${orders.status} = 'credit_hold'))::int`,
+      creditHoldValue: money(sql`sum(${orders.total}) filter (where ${orders.status} = 'credit_hold')`),
     }).from(orders).where(where),
     countBy(db, orders, orders.status, where),
   ]);
@@ -116,6 +165,7 @@ export async function orderReport(db: Db, s: ReportScope) {
     cycleTime: { count: a.completed, p50Seconds: a.p50, p90Seconds: a.p90 },
     cancellationRate: rate(a.cancelled, a.total),
     revenue: a.revenue,
+    creditHolds: { orders: a.creditHolds, value: a.creditHoldValue },
   };
 }
 
@@ -180,16 +230,22 @@ export async function contractReport(db: Db, s: ReportScope, now = Date.now()) {
   const where = inScope(db, s, { at: contracts.createdAt }, contracts.customerId);
   // A term came to its end when the contract was renewed (it is in a later term) or expired.
   const renewed = sql`${contracts.term} > 1`;
-  const [[agg], active] = await Promise.all([
+  const [[agg], active, pipeline] = await Promise.all([
     db.select({
       renewed: sql<number>`(count(*) filter (where ${renewed}))::int`,
       termsEnded: sql<number>`(count(*) filter (where ${renewed} or ${contracts.status} = 'expired'))::int`,
     }).from(contracts).where(where),
     contractDrawDowns(db, and(where, eq(contracts.status, 'active'))),
+    db.select({ status: contracts.status, contracts: sql<number>`count(*)::int`, value: money(sql`sum(${contracts.targetValue})`) })
+      .from(contracts).where(where).groupBy(contracts.status),
   ]);
   const drawDowns = active.map(drawDownCents);
   return {
     scope: scopeView(s),
+    byStatus: Object.fromEntries(CONTRACT_STATES.map((status) => {
+      const row = pipeline.find((p) => p.status === status);
+      return [status, { contracts: row?.contracts ?? 0, value: row?.value ?? '0.00' }];
+    })) as Record<(typeof CONTRACT_STATES)[number], { contracts: number; value: string }>,
     active: { contracts: active.length, value: fromCents(sumCents(...drawDowns.map((c) => c.targetCents))) },
     expiring: expiringContracts(active.map((c, i) => ({ validToMs: c.validTo.getTime(), targetCents: drawDowns[i]!.targetCents })), now),
     consumption: consumptionTotals(drawDowns),

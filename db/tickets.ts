@@ -3,7 +3,7 @@ import type { BusinessCalendar } from '../domain/calendar';
 import { parseDuration } from '../domain/duration';
 import { ticketEventNotifications } from '../domain/processes/notifications';
 import type { TicketEventRecord, TicketPolicy, TicketRecord } from '../domain/processes/ticket';
-import { resolveSla, slaSettingsFrom, type Priority } from '../domain/sla';
+import { policyCalendarKey, resolveSla, slaSettingsFrom, type Priority } from '../domain/sla';
 import { ticketTasks } from '../domain/tasks';
 import type { Db } from './client';
 import { writeNotifications, type DeliveryChannels } from './notifications';
@@ -20,7 +20,7 @@ export async function loadTicketPolicy(db: Db, input: { customerId: string; prio
   const settings = await loadSettings(db);
   const [customer] = await db.select({ tier: customers.tier }).from(customers).where(eq(customers.id, input.customerId));
   if (!customer) throw new Refusal(`customer ${input.customerId} does not exist`, undefined, 'not-found');
-  const calendarName = settings['sla.calendar'] as string | null;
+  const calendarName = (settings[policyCalendarKey(input.priority, customer.tier)] ?? settings['sla.calendar']) as string | null;
   const [calendarRow] = calendarName ? await db.select().from(calendars).where(eq(calendars.name, calendarName)) : [];
   // An active contract of the customer that carries its own SLA (a service contract) wins over the
   // tier multipliers; with several, the most recently activated one.
@@ -33,6 +33,7 @@ export async function loadTicketPolicy(db: Db, input: { customerId: string; prio
     calendarName: calendarRow ? calendarName : null,
     calendar: (calendarRow?.definition as BusinessCalendar | undefined) ?? null,
     confirmationWindowMs: parseDuration(settings['ticket.confirmationWindow'] as string),
+    pendingCustomer: { timeoutMs: parseDuration(settings['ticket.pendingCustomerTimeout'] as string), closes: settings['ticket.pendingCustomerCloses'] as boolean },
   };
 }
 

@@ -11,6 +11,7 @@ export const MANAGER_FILTERS = [
   { title: 'breached tickets at L2', query: 'CrmKind="ticket" AND CrmSlaBreached=true AND CrmTier="L2"' },
   { title: 'the L2 queue: tickets waiting to be claimed', query: 'CrmKind="ticket" AND CrmStatus="escalated_l2"' },
   { title: "a supporter's open tickets", query: 'CrmKind="ticket" AND CrmAssignee="{userId}" AND ExecutionStatus="Running"' },
+  { title: 'closed tickets', query: 'CrmKind="ticket" AND CrmStatus="closed"' },
   { title: 'urgent VIP tickets still open', query: 'CrmKind="ticket" AND CrmCustomerTier="vip" AND CrmPriority="urgent" AND ExecutionStatus="Running"' },
   { title: 'orders on credit hold', query: 'CrmKind="order" AND CrmStatus="credit_hold"' },
   { title: 'backordered orders', query: 'CrmKind="order" AND CrmStatus="backordered"' },

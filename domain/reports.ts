@@ -1,4 +1,8 @@
+import { addDays, calendarDay } from './dates';
 import { fromCents, sumCents } from './money';
+import type { SlaKind } from './processes/ticket-state';
+import { PRIORITIES, type Priority } from './sla';
+import { TIERS, type TicketState, type Tier } from './tickets';
 
 // SPEC §7: the pure parts of the manager reports. SQL gathers and aggregates the rows; the rules that
 // turn counts and amounts into the figures managers read (rates, aging buckets, ABC classes) live here.
@@ -133,3 +137,63 @@ export function expiringContracts(contracts: readonly { validToMs: number; targe
   });
   return Object.fromEntries(windows) as Record<ExpiryWindow, { contracts: number; value: string }>;
 }
+
+// ---- ticket figures per day ----------------------------------------------------------------------
+
+/** The events that mark an SLA breach (workflows/ticket.ts writes `<clock>-breach`), one per clock and ticket. */
+export const BREACH_ACTIONS = ['response-breach', 'resolution-breach'] as const satisfies readonly `${SlaKind}-breach`[];
+
+/** The state a ticket waits in, unclaimed, in each tier's queue (L1: a new ticket awaits the agent's first decision). */
+export const WAITING_STATE: Record<Tier, TicketState> = { L1: 'new', L2: 'escalated_l2', L3: 'escalated_l3' };
+
+/** The longest range a per-day report answers: a year, so a mistyped range never asks for centuries of days. */
+export const MAX_REPORT_DAYS = 366;
+
+/** Every day from `from` to `to`, both included. */
+export function daysBetween(from: string, to: string): string[] {
+  const count = calendarDay(to) - calendarDay(from) + 1;
+  return Array.from({ length: Math.max(0, count) }, (_, i) => addDays(from, i));
+}
+
+/** A change of a tier's queue: +1 when a ticket enters it, −1 when it leaves, on the event's day (null: before the range). */
+export interface QueueMove { day: string | null; tier: Tier; delta: number }
+
+/**
+ * Tickets waiting in each tier's queue at the end of each day: the moves before the range give the depth
+ * at its start, each day's moves change it from there.
+ */
+export function queueDepthSeries(days: readonly string[], moves: readonly QueueMove[]): Array<{ day: string } & Record<Tier, number>> {
+  const depth = Object.fromEntries(TIERS.map((tier) => [tier, 0])) as Record<Tier, number>;
+  const byDay = new Map<string, QueueMove[]>();
+  for (const move of moves) {
+    if (move.day === null) depth[move.tier] += move.delta;
+    else byDay.set(move.day, [...(byDay.get(move.day) ?? []), move]);
+  }
+  return days.map((day) => {
+    for (const move of byDay.get(day) ?? []) depth[move.tier] += move.delta;
+    return { day, ...depth };
+  });
+}
+
+/** Breaches per day, by the tier the ticket was at when its clock ran out and by its priority; every day and value present. */
+export function breachSeries(days: readonly string[], breaches: readonly { day: string; tier: Tier; priority: Priority; count: number }[]) {
+  return days.map((day) => {
+    const today = breaches.filter((b) => b.day === day);
+    return {
+      day,
+      total: today.reduce((sum, b) => sum + b.count, 0),
+      byTier: tally(TIERS, today.map((b) => ({ key: b.tier, count: b.count }))),
+      byPriority: tally(PRIORITIES, today.map((b) => ({ key: b.priority, count: b.count }))),
+    };
+  });
+}
+
+/**
+ * Cycle time buckets of closed tickets (intake to close), lower bounds in seconds. The edges are the default
+ * resolution windows (urgent 4 h, high 8 h, normal 24 h, low 72 h), so a bar tells which promises a close kept.
+ */
+export const CYCLE_TIME_BUCKETS = [['<1h', 0], ['1-4h', 3_600], ['4-8h', 14_400], ['8-24h', 28_800], ['1-3d', 86_400], ['3-7d', 259_200], ['>7d', 604_800]] as const;
+export type CycleTimeBucket = (typeof CYCLE_TIME_BUCKETS)[number][0];
+/** The thresholds `width_bucket` needs: bucket i holds times from the i-th threshold (0 below the first) to the next. */
+export const CYCLE_TIME_THRESHOLDS = CYCLE_TIME_BUCKETS.slice(1).map(([, seconds]) => seconds);
+export const CYCLE_TIME_LABELS = CYCLE_TIME_BUCKETS.map(([label]) => label);

@@ -13,6 +13,12 @@ interface SettingDef {
 
 const d = (value: string, description: string): SettingDef => ({ kind: 'duration', default: value, description });
 
+/** The calendar setting of one SLA policy; the literal key type keeps every key checked where it is read. */
+function policyCalendar<P extends string, T extends string>(priority: P, tier: T): Record<`sla.calendar.${P}.${T}`, SettingDef> {
+  const def: SettingDef = { kind: 'calendar', default: null, description: `business-hours calendar of ${priority} tickets of ${tier} customers; null = sla.calendar` };
+  return { [`sla.calendar.${priority}.${tier}`]: def } as Record<`sla.calendar.${P}.${T}`, SettingDef>;
+}
+
 export const SETTINGS = {
   'sla.urgent.response': d('15m', 'urgent tickets: time from entering a queue to being claimed'),
   'sla.urgent.resolution': d('4h', 'urgent tickets: time to resolve'),
@@ -26,7 +32,17 @@ export const SETTINGS = {
   'sla.multiplier.key': { kind: 'positive', default: 0.75, description: 'SLA windows are multiplied by this for key accounts' },
   'sla.reminderAt': { kind: 'ratio', default: 0.8, description: 'share of a window after which the queue is reminded' },
   'sla.calendar': { kind: 'calendar', default: null, description: 'business-hours calendar name for SLA clocks; null = 24x7' },
+  // One calendar per SLA policy (priority × customer tier): a VIP's urgent fault may run 24×7 while low
+  // priority work keeps office hours. Unset, the policy takes sla.calendar.
+  ...policyCalendar('urgent', 'vip'), ...policyCalendar('urgent', 'key'), ...policyCalendar('urgent', 'standard'),
+  ...policyCalendar('high', 'vip'), ...policyCalendar('high', 'key'), ...policyCalendar('high', 'standard'),
+  ...policyCalendar('normal', 'vip'), ...policyCalendar('normal', 'key'), ...policyCalendar('normal', 'standard'),
+  ...policyCalendar('low', 'vip'), ...policyCalendar('low', 'key'), ...policyCalendar('low', 'standard'),
   'ticket.confirmationWindow': d('72h', 'time the customer has to confirm a resolution before the ticket closes'),
+  'ticket.pendingCustomerTimeout': d('7d', 'time a ticket waits for the customer\'s answer to a question before ticket.pendingCustomerCloses applies'),
+  'ticket.pendingCustomerCloses': {
+    kind: 'boolean', default: true, description: 'true: an unanswered question closes the ticket with a notice to the customer; false: work resumes at its tier',
+  },
   'order.creditHoldTimeout': d('24h', 'credit hold awaiting a finance decision before the order is cancelled'),
   'order.backorderTimeout': d('14d', 'backorder awaiting restock before the order is cancelled'),
   'order.activationTimeout': d('1h', 'service activation confirmation before a manual report task opens'),

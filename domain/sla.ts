@@ -51,6 +51,9 @@ export function resolveSla(
   };
 }
 
+/** The setting naming the calendar of one SLA policy (priority × customer tier). */
+export const policyCalendarKey = (priority: Priority, tier: CustomerTier): SettingKey => `sla.calendar.${priority}.${tier}`;
+
 /** How far into a window the reminder falls; never past the window itself. */
 export function reminderOffset(windowMs: number, reminderAt: number): number {
   return Math.min(windowMs, wholeSeconds(windowMs * checkedReminderAt(reminderAt)));

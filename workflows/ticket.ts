@@ -1,10 +1,11 @@
-import { allHandlersFinished, condition, setCurrentDetails, setHandler, workflowInfo } from '@temporalio/workflow';
+import { allHandlersFinished, condition, patched, setCurrentDetails, setHandler, workflowInfo } from '@temporalio/workflow';
+import { formatDuration } from '../domain/duration';
 import type { Audience, NotificationData, NotificationKind } from '../domain/notifications';
 import type { WithActor } from '../domain/processes/common';
 import { ticketOpened, ticketState, ticketUpdates, type TicketEventRecord, type TicketInput, type TicketView } from '../domain/processes/ticket';
 import {
-  breach, breachEscalates, cancel, claim, close, customerReply, escalate, newTicket, nextTicketDeadline, openTicket, reassign, reject, reminded,
-  release, requestInfo, resolutionDueAt, resolve, responseDueAt, SLA_CLOCK, ticketDetails, ticketFacts, ticketRecord, ticketSearchAttributes,
+  breach, breachEscalates, cancel, claim, close, customerReply, escalate, mayRemindAt, newTicket, nextTicketDeadline, openTicket, pendingTimeout, reassign, reject,
+  reminded, release, requestInfo, resolutionDueAt, resolve, responseDueAt, SLA_CLOCK, ticketDetails, ticketFacts, ticketRecord, ticketSearchAttributes,
   ticketView, withPolicy, type SlaKind, type TicketDeadline, type TicketProcess,
 } from '../domain/processes/ticket-state';
 import type { Actor } from '../domain/roles';
@@ -53,9 +54,9 @@ export async function ticketWorkflow(input: TicketInput): Promise<TicketView> {
     return view(actor);
   }
 
-  function notifyOnce(step: string, kind: NotificationKind, audience: Audience, data: NotificationData): Promise<void> {
+  function notifyOnce(step: string, kind: NotificationKind, audience: Audience | Audience[], data: NotificationData): Promise<void> {
     return enqueue(() => notify({
-      dedupeKey: `${workflowId}:${step}:${seq}`, kind, audience: [audience], resource: { type: 'ticket', id: input.number },
+      dedupeKey: `${workflowId}:${step}:${seq}`, kind, audience: Array.isArray(audience) ? audience : [audience], resource: { type: 'ticket', id: input.number },
       data: { number: input.number, subject: input.subject, priority: input.priority, ...data },
     }));
   }
@@ -106,24 +107,37 @@ export async function ticketWorkflow(input: TicketInput): Promise<TicketView> {
   return view();
 
   function nextTimer(): DueTimer | null {
-    const due = nextTicketDeadline(ticket);
+    const due = nextTicketDeadline(ticket, now());
     return due && { at: due.at, fire: () => act(due) };
   }
 
   function act(due: TicketDeadline): Promise<unknown> {
     switch (due.kind) {
-      case 'remind': return remind(due.clock);
+      // A reminder timer that rings outside business hours (it came due while the worker was away) does
+      // nothing: the loop looks again and finds the reminder at the next business instant.
+      case 'remind': return !mayRemindAt(ticket, now()) && patched('late-reminder-waits') ? Promise.resolve() : remind(due.clock);
       case 'breach': return breached(due.clock);
       case 'auto-close': return transition('auto-close', SYSTEM, (t) => close(t, null, now()), 'no answer within the confirmation window');
+      case 'pending-timeout': return pendingTimedOut();
     }
   }
 
   async function remind(kind: SlaKind) {
     ticket = reminded(ticket, kind);
-    const audience: Audience = ticket.assigneeId ? `user:${ticket.assigneeId}` : `tier:${ticket.tier}`;
+    // The queue hears of it and, once someone holds the ticket, that person too (SPEC §4).
+    const audience: Audience[] = ticket.assigneeId ? [`tier:${ticket.tier}`, `user:${ticket.assigneeId}`] : [`tier:${ticket.tier}`];
     // A reminder fires only while its clock runs, so the clock has a due time.
     const dueAt = (kind === 'response' ? responseDueAt(ticket) : resolutionDueAt(ticket))!;
     await notifyOnce(`${kind}-reminder`, 'ticket.sla_reminder', audience, { clock: kind, percent: Math.round(policy.sla.reminderAt * 100), dueAt: new Date(dueAt).toISOString() });
+  }
+
+  /** The customer did not answer a question within ticket.pendingCustomerTimeout. */
+  async function pendingTimedOut() {
+    const { timeoutMs, closes } = policy.pendingCustomer!;
+    const waited = formatDuration(timeoutMs);
+    await transition('pending-timeout', SYSTEM, (t) => pendingTimeout(t, now()), `no answer from the customer within ${waited}; ${closes ? 'closed' : 'work resumes'}`);
+    // Told by the process rather than derived from the record: the wait is the ticket's policy, not a field of its row.
+    if (closes) await notifyOnce('closed-unanswered', 'ticket.closed_unanswered', `customer:${input.customerId}`, { waited });
   }
 
   async function breached(kind: SlaKind) {

@@ -9,15 +9,15 @@ import {
 } from '../../db/customers';
 import { loadSettings } from '../../db/settings';
 import { findProduct } from '../../db/products';
-import { contractDrawDowns, drawDownCents, openInvoices } from '../../db/reports';
+import { abcReport, contractDrawDowns, drawDownCents, openInvoices } from '../../db/reports';
 import { contracts, customerContacts, customerPrices, customers, invoices, orders, tickets } from '../../db/schema';
 import { FINAL_CONTRACT_STATES } from '../../domain/contracts';
-import { dayOf } from '../../domain/dates';
+import { addDays, dayOf } from '../../domain/dates';
 import { fromCents, toCents } from '../../domain/money';
 import type { FieldRules } from '../../domain/field-access';
 import type { Role } from '../../domain/roles';
 import { FINAL_ORDER_STATES } from '../../domain/orders';
-import { remainingCents } from '../../domain/reports';
+import { AGING_BUCKETS, remainingCents } from '../../domain/reports';
 import { FINAL_TICKET_STATES } from '../../domain/tickets';
 import { audit } from '../audit';
 import { idempotent } from '../idempotency';
@@ -27,6 +27,7 @@ import { conflict, HttpProblem, notFound } from '../problem';
 import { IdParams, ListQuery, Literals, Money, Nullable, Obj, Page, Text } from '../schemas/common';
 import { ContractStatus, ContractType } from '../schemas/contracts';
 import { InvoiceView } from '../schemas/invoices';
+import { AbcClass, AgingTotals } from '../schemas/reports';
 import { OrderRow } from '../schemas/orders';
 import { invoiceView } from './invoices';
 import { orderRowView } from './orders';
@@ -102,8 +103,14 @@ const Overview = Type.Object({
   openInvoices: Type.Array(InvoiceView, { description: 'oldest due first, with late fees as of today' }),
   receivables: Type.Object({
     asOf: Type.String(), invoices: Type.Integer(), outstanding: Type.String(), lateFees: Type.String(), total: Type.String({ description: 'what settles every open invoice today' }),
+    buckets: Type.Object(Object.fromEntries(AGING_BUCKETS.map((b) => [b, AgingTotals])) as Record<(typeof AGING_BUCKETS)[number], typeof AgingTotals>, { description: 'the open invoices by days overdue today' }),
+  }),
+  abc: Type.Object({ from: Type.String(), to: Type.String(), class: Nullable(AbcClass), revenue: Type.String(), share: Nullable(Type.Number()) }, {
+    description: 'the class GET /reports/customers/abc gives the customer over the last 365 days; null without revenue in them',
   }),
 });
+/** The cockpit's ABC class is the trailing year's, the span an ABC analysis is usually run over (Odoo, SAP). */
+const ABC_OVERVIEW_DAYS = 365;
 const CustomerPrice = Type.Object({ customerId: Type.String(), sku: Type.String(), unitPrice: Type.String(), updatedAt: Type.String() });
 
 async function loadCustomers(db: Db, where: SQL | undefined, limit: number, order = true) {
@@ -171,14 +178,17 @@ export const customerRoutes: FastifyPluginAsyncTypebox = async (app) => {
   }, async (request) => {
     const customer = await getCustomer(app.db, request.params.id);
     const today = dayOf(Date.now());
-    const [openTickets, openOrders, contractRows, open] = await Promise.all([
+    const abcRange = { from: addDays(today, -(ABC_OVERVIEW_DAYS - 1)), to: today };
+    const [openTickets, openOrders, contractRows, open, abc] = await Promise.all([
       app.db.select().from(tickets).where(and(eq(tickets.customerId, customer.id), notInArray(tickets.status, [...FINAL_TICKET_STATES])))
         .orderBy(asc(tickets.createdAt)).limit(200),
       app.db.select().from(orders).where(and(eq(orders.customerId, customer.id), notInArray(orders.status, [...FINAL_ORDER_STATES])))
         .orderBy(asc(orders.createdAt)).limit(200),
       contractDrawDowns(app.db, and(eq(contracts.customerId, customer.id), notInArray(contracts.status, [...FINAL_CONTRACT_STATES]))),
       openInvoices(app.db, eq(invoices.customerId, customer.id), today),
+      abcReport(app.db, abcRange),
     ]);
+    const ranked = abc.customers.find((c) => c.customerId === customer.id);
     return {
       customer,
       openTickets: openTickets.map((t) => ({ id: t.id, status: t.status, tier: t.tier, priority: t.priority, subject: t.subject, breached: t.breached, nextDueAt: t.queueDueAt?.toISOString() ?? null })),
@@ -188,7 +198,8 @@ export const customerRoutes: FastifyPluginAsyncTypebox = async (app) => {
         targetValue: c.target, consumed: c.consumed, reserved: c.reserved, remaining: fromCents(remainingCents(drawDownCents(c))),
       })),
       openInvoices: open.items.map(({ row }) => invoiceView(row, today, open.rule)),
-      receivables: { asOf: today, ...open.aged.total },
+      receivables: { asOf: today, ...open.aged.total, buckets: open.aged.buckets },
+      abc: { ...abcRange, class: ranked?.class ?? null, revenue: ranked?.revenue ?? '0.00', share: ranked?.share ?? null },
     };
   });
 

@@ -11,7 +11,7 @@ import { amountDue } from '../../domain/payments';
 import { matching } from '../lists';
 import { afterCursor, toPage } from '../pagination';
 import { notFound } from '../problem';
-import { IdParams, ListQuery, Page } from '../schemas/common';
+import { DateOnly, IdParams, ListQuery, Page } from '../schemas/common';
 import { AsOfQuery, InvoiceStatus, InvoiceView } from '../schemas/invoices';
 
 /** The invoice with what it owes on `asOf`; shared with the customer cockpit. */
@@ -32,22 +32,23 @@ export const invoiceRoutes: FastifyPluginAsyncTypebox = async (app) => {
       tags: ['invoices'],
       querystring: ListQuery({
         customerId: Type.Optional(Type.String({ maxLength: 64 })), status: Type.Optional(InvoiceStatus),
-        overdue: Type.Optional(Type.Boolean({ description: 'open and past its due date today' })), contractId: Type.Optional(Type.String({ maxLength: 64 })),
+        overdue: Type.Optional(Type.Boolean({ description: 'open and past its due date on asOf (today)' })), contractId: Type.Optional(Type.String({ maxLength: 64 })),
+        asOf: Type.Optional(DateOnly('day each amount due, late fee and days overdue are counted to; default today (UTC)')),
       }),
       response: { 200: Page(InvoiceView) },
     },
   }, async (request) => {
-    const { limit = 50, cursor, customerId, status, overdue, contractId } = request.query;
-    const today = dayOf(Date.now());
-    const isOverdue = and(eq(invoices.status, 'open'), lt(invoices.dueOn, today));
-    const notOverdue = or(ne(invoices.status, 'open'), gte(invoices.dueOn, today));
+    const { limit = 50, cursor, customerId, status, overdue, contractId, asOf } = request.query;
+    const day = asOf ?? dayOf(Date.now());
+    const isOverdue = and(eq(invoices.status, 'open'), lt(invoices.dueOn, day));
+    const notOverdue = or(ne(invoices.status, 'open'), gte(invoices.dueOn, day));
     const rows = await app.db.select().from(invoices).where(and(
       afterCursor([invoices.issuedOn, invoices.id], cursor, 'desc'),
       matching([[invoices.customerId, customerId], [invoices.contractId, contractId], [invoices.status, status]]),
       overdue === undefined ? undefined : overdue ? isOverdue : notOverdue,
     )).orderBy(desc(invoices.issuedOn), desc(invoices.id)).limit(limit + 1);
     const rule = lateFeeRuleFrom(await loadSettings(app.db));
-    return toPage(rows, limit, (row) => [row.issuedOn, row.id], (row) => invoiceView(row, today, rule));
+    return toPage(rows, limit, (row) => [row.issuedOn, row.id], (row) => invoiceView(row, day, rule));
   });
 
   app.get('/invoices/:id', {

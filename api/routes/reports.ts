@@ -1,9 +1,11 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { abcReport, contractReport, orderReport, receivablesReport, ticketReport } from '../../db/reports';
+import { abcReport, contractReport, orderReport, receivablesReport, ticketDailyReport, ticketReport } from '../../db/reports';
+import { addDays, calendarDay, dayOf } from '../../domain/dates';
+import { MAX_REPORT_DAYS } from '../../domain/reports';
 import type { FastifyRequest } from 'fastify';
 import type { Role } from '../../domain/roles';
 import { HttpProblem } from '../problem';
-import { AbcReport, ContractReport, OrderReport, ReceivablesQuery, ReceivablesReport, ReportQuery, TicketReport } from '../schemas/reports';
+import { AbcReport, ContractReport, DailyReportQuery, OrderReport, ReceivablesQuery, ReceivablesReport, ReportQuery, TicketDailyReport, TicketReport } from '../schemas/reports';
 
 // SPEC §7: read-only figures for the people who steer the business. Definitions: README "Reports".
 const READERS: Role[] = ['manager', 'supervisor', 'admin'];
@@ -16,6 +18,16 @@ async function rangeInOrder(request: FastifyRequest) {
   }
 }
 
+/** A per-day report's range: to defaults to today, from to 29 days before it (30 days), and it spans at most a year. */
+function dailyRange(query: { from?: string; to?: string }) {
+  const to = query.to ?? dayOf(Date.now());
+  const from = query.from ?? addDays(to, -29);
+  if (calendarDay(to) - calendarDay(from) + 1 > MAX_REPORT_DAYS) {
+    throw new HttpProblem(400, `a per-day report spans at most ${MAX_REPORT_DAYS} days; ${from} to ${to} is longer`, { errors: [{ path: '/querystring/from', message: `at most ${MAX_REPORT_DAYS} days before to` }] }, 'validation');
+  }
+  return { from, to };
+}
+
 export const reportRoutes: FastifyPluginAsyncTypebox = async (app) => {
   // Days are YYYY-MM-DD (the schema's format), so their text order is their date order.
   app.addHook('preHandler', rangeInOrder);
@@ -26,6 +38,13 @@ export const reportRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get('/reports/tickets', options('Tickets by status, tier and category; SLA breach, escalation and reopen rates; time to resolve; satisfaction', TicketReport),
     async (request) => ticketReport(app.db, request.query));
+  app.get('/reports/tickets/daily', {
+    config: { roles: READERS },
+    schema: {
+      tags: ['reports'], summary: "Per day: SLA breaches by tier and priority, and the tickets waiting in each tier's queue at the day's end",
+      querystring: DailyReportQuery, response: { 200: TicketDailyReport },
+    },
+  }, async (request) => ticketDailyReport(app.db, { ...request.query, ...dailyRange(request.query) }));
   app.get('/reports/orders', options('Orders by status; cycle time from received to completed; cancellation rate; revenue', OrderReport),
     async (request) => orderReport(app.db, request.query));
   app.get('/reports/contracts', options('Active contract value, contracts expiring within 30/60/90 days, consumption, renewal rate', ContractReport),

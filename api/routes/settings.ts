@@ -30,9 +30,11 @@ export const settingsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     }
     if (errors.length > 0) throw new HttpProblem(400, 'some settings are invalid; nothing was changed', { errors }, 'validation');
     const changes = request.body as Partial<Settings>;
-    const calendar = changes['sla.calendar'];
-    if (typeof calendar === 'string' && !(await calendarExists(app.db, calendar))) {
-      throw unprocessable(`calendar "${calendar}" does not exist; create it with PUT /calendars/${calendar} first`);
+    for (const key of SETTING_KEYS.filter((k) => SETTINGS[k].kind === 'calendar')) {
+      const calendar = changes[key];
+      if (typeof calendar === 'string' && !(await calendarExists(app.db, calendar))) {
+        throw unprocessable(`calendar "${calendar}" does not exist; create it with PUT /calendars/${calendar} first`, { errors: [{ path: `/${key}`, message: 'names no calendar' }] });
+      }
     }
     await app.db.transaction(async (tx) => {
       await saveSettings(tx, changes, request.actor.id);

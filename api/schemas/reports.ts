@@ -1,6 +1,8 @@
-import { Type, type TInteger, type TObject } from '@sinclair/typebox';
+import { Type, type ObjectOptions, type TInteger, type TObject } from '@sinclair/typebox';
+import { CONTRACT_STATES } from '../../domain/contracts';
 import { ORDER_STATES } from '../../domain/orders';
-import { AGING_BUCKETS, EXPIRY_WINDOWS } from '../../domain/reports';
+import { AGING_BUCKETS, CYCLE_TIME_LABELS, EXPIRY_WINDOWS, MAX_REPORT_DAYS } from '../../domain/reports';
+import { PRIORITIES } from '../../domain/sla';
 import { CATEGORIES, TICKET_STATES, TIERS } from '../../domain/tickets';
 import { DateOnly, Literals, Nullable, Obj } from './common';
 
@@ -21,8 +23,8 @@ const Rate = Nullable(Type.Number({ minimum: 0, maximum: 1 }));
 const Seconds = Nullable(Type.Integer({ minimum: 0 }));
 const Amount = Type.String({ description: 'two-decimal amount' });
 /** One count per value, every value present (zero when none). */
-const Counts = <T extends string>(values: readonly T[]): TObject<Record<T, TInteger>> =>
-  Type.Object(Object.fromEntries(values.map((v) => [v, Type.Integer({ minimum: 0 })])) as Record<T, TInteger>);
+const Counts = <T extends string>(values: readonly T[], options?: ObjectOptions): TObject<Record<T, TInteger>> =>
+  Type.Object(Object.fromEntries(values.map((v) => [v, Type.Integer({ minimum: 0 })])) as Record<T, TInteger>, options);
 const Percentiles = Type.Object({ count: Type.Integer(), p50Seconds: Seconds, p90Seconds: Seconds });
 
 export const TicketReport = Type.Object({
@@ -36,6 +38,23 @@ export const TicketReport = Type.Object({
   timeToResolve: Percentiles,
   reopenRate: Rate,
   satisfaction: Type.Object({ responses: Type.Integer(), average: Nullable(Type.Number()), distribution: Counts(['1', '2', '3', '4', '5'] as const) }),
+  cycleTimeDistribution: Counts(CYCLE_TIME_LABELS, { description: 'closed tickets by the time from intake to close; a bucket holds times from its lower edge up to the next one' }),
+});
+
+export const DailyReportQuery = Obj({
+  ...scopeFields,
+  from: Type.Optional(DateOnly('first day (UTC) of events counted, inclusive; default 29 days before to')),
+  to: Type.Optional(DateOnly('last day (UTC) of events counted, inclusive; default today')),
+}, { description: `at most ${MAX_REPORT_DAYS} days` });
+const TierCounts = Counts(TIERS);
+export const TicketDailyReport = Type.Object({
+  scope: Scope,
+  breaches: Type.Array(Type.Object({ day: Type.String(), total: Type.Integer(), byTier: TierCounts, byPriority: Counts(PRIORITIES) }), {
+    description: 'SLA breaches (response or resolution clock) on each day, by the tier the ticket was at and by its priority',
+  }),
+  queueDepth: Type.Array(Type.Object({ day: Type.String(), ...TierCounts.properties }), {
+    description: "tickets waiting unclaimed in each tier's queue at the end of each day (L1: new; L2, L3: escalated)",
+  }),
 });
 
 export const OrderReport = Type.Object({
@@ -45,18 +64,22 @@ export const OrderReport = Type.Object({
   cycleTime: Percentiles,
   cancellationRate: Rate,
   revenue: Amount,
+  creditHolds: Type.Object({ orders: Type.Integer(), value: Amount }, { description: 'orders of the scope now on credit hold, and their total' }),
 });
 
 const ContractsValue = Type.Object({ contracts: Type.Integer(), value: Amount });
 export const ContractReport = Type.Object({
   scope: Scope,
+  byStatus: Type.Object(Object.fromEntries(CONTRACT_STATES.map((status) => [status, ContractsValue])) as Record<(typeof CONTRACT_STATES)[number], typeof ContractsValue>, {
+    description: 'the pipeline: contracts of the scope by current status, with their target value',
+  }),
   active: ContractsValue,
   expiring: Type.Object(Object.fromEntries(EXPIRY_WINDOWS.map((days) => [`within${days}Days`, ContractsValue])) as Record<`within${(typeof EXPIRY_WINDOWS)[number]}Days`, typeof ContractsValue>),
   consumption: Type.Object({ target: Amount, consumed: Amount, reserved: Amount, remaining: Amount, rate: Rate }),
   renewalRate: Rate,
 });
 
-const AgingTotals = Type.Object({ invoices: Type.Integer(), outstanding: Amount, lateFees: Amount, total: Amount });
+export const AgingTotals = Type.Object({ invoices: Type.Integer(), outstanding: Amount, lateFees: Amount, total: Amount });
 export const ReceivablesReport = Type.Object({
   scope: Scope,
   asOf: Type.String(),
@@ -64,7 +87,7 @@ export const ReceivablesReport = Type.Object({
   total: AgingTotals,
 });
 
-const AbcClass = Literals(['A', 'B', 'C'] as const);
+export const AbcClass = Literals(['A', 'B', 'C'] as const);
 const ClassTotals = Type.Object({ customers: Type.Integer(), revenue: Amount, share: Rate });
 export const AbcReport = Type.Object({
   scope: Scope,

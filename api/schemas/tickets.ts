@@ -39,6 +39,7 @@ export const TicketView = Type.Object({
     responseDueAt: Instant,
     resolutionDueAt: Instant,
     confirmationDueAt: Instant,
+    customerAnswerDueAt: Instant,
     resolutionPaused: Type.Boolean(),
     responseBreached: Type.Boolean(),
     resolutionBreached: Type.Boolean(),

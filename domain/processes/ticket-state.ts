@@ -22,8 +22,9 @@ export interface TicketProcess extends Pick<TicketRecord,
   'status' | 'tier' | 'assigneeId' | 'dispatchOpinion' | 'resolution' | 'satisfaction' | 'supervisorAttention' | 'escalations' | 'reopens' |
   'createdAt' | 'resolvedAt' | 'closedAt'> {
   confirmationDueAt: number | null;
-  /** Where a ticket waiting for the customer returns to when they answer. */
+  /** Where a ticket waiting for the customer returns to when they answer, and since when it waits. */
   pendingReturn: TicketState | null;
+  pendingSince: number | null;
   /** Response: from entering a queue to being claimed (L1: intake to first action). Resolution: intake to resolved. */
   responseClock: SlaClock | null;
   resolutionClock: SlaClock | null;
@@ -36,7 +37,7 @@ export interface TicketProcess extends Pick<TicketRecord,
 export function newTicket(createdAt: number): TicketProcess {
   return {
     status: 'new', tier: 'L1', assigneeId: null, dispatchOpinion: null, resolution: null, satisfaction: null, supervisorAttention: false,
-    escalations: 0, reopens: 0, createdAt, resolvedAt: null, closedAt: null, confirmationDueAt: null, pendingReturn: null,
+    escalations: 0, reopens: 0, createdAt, resolvedAt: null, closedAt: null, confirmationDueAt: null, pendingReturn: null, pendingSince: null,
     responseClock: null, resolutionClock: null, responseBreached: false, resolutionBreached: false, policy: null,
   };
 }
@@ -96,11 +97,19 @@ export function release(t: TicketProcess): TicketProcess {
 
 /** Waiting for the customer pauses the resolution clock. */
 export function requestInfo(t: TicketProcess, now: number): TicketProcess {
-  return pauseResolution({ ...t, pendingReturn: t.status, status: 'pending_customer' }, now);
+  return pauseResolution({ ...t, pendingReturn: t.status, pendingSince: now, status: 'pending_customer' }, now);
 }
 
 export function customerReply(t: TicketProcess, now: number): TicketProcess {
-  return resumeResolution({ ...t, status: t.pendingReturn ?? workingState('L2'), pendingReturn: null }, now);
+  return resumeResolution({ ...t, status: t.pendingReturn ?? workingState('L2'), pendingReturn: null, pendingSince: null }, now);
+}
+
+/**
+ * The customer left a question unanswered for the policy's time: the ticket closes unanswered (without a
+ * satisfaction), or, where the setting says so, work resumes as if they had answered.
+ */
+export function pendingTimeout(t: TicketProcess, now: number): TicketProcess {
+  return policyOf(t).pendingCustomer?.closes === false ? customerReply(t, now) : close({ ...t, pendingReturn: null, pendingSince: null }, null, now);
 }
 
 /** Resolved: the customer has the confirmation window to confirm or reject. */
@@ -169,20 +178,32 @@ export function nextDueAt(t: TicketProcess): number | null {
 
 export type TicketDeadline =
   | { kind: 'remind' | 'breach'; clock: SlaKind; at: number }
-  | { kind: 'auto-close'; at: number };
+  | { kind: 'auto-close' | 'pending-timeout'; at: number };
 
-/** What the ticket's clock does next and when (the earliest; on a tie, the first listed here). */
-export function nextTicketDeadline(t: TicketProcess): TicketDeadline | null {
+/** When a ticket waiting for the customer stops waiting; tickets opened before the setting existed wait on. */
+export const pendingTimeoutAt = (t: TicketProcess): number | null => {
+  const timeoutMs = t.policy?.pendingCustomer?.timeoutMs;
+  return t.status === 'pending_customer' && t.pendingSince !== null && timeoutMs !== undefined ? t.pendingSince + timeoutMs : null;
+};
+
+/** Whether a reminder may go out at `now`: never outside the calendar's hours. */
+export const mayRemindAt = (t: TicketProcess, now: number): boolean => nextBusinessInstant(now, calendarOf(t)) === now;
+
+/** What the ticket's clock does next and when, as seen at `now` (the earliest; on a tie, the first listed here). */
+export function nextTicketDeadline(t: TicketProcess, now: number): TicketDeadline | null {
   const candidates: TicketDeadline[] = [];
   const cal = calendarOf(t);
   for (const [clock, running] of [['response', t.responseClock], ['resolution', t.resolutionClock]] as const) {
     if (!running || running.runningSince === null) continue;
     const remindAt = reminderDueOf(running, policyOf(t).sla.reminderAt, cal);
-    // Reminders wait for business hours; a deadline is a deadline.
-    if (remindAt !== null) candidates.push({ kind: 'remind', clock, at: nextBusinessInstant(remindAt, cal) });
+    // Reminders wait for business hours, also one that comes due late (after an outage) at night; a
+    // deadline is a deadline.
+    if (remindAt !== null) candidates.push({ kind: 'remind', clock, at: nextBusinessInstant(Math.max(remindAt, now), cal) });
     if (!running.breached) candidates.push({ kind: 'breach', clock, at: deadlineOf(running, cal)! });
   }
   if (t.confirmationDueAt !== null) candidates.push({ kind: 'auto-close', at: t.confirmationDueAt });
+  const pendingUntil = pendingTimeoutAt(t);
+  if (pendingUntil !== null) candidates.push({ kind: 'pending-timeout', at: pendingUntil });
   return candidates.sort((a, b) => a.at - b.at)[0] ?? null;
 }
 
@@ -202,7 +223,7 @@ export function ticketView(t: TicketProcess, input: TicketInput, actor?: Actor):
     breached: breached(t), supervisorAttention: t.supervisorAttention,
     sla: {
       responseDueAt: iso(responseDueAt(t)), resolutionDueAt: iso(resolutionDueAt(t)), confirmationDueAt: iso(t.confirmationDueAt),
-      resolutionPaused: t.resolutionClock !== null && t.resolutionClock.runningSince === null,
+      customerAnswerDueAt: iso(pendingTimeoutAt(t)), resolutionPaused: t.resolutionClock !== null && t.resolutionClock.runningSince === null,
       responseBreached: t.responseBreached, resolutionBreached: t.resolutionBreached, calendar: t.policy?.calendarName ?? null,
     },
     allowedActions: actor ? ticketActions(ticketFacts(t, input), actor) : [],

@@ -47,6 +47,8 @@ export interface TicketView {
     responseDueAt: string | null;
     resolutionDueAt: string | null;
     confirmationDueAt: string | null;
+    /** While the ticket waits for the customer: when the wait ends (ticket.pendingCustomerTimeout). */
+    customerAnswerDueAt: string | null;
     resolutionPaused: boolean;
     responseBreached: boolean;
     resolutionBreached: boolean;
@@ -84,6 +86,8 @@ export interface TicketPolicy {
   calendarName: string | null;
   calendar: BusinessCalendar | null;
   confirmationWindowMs: number;
+  /** Absent for tickets opened before `ticket.pendingCustomerTimeout` existed: they wait for the customer as long as it takes. */
+  pendingCustomer?: { timeoutMs: number; closes: boolean };
 }
 
 /**

@@ -6,7 +6,9 @@ import { startHarness, type Harness } from '../helpers/harness';
 import { contractDriver } from '../helpers/contracts';
 import { orderDriver } from '../helpers/orders';
 import { reportInputs } from '../helpers/report-inputs';
+import { overrideSettings } from '../helpers/settings';
 import { ticketDriver } from '../helpers/tickets';
+import { eventually } from '../helpers/wait';
 
 let h: Harness;
 let base: string;
@@ -45,8 +47,8 @@ describe.skipIf(skipBrowserTests)('manager dashboard in Chromium', () => {
   beforeAll(async () => { browser = await launchChromium(); });
   afterAll(async () => { await browser?.close(); });
 
-  async function report(name: string, range: { from: string; to: string }) {
-    const res = await h.app.inject({ method: 'GET', url: `/api/v1/reports/${name}?from=${range.from}&to=${range.to}`, headers: h.users.manager.auth });
+  async function report(name: string, range: { from: string; to: string }, more = '') {
+    const res = await h.app.inject({ method: 'GET', url: `/api/v1/reports/${name}?from=${range.from}&to=${range.to}${more}`, headers: h.users.manager.auth });
     expect(res.statusCode, res.body).toBe(200);
     return res.json();
   }
@@ -54,15 +56,31 @@ describe.skipIf(skipBrowserTests)('manager dashboard in Chromium', () => {
   /** Every chart is drawn (a canvas Chart.js owns, with pixels) and its table equals the report API's numbers. */
   async function expectCharts(page: Page, range: { from: string; to: string }) {
     await page.locator(`.charts[data-loaded="${range.from}..${range.to}"]`).waitFor();
-    const [tickets, orders, contracts, receivables] = await Promise.all(['tickets', 'orders', 'contracts', 'receivables'].map((name) => report(name, range)));
+    // The receivables are counted to the To day.
+    const [tickets, daily, orders, contracts, receivables] = await Promise.all([
+      report('tickets', range), report('tickets/daily', range), report('orders', range), report('contracts', range), report('receivables', range, `&asOf=${range.to}`),
+    ]);
+    type Day = { byTier: Record<string, number>; byPriority: Record<string, number> };
+    const counts = (values: Record<string, number>) => Object.values(values).map((n) => [String(n)]);
+    const valued = (rows: unknown[]) => rows.map((c) => [String((c as { contracts: number }).contracts), (c as { value: string }).value]);
     const expected: Record<string, string[][]> = {
-      'tickets-status': Object.values(tickets.byStatus as Record<string, number>).map((n) => [String(n)]),
-      'tickets-tier': Object.values(tickets.byTier as Record<string, number>).map((n) => [String(n)]),
-      'orders-status': Object.values(orders.byStatus as Record<string, number>).map((n) => [String(n)]),
+      'tickets-status': counts(tickets.byStatus),
+      'tickets-tier': counts(tickets.byTier),
+      'breaches-tier': (daily.breaches as Day[]).map((d) => ['L1', 'L2', 'L3'].map((tier) => String(d.byTier[tier]))),
+      'breaches-priority': (daily.breaches as Day[]).map((d) => ['low', 'normal', 'high', 'urgent'].map((p) => String(d.byPriority[p]))),
+      'queue-depth': (daily.queueDepth as Array<Record<string, number>>).map((d) => ['L1', 'L2', 'L3'].map((tier) => String(d[tier]))),
+      'cycle-time': counts(tickets.cycleTimeDistribution),
+      'orders-status': counts(orders.byStatus),
       receivables: Object.values(receivables.buckets as Record<string, { invoices: number; outstanding: string; lateFees: string; total: string }>)
         .map((b) => [String(b.invoices), b.outstanding, b.lateFees, b.total]),
-      contracts: [contracts.active, ...Object.values(contracts.expiring)].map((c) => [String((c as { contracts: number }).contracts), (c as { value: string }).value]),
+      contracts: valued(Object.values(contracts.byStatus)),
+      'contracts-expiring': valued([contracts.active, ...Object.values(contracts.expiring)]),
     };
+    // One row per day of the range in the per-day charts, labelled by the day.
+    const days = daily.queueDepth.map((d: { day: string }) => d.day.slice(5));
+    for (const chart of ['breaches-tier', 'breaches-priority', 'queue-depth']) {
+      expect(await page.locator(`#${chart}-table tbody th`).allTextContents(), chart).toEqual(days);
+    }
     for (const [chart, rows] of Object.entries(expected)) {
       expect(await figures(page, chart), chart).toEqual(rows);
       const canvas = page.locator(`#${chart}-canvas`);
@@ -78,7 +96,7 @@ describe.skipIf(skipBrowserTests)('manager dashboard in Chromium', () => {
       expect(await canvas.getAttribute('role')).toBe('img');
       expect(await canvas.getAttribute('aria-label')).toMatch(/.+: .+/);
     }
-    return { tickets, orders, contracts, receivables };
+    return { tickets, daily, orders, contracts, receivables };
   }
 
   it('shows a manager every chart with the report API\'s numbers, a date range, and links to the lists and Temporal UI filters', { timeout: 120_000 }, async () => {
@@ -89,6 +107,14 @@ describe.skipIf(skipBrowserTests)('manager dashboard in Chromium', () => {
     const opened = [];
     for (const priority of ['low', 'high', 'urgent']) opened.push(await t.open({ customerId: customer.id, priority }));
     await t.act('agent', opened[0].id, 'escalate', { opinion: 'Check the line card at the exchange' });
+    // A real SLA breach (urgent tickets answer within 3 s, put back at once) claimed at L2 after it, and a closed ticket.
+    const restore = await overrideSettings(h, { 'sla.urgent.response': '3s', 'sla.calendar': null });
+    const late = await t.open({ customerId: customer.id, priority: 'urgent' }).finally(restore);
+    await eventually(() => t.get(late.id), (d) => d.status === 'escalated_l2');
+    await t.act('support_l2', late.id, 'claim');
+    const done = await t.open({ customerId: customer.id, category: 'consultation' });
+    await t.act('agent', done.id, 'resolve', { resolution: 'explained' });
+    await t.act('agent', done.id, 'confirm', { satisfaction: 4 });
     const buyer = await o.customer('100.00');
     const product = await o.product({ stock: 30, listPrice: '10.00' });
     const held = await o.order({ customerId: buyer.id, lines: [{ sku: product.sku, qty: 20 }], paymentTerms: 'credit' });
@@ -97,6 +123,7 @@ describe.skipIf(skipBrowserTests)('manager dashboard in Chromium', () => {
     // overdue: written straight into the table, as no process makes one that old in a test's time).
     const c = contractDriver(h);
     await c.active({ validTo: c.inMs(20 * 86_400_000) });
+    await c.draft({ targetValue: '25000.00' });
     const today = new Date().toISOString().slice(0, 10);
     const daysFromNow = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
     await reportInputs(h).invoice(buyer.id, { amount: '120.00', issuedOn: today, dueOn: daysFromNow(30) });
@@ -116,19 +143,28 @@ describe.skipIf(skipBrowserTests)('manager dashboard in Chromium', () => {
     expect(await page.evaluate('document.activeElement?.textContent')).toBe('Dashboard');
 
     const range = { from: await page.getByLabel('From', { exact: true }).inputValue(), to: await page.getByLabel('To', { exact: true }).inputValue() };
-    const { tickets, orders, contracts, receivables } = await expectCharts(page, range);
-    // The work above is in the figures.
+    const { tickets, daily, orders, contracts, receivables } = await expectCharts(page, range);
+    // The work above is in the figures: every chart has data.
+    const todayFigures = daily.breaches.at(-1);
+    expect(todayFigures).toMatchObject({ day: range.to });
+    expect(todayFigures.byTier.L1).toBeGreaterThanOrEqual(1);
+    expect(todayFigures.byPriority.urgent).toBeGreaterThanOrEqual(1);
+    expect(daily.queueDepth.at(-1).L2).toBeGreaterThanOrEqual(1);
+    expect(tickets.cycleTimeDistribution['<1h']).toBeGreaterThanOrEqual(1);
+    expect(contracts.byStatus.active.contracts).toBeGreaterThanOrEqual(1);
+    expect(contracts.byStatus.draft.contracts).toBeGreaterThanOrEqual(1);
+    expect(receivables.asOf).toBe(range.to);
     expect(tickets.total).toBeGreaterThanOrEqual(3);
     expect(tickets.byTier.L2).toBeGreaterThanOrEqual(1);
     expect(orders.byStatus.credit_hold).toBeGreaterThanOrEqual(1);
     expect(receivables.buckets['0-30'].invoices).toBeGreaterThanOrEqual(1);
     expect(receivables.buckets['31-60'].invoices).toBeGreaterThanOrEqual(1);
     expect(contracts.expiring.within30Days.contracts).toBeGreaterThanOrEqual(1);
-    expect(await page.locator('#orders-status').textContent()).toContain(`${orders.byStatus.credit_hold} order`);
+    expect(await page.locator('#orders-status').textContent()).toContain(`${orders.creditHolds.orders} order${orders.creditHolds.orders === 1 ? '' : 's'} on credit hold worth ${orders.creditHolds.value}`);
     await screenshot(page, '20-dashboard');
 
     // Links: the filtered lists and the ready Temporal UI filters, built from domain/manager-filters.ts.
-    const temporal = (title: string) => page.getByRole('link', { name: `Temporal UI: ${title}` }).getAttribute('href');
+    const temporal = (title: string) => page.getByRole('link', { name: `Temporal UI: ${title}` }).first().getAttribute('href');
     const ui = `${h.config.temporal.uiUrl.replace(/\/+$/, '')}/namespaces/${h.config.temporal.namespace}/workflows?query=`;
     expect(await temporal('orders on credit hold')).toBe(ui + encodeURIComponent('CrmKind="order" AND CrmStatus="credit_hold"'));
     expect(await temporal('breached tickets at L2')).toBe(ui + encodeURIComponent('CrmKind="ticket" AND CrmSlaBreached=true AND CrmTier="L2"'));
@@ -153,6 +189,9 @@ describe.skipIf(skipBrowserTests)('manager dashboard in Chromium', () => {
     await page.keyboard.press('Enter');
     const past = await expectCharts(page, { from: '2020-01-01', to: '2020-01-31' });
     expect(past.tickets.total).toBe(0);
+    // The receivables are aged as of the To day: the invoice 45 days overdue today was not yet due then.
+    expect(await page.locator('#receivables-title').textContent()).toBe('Receivables aging as of 2020-01-31');
+    expect(past.receivables.buckets['31-60'].invoices).toBe(0);
     await screenshot(page, '21-dashboard-past-range');
 
     expect(errors).toEqual([]);

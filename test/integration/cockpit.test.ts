@@ -54,7 +54,28 @@ describe('customer cockpit', () => {
     expect(overview.contracts).toHaveLength(2);
     expect(overview.openInvoices.map((i: { id: string; daysOverdue: number; lateFee: string; amountDue: string }) => [i.id, i.daysOverdue, i.lateFee, i.amountDue]))
       .toEqual([[overdue, 9, '3.24', '123.24'], [partlyPaid, 0, '0.00', '30.00']]);
-    expect(overview.receivables).toEqual({ asOf: today, invoices: 2, outstanding: '150.00', lateFees: '3.24', total: '153.24' });
+    const empty = { invoices: 0, outstanding: '0.00', lateFees: '0.00', total: '0.00' };
+    expect(overview.receivables).toEqual({
+      asOf: today, invoices: 2, outstanding: '150.00', lateFees: '3.24', total: '153.24',
+      buckets: { '0-30': { invoices: 2, outstanding: '150.00', lateFees: '3.24', total: '153.24' }, '31-60': empty, '61-90': empty, '>90': empty },
+    });
+    // The invoice list as of a later day (the Finance page): 19 days overdue, 120.00 × 19 × 0.3 % = 6.84; the
+    // partly paid one 5 days overdue on its 30.00 unpaid, 0.45; both overdue on that day, only one today.
+    const later = addDays(today, 10);
+    const asOf = await t.call('finance', 'GET', `/invoices?customerId=${customer.id}&status=open&overdue=true&asOf=${later}`);
+    expect(asOf.items.map((i: { id: string; asOf: string; daysOverdue: number; lateFee: string; amountDue: string }) => [i.id, i.asOf, i.daysOverdue, i.lateFee, i.amountDue]))
+      .toEqual([[partlyPaid, later, 5, '0.45', '30.45'], [overdue, later, 19, '6.84', '126.84']]);
+    expect(ids((await t.call('finance', 'GET', `/invoices?customerId=${customer.id}&overdue=true`)).items)).toEqual([overdue]);
+    // ABC over the last 365 days: invoiced 120.00 + 50.00 + 80.00 (the void one does not count; the COD order is not
+    // paid yet), and the class the ABC report gives this customer among all customers over the same days.
+    const from = addDays(today, -364);
+    const abc = await t.call('manager', 'GET', `/reports/customers/abc?from=${from}&to=${today}`);
+    const ranked = abc.customers.find((row: { customerId: string }) => row.customerId === customer.id);
+    expect(ranked).toMatchObject({ revenue: '250.00' });
+    expect(overview.abc).toEqual({ from, to: today, class: ranked.class, revenue: '250.00', share: ranked.share });
+    // A customer without revenue has no class.
+    const quiet = await t.customer();
+    expect((await t.call('agent', 'GET', `/customers/${quiet.id}/overview`)).abc).toEqual({ from, to: today, class: null, revenue: '0.00', share: null });
 
     await t.call('manager', 'GET', '/customers/CUS-404/overview', undefined, 404);
   });

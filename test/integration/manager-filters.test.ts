@@ -116,6 +116,14 @@ const seeds: Record<ManagerFilterTitle, () => Promise<Seeded>> = {
     await Promise.all([o.reaches(big, 'fulfilling'), o.reaches(bigCancelled, 'cancelled')]);
     return { values: { amount: 90_000 }, matching: [orderWf(big)], other: [orderWf(small), orderWf(bigCancelled)] };
   },
+  async 'closed tickets'() {
+    const closed = await t.open({ category: 'consultation' });
+    await t.act('agent', closed.id, 'resolve', { resolution: 'explained' });
+    await t.act('agent', closed.id, 'confirm', { satisfaction: 4 });
+    const resolved = await t.open({ category: 'consultation' });
+    await t.act('agent', resolved.id, 'resolve', { resolution: 'explained' });
+    return { matching: [ticketWf(closed.id)], other: [ticketWf(resolved.id)] };
+  },
   async 'contracts awaiting approval'() {
     const submitted = await c.draft();
     await c.act('agent', submitted.id, 'submit');

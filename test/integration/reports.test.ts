@@ -2,6 +2,8 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { dayOf } from '../../domain/dates';
 import { setUpCustomer } from '../helpers/customers';
+import { overrideSettings } from '../helpers/settings';
+import { eventually } from '../helpers/wait';
 import { processDrivers, type ProcessDrivers } from '../helpers/drivers';
 import { startHarness, uniq, type Harness } from '../helpers/harness';
 
@@ -25,11 +27,14 @@ const zeros = (keys: readonly string[]) => Object.fromEntries(keys.map((k) => [k
 
 describe('report access', () => {
   it('admits managers, supervisors and admins, and refuses everyone else', async () => {
-    for (const path of ['tickets', 'orders', 'contracts', 'receivables', 'customers/abc']) {
+    for (const path of ['tickets', 'tickets/daily', 'orders', 'contracts', 'receivables', 'customers/abc']) {
       for (const role of ['manager', 'supervisor', 'admin'] as const) await t.call(role, 'GET', `/reports/${path}?region=${region}`);
       await t.call('agent', 'GET', `/reports/${path}`, undefined, 403);
     }
     await t.call('manager', 'GET', '/reports/tickets?from=yesterday', undefined, 400);
+    const tooLong = await t.call('manager', 'GET', '/reports/tickets/daily?from=2025-01-01&to=2026-01-02', undefined, 400);
+    expect(tooLong.detail).toBe('a per-day report spans at most 366 days; 2025-01-01 to 2026-01-02 is longer');
+    await t.call('manager', 'GET', '/reports/tickets/daily?from=2025-01-02&to=2026-01-02');
   });
 });
 
@@ -63,8 +68,8 @@ describe('ticket report', () => {
     // Report inputs a real run would need hours for: resolution after 1 hour (T1) and after 3 days (T2),
     // an SLA breach (T4), and T4's intake moved into 2020 for the date filter.
     const db = h.database.db;
-    await db.execute(sql`update tickets set resolved_at = created_at + interval '1 hour' where id = ${t1.id}`);
-    await db.execute(sql`update tickets set resolved_at = created_at + interval '3 days' where id = ${t2.id}`);
+    await db.execute(sql`update tickets set resolved_at = created_at + interval '1 hour', closed_at = created_at + interval '4 hours' where id = ${t1.id}`);
+    await db.execute(sql`update tickets set resolved_at = created_at + interval '3 days', closed_at = created_at + interval '3 days' where id = ${t2.id}`);
     await db.execute(sql`update tickets set breached = true, created_at = '2020-03-15T10:00:00Z' where id = ${t4.id}`);
 
     expect(await report('tickets')).toEqual({
@@ -79,12 +84,69 @@ describe('ticket report', () => {
       timeToResolve: { count: 2, p50Seconds: 131_400, p90Seconds: 233_640 },
       reopenRate: 0.3333, // T5 of the 3 ever resolved (T1, T2, T5)
       satisfaction: { responses: 2, average: 4, distribution: { 1: 0, 2: 0, 3: 1, 4: 0, 5: 1 } },
+      // The closed T1 after exactly 4 hours and T2 after exactly 3 days: each lower edge belongs to its bucket.
+      cycleTimeDistribution: { '<1h': 0, '1-4h': 0, '4-8h': 1, '8-24h': 0, '1-3d': 0, '3-7d': 1, '>7d': 0 },
     });
 
     const in2020 = await report('tickets', '&from=2020-03-15&to=2020-03-15');
     expect(in2020).toMatchObject({ scope: { from: '2020-03-15', to: '2020-03-15' }, total: 1, byCategory: { billing: 1 }, slaBreachRate: 1 });
     expect((await report('tickets', '&from=2020-03-16')).total).toBe(4);
     expect((await report('tickets', `&customerId=${t1.customerId}&to=2020-03-14`)).total).toBe(0);
+  });
+});
+
+describe('ticket figures per day', () => {
+  it('counts SLA breaches per day by tier and priority, and replays each tier queue\'s depth at the end of every day from the events', async () => {
+    const customer = await customerIn('Daily customer');
+    // A real breach: urgent tickets answer within 3 s (only this test opens urgent tickets, and puts the window back).
+    const restore = await overrideSettings(h, { 'sla.urgent.response': '3s', 'sla.calendar': null });
+    const t4 = await t.open({ customerId: customer.id, priority: 'urgent' }).finally(restore);
+    await eventually(() => t.get(t4.id), (d) => d.status === 'escalated_l2');
+    await t.act('support_l2', t4.id, 'claim');
+    const [t1, t2, t3] = [await t.open({ customerId: customer.id, priority: 'high' }), await t.open({ customerId: customer.id }), await t.open({ customerId: customer.id })];
+    await t.act('agent', t1.id, 'escalate', { opinion: 'check the line' });
+    await t.act('support_l2', t1.id, 'claim');
+    await t.act('agent', t2.id, 'escalate', { opinion: 'check the line' });
+
+    // The events happened seconds apart; spread them over days of March 2026 (UTC), in their own order.
+    const db = h.database.db;
+    const days: Record<string, string[]> = {
+      [t1.id]: ['2026-03-01T10:00:00Z', '2026-03-02T09:00:00Z', '2026-03-03T11:00:00Z'], // open (L1), escalate (L1 → L2), claim (leaves L2)
+      [t2.id]: ['2026-03-01T12:00:00Z', '2026-03-03T08:00:00Z'], // open, escalate: waiting at L2 from the 3rd
+      [t3.id]: ['2026-02-20T10:00:00Z'], // opened before the range, still new at L1
+      [t4.id]: ['2026-03-02T10:00:00Z', '2026-03-02T23:59:59Z', '2026-03-04T00:00:00Z'], // open, response breach at L1 (→ L2), claim
+    };
+    for (const [id, times] of Object.entries(days)) {
+      const events = (await db.execute(sql`select seq, action from ticket_events where ticket_id = ${id} order by seq`)) as unknown as Array<{ seq: number; action: string }>;
+      expect(events.map((e) => e.action), id).toEqual(id === t4.id ? ['open', 'response-breach', 'claim'] : id === t3.id ? ['open'] : id === t2.id ? ['open', 'escalate'] : ['open', 'escalate', 'claim']);
+      for (const [i, e] of events.entries()) await db.execute(sql`update ticket_events set at = ${times[i]} where ticket_id = ${id} and seq = ${e.seq}`);
+    }
+
+    const tiers = (L1: number, L2: number, L3: number) => ({ L1, L2, L3 });
+    const priorities = (urgent = 0) => ({ low: 0, normal: 0, high: 0, urgent });
+    expect(await report('tickets/daily', '&from=2026-03-01&to=2026-03-05')).toEqual({
+      scope: { from: '2026-03-01', to: '2026-03-05', region, customerId: null },
+      breaches: [
+        { day: '2026-03-01', total: 0, byTier: tiers(0, 0, 0), byPriority: priorities() },
+        { day: '2026-03-02', total: 1, byTier: tiers(1, 0, 0), byPriority: priorities(1) },
+        ...['2026-03-03', '2026-03-04', '2026-03-05'].map((day) => ({ day, total: 0, byTier: tiers(0, 0, 0), byPriority: priorities() })),
+      ],
+      queueDepth: [
+        { day: '2026-03-01', ...tiers(3, 0, 0) }, // T3 from before, T1 and T2 opened
+        { day: '2026-03-02', ...tiers(2, 2, 0) }, // T1 escalated; T4 opened and breached up to L2
+        { day: '2026-03-03', ...tiers(1, 2, 0) }, // T1 claimed, T2 escalated
+        { day: '2026-03-04', ...tiers(1, 1, 0) }, // T4 claimed at midnight
+        { day: '2026-03-05', ...tiers(1, 1, 0) },
+      ],
+    });
+    // A range starting later begins from the depth its first day inherits; another customer sees nothing of this.
+    expect((await report('tickets/daily', '&from=2026-03-03&to=2026-03-03')).queueDepth).toEqual([{ day: '2026-03-03', ...tiers(1, 2, 0) }]);
+    const other = await customerIn('Quiet customer');
+    expect((await report('tickets/daily', `&from=2026-03-02&to=2026-03-02&customerId=${other.id}`))).toMatchObject({ breaches: [{ total: 0 }], queueDepth: [{ day: '2026-03-02', ...tiers(0, 0, 0) }] });
+    // Without a range: the last 30 days up to today.
+    const recent = await report('tickets/daily');
+    expect(recent.queueDepth).toHaveLength(30);
+    expect(recent.queueDepth[29].day).toBe(dayOf(Date.now()));
   });
 });
 
@@ -112,7 +174,9 @@ describe('order report and ABC classes', () => {
     await o.act('agent', o3.id, 'cancel', { reason: 'changed their mind' });
     // O4: cash on delivery 3 × 10.00, waiting for the shipment: not paid yet.
     const o4 = await o.order({ customerId: big.id, lines: [{ sku: p10.sku, qty: 3 }], paymentTerms: 'cod' });
-    await Promise.all([o.reaches(o1.id, 'completed'), o.reaches(o2.id, 'completed'), o.reaches(o3.id, 'cancelled'), o.reaches(o4.id, 'fulfilling')]);
+    // O5: credit 11 × 100.00 = 1 100.00 beyond Small's limit of 1 000.00: held for finance, never invoiced.
+    const o5 = await o.order({ customerId: small.id, lines: [{ sku: p100.sku, qty: 11 }], paymentTerms: 'credit' });
+    await Promise.all([o.reaches(o1.id, 'completed'), o.reaches(o2.id, 'completed'), o.reaches(o3.id, 'cancelled'), o.reaches(o4.id, 'fulfilling'), o.reaches(o5.id, 'credit_hold')]);
     // Cycle times a real run would need hours for: 2 hours (O1) and 1 day (O2).
     const db = h.database.db;
     await db.execute(sql`update orders set closed_at = created_at + interval '2 hours' where id = ${o1.id}`);
@@ -120,15 +184,16 @@ describe('order report and ABC classes', () => {
 
     expect(await report('orders')).toEqual({
       scope: { from: null, to: null, region, customerId: null },
-      total: 4,
+      total: 5,
       byStatus: {
         ...zeros(['received', 'priced', 'credit_hold', 'reserved', 'backordered', 'awaiting_payment', 'fulfilling', 'provisioning', 'shipped', 'delivered', 'activated', 'invoiced', 'completed', 'cancelled']),
-        completed: 2, cancelled: 1, fulfilling: 1,
+        completed: 2, cancelled: 1, fulfilling: 1, credit_hold: 1,
       },
       // 7 200 s and 86 400 s: p50 = the midpoint, p90 = 7 200 + 0.9 × 79 200.
       cycleTime: { count: 2, p50Seconds: 46_800, p90Seconds: 78_480 },
-      cancellationRate: 0.25,
+      cancellationRate: 0.2,
       revenue: '120.00', // O1 + O2
+      creditHolds: { orders: 1, value: '1100.00' }, // O5
     });
     expect((await report('orders', `&customerId=${middle.id}`)).total).toBe(0);
 
@@ -174,6 +239,11 @@ describe('contract report', () => {
 
     expect(await report('contracts')).toEqual({
       scope: { from: null, to: null, region, customerId: null },
+      // The pipeline: the renewed a200 is active in its second term.
+      byStatus: {
+        ...Object.fromEntries(['pending_approval', 'approved', 'signed', 'terminated', 'completed'].map((s) => [s, { contracts: 0, value: '0.00' }])),
+        draft: { contracts: 1, value: '5000.00' }, active: { contracts: 4, value: '100000.00' }, expired: { contracts: 1, value: '7000.00' },
+      },
       active: { contracts: 4, value: '100000.00' },
       expiring: {
         within30Days: { contracts: 1, value: '10000.00' },

@@ -1,6 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ageReceivables, agingBucket, classifyAbc, consumptionTotals, expiringContracts, rate } from '../../domain/reports';
+import {
+  ageReceivables, agingBucket, breachSeries, classifyAbc, consumptionTotals, CYCLE_TIME_LABELS, CYCLE_TIME_THRESHOLDS, daysBetween, expiringContracts, queueDepthSeries, rate,
+} from '../../domain/reports';
 
 describe('rate', () => {
   it('divides to four places and is null with nothing to divide by', () => {
@@ -95,5 +97,61 @@ describe('expiringContracts', () => {
       within60Days: { contracts: 2, value: '300.00' },
       within90Days: { contracts: 3, value: '600.00' },
     });
+  });
+});
+
+describe('daysBetween', () => {
+  it('lists every day of the range, across a month and a leap day, and none when the range ends before it starts', () => {
+    expect(daysBetween('2028-02-27', '2028-03-01')).toEqual(['2028-02-27', '2028-02-28', '2028-02-29', '2028-03-01']);
+    expect(daysBetween('2026-03-01', '2026-03-01')).toEqual(['2026-03-01']);
+    expect(daysBetween('2026-03-02', '2026-03-01')).toEqual([]);
+  });
+});
+
+describe('queueDepthSeries', () => {
+  it('starts from the moves before the range and carries each day\'s depth into the next', () => {
+    const series = queueDepthSeries(['2026-03-01', '2026-03-02', '2026-03-03'], [
+      { day: null, tier: 'L1', delta: 2 }, { day: null, tier: 'L1', delta: -1 },
+      { day: '2026-03-01', tier: 'L2', delta: 1 }, { day: '2026-03-03', tier: 'L2', delta: -1 }, { day: '2026-03-03', tier: 'L3', delta: 1 },
+      { day: '2026-03-09', tier: 'L1', delta: 5 }, // after the range: ignored
+    ]);
+    expect(series).toEqual([
+      { day: '2026-03-01', L1: 1, L2: 1, L3: 0 },
+      { day: '2026-03-02', L1: 1, L2: 1, L3: 0 },
+      { day: '2026-03-03', L1: 1, L2: 0, L3: 1 },
+    ]);
+  });
+
+  it('ends each day at the start depth plus every move up to it (property)', () => {
+    const day = fc.integer({ min: 1, max: 5 }).map((d) => `2026-03-0${d}`);
+    const move = fc.record({ day: fc.option(day, { nil: null }), tier: fc.constantFrom('L1' as const, 'L2' as const, 'L3' as const), delta: fc.constantFrom(1, -1) });
+    fc.assert(fc.property(fc.array(move, { maxLength: 40 }), (moves) => {
+      const series = queueDepthSeries(daysBetween('2026-03-01', '2026-03-05'), moves);
+      for (const point of series) {
+        for (const tier of ['L1', 'L2', 'L3'] as const) {
+          const expected = moves.filter((m) => m.tier === tier && (m.day === null || m.day <= point.day)).reduce((sum, m) => sum + m.delta, 0);
+          expect(point[tier]).toBe(expected);
+        }
+      }
+    }));
+  });
+});
+
+describe('breachSeries', () => {
+  it('gives every day every tier and priority, zero when none', () => {
+    expect(breachSeries(['2026-03-01', '2026-03-02'], [
+      { day: '2026-03-02', tier: 'L1', priority: 'urgent', count: 2 }, { day: '2026-03-02', tier: 'L2', priority: 'urgent', count: 1 },
+      { day: '2026-03-02', tier: 'L2', priority: 'low', count: 1 },
+    ])).toEqual([
+      { day: '2026-03-01', total: 0, byTier: { L1: 0, L2: 0, L3: 0 }, byPriority: { low: 0, normal: 0, high: 0, urgent: 0 } },
+      { day: '2026-03-02', total: 4, byTier: { L1: 2, L2: 2, L3: 0 }, byPriority: { low: 1, normal: 0, high: 0, urgent: 3 } },
+    ]);
+  });
+});
+
+describe('cycle time buckets', () => {
+  it('edges at the default resolution windows, each label with its lower edge (width_bucket numbering)', () => {
+    expect(CYCLE_TIME_LABELS).toEqual(['<1h', '1-4h', '4-8h', '8-24h', '1-3d', '3-7d', '>7d']);
+    expect(CYCLE_TIME_THRESHOLDS).toEqual([3_600, 4 * 3_600, 8 * 3_600, 24 * 3_600, 72 * 3_600, 7 * 24 * 3_600]);
   });
 });

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import type { BusinessCalendar } from '../../domain/calendar';
 import type { TicketInput, TicketPolicy } from '../../domain/processes/ticket';
 import {
-  breach, cancel, claim, close, customerReply, escalate, newTicket, nextTicketDeadline, openTicket, reassign, reject, reminded, requestInfo, resolve,
+  breach, cancel, claim, close, customerReply, escalate, mayRemindAt, newTicket, nextTicketDeadline, openTicket, pendingTimeout, reassign, reject, reminded, requestInfo, resolve,
   ticketRecord, ticketSearchAttributes, ticketView, withPolicy, type TicketProcess,
 } from '../../domain/processes/ticket-state';
 
@@ -51,7 +52,7 @@ describe('ticket state', () => {
     const resolved = resolve(claimed(), 'replaced the card', T0 + 30 * MIN);
     expect(resolved).toMatchObject({ status: 'resolved', resolution: 'replaced the card', resolvedAt: T0 + 30 * MIN, confirmationDueAt: T0 + 60 * MIN });
     expect(resolved.resolutionClock!.runningSince).toBeNull();
-    expect(nextTicketDeadline(resolved)).toEqual({ kind: 'auto-close', at: T0 + 60 * MIN });
+    expect(nextTicketDeadline(resolved, T0 + 30 * MIN)).toEqual({ kind: 'auto-close', at: T0 + 60 * MIN });
     expect(close(resolved, 5, T0 + 40 * MIN)).toMatchObject({ status: 'closed', satisfaction: 5, closedAt: T0 + 40 * MIN, confirmationDueAt: null });
     const reopened = reject(resolved, T0 + 40 * MIN);
     expect(reopened).toMatchObject({ status: 'escalated_l3', tier: 'L3', reopens: 1, escalations: 2, resolution: null, resolvedAt: null, confirmationDueAt: null });
@@ -70,9 +71,9 @@ describe('ticket state', () => {
   });
 
   it('reminds before the response deadline, then a breach marks it and escalates', () => {
-    expect(nextTicketDeadline(opened())).toEqual({ kind: 'remind', clock: 'response', at: T0 + 48 * MIN });
+    expect(nextTicketDeadline(opened(), T0)).toEqual({ kind: 'remind', clock: 'response', at: T0 + 48 * MIN });
     const remindedTicket = reminded(opened(), 'response');
-    expect(nextTicketDeadline(remindedTicket)).toEqual({ kind: 'breach', clock: 'response', at: T0 + 60 * MIN });
+    expect(nextTicketDeadline(remindedTicket, T0 + 48 * MIN)).toEqual({ kind: 'breach', clock: 'response', at: T0 + 60 * MIN });
     const breached = breach(remindedTicket, 'response', T0 + 60 * MIN);
     expect(breached).toMatchObject({ responseBreached: true, status: 'escalated_l2', tier: 'L2', escalations: 1 });
     expect(ticketSearchAttributes(breached).map((p) => [p.key.name, p.value])).toContainEqual(['CrmSlaBreached', true]);
@@ -88,10 +89,47 @@ describe('ticket state', () => {
     const t = cancel(claimed(), T0 + 5 * MIN);
     expect(t).toMatchObject({ status: 'cancelled', closedAt: T0 + 5 * MIN, responseClock: null, confirmationDueAt: null });
     expect(t.resolutionClock!.runningSince).toBeNull();
-    expect(nextTicketDeadline(t)).toBeNull();
+    expect(nextTicketDeadline(t, T0 + 5 * MIN)).toBeNull();
   });
 
   it('derives the record from the same state', () => {
     expect(ticketRecord(claimed(), input, 'ticket-T-2026-000001')).toMatchObject({ status: 'in_progress_l2', tier: 'L2', assigneeId: 'U-l2', escalations: 1, createdAt: T0, responseDueAt: null });
+  });
+
+  it('a question the customer leaves unanswered for the policy\'s time closes the ticket, or resumes work where the setting says so', () => {
+    const DAY = 24 * 60 * MIN;
+    const waitingWith = (pendingCustomer?: TicketPolicy['pendingCustomer']) => {
+      const withTerms = openTicket(withPolicy(newTicket(T0), { ...policy, pendingCustomer }));
+      return requestInfo(claim(escalate(withTerms, 'needs a technician', T0 + 10 * MIN), 'U-l2'), T0 + 20 * MIN);
+    };
+    const closing = waitingWith({ timeoutMs: 7 * DAY, closes: true });
+    expect(nextTicketDeadline(closing, T0 + 20 * MIN)).toEqual({ kind: 'pending-timeout', at: T0 + 20 * MIN + 7 * DAY });
+    expect(ticketView(closing, input).sla.customerAnswerDueAt).toBe(new Date(T0 + 20 * MIN + 7 * DAY).toISOString());
+    const closed = pendingTimeout(closing, T0 + 20 * MIN + 7 * DAY);
+    expect(closed).toMatchObject({ status: 'closed', satisfaction: null, closedAt: T0 + 20 * MIN + 7 * DAY, pendingSince: null });
+    expect(nextTicketDeadline(closed, T0 + 20 * MIN + 7 * DAY)).toBeNull();
+
+    const resumed = pendingTimeout(waitingWith({ timeoutMs: 7 * DAY, closes: false }), T0 + 20 * MIN + 7 * DAY);
+    expect(resumed).toMatchObject({ status: 'in_progress_l2', pendingReturn: null, pendingSince: null });
+    expect(resumed.resolutionClock).toMatchObject({ usedMs: 20 * MIN, runningSince: T0 + 20 * MIN + 7 * DAY });
+
+    // Opened before the setting existed: the ticket waits for the customer as long as it takes.
+    expect(nextTicketDeadline(waitingWith(undefined), T0 + 20 * MIN)).toBeNull();
+  });
+
+  it('a reminder that comes due late outside business hours waits for the next business instant; a breach does not wait', () => {
+    const hours = [['09:00', '17:00']];
+    const office = { timeZone: 'UTC', weekly: { mon: hours, tue: hours, wed: hours, thu: hours, fri: hours, sat: [], sun: [] }, holidays: [] } as unknown as BusinessCalendar;
+    // Monday 09:00: the response reminder falls 5 business hours in (Monday 14:00), its breach 10 (Tuesday 11:00); resolution is days away.
+    const t = openTicket(withPolicy(newTicket(T0), { ...policy, calendar: office, calendarName: 'office', sla: { ...policy.sla, responseMs: 600 * MIN, resolutionMs: 2400 * MIN, reminderAt: 0.5 } }));
+    const at = (iso: string) => Date.parse(iso);
+    expect(nextTicketDeadline(t, T0)).toEqual({ kind: 'remind', clock: 'response', at: at('2026-03-02T14:00:00Z') });
+    // The worker was away until Monday 20:00: the reminder goes out when the office opens on Tuesday.
+    expect(mayRemindAt(t, at('2026-03-02T20:00:00Z'))).toBe(false);
+    expect(nextTicketDeadline(t, at('2026-03-02T20:00:00Z'))).toEqual({ kind: 'remind', clock: 'response', at: at('2026-03-03T09:00:00Z') });
+    // Back at 15:00 the same day: at once.
+    expect(mayRemindAt(t, at('2026-03-02T15:00:00Z'))).toBe(true);
+    expect(nextTicketDeadline(t, at('2026-03-02T15:00:00Z'))).toEqual({ kind: 'remind', clock: 'response', at: at('2026-03-02T15:00:00Z') });
+    expect(nextTicketDeadline(reminded(t, 'response'), at('2026-03-02T20:00:00Z'))).toEqual({ kind: 'breach', clock: 'response', at: at('2026-03-03T11:00:00Z') });
   });
 });

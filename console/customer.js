@@ -1,0 +1,91 @@
+// The customer cockpit (#/customers/<id>): everything open with one customer, from
+// GET /customers/:id/overview, each row linking to its own page; and the search that reaches it (#/customers).
+import { api } from './api.js';
+import { customerLinks } from './customer-picker.js';
+import { badge, countdown, formatTime, h, replace, statusText, words } from './dom.js';
+import { FINANCE_ROLES } from './finance.js';
+import { dataTable, recordLink } from './table.js';
+
+export function customerSearchView({ main }) {
+  replace(main, h('h1', { tabindex: -1 }, 'Customers'), h('section', { className: 'card narrow-card' }, customerLinks({ id: 'customers-q', label: 'Find a customer' })));
+  return () => {};
+}
+
+const num = 'num';
+const AGING_WORDS = { '0-30': '0–30 days', '31-60': '31–60 days', '61-90': '61–90 days', '>90': 'over 90 days' };
+
+function particulars(c, abc) {
+  return h('dl', { id: 'customer-particulars' },
+    h('dt', {}, 'Customer'), h('dd', {}, c.id),
+    h('dt', {}, 'Kind'), h('dd', {}, c.kind),
+    h('dt', {}, 'Tier'), h('dd', {}, c.tier === 'vip' ? badge('VIP', 'vip') : c.tier),
+    h('dt', {}, 'Region'), h('dd', {}, c.region ?? '—'),
+    h('dt', {}, 'Credit limit'), h('dd', {}, c.creditLimit),
+    h('dt', {}, 'ABC class'), h('dd', { id: 'customer-abc' },
+      abc.class ? [badge(abc.class, `abc abc-${abc.class}`), ` revenue ${abc.revenue}, ${(abc.share * 100).toFixed(2)} % of all`] : 'none (no revenue)',
+      h('span', { className: 'muted' }, ` · ${abc.from} to ${abc.to}`)));
+}
+
+function contacts(list) {
+  if (list.length === 0) return h('p', { className: 'muted empty' }, 'No contacts recorded.');
+  return h('ul', { className: 'contacts', id: 'customer-contacts' }, list.map((p) => h('li', {},
+    h('strong', {}, p.name),
+    p.phone && [' · ', h('a', { href: `tel:${p.phone}` }, p.phone)],
+    p.email && [' · ', h('a', { href: `mailto:${p.email}` }, p.email)])));
+}
+
+const section = (id, title, ...content) => h('section', { className: 'card', id, 'aria-labelledby': `${id}-title` }, h('h2', { id: `${id}-title` }, title), content);
+
+function cockpit(o, me) {
+  const r = o.receivables;
+  return [
+    h('div', { className: 'title-row' }, h('h1', { tabindex: -1 }, o.customer.name), o.customer.tier === 'vip' && badge('VIP', 'vip'),
+      o.abc.class && badge(`class ${o.abc.class}`, `abc abc-${o.abc.class}`)),
+    h('div', { className: 'columns' },
+      h('div', { className: 'stack' },
+        section('cockpit-tickets', `Open tickets (${o.openTickets.length})`, dataTable({
+          id: 'cockpit-tickets-table', caption: 'Open tickets', items: o.openTickets, rowKey: (t) => t.id, empty: 'No open tickets.',
+          columns: [['Ticket', (t) => recordLink('tickets', t.id)], ['Subject', (t) => t.subject], ['Priority', (t) => badge(t.priority, `priority-${t.priority}`)],
+            ['Status', (t) => statusText(t.status)], ['Next deadline', (t) => countdown(t.nextDueAt)], ['Flags', (t) => t.breached && badge('SLA breached', 'danger')]],
+        })),
+        section('cockpit-orders', `Open orders (${o.openOrders.length})`, dataTable({
+          id: 'cockpit-orders-table', caption: 'Open orders', items: o.openOrders, rowKey: (x) => x.id, empty: 'No open orders.',
+          columns: [['Order', (x) => recordLink('orders', x.id)], ['Status', (x) => words(x.status)], ['Terms', (x) => words(x.paymentTerms)],
+            ['Total', (x) => x.total, num], ['Contract', (x) => recordLink('contracts', x.contractId)], ['Received', (x) => formatTime(x.createdAt)]],
+        })),
+        section('cockpit-contracts', `Contracts (${o.contracts.length})`, dataTable({
+          id: 'cockpit-contracts-table', caption: 'Contracts not yet ended', items: o.contracts, rowKey: (x) => x.id, empty: 'No running contracts.',
+          columns: [['Contract', (x) => recordLink('contracts', x.id)], ['Status', (x) => words(x.status)], ['Type', (x) => x.type], ['Valid to', (x) => x.validTo.slice(0, 10)],
+            ['Target', (x) => x.targetValue, num], ['Consumed', (x) => x.consumed, num], ['Reserved', (x) => x.reserved, num], ['Remaining', (x) => x.remaining, num]],
+        }))),
+      h('div', { className: 'stack' },
+        section('cockpit-contacts', 'Contacts', contacts(o.customer.contacts)),
+        section('cockpit-particulars', 'Particulars', particulars(o.customer, o.abc)),
+        section('cockpit-receivables', `Receivables as of ${r.asOf}`,
+          h('p', {}, `${r.invoices} open invoice${r.invoices === 1 ? '' : 's'}: ${r.outstanding} outstanding + ${r.lateFees} late fees = `, h('strong', { id: 'cockpit-receivables-total' }, r.total)),
+          dataTable({
+            id: 'cockpit-aging', caption: 'Receivables aging by days overdue', items: Object.entries(r.buckets), rowKey: ([bucket]) => bucket, empty: '',
+            columns: [['Overdue', ([bucket]) => AGING_WORDS[bucket] ?? bucket], ['Invoices', ([, b]) => String(b.invoices), num], ['Outstanding', ([, b]) => b.outstanding, num],
+              ['Late fees', ([, b]) => b.lateFees, num], ['Total', ([, b]) => b.total, num]],
+          }),
+          h('h3', {}, 'Open invoices'),
+          dataTable({
+            id: 'cockpit-invoices', caption: 'Open invoices, oldest due first', items: o.openInvoices, rowKey: (i) => i.id, empty: 'No open invoices.',
+            columns: [['Invoice', (i) => i.id], ['Due', (i) => i.dueOn], ['Days overdue', (i) => String(i.daysOverdue), num], ['Late fee', (i) => i.lateFee, num], ['Amount due', (i) => i.amountDue, num]],
+          }),
+          me.roles.some((role) => FINANCE_ROLES.includes(role)) && h('p', {}, h('a', { href: `#/finance?customer=${encodeURIComponent(o.customer.id)}` }, 'Open in Finance'))))),
+  ];
+}
+
+export function customerView({ me, main }, id) {
+  let left = false;
+  replace(main, h('h1', { tabindex: -1 }, id), h('p', { className: 'muted' }, 'Loading…'));
+  api(`/customers/${encodeURIComponent(id)}/overview`).then((overview) => {
+    if (left) return;
+    replace(main, cockpit(overview, me));
+    main.querySelector('h1')?.focus();
+  }, (err) => {
+    if (!left) replace(main, h('h1', { tabindex: -1 }, id), h('p', { className: 'error', role: 'alert' }, err.message));
+  });
+  return () => { left = true; };
+}

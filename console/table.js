@@ -1,0 +1,18 @@
+// One table shape for the record pages (customer, finance, contract): a caption, header cells, one row per item.
+import { h } from './dom.js';
+
+/**
+ * `columns` are [header, cell(item), className?]; a cell may return text or elements. An empty list is a
+ * sentence instead of an empty table. On a narrow window the table scrolls inside its box, never the page.
+ */
+export function dataTable({ id, caption, columns, items, empty, rowKey }) {
+  if (items.length === 0) return h('p', { className: 'muted empty', id }, empty);
+  return h('div', { className: 'table-box' }, h('table', { id },
+    h('caption', { className: 'sr-only' }, caption),
+    h('thead', {}, h('tr', {}, columns.map(([header, , className]) => h('th', { scope: 'col', className }, header)))),
+    h('tbody', {}, items.map((item) => h('tr', { 'data-key': rowKey?.(item) },
+      columns.map(([, cell, className]) => h('td', { className }, cell(item))))))));
+}
+
+/** A link to a record's page in the console, e.g. link('orders', 'SO-2026-000045'). */
+export const recordLink = (kind, id) => (id ? h('a', { href: `#/${kind}/${encodeURIComponent(id)}` }, id) : '—');
