@@ -81,7 +81,7 @@ describe.skipIf(skipBrowserTests)('the desk in Chromium', () => {
     expect(await cells(page, `tr[data-process="${contract.id}"]`)).toEqual([
       ['no clock', 'contract to approve', expect.stringMatching(`^Contract ${contract.id} · value [0-9\\s]+\\.00 · ${contract.customerId}$`), 'approve, reject', expect.any(String)],
     ]);
-    await screenshot(page, '30-desk-tasks-sales-manager');
+    await screenshot(page, '40-desk-tasks-sales-manager');
 
     await openTask(page, 'contract.approval', contract.id, `Contract ${contract.id}`);
     await page.locator('#contract-status[data-status="active"]').waitFor();
@@ -98,7 +98,7 @@ describe.skipIf(skipBrowserTests)('the desk in Chromium', () => {
     expect(await page.locator('#toast').textContent()).toBe('Approve: done. The contract is now active, awaiting finance.');
     expect(await page.locator('li[data-round="2"][data-step="0"]').textContent()).toContain('by you (Test sales_manager)');
     expect(await buttonsOf(page)).toEqual([]);
-    await screenshot(page, '31-desk-contract-amendment-approved');
+    await screenshot(page, '41-desk-contract-amendment-approved');
 
     // The API records the step as decided by that user, with the comment.
     const detail = await c.get(contract.id);
@@ -144,7 +144,7 @@ describe.skipIf(skipBrowserTests)('the desk in Chromium', () => {
     ]);
     expect(await page.locator('#action-error').textContent()).toBe('');
     expect(await page.locator('li[data-version="1"]').textContent()).toContain('by Test agent');
-    await screenshot(page, '36-desk-contract-amended');
+    await screenshot(page, '46-desk-contract-amended');
     const detail = await c.get(draft.id);
     expect(detail.live.pendingAmendment).toMatchObject({ version: 2, targetValue: '60000.00', reason: 'volume pricing for the second site' });
     expect(detail.timeline.find((e: { action: string }) => e.action === 'sign')).toMatchObject({ actorId: h.users.contract_admin.id, fromStatus: 'approved' });
@@ -172,7 +172,7 @@ describe.skipIf(skipBrowserTests)('the desk in Chromium', () => {
     expect(await cells(page, 'table.lines tbody tr')).toEqual([[`${product.sku}goods`, '20', '10.00', 'list price', '10.00', '200.00', '30 available (30 on hand, 0 held)']]);
     const credit = page.locator('section', { has: page.getByRole('heading', { name: 'Credit position' }) });
     expect(await credit.locator('dd').allTextContents()).toEqual(['100.00', '0.00', '200.00', '200.00 over by 100.00', expect.stringMatching(/^\d+h \d\dm$|^\d+d \d+h$/)]);
-    await screenshot(page, '32-desk-order-credit-hold');
+    await screenshot(page, '42-desk-order-credit-hold');
 
     await page.locator('button[data-action="credit-release"]').click();
     await page.getByLabel('Note').fill('Long-standing customer; paid on time');
@@ -190,7 +190,7 @@ describe.skipIf(skipBrowserTests)('the desk in Chromium', () => {
     expect(await page.locator('ul.compensations li').allTextContents()).toEqual([`void invoice ${order.invoiceId}`, `release the stock held for ${product.sku}`]);
     // The buttons step aside while a form is open.
     expect(await page.locator('[role=group][aria-label=Actions]').isVisible()).toBe(false);
-    await screenshot(page, '33-desk-order-cancel-compensations');
+    await screenshot(page, '43-desk-order-cancel-compensations');
     await page.keyboard.press('Escape');
     expect(await buttonsOf(page)).toEqual(['cancel']);
     expect((await o.get(held.id)).status).toBe('fulfilling');
@@ -206,7 +206,7 @@ describe.skipIf(skipBrowserTests)('the desk in Chromium', () => {
     await eventually(() => o.call('fulfilment', 'GET', '/tasks?kind=order.activation_report'), (page) => page.items.some((t: { process: { id: string } }) => t.process.id === order.id));
     const page = await signIn('fulfilment');
     await page.locator(`tr[data-task="order.activation_report"][data-process="${order.id}"]`).waitFor();
-    await screenshot(page, '34-desk-tasks-fulfilment');
+    await screenshot(page, '44-desk-tasks-fulfilment');
 
     await openTask(page, 'order.activation_report', order.id, `Order ${order.id}`);
     await page.locator('#order-status[data-status="provisioning"]').waitFor();
@@ -222,6 +222,6 @@ describe.skipIf(skipBrowserTests)('the desk in Chromium', () => {
     });
     await page.locator('#order-status[data-status="completed"]').waitFor({ timeout: 15_000 });
     expect(await buttonsOf(page)).toEqual([]);
-    await screenshot(page, '35-desk-order-activated');
+    await screenshot(page, '45-desk-order-activated');
   });
 });
