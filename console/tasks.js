@@ -47,6 +47,8 @@ export function tasksView({ main }) {
       const page = await api('/tasks', { query: { ...filters, limit: 200 } });
       if (mine !== latest) return;
       redraw(results, [filters, page.items], () => taskTable('My tasks, nearest due date first', page.items, filters.kind ? 'No open tasks of this kind.' : 'Nothing waits for you.'));
+      // Which filter the list on screen answers (a filter change may overtake a poll; tests wait for it).
+      results.dataset.kind = filters.kind;
       more.textContent = page.nextCursor ? 'The 200 nearest are shown; finish some or filter by kind to see the rest.' : '';
       updated.textContent = `Updated ${new Date().toLocaleTimeString()}`;
       error.textContent = '';

@@ -160,7 +160,7 @@ describe.skipIf(skipBrowserTests)('the desk in Chromium', () => {
     // Only credit holds, chosen by keyboard.
     await page.getByLabel('Kind').focus();
     await page.getByLabel('Kind').selectOption('order.credit_hold');
-    await page.locator(`tr[data-task="order.credit_hold"][data-process="${held.id}"]`).waitFor();
+    await page.locator(`[data-kind="order.credit_hold"] tr[data-task="order.credit_hold"][data-process="${held.id}"]`).waitFor();
     expect(await page.locator('tr[data-task]:not([data-task="order.credit_hold"])').count()).toBe(0);
     // The hold's clock runs to the decision deadline (order.creditHoldTimeout after the hold).
     expect(await page.locator(`tr[data-process="${held.id}"] time[data-due]`).count()).toBe(1);
