@@ -1,14 +1,17 @@
 // The support console: sign-in, the header (with the inbox's unread count), and a hash router over its views.
 import { api, session, whenUnauthorized } from './api.js';
 import { agentView } from './agent.js';
+import { contractView } from './contract.js';
 import { customerSearchView, customerView } from './customer.js';
 import { dashboardView } from './dashboard.js';
 import { FINANCE_ROLES, financeView } from './finance.js';
 import { h, replace } from './dom.js';
 import { inboxLink, inboxView, watchInbox } from './inbox.js';
 import { mailView } from './mail.js';
+import { orderView } from './order.js';
 import { queueView } from './queue.js';
 import { returnsView } from './returns.js';
+import { tasksView } from './tasks.js';
 import { ticketView } from './ticket.js';
 import { usersView } from './users.js';
 
@@ -21,6 +24,9 @@ const FRONT_ROLES = ['agent', 'supervisor'];
 const MANAGER_ROLES = ['manager', 'supervisor'];
 const ADMIN_ROLES = ['admin'];
 const RETURN_ROLES = ['agent', 'fulfilment'];
+
+/** The page of each kind of process, by its hash: `#/orders/SO-2026-000045`. */
+const PROCESS_PAGES = { tickets: ticketView, contracts: contractView, orders: orderView };
 
 let me = null;
 /** The current view's clean-up (stops its polling) when the user navigates away. */
@@ -75,17 +81,19 @@ function start() {
     ['#/customers', 'Customers'],
     hasRole(ADMIN_ROLES) && ['#/users', 'Users'],
     hasRole(RETURN_ROLES) && ['#/returns', 'Returns'],
+    // Every role has tasks (GET /tasks); for the roles without a queue or a dashboard it is the home page.
+    ['#/tasks', 'My tasks'],
   ].filter(Boolean);
   const [inbox, unread] = inboxLink();
-  const number = h('input', { id: 'goto-ticket', placeholder: 'T-2026-000123', size: 14, required: true, pattern: '\\s*[A-Za-z0-9-]+\\s*' });
+  const number = h('input', { id: 'goto-number', placeholder: 'T-2026-000123', size: 14, required: true, pattern: '\\s*[A-Za-z0-9-]+\\s*', title: 'A ticket (T-…), order (SO-…) or contract (C-…) number' });
   replace(nav,
     links.map(([href, text]) => h('a', { href }, text)),
     inbox,
     h('a', { href: '#/mail' }, 'Mail'),
     h('form', {
       className: 'goto',
-      onsubmit: (event) => { event.preventDefault(); location.hash = `#/tickets/${number.value.trim().toUpperCase()}`; number.value = ''; },
-    }, h('label', { for: 'goto-ticket' }, 'Ticket'), number, h('button', { type: 'submit' }, 'Open')));
+      onsubmit: (event) => { event.preventDefault(); location.hash = numberHash(number.value.trim().toUpperCase()); number.value = ''; },
+    }, h('label', { for: 'goto-number' }, 'Number'), number, h('button', { type: 'submit' }, 'Open')));
   replace(who,
     h('span', { className: 'user' }, h('strong', { id: 'user-name' }, me.name), ' ', h('span', { id: 'user-roles', className: 'muted' }, me.roles.join(', '))),
     h('button', { type: 'button', className: 'link', onclick: () => signIn() }, 'Sign out'));
@@ -94,14 +102,18 @@ function start() {
   route();
 }
 
+/** A business number's page: orders are SO-…, contracts C-…, everything else a ticket number. */
+function numberHash(number) {
+  if (number.startsWith('SO-')) return `#/orders/${number}`;
+  if (number.startsWith('C-')) return `#/contracts/${number}`;
+  return `#/tickets/${number}`;
+}
+
 function homeHash() {
   if (hasRole(SUPPORT_ROLES)) return '#/queue';
   if (hasRole(FRONT_ROLES)) return '#/agent';
   if (hasRole(MANAGER_ROLES)) return '#/dashboard';
-  if (hasRole(FINANCE_ROLES)) return '#/finance';
-  if (hasRole(ADMIN_ROLES)) return '#/users';
-  if (hasRole(RETURN_ROLES)) return '#/returns';
-  return '#/none';
+  return '#/tasks';
 }
 
 function route() {
@@ -110,9 +122,10 @@ function route() {
   const [hash, search = ''] = (location.hash || homeHash()).split('?');
   for (const link of nav.querySelectorAll('a')) link.toggleAttribute('aria-current', link.getAttribute('href') === hash);
   const ctx = { me, main };
-  const ticket = /^#\/tickets\/([^/]+)$/.exec(hash);
+  const [, page, id] = /^#\/(tickets|contracts|orders)\/([^/]+)$/.exec(hash) ?? [];
   const customer = /^#\/customers\/([^/]+)$/.exec(hash);
-  if (ticket) leaveView = ticketView(ctx, decodeURIComponent(ticket[1]));
+  if (page) leaveView = PROCESS_PAGES[page](ctx, decodeURIComponent(id));
+  else if (hash === '#/tasks') leaveView = tasksView(ctx);
   else if (customer) leaveView = customerView(ctx, decodeURIComponent(customer[1]));
   else if (hash === '#/customers') leaveView = customerSearchView(ctx);
   else if (hash === '#/finance' && hasRole(FINANCE_ROLES)) leaveView = financeView(ctx, new URLSearchParams(search));
@@ -123,11 +136,8 @@ function route() {
   else if (hash === '#/returns' && hasRole(RETURN_ROLES)) leaveView = returnsView(ctx);
   else if (hash === '#/inbox') leaveView = inboxView(ctx);
   else if (hash === '#/mail') leaveView = mailView(ctx);
-  else if (hash !== homeHash()) return void (location.hash = homeHash());
-  else {
-    leaveView = () => {};
-    replace(main, h('h1', { tabindex: -1 }, 'Nothing to work on here'), h('p', {}, 'Your roles have no queue; open a ticket by its number above.'));
-  }
+  // Everyone's home is one of the pages above, so anything else goes there.
+  else return void (location.hash = homeHash());
   // Move focus to the new page's heading, so keyboard and screen-reader users start at the top of it.
   main.querySelector('h1')?.focus();
 }

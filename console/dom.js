@@ -60,6 +60,10 @@ setInterval(() => {
   for (const el of document.querySelectorAll('[data-due]')) tickOne(el, now);
 }, 1000);
 
+/** A page's card with its heading. */
+export const section = (title, ...content) => h('section', { className: 'card' }, h('h2', {}, title), ...content);
+/** Term and value pairs; a falsy entry is left out. */
+export const pairs = (entries) => h('dl', {}, entries.filter(Boolean).map(([term, value]) => [h('dt', {}, term), h('dd', {}, value)]));
 /** A labelled form control. */
 export const field = (id, label, control) => h('div', { className: 'field' }, h('label', { for: id }, label), control);
 
@@ -80,3 +84,8 @@ export function poll(load, ms) {
   const timer = setInterval(() => { if (!document.hidden) load(); }, ms);
   return () => clearInterval(timer);
 }
+
+/** "1234.50" → 123450: the API's money as cents, for the sums and shares a page shows (never sent back). */
+export const cents = (money) => Math.round(Number(money) * 100);
+/** 123450 → "1234.50", the API's way of writing money. */
+export const money = (value) => (value / 100).toFixed(2);

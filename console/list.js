@@ -1,4 +1,5 @@
-// One ticket table for the queue and the front-line lists: the same columns read the same everywhere.
+// One ticket table for the queue and the front-line lists: the same columns read the same everywhere;
+// and the redraw every polled list uses.
 import { customer } from './api.js';
 import { badge, countdown, h, replace, statusText } from './dom.js';
 
@@ -15,7 +16,7 @@ export function flags(t) {
 function row(t, me) {
   const name = h('td', {}, t.customerId);
   customer(t.customerId).then((c) => { if (c) name.textContent = c.name; });
-  return h('tr', { className: t.breached ? 'breached' : '', 'data-ticket': t.id },
+  return h('tr', { className: t.breached ? 'breached' : '', 'data-ticket': t.id, 'data-row': t.id },
     h('td', {}, h('a', { href: `#/tickets/${encodeURIComponent(t.id)}` }, t.id)),
     h('td', {}, t.subject),
     name,
@@ -38,13 +39,13 @@ export function ticketTable(caption, rows, me, empty) {
 const drawn = new WeakMap();
 /**
  * Puts a fresh list into `container` only when its data changed (the countdowns tick on their own),
- * and keeps keyboard focus on the same ticket's link across the redraw.
+ * and keeps keyboard focus on the same row's link (rows name themselves in `data-row`) across the redraw.
  */
 export function redraw(container, data, build) {
   const key = JSON.stringify(data);
   if (drawn.get(container) === key) return;
   drawn.set(container, key);
-  const focused = container.contains(document.activeElement) ? document.activeElement.closest('tr')?.dataset.ticket : null;
+  const focused = container.contains(document.activeElement) ? document.activeElement.closest('tr')?.dataset.row : null;
   replace(container, build());
-  if (focused) container.querySelector(`tr[data-ticket="${CSS.escape(focused)}"] a`)?.focus();
+  if (focused) container.querySelector(`tr[data-row="${CSS.escape(focused)}"] a`)?.focus();
 }

@@ -1,4 +1,4 @@
-// One table shape for the record pages (customer, finance): a caption, header cells, one row per item.
+// One table shape for the record pages (customer, finance, contract): a caption, header cells, one row per item.
 import { h } from './dom.js';
 
 /**

@@ -1,16 +1,12 @@
 // The ticket page: everything about one complaint, and buttons for exactly the actions its workflow
 // allows the signed-in user now. Refusals are shown in the API's own words.
-import { ACTIONS, actionForm } from './actions.js';
+import { TICKET_ACTIONS } from './actions.js';
 import { api, customer, ticketAction } from './api.js';
-import { announce, badge, countdown, formatTime, h, poll, replace, statusText, words } from './dom.js';
+import { badge, countdown, formatTime, h, pairs, replace, section, statusText, words } from './dom.js';
 import { ARTICLE_READERS, articleSearch, citedList } from './knowledge.js';
 import { flags } from './list.js';
+import { actionPanel, keepCurrent, namer, processLayout } from './panel.js';
 import { FINAL_STATES } from './vocab.js';
-
-const REFRESH_MS = 10_000;
-
-const section = (title, ...content) => h('section', { className: 'card' }, h('h2', {}, title), ...content);
-const pairs = (entries) => h('dl', {}, entries.filter(Boolean).map(([term, value]) => [h('dt', {}, term), h('dd', {}, value)]));
 
 function deadline(iso, { final, breached, paused }) {
   const mark = breached ? [' ', badge('breached', 'danger')] : null;
@@ -95,107 +91,43 @@ function historySections(detail, who) {
 }
 
 export function ticketView({ me, main }, id) {
-  // People by name (the API sends it next to each id); the signed-in user as "you".
-  const who = (userId, name) => (userId === me.id ? `you (${me.name})` : (name ?? userId));
-  let openAction = null;
+  const who = namer(me);
   const heading = h('h1', { tabindex: -1 }, `Ticket ${id}`);
   const updated = h('span', { className: 'muted' });
   const status = h('p', { className: 'status-line', id: 'ticket-status' });
-  const buttons = h('div', { className: 'buttons', role: 'group', 'aria-label': 'Actions' });
-  const formSlot = h('div');
-  const error = h('p', { className: 'error', role: 'alert', id: 'action-error' });
   const side = h('div', { className: 'stack' });
   const body = h('div', { className: 'stack' });
   const history = h('div', { className: 'stack wide' });
   // Articles picked in the knowledge-base search go with the resolution as `articleIds`.
   const articles = me.roles.some((role) => ARTICLE_READERS.includes(role)) ? articleSearch() : null;
-
-  // Redrawn only when the offer changes, so a poll never pulls focus from the button the user is on.
-  let offered = null;
-  function renderButtons(detail) {
-    const allowed = detail.live?.allowedActions ?? [];
-    const offer = `${Boolean(detail.live)}:${allowed.join()}`;
-    if (offer === offered) return;
-    offered = offer;
-    replace(buttons, allowed.length === 0
-      ? h('p', { className: 'muted' }, detail.live ? 'Nothing you can do on this ticket now.' : 'The process is not answering right now; actions are unavailable.')
-      : allowed.map((action) => h('button', { type: 'button', 'data-action': action, onclick: () => choose(action) }, ACTIONS[action].label)));
-  }
-
-  function choose(action) {
-    if (!ACTIONS[action].fields) return run(action, {});
-    openAction = action;
-    buttons.hidden = true;
-    const form = actionForm(action, { submit: (body) => run(action, body), close: closeForm });
-    replace(formSlot, form);
-    form.querySelector('input, textarea, select')?.focus();
-  }
-
-  async function closeForm() {
-    openAction = null;
-    replace(formSlot);
-    buttons.hidden = false;
-    await load();
-    buttons.querySelector('button')?.focus();
-  }
-
-  async function run(action, body) {
-    error.textContent = '';
-    try {
+  const panel = actionPanel({
+    specs: TICKET_ACTIONS, noun: 'ticket', home: heading, reload: () => load(),
+    send: async (action, args) => {
       const cites = action === 'resolve' ? (articles?.ids() ?? []) : [];
-      const view = await ticketAction(id, action, cites.length > 0 ? { ...body, articleIds: cites } : body);
+      const view = await ticketAction(id, action, cites.length > 0 ? { ...args, articleIds: cites } : args);
       if (action === 'resolve') articles?.reset();
-      announce(`${ACTIONS[action].label}: done. The ticket is now ${statusText(view.status)}.`);
-      openAction = null;
-      replace(formSlot);
-      buttons.hidden = false;
-      await load();
-      (buttons.querySelector('button') ?? heading).focus();
-    } catch (err) {
-      // The API says why in words meant for people (problem+json detail); the state may have moved on.
-      error.textContent = err.message;
-      await load();
-    }
-  }
-
-  let latest = 0;
-  let shown = null;
-  let missing = false;
-  async function load() {
-    if (missing) return;
-    const mine = ++latest;
-    try {
+      return view;
+    },
+    done: (view, label) => `${label}: done. The ticket is now ${statusText(view.status)}.`,
+  });
+  const [load, watch] = keepCurrent({
+    main, noun: 'ticket', title: `Ticket ${id}`, panel, updated,
+    // The customer's name and contact with the ticket; customers are cached per tab (api.js).
+    fetch: async () => {
       const detail = await api(`/tickets/${encodeURIComponent(id)}`);
-      const customerInfo = await customer(detail.customerId);
-      if (mine !== latest) return;
-      updated.textContent = `Updated ${new Date().toLocaleTimeString()}`;
-      if (!openAction) renderButtons(detail);
-      // An unchanged ticket is not redrawn, so polling never disturbs a text selection.
-      const key = JSON.stringify(detail);
-      if (key === shown) return;
-      shown = key;
+      return { ...detail, customerInfo: await customer(detail.customerId) };
+    },
+    draw: (detail) => {
       heading.textContent = `Ticket ${detail.id}: ${detail.subject}`;
       replace(status, badge(statusText(detail.status), `status status-${detail.status}`), ' ', badge(detail.tier), ' ', flags(detail));
       status.dataset.status = detail.status;
-      replace(side, slaSection(detail), linksSection(detail), detailsSection(detail, customerInfo, who));
+      replace(side, slaSection(detail), linksSection(detail), detailsSection(detail, detail.customerInfo, who));
       replace(body, textSections(detail));
       replace(history, historySections(detail, who));
-    } catch (err) {
-      if (mine !== latest) return;
-      if (err.status === 404) {
-        missing = true;
-        replace(main, h('h1', { tabindex: -1 }, `Ticket ${id}`), h('p', { className: 'error', role: 'alert' }, err.message));
-      }
-      else error.textContent = `Could not load the ticket: ${err.message}`;
-    }
-  }
+    },
+  });
 
-  replace(main,
-    h('div', { className: 'title-row' }, heading, updated, h('button', { type: 'button', onclick: () => load() }, 'Refresh')),
-    status,
-    h('div', { className: 'columns' },
-      h('div', { className: 'stack' }, section('Actions', buttons, formSlot, error), articles && section('Knowledge base', articles.element), body),
-      side),
-    history);
-  return poll(load, REFRESH_MS);
+  const left = articles ? h('div', { className: 'stack' }, section('Knowledge base', articles.element), body) : body;
+  processLayout({ main, heading, updated, status, load, panel, left, side, wide: history });
+  return watch();
 }

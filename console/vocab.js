@@ -22,3 +22,16 @@ export const STATUS_LABELS = {
   cancelled: 'cancelled',
   merged: 'merged into another ticket',
 };
+/** Each kind of task as its list says it; one entry per kind of domain/tasks.ts (test/e2e/desk.test.ts checks). */
+export const TASK_LABELS = {
+  'ticket.queue': 'ticket in your queue',
+  'ticket.assigned': 'ticket assigned to you',
+  'ticket.attention': 'ticket needing supervisor attention',
+  'order.credit_hold': 'credit hold to decide',
+  'order.shipment': 'order to ship',
+  'order.delivery': 'delivery to confirm',
+  'order.activation_report': 'activation to report',
+  'contract.approval': 'contract to approve',
+  'contract.signature': 'contract to sign',
+  'contract.renewal': 'renewal due',
+};

@@ -1,5 +1,5 @@
 import type { ApproverRole } from './approvals';
-import { groupedAmount, mulCents, sumCents } from './money';
+import { fromCents, groupedAmount, mulCents, sumCents } from './money';
 import type { Actor, Role } from './roles';
 import { processRules, refusalFor, type ActionRules, type Objection } from './state-machine';
 import type { Category } from './tickets';
@@ -104,6 +104,53 @@ export function amendTerms(type: ContractType, current: ContractTerms, changes: 
     terms: changes.terms ?? current.terms,
     targetValueCents: targetQuantities ? quantityValueCents(targetQuantities) : changes.targetValueCents ?? current.targetValueCents,
   };
+}
+
+/** One field a version changed from the version before it, in the API's words (money "123.00", instants ISO). */
+export interface TermChange {
+  field: string;
+  /** null: the field (a sku's price or target) was not there before, or was empty. */
+  from: string | null;
+  /** null: the field was dropped. */
+  to: string | null;
+}
+
+const instant = (ms: number) => new Date(ms).toISOString();
+const money = (cents: number | undefined) => (cents === undefined ? null : fromCents(cents));
+
+/** Per-sku entries as `field sku` changes: added, dropped or re-valued. */
+function bySku<T extends { sku: string }>(field: string, before: readonly T[], after: readonly T[], value: (entry: T | undefined) => string | null): TermChange[] {
+  const skus = [...new Set([...before, ...after].map((entry) => entry.sku))].sort();
+  return skus.flatMap((sku) => {
+    const from = value(before.find((entry) => entry.sku === sku));
+    const to = value(after.find((entry) => entry.sku === sku));
+    return from === to ? [] : [{ field: `${field} ${sku}`, from, to }];
+  });
+}
+
+/**
+ * What `next` changed from `previous` (an amendment or a renewal against the version before it): the
+ * console's diff of a contract's versions. Fields in a fixed order, each sku's price and target quantity
+ * on its own line, so a reader sees exactly which figures moved.
+ */
+export function termChanges(previous: ContractTerms, next: ContractTerms): TermChange[] {
+  const billing = (t: ContractTerms) => (t.billing ? `${t.billing.frequency} ${fromCents(t.billing.amountCents)}` : null);
+  const scalar: Array<[string, string | null, string | null]> = [
+    ['targetValue', fromCents(previous.targetValueCents), fromCents(next.targetValueCents)],
+    ['validFrom', instant(previous.validFrom), instant(next.validFrom)],
+    ['validTo', instant(previous.validTo), instant(next.validTo)],
+    ['paymentTerms', previous.paymentTerms, next.paymentTerms],
+    ['billing', billing(previous), billing(next)],
+    ['autoRenew', String(previous.autoRenew), String(next.autoRenew)],
+    ['renewalMonths', String(previous.renewalMonths), String(next.renewalMonths)],
+    ['noticeDays', String(previous.noticeDays), String(next.noticeDays)],
+    ['terms', previous.terms, next.terms],
+  ];
+  return [
+    ...scalar.flatMap(([field, from, to]) => (from === to ? [] : [{ field, from, to }])),
+    ...bySku('price', previous.prices, next.prices, (p) => money(p?.unitPriceCents)),
+    ...bySku('targetQuantity', previous.targetQuantities ?? [], next.targetQuantities ?? [], (t) => (t ? String(t.qty) : null)),
+  ];
 }
 
 /** What the rules need to know of a contract beyond its state. */

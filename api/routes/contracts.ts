@@ -5,7 +5,7 @@ import { findCustomer } from '../../db/customers';
 import { ticketsLinkedTo } from '../../db/links';
 import { contractApprovals, contractCallOffs, contractEvents, contracts, contractVersions, products } from '../../db/schema';
 import { consumptionOf, remainingOf, type Consumption } from '../../domain/call-offs';
-import { CONTRACT_ACTION_NAMES, CONTRACT_ACTIONS, CONTRACT_CREATORS, contractSummary, draftTerms } from '../../domain/contracts';
+import { CONTRACT_ACTION_NAMES, CONTRACT_ACTIONS, CONTRACT_CREATORS, contractSummary, draftTerms, termChanges, type ContractTerms } from '../../domain/contracts';
 import { parseInstant } from '../../domain/dates';
 import { amountAttribute, fromCents, toCents } from '../../domain/money';
 import { CrmAmount, CrmCustomerId, CrmCustomerTier, CrmDueAt, CrmKind, CrmStatus } from '../../domain/search-attributes';
@@ -28,6 +28,15 @@ function rowView(row: typeof contracts.$inferSelect) {
     validFrom: row.validFrom.toISOString(), validTo: row.validTo.toISOString(), awaiting: row.awaiting, externalRef: row.particulars.externalRef,
     createdBy: row.createdBy, createdAt: row.createdAt.toISOString(), updatedAt: row.updatedAt.toISOString(),
   };
+}
+
+/**
+ * A version's changes against the terms it was proposed on: the newest earlier version that was ever in
+ * force (a rejected or withdrawn amendment never was, so the next one is compared with what ran instead).
+ */
+function changesFrom(earlier: Array<typeof contractVersions.$inferSelect>, terms: ContractTerms) {
+  const base = earlier.findLast((v) => v.status === 'in_force' || v.status === 'superseded');
+  return base ? termChanges(base.terms, terms) : [];
 }
 
 const quantitiesOf = (c: Consumption) => Object.entries(c.quantities).map(([sku, qty]) => ({ sku, qty }));
@@ -100,15 +109,16 @@ export const contractRoutes: FastifyPluginAsyncTypebox = async (app) => {
       queryProcess(app.temporal, row.workflowId, contractState, request.actor),
       ticketsLinkedTo(app.db, 'contract', row.id),
     ]);
-    const nameOf = await actorNamer(app.db, [...approvals.map((a) => a.actorId), ...events.map((e) => e.actorId)], [CONTRACT_CLOCK]);
+    const nameOf = await actorNamer(app.db, [...approvals.map((a) => a.actorId), ...events.map((e) => e.actorId), ...versions.map((v) => v.createdBy)], [CONTRACT_CLOCK]);
     const reserved = consumptionOf(callOffs.filter((c) => c.status === 'reserved'));
     const consumed = consumptionOf(callOffs.filter((c) => c.status === 'consumed'));
     const remaining = remainingOf({ ...row.terms, type: row.type }, consumptionOf(callOffs));
     return {
       ...rowView(row), particulars: row.particulars, signedAt: iso(row.signedAt), activatedAt: iso(row.activatedAt), endedAt: iso(row.endedAt),
-      versions: versions.map((v) => ({
+      versions: versions.map((v, i) => ({
         version: v.version, kind: v.kind, status: v.status, reason: v.reason, targetValue: v.targetValue, validTo: new Date(v.terms.validTo).toISOString(),
-        createdBy: v.createdBy, createdAt: v.createdAt.toISOString(), decidedAt: iso(v.decidedAt),
+        createdBy: v.createdBy, createdByName: nameOf(v.createdBy), createdAt: v.createdAt.toISOString(), decidedAt: iso(v.decidedAt),
+        changes: changesFrom(versions.slice(0, i), v.terms),
       })),
       approvals: approvals.map((a) => ({ round: a.round, step: a.step, version: a.version, role: a.role, decision: a.decision, actorId: a.actorId, actorName: nameOf(a.actorId), comment: a.comment, at: a.at.toISOString() })),
       consumption: {

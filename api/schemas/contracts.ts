@@ -88,7 +88,10 @@ export const ContractDetail = Type.Composite([ContractRow, Type.Object({
   endedAt: Nullable(Type.String()),
   versions: Type.Array(Type.Object({
     version: Type.Integer(), kind: Type.String(), status: Type.String(), reason: Nullable(Type.String()), targetValue: Type.String(),
-    validTo: Type.String(), createdBy: Type.String(), createdAt: Type.String(), decidedAt: Nullable(Type.String()),
+    validTo: Type.String(), createdBy: Type.String(), createdByName: Type.String(), createdAt: Type.String(), decidedAt: Nullable(Type.String()),
+    changes: Type.Array(Type.Object({ field: Type.String(), from: Nullable(Type.String()), to: Nullable(Type.String()) }), {
+      description: 'what this version changes from the version in force when it was proposed (none for the first): targetValue, validFrom, validTo, paymentTerms, billing, autoRenew, renewalMonths, noticeDays, terms, "price <sku>", "targetQuantity <sku>"',
+    }),
   })),
   approvals: Type.Array(Type.Object({
     round: Type.Integer(), step: Type.Integer(), version: Type.Integer(), role: Type.String(), decision: Type.String(),

@@ -20,12 +20,14 @@ beforeAll(async () => {
 afterAll(async () => { await h?.close(); });
 
 describe('console files', () => {
-  it('keeps the console under 100 KB of script in total', async () => {
+  // Since issues 16 and 17 the console serves every role (tasks, contracts, orders, customers, finance, dashboard, returns, users, knowledge): ~120 KB.
+  // The budget still catches a page pulling in a library or generated code unnoticed.
+  it('keeps the console under 128 KB of script in total', async () => {
     const names = (await readdir(CONSOLE_DIR, { recursive: true })).filter((name) => name.endsWith('.js'));
     const sizes = await Promise.all(names.map(async (name) => (await stat(path.join(CONSOLE_DIR, name))).size));
     const total = sizes.reduce((a, b) => a + b, 0);
     expect(names.length).toBeGreaterThan(0);
-    expect(total, `console scripts: ${total} bytes`).toBeLessThan(100 * 1024);
+    expect(total, `console scripts: ${total} bytes`).toBeLessThan(128 * 1024);
   });
 
   it('serves the page and its assets publicly, with content types and a policy that admits only its own scripts and styles', async () => {

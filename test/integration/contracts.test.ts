@@ -219,6 +219,26 @@ describe('amendment and termination', () => {
     expect(lowered).toMatchObject({ version: 3, validTo: '2027-06-30T00:00:00.000Z', approval: null });
     const detail = await c.get(contract.id);
     expect(detail.versions.map((v: { version: number; status: string }) => [v.version, v.status])).toEqual([[1, 'superseded'], [2, 'superseded'], [3, 'in_force']]);
+    // Each version's diff against the one it amended, as the console's contract page shows it.
+    expect(detail.versions.map((v: { changes: unknown[] }) => v.changes)).toEqual([
+      [],
+      [{ field: 'targetValue', from: '50000.00', to: '150000.00' }],
+      [{ field: 'validTo', from: '2027-12-31T00:00:00.000Z', to: '2027-06-30T00:00:00.000Z' }],
+    ]);
+  });
+
+  it('shows each version\'s changes against the terms in force, not against an amendment that was rejected', async () => {
+    const product = await c.product('20.00');
+    const contract = await c.active({ targetValue: '50000.00' });
+    await c.act('contract_admin', contract.id, 'amend', { changes: { targetValue: '150000.00' }, reason: 'second site' });
+    await c.act('sales_manager', contract.id, 'reject', { comment: 'not this year' });
+    await c.act('contract_admin', contract.id, 'amend', { changes: { prices: [{ sku: product.sku, unitPrice: '12.00' }] }, reason: 'volume price' });
+    const detail = await c.get(contract.id);
+    expect(detail.versions.map((v: { version: number; status: string; changes: unknown[] }) => [v.version, v.status, v.changes])).toEqual([
+      [1, expect.any(String), []],
+      [2, 'rejected', [{ field: 'targetValue', from: '50000.00', to: '150000.00' }]],
+      [3, expect.any(String), [{ field: `price ${product.sku}`, from: null, to: '12.00' }]],
+    ]);
   });
 
   it('refuses amendments that cannot apply with 422', async () => {

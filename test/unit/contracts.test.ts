@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { consumptionOf, exceedsRemaining, isFullyConsumed, priceCallOff, type CallOffTerms } from '../../domain/call-offs';
 import { contractClock } from '../../domain/contract-time';
 import { addDays, parseInstant, REAL_DAY_MS } from '../../domain/dates';
-import { amendTerms, contractActions, contractRefusal, contractSummary, draftTerms, type ContractTerms } from '../../domain/contracts';
+import { amendTerms, contractActions, contractRefusal, contractSummary, draftTerms, termChanges, type ContractTerms } from '../../domain/contracts';
 import { DEFAULT_LATE_FEE_RULE } from '../../domain/late-fee';
 import { allocatePayment, amountDue } from '../../domain/payments';
 import type { Actor } from '../../domain/roles';
@@ -57,6 +57,23 @@ describe('drafts and amendments', () => {
     expect(amendTerms('quantity', terms as ContractTerms, { targetValueCents: 1 }, 0)).toMatch(/quantity contract/);
     expect(draftTerms({ ...base, type: 'value', targetValueCents: null, targetQuantities: null, prices: [{ sku: 'X', unitPriceCents: 1 }] }, list)).toEqual([
       { path: '/targetValue', message: 'a value contract needs a target value' }, { path: '/prices/0/sku', message: 'unknown product X' },
+    ]);
+  });
+
+  it('lists what an amendment changed, field by field and sku by sku, and nothing for unchanged terms', () => {
+    const list = (sku: string) => ({ A: 500, B: 700, C: 900 })[sku] ?? null;
+    const terms = draftTerms({ ...base, type: 'quantity', targetValueCents: null, targetQuantities: [{ sku: 'A', qty: 10 }, { sku: 'B', qty: 4 }], prices: [{ sku: 'A', unitPriceCents: 400 }, { sku: 'C', unitPriceCents: 800 }] }, list) as ContractTerms;
+    expect(termChanges(terms, terms)).toEqual([]);
+    const validTo = Date.parse('2028-06-30T00:00:00Z');
+    const amended = amendTerms('quantity', terms, { prices: [{ sku: 'A', unitPriceCents: 450 }, { sku: 'B', unitPriceCents: 1_000 }], validTo, terms: 'net 45 on site B' }, 0) as ContractTerms;
+    expect(termChanges(terms, amended)).toEqual([
+      // 10 × 4.00 + 4 × 7.00 (list) → 10 × 4.50 + 4 × 10.00
+      { field: 'targetValue', from: '68.00', to: '85.00' },
+      { field: 'validTo', from: new Date(base.validTo).toISOString(), to: '2028-06-30T00:00:00.000Z' },
+      { field: 'terms', from: null, to: 'net 45 on site B' },
+      { field: 'price A', from: '4.00', to: '4.50' },
+      { field: 'price B', from: null, to: '10.00' },
+      { field: 'price C', from: '8.00', to: null },
     ]);
   });
 
