@@ -5,7 +5,7 @@ import { CONTRACT_ACTIONS } from './actions.js';
 import { api, customer } from './api.js';
 import { badge, cents, countdown, formatTime, h, money, pairs, replace, section, words } from './dom.js';
 import { actionPanel, keepCurrent, namer, processLayout, timelineSection } from './panel.js';
-import { dataTable } from './table.js';
+import { dataTable, linkedTickets } from './table.js';
 
 /** A changed field as people say it: "targetValue" → "target value", "price SKU-1" → "price SKU-1". */
 const FIELDS = {
@@ -152,7 +152,7 @@ export function contractView({ me, main }, id) {
         c.status === 'approved' ? [' ', h('span', { className: 'muted' }, 'unsigned until '), countdown(c.validTo)] : null);
       status.dataset.status = c.status;
       replace(left, approvalChain(c, live, who), consumption(c, live), versions(c, who));
-      replace(side, particulars(c, live, c.customerName), prices(live));
+      replace(side, particulars(c, live, c.customerName), prices(live), section('Linked tickets', linkedTickets(c.linkedTickets ?? [], 'contract-linked-tickets')));
       replace(wide, invoices(c.invoices), timelineSection(c.timeline, who, (e) => ` (v${e.version})`));
     },
   });

@@ -4,7 +4,7 @@ import { api } from './api.js';
 import { customerLinks } from './customer-picker.js';
 import { badge, countdown, formatTime, h, replace, statusText, words } from './dom.js';
 import { FINANCE_ROLES } from './finance.js';
-import { dataTable, recordLink } from './table.js';
+import { dataTable, linkedTickets, recordLink } from './table.js';
 
 export function customerSearchView({ main }) {
   replace(main, h('h1', { tabindex: -1 }, 'Customers'), h('section', { className: 'card narrow-card' }, customerLinks({ id: 'customers-q', label: 'Find a customer' })));
@@ -60,6 +60,7 @@ function cockpit(o, me) {
         }))),
       h('div', { className: 'stack' },
         section('cockpit-contacts', 'Contacts', contacts(o.customer.contacts)),
+        section('cockpit-linked', `Tickets naming a record (${o.linkedTickets.length})`, linkedTickets(o.linkedTickets, 'cockpit-linked-tickets')),
         section('cockpit-particulars', 'Particulars', particulars(o.customer, o.abc)),
         section('cockpit-receivables', `Receivables as of ${r.asOf}`,
           h('p', {}, `${r.invoices} open invoice${r.invoices === 1 ? '' : 's'}: ${r.outstanding} outstanding + ${r.lateFees} late fees = `, h('strong', { id: 'cockpit-receivables-total' }, r.total)),

@@ -6,6 +6,7 @@ import { api, customer } from './api.js';
 import { badge, cents, countdown, formatTime, h, money, pairs, replace, section, words } from './dom.js';
 import { actionPanel, keepCurrent, namer, processLayout, timelineSection } from './panel.js';
 import { compensations } from './saga.js';
+import { linkedTickets } from './table.js';
 
 const RULES = { list: 'list price', customer: 'customer price', contract: 'contract price' };
 function particulars(o, customerName) {
@@ -115,7 +116,7 @@ export function orderView({ me, main }, id) {
         o.live?.activationReportOpen ? [' ', badge('activation report due', 'warn')] : null);
       status.dataset.status = o.status;
       replace(left, lineRows(o, new Map(o.stock)), creditPosition(o), fulfilment(o));
-      replace(side, particulars(o, o.customerName));
+      replace(side, particulars(o, o.customerName), section('Linked tickets', linkedTickets(o.linkedTickets ?? [], 'order-linked-tickets')));
       replace(wide, timelineSection(o.timeline, who));
     },
   });

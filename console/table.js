@@ -1,5 +1,5 @@
 // One table shape for the record pages (customer, finance, contract): a caption, header cells, one row per item.
-import { h } from './dom.js';
+import { h, statusText } from './dom.js';
 
 /**
  * `columns` are [header, cell(item), className?]; a cell may return text or elements. An empty list is a
@@ -16,3 +16,14 @@ export function dataTable({ id, caption, columns, items, empty, rowKey }) {
 
 /** A link to a record's page in the console, e.g. link('orders', 'SO-2026-000045'). */
 export const recordLink = (kind, id) => (id ? h('a', { href: `#/${kind}/${encodeURIComponent(id)}` }, id) : '—');
+
+/** Where a linked record opens: orders and contracts have pages, invoices are shown on the Finance page. */
+export const relatedLink = ({ type, id }) => (type === 'invoice' ? h('a', { href: '#/finance' }, id) : recordLink(`${type}s`, id));
+
+/** The tickets that name a record (`linkedTickets` of an order, contract or the customer overview), newest first. */
+export function linkedTickets(items, id) {
+  return dataTable({
+    id, caption: 'Tickets naming this record', items, rowKey: (t) => t.id, empty: 'No ticket names it.',
+    columns: [['Ticket', (t) => recordLink('tickets', t.id)], ['Subject', (t) => t.subject], ['Status', (t) => statusText(t.status)], ['About', (t) => relatedLink(t.relatedTo)]],
+  });
+}

@@ -5,6 +5,7 @@ import { api, customer, ticketAction } from './api.js';
 import { badge, countdown, formatTime, h, pairs, replace, section, statusText, words } from './dom.js';
 import { ARTICLE_READERS, articleSearch, citedList } from './knowledge.js';
 import { flags } from './list.js';
+import { relatedLink } from './table.js';
 import { actionPanel, keepCurrent, namer, processLayout } from './panel.js';
 import { FINAL_STATES } from './vocab.js';
 
@@ -63,7 +64,7 @@ function linksSection(detail) {
   const link = (hash, label) => h('a', { href: hash }, label);
   return section('Entitlement and links', pairs([
     ['Entitlement', entitlementText(detail.entitlement)],
-    detail.relatedTo && ['Related to', `${words(detail.relatedTo.type)} ${detail.relatedTo.id}`],
+    detail.relatedTo && ['Related to', [`${words(detail.relatedTo.type)} `, relatedLink(detail.relatedTo)]],
     detail.incidentId && ['Major incident', detail.incidentId],
     detail.mergedInto && ['Merged into', link(`#/tickets/${encodeURIComponent(detail.mergedInto)}`, detail.mergedInto)],
   ]));

@@ -274,6 +274,8 @@ describe.skipIf(skipBrowserTests)('support console in Chromium', () => {
     expect(claim.statusCode).toBe(200);
 
     const admin = await signedIn(keyOf(h.users.admin.auth), 'Test admin');
+    // An admin starts on My tasks, like every role without a queue; Users is one link away.
+    await admin.getByRole('link', { name: 'Users' }).click();
     await admin.getByRole('heading', { name: 'Users' }).waitFor();
     admin.once('dialog', (dialog) => void dialog.accept());
     const row = admin.locator(`tr[data-user="${leaver.id}"]`);

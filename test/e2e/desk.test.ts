@@ -156,6 +156,11 @@ describe.skipIf(skipBrowserTests)('the desk in Chromium', () => {
     const product = await o.product({ stock: 30, listPrice: '10.00' });
     const held = await o.order({ customerId: buyer.id, lines: [{ sku: product.sku, qty: 20 }], paymentTerms: 'credit' });
     await o.reaches(held.id, 'credit_hold');
+    // A complaint about the order names it; the order page lists it back.
+    const complaint = await h.app.inject({ method: 'POST', url: '/api/v1/tickets', headers: h.users.agent.auth, payload: {
+      customerId: buyer.id, channel: 'phone', category: 'billing', priority: 'low', subject: 'Order on hold', description: 'Why is my order held?', relatedTo: { type: 'order', id: held.id },
+    } });
+    expect(complaint.statusCode, complaint.body).toBe(201);
     const page = await signIn('finance');
     // Only credit holds, chosen by keyboard.
     await page.getByLabel('Kind').focus();
@@ -172,6 +177,7 @@ describe.skipIf(skipBrowserTests)('the desk in Chromium', () => {
     expect(await cells(page, 'table.lines tbody tr')).toEqual([[`${product.sku}goods`, '20', '10.00', 'list price', '10.00', '200.00', '30 available (30 on hand, 0 held)']]);
     const credit = page.locator('section', { has: page.getByRole('heading', { name: 'Credit position' }) });
     expect(await credit.locator('dd').allTextContents()).toEqual(['100.00', '0.00', '200.00', '200.00 over by 100.00', expect.stringMatching(/^\d+h \d\dm$|^\d+d \d+h$/)]);
+    expect(await cells(page, '#order-linked-tickets tbody tr')).toEqual([[complaint.json().id, 'Order on hold', 'new', held.id]]);
     await screenshot(page, '42-desk-order-credit-hold');
 
     await page.locator('button[data-action="credit-release"]').click();
@@ -185,9 +191,11 @@ describe.skipIf(skipBrowserTests)('the desk in Chromium', () => {
     });
     expect(await buttonsOf(page)).toEqual(['cancel']);
 
-    // A cancellation now would undo the invoice and the stock held, and the form says so before anything is sent.
+    // A cancellation now would release the stock held (a credit order is invoiced only on delivery), and the
+    // form says so before anything is sent.
     await page.locator('button[data-action="cancel"]').click();
-    expect(await page.locator('ul.compensations li').allTextContents()).toEqual([`void invoice ${order.invoiceId}`, `release the stock held for ${product.sku}`]);
+    expect(order.invoiceId).toBeNull();
+    expect(await page.locator('ul.compensations li').allTextContents()).toEqual([`release the stock held for ${product.sku}`]);
     // The buttons step aside while a form is open.
     expect(await page.locator('[role=group][aria-label=Actions]').isVisible()).toBe(false);
     await screenshot(page, '43-desk-order-cancel-compensations');

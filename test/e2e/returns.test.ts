@@ -64,6 +64,7 @@ describe.skipIf(skipBrowserTests)('returns in the console', () => {
 
     const fulfilment = await signedIn(h.users.fulfilment.auth, 'Test fulfilment');
     try {
+      await fulfilment.page.getByRole('link', { name: 'Returns' }).click();
       await fulfilment.page.getByRole('heading', { name: 'Returns' }).waitFor();
       const row = fulfilment.page.locator('tr[data-return]').first();
       const returnId = await row.getAttribute('data-return');

@@ -139,7 +139,8 @@ describe('call-offs', () => {
       activities.reserveCallOff({ orderId, contractId: contract.id, customerId, lines, on: today() });
 
     const first = await call(`SO-${uniq()}`, [{ sku: a.sku, qty: 30 }]);
-    expect(first).toEqual({ lines: [{ sku: a.sku, qty: 30, unitPriceCents: 1000 }], totalCents: 30_000 });
+    // No promotion: the price charged is the contract's.
+    expect(first).toEqual({ lines: [{ sku: a.sku, qty: 30, unitPriceCents: 1000, contractUnitCents: 1000 }], totalCents: 30_000 });
     const orderId = `SO-${uniq()}`;
     const reserved = await call(orderId, [{ sku: a.sku, qty: 50 }]);
     expect(await call(orderId, [{ sku: a.sku, qty: 50 }])).toEqual(reserved); // a retry, not a second draw-down

@@ -80,7 +80,8 @@ describe('order workflow', () => {
     expect(approved.status).toBe('reserved');
     await untilStatus(handle, 'fulfilling');
     const shipped = await handle.executeUpdate(orderUpdates.shipments, { args: [{ actor: fulfilment, carrier: 'DHL', trackingNo: 'TRK-1' }] });
-    expect(shipped).toMatchObject({ status: 'shipped', invoiceId: 'INV-2026-000001' });
+    // A credit order is invoiced once delivered (SPEC §5), not before.
+    expect(shipped).toMatchObject({ status: 'shipped', invoiceId: null });
     await handle.signal(carrierDelivered, { trackingNo: 'TRK-1' });
 
     expect(await handle.result()).toMatchObject({ status: 'completed', invoiceId: 'INV-2026-000001', cancelReason: null });
@@ -88,7 +89,7 @@ describe('order workflow', () => {
       ['receive', 'received'], ['price', 'priced'], ['credit-hold', 'credit_hold'], ['credit-approve', 'reserved'], ['fulfil', 'fulfilling'],
       ['ship', 'shipped'], ['deliver', 'delivered'], ['invoice', 'invoiced'], ['complete', 'completed'],
     ]);
-    expect(steps(workflowId)).toEqual(['loadOrderQuote', 'loadCreditPosition', 'reserveStock', 'issueInvoice', 'recordShipment', 'recordDelivery']);
+    expect(steps(workflowId)).toEqual(['loadOrderQuote', 'loadCreditPosition', 'reserveStock', 'recordShipment', 'recordDelivery', 'issueInvoice']);
     expect(w.callsOf(workflowId, 'issueInvoice')[0]!.input).toMatchObject({ amountCents: 200_00, orderId: workflowId.replace('order-', '') });
     w.stub({});
   });
@@ -124,11 +125,11 @@ describe('order workflow', () => {
     await handle.result();
 
     expect(steps(workflowId).filter((name) => !COMPENSATIONS.includes(name))).toEqual([
-      'loadOrderQuote', 'reserveCallOff', 'loadCreditPosition', 'reserveStock', 'issueInvoice', 'allocateServices', 'configureServices', 'requestActivation',
+      'loadOrderQuote', 'reserveCallOff', 'loadCreditPosition', 'reserveStock', 'allocateServices', 'configureServices', 'requestActivation',
     ]);
+    // Nothing was invoiced yet (that waits for delivery and activation), so there is no invoice to void.
     const undone = w.calls(workflowId).filter((call) => COMPENSATIONS.includes(call.name));
-    expect(undone.map((call) => call.name)).toEqual(['releaseServices', 'voidInvoice', 'releaseStock', 'releaseCallOff']);
-    expect(undone.find((call) => call.name === 'voidInvoice')!.input).toEqual({ invoiceId: 'INV-2026-000001' });
+    expect(undone.map((call) => call.name)).toEqual(['releaseServices', 'releaseStock', 'releaseCallOff']);
     for (let i = 1; i < undone.length; i++) expect(undone[i]!.startedAt).toBeGreaterThanOrEqual(undone[i - 1]!.finishedAt!);
     const recorded = w.callsOf(workflowId, 'recordOrder').find((call) => call.input.event.action === 'cancel')!;
     expect(recorded.input.event).toMatchObject({ actorId: agent.id, fromStatus: 'provisioning', toStatus: 'cancelled' });
