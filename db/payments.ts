@@ -1,13 +1,11 @@
 import { and, asc, eq, sql } from 'drizzle-orm';
 import { dayOf, parseInstant } from '../domain/dates';
-import { lateFeeRuleFrom } from '../domain/late-fee';
 import { fromCents, sumCents, toCents } from '../domain/money';
 import { allocatePayment, type Allocation } from '../domain/payments';
 import type { Db, Tx } from './client';
 import { openInvoiceOf } from './invoices';
 import { issueOnce } from './numbers';
 import { invoices, paymentAllocations, payments } from './schema';
-import { loadSettings } from './settings';
 
 export interface RecordPaymentInput {
   /** Stable per business event, e.g. `order:SO-2026-000001:payment`; a retry returns the same payment. */
@@ -77,8 +75,7 @@ export async function receivePayment(db: Db, input: ReceivePaymentInput): Promis
       .where(and(eq(invoices.customerId, input.customerId), eq(invoices.status, 'open')))
       .orderBy(asc(invoices.dueOn), asc(invoices.id)).for('update');
     const paidOn = dayOf(parseInstant(input.receivedAt));
-    const rule = lateFeeRuleFrom(await loadSettings(tx));
-    const { allocations, unallocatedCents } = allocatePayment(input.amountCents, open.map(openInvoiceOf), paidOn, rule);
+    const { allocations, unallocatedCents } = allocatePayment(input.amountCents, open.map(openInvoiceOf), paidOn);
     await tx.insert(payments).values({
       id: input.paymentId, dedupeKey: `payment:${input.paymentId}`, customerId: input.customerId, amount: fromCents(input.amountCents),
       reference: input.reference, receivedAt: new Date(parseInstant(input.receivedAt)), recordedBy: input.recordedBy,

@@ -9,6 +9,7 @@ import { parseInstant } from '../../domain/dates';
 import { amountAttribute, fromCents, toCents } from '../../domain/money';
 import { CrmAmount, CrmCustomerId, CrmCustomerTier, CrmDueAt, CrmKind, CrmStatus } from '../../domain/search-attributes';
 import { CONTRACT_WORKFLOW, contractOpened, contractState, contractUpdates, type AmendArgs, type ContractInput } from '../../domain/processes/contract';
+import type { RetentionOffer } from '../../domain/contracts';
 import { CONTRACT_CLOCK } from '../../domain/processes/contract-state';
 import { actorNamer } from '../actors';
 import { newestFirst } from '../lists';
@@ -121,7 +122,7 @@ export const contractRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   await app.register(registerProcessActions({
     kind: 'contract', actions: CONTRACT_ACTION_NAMES, rules: CONTRACT_ACTIONS, bodies: ContractActionBodies, response: ContractView, updates: contractUpdates,
-    convert: { amend: amendArgs },
+    convert: { amend: amendArgs, 'retention-offer': retentionOffer },
     check: async (action, body) => {
       if (action === 'amend') await checkProducts((body.changes as { prices?: Array<{ sku: string }> }).prices ?? []);
     },
@@ -148,4 +149,13 @@ function amendArgs(body: Static<typeof ContractActionBodies.amend>): AmendArgs {
       ...(changes.terms !== undefined ? { terms: changes.terms } : {}),
     },
   };
+}
+
+/** An offer names at least one thing; what it leaves out is null in the workflow's record. */
+function retentionOffer(body: Static<typeof ContractActionBodies['retention-offer']>): RetentionOffer {
+  const { discountPercent = null, months = null, alternative = null } = body;
+  if (discountPercent === null && months === null && alternative === null) {
+    throw unprocessable('a retention offer names a discount, a term extension or an alternative', { errors: [{ path: '', message: 'needs discountPercent, months or alternative' }] });
+  }
+  return { discountPercent, months, alternative };
 }

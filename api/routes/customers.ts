@@ -187,7 +187,7 @@ export const customerRoutes: FastifyPluginAsyncTypebox = async (app) => {
         id: c.id, status: c.status, type: c.type, validTo: c.validTo.toISOString(),
         targetValue: c.target, consumed: c.consumed, reserved: c.reserved, remaining: fromCents(remainingCents(drawDownCents(c))),
       })),
-      openInvoices: open.items.map(({ row }) => invoiceView(row, today, open.rule)),
+      openInvoices: open.items.map(({ row }) => invoiceView(row, today)),
       receivables: { asOf: today, ...open.aged.total },
     };
   });

@@ -3,9 +3,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { and, desc, eq, gte, lt, ne, or } from 'drizzle-orm';
 import { openInvoiceOf } from '../../db/invoices';
 import { invoices } from '../../db/schema';
-import { loadSettings } from '../../db/settings';
 import { dayOf } from '../../domain/dates';
-import { lateFeeRuleFrom, type LateFeeRule } from '../../domain/late-fee';
 import { fromCents } from '../../domain/money';
 import { amountDue } from '../../domain/payments';
 import { matching } from '../lists';
@@ -15,8 +13,8 @@ import { IdParams, ListQuery, Page } from '../schemas/common';
 import { AsOfQuery, InvoiceStatus, InvoiceView } from '../schemas/invoices';
 
 /** The invoice with what it owes on `asOf`; shared with the customer cockpit. */
-export function invoiceView(row: typeof invoices.$inferSelect, asOf: string, rule: LateFeeRule) {
-  const due = amountDue(openInvoiceOf(row), asOf, rule);
+export function invoiceView(row: typeof invoices.$inferSelect, asOf: string) {
+  const due = amountDue(openInvoiceOf(row), asOf);
   return {
     id: row.id, status: row.status, customerId: row.customerId, orderId: row.orderId, contractId: row.contractId, description: row.description,
     amount: row.amount, paidAmount: row.paidAmount, lateFeePaid: row.lateFeePaid, issuedOn: row.issuedOn, dueOn: row.dueOn, paidOn: row.paidOn,
@@ -46,8 +44,7 @@ export const invoiceRoutes: FastifyPluginAsyncTypebox = async (app) => {
       matching([[invoices.customerId, customerId], [invoices.contractId, contractId], [invoices.status, status]]),
       overdue === undefined ? undefined : overdue ? isOverdue : notOverdue,
     )).orderBy(desc(invoices.issuedOn), desc(invoices.id)).limit(limit + 1);
-    const rule = lateFeeRuleFrom(await loadSettings(app.db));
-    return toPage(rows, limit, (row) => [row.issuedOn, row.id], (row) => invoiceView(row, today, rule));
+    return toPage(rows, limit, (row) => [row.issuedOn, row.id], (row) => invoiceView(row, today));
   });
 
   app.get('/invoices/:id', {
@@ -56,6 +53,6 @@ export const invoiceRoutes: FastifyPluginAsyncTypebox = async (app) => {
   }, async (request) => {
     const [row] = await app.db.select().from(invoices).where(eq(invoices.id, request.params.id));
     if (!row) throw notFound('invoice', request.params.id);
-    return invoiceView(row, request.query.asOf ?? dayOf(Date.now()), lateFeeRuleFrom(await loadSettings(app.db)));
+    return invoiceView(row, request.query.asOf ?? dayOf(Date.now()));
   });
 };
