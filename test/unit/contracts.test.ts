@@ -33,8 +33,8 @@ describe('contract rules', () => {
 
   it('refuses amending while an amendment awaits approval, naming what is allowed', () => {
     const facts = { state: 'active' as const, approval: { chain: ['sales_manager' as const], step: 0 } };
-    expect(contractRefusal(facts, 'amend', actor('contract_admin'))).toMatchObject({ kind: 'invalid_state', state: 'active', allowedActions: ['terminate'] });
-    expect(contractActions({ state: 'active', approval: null }, actor('contract_admin'))).toEqual(['amend', 'terminate', 'renew']);
+    expect(contractRefusal(facts, 'amend', actor('contract_admin'))).toMatchObject({ kind: 'invalid_state', state: 'active', allowedActions: ['terminate', 'termination-request'] });
+    expect(contractActions({ state: 'active', approval: null }, actor('contract_admin'))).toEqual(['amend', 'terminate', 'renew', 'termination-request']);
   });
 
   it('summarises a contract for the Temporal UI', () => {
