@@ -1,4 +1,6 @@
 import path from 'node:path';
+import { UTC } from './domain/dates';
+import { zoneClock } from './domain/zones';
 
 // The one place that reads the environment. Everything else receives a Config.
 export interface Config {
@@ -47,6 +49,11 @@ export interface Config {
   };
   worker: { shutdownGraceMs: number; maxCachedWorkflows: number | null; workflowBundlePath: string | null };
   idPrefixes: { ticket: string; order: string; contract: string; invoice: string };
+  /**
+   * The business time zone (CRM_BUSINESS_TIME_ZONE, an IANA name, default UTC; Appendix A): a date such as
+   * a contract's validFrom means 00:00 there, and invoices, due dates and late fees count its calendar days.
+   */
+  business: { timeZone: string };
   contracts: {
     /**
      * Length of one contract-calendar day in ms (CRM_CONTRACT_DAY_MS, default a real day). Contract
@@ -115,6 +122,16 @@ function bool(env: Env, name: string, fallback: boolean): boolean {
 function str(env: Env, name: string): string | null {
   const raw = env[name];
   return raw === undefined || raw === '' ? null : raw;
+}
+
+function timeZone(env: Env, name: string): string {
+  const zone = str(env, name) ?? UTC;
+  try {
+    zoneClock(zone);
+  } catch {
+    throw new ConfigError(`${name} must be an IANA time zone name such as "Europe/Berlin", got "${zone}"`);
+  }
+  return zone;
 }
 
 /** smtp://host:port or smtps://user:pass@host:port; the refusal never repeats the password. */
@@ -226,6 +243,7 @@ export function loadConfig(env: Env = process.env): Config {
       contract: env.CRM_CONTRACT_PREFIX || 'C',
       invoice: env.CRM_INVOICE_PREFIX || 'INV',
     },
+    business: { timeZone: timeZone(env, 'CRM_BUSINESS_TIME_ZONE') },
     contracts: {
       dayMs: positive(env, 'CRM_CONTRACT_DAY_MS', 86_400_000),
       dunningIntervalMs: positive(env, 'CRM_DUNNING_INTERVAL_MS', 3_600_000),

@@ -23,8 +23,9 @@ export interface ReceivePaymentInput {
   customerId: string;
   amountCents: number;
   reference: string;
-  /** YYYY-MM-DD or an ISO date-time: the late fee is counted to this day. */
+  /** YYYY-MM-DD or an ISO date-time: the late fee is counted to this day (in the business time zone). */
   receivedAt: string;
+  timeZone: string;
   recordedBy: string;
 }
 
@@ -74,11 +75,12 @@ export async function receivePayment(db: Db, input: ReceivePaymentInput): Promis
     const open = await tx.select().from(invoices)
       .where(and(eq(invoices.customerId, input.customerId), eq(invoices.status, 'open')))
       .orderBy(asc(invoices.dueOn), asc(invoices.id)).for('update');
-    const paidOn = dayOf(parseInstant(input.receivedAt));
+    const received = parseInstant(input.receivedAt, input.timeZone);
+    const paidOn = dayOf(received, input.timeZone);
     const { allocations, unallocatedCents } = allocatePayment(input.amountCents, open.map(openInvoiceOf), paidOn);
     await tx.insert(payments).values({
       id: input.paymentId, dedupeKey: `payment:${input.paymentId}`, customerId: input.customerId, amount: fromCents(input.amountCents),
-      reference: input.reference, receivedAt: new Date(parseInstant(input.receivedAt)), recordedBy: input.recordedBy,
+      reference: input.reference, receivedAt: new Date(received), recordedBy: input.recordedBy,
     });
     for (const a of allocations) {
       await tx.insert(paymentAllocations).values({ paymentId: input.paymentId, invoiceId: a.invoiceId, amount: fromCents(a.principalCents), lateFee: fromCents(a.lateFeeCents) });

@@ -222,8 +222,9 @@ export async function openInvoices(db: Db, where: SQL | undefined, asOf: string)
   return { items, aged };
 }
 
-export async function receivablesReport(db: Db, s: ReportScope & { asOf?: string }) {
-  const asOf = s.asOf ?? dayOf(Date.now());
+/** Receivables as of `s.asOf`, by default today in the business time zone. */
+export async function receivablesReport(db: Db, s: ReportScope & { asOf?: string }, timeZone: string) {
+  const asOf = s.asOf ?? dayOf(Date.now(), timeZone);
   const { aged } = await openInvoices(db, inScope(db, s, { day: invoices.issuedOn }, invoices.customerId), asOf);
   return { scope: scopeView(s), asOf, ...aged };
 }

@@ -213,13 +213,15 @@ function retentionObjection(c: ContractFacts, action: ContractAction): Objection
   if (action === 'termination-request') {
     if (open || c.retention === 'awaiting_approval') return { kind: 'invalid_state', message: 'a termination request is already in its retention step' };
     if (c.terminationScheduled) return { kind: 'invalid_state', message: 'a termination is already scheduled' };
-    if (c.approval) return { kind: 'invalid_state', message: `an amendment awaits ${c.approval.chain[c.approval.step]}; decide it first` };
     return null;
   }
   if (!RETENTION_STEP.includes(action)) return null;
   if (c.retention === 'awaiting_approval') return { kind: 'invalid_state', message: 'the accepted retention offer awaits approval' };
   if (!open) return { kind: 'invalid_state', message: 'no termination request is open; POST termination-request first' };
-  if (action === 'retention-accept' && !c.retentionOffered) return { kind: 'invalid_state', message: 'no retention offer is recorded; POST retention-offer first' };
+  if (action !== 'retention-accept') return null;
+  if (!c.retentionOffered) return { kind: 'invalid_state', message: 'no retention offer is recorded; POST retention-offer first' };
+  // The offer becomes an amendment: one awaiting approval already is decided first.
+  if (c.approval) return { kind: 'invalid_state', message: `an amendment awaits ${c.approval.chain[c.approval.step]}; decide it first` };
   return null;
 }
 

@@ -1,7 +1,7 @@
 import { allHandlersFinished, condition, continueAsNew, patched, setCurrentDetails, setHandler, workflowInfo } from '@temporalio/workflow';
 import { parsePaymentTermsDays } from '../domain/approvals';
 import { contractClock } from '../domain/contract-time';
-import { addDays, dayOf, parseInstant } from '../domain/dates';
+import { addDays, dayOf, parseInstant, UTC } from '../domain/dates';
 import { amendTerms, contractRefusal, FINAL_CONTRACT_STATES, type ContractAction, type ContractTerms } from '../domain/contracts';
 import type { NotificationData, NotificationKind } from '../domain/notifications';
 import type { WithActor } from '../domain/processes/common';
@@ -32,6 +32,7 @@ export async function contractWorkflow(input: ContractInput): Promise<ContractVi
   const { loadContractPolicy, recordContract, notify, issueInvoice } = activitiesOf(engine);
   const workflowId = workflowInfo().workflowId;
   const clock = contractClock(input.dayMs);
+  const zone = input.timeZone ?? UTC;
   const enqueue = createWriteQueue();
   const carried = input.carried;
 
@@ -82,7 +83,7 @@ export async function contractWorkflow(input: ContractInput): Promise<ContractVi
   setHandler(contractUpdates.reject, ({ actor, comment }) => transition('reject', actor, (c) => rejectStep(c, actor, comment, Date.now()), comment), { validator: guard('reject') });
 
   setHandler(contractUpdates.sign, async ({ actor, signedAt: at }) => {
-    const signed = await transition('sign', actor, (c) => signContract(c, at ? parseInstant(at) : Date.now()));
+    const signed = await transition('sign', actor, (c) => signContract(c, at ? parseInstant(at, zone) : Date.now()));
     // The contract activates at valid-from; one signed after that date is active at once.
     return contract.terms.validFrom <= Date.now() ? activate() : signed;
   }, { validator: guard('sign') });
@@ -102,7 +103,7 @@ export async function contractWorkflow(input: ContractInput): Promise<ContractVi
   });
 
   setHandler(contractUpdates.terminate, ({ actor, reason, effectiveDate }) => {
-    const at = parseInstant(effectiveDate);
+    const at = parseInstant(effectiveDate, zone);
     // Only contract_admin terminates directly: sooner than the notice period is their override, and the timeline says so.
     const override = at < Date.now() + clock.days(contract.terms.noticeDays) ? ` (notice period of ${contract.terms.noticeDays} days overridden)` : '';
     if (at <= Date.now()) return transition('terminate', actor, (c) => endContract(c, 'terminated', Date.now()), `${reason}${override}`);
@@ -184,7 +185,7 @@ export async function contractWorkflow(input: ContractInput): Promise<ContractVi
 
   async function bill(at: number) {
     const { terms, billedPeriods: period } = contract;
-    const issuedOn = dayOf(at);
+    const issuedOn = dayOf(at, zone);
     const dueDays = parsePaymentTermsDays(terms.paymentTerms) ?? contract.policy!.invoiceDueDays;
     await enqueue(() => issueInvoice({
       dedupeKey: `contract:${input.number}:${iso(at)}`, customerId: input.customerId, contractId: input.number,

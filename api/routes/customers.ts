@@ -170,7 +170,7 @@ export const customerRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
   }, async (request) => {
     const customer = await getCustomer(app.db, request.params.id);
-    const today = dayOf(Date.now());
+    const today = dayOf(Date.now(), app.config.business.timeZone);
     const [openTickets, openOrders, contractRows, open] = await Promise.all([
       app.db.select().from(tickets).where(and(eq(tickets.customerId, customer.id), notInArray(tickets.status, [...FINAL_TICKET_STATES])))
         .orderBy(asc(tickets.createdAt)).limit(200),

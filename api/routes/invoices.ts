@@ -36,7 +36,7 @@ export const invoiceRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
   }, async (request) => {
     const { limit = 50, cursor, customerId, status, overdue, contractId } = request.query;
-    const today = dayOf(Date.now());
+    const today = dayOf(Date.now(), app.config.business.timeZone);
     const isOverdue = and(eq(invoices.status, 'open'), lt(invoices.dueOn, today));
     const notOverdue = or(ne(invoices.status, 'open'), gte(invoices.dueOn, today));
     const rows = await app.db.select().from(invoices).where(and(
@@ -53,6 +53,6 @@ export const invoiceRoutes: FastifyPluginAsyncTypebox = async (app) => {
   }, async (request) => {
     const [row] = await app.db.select().from(invoices).where(eq(invoices.id, request.params.id));
     if (!row) throw notFound('invoice', request.params.id);
-    return invoiceView(row, request.query.asOf ?? dayOf(Date.now()));
+    return invoiceView(row, request.query.asOf ?? dayOf(Date.now(), app.config.business.timeZone));
   });
 };

@@ -33,7 +33,7 @@ export const reportRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/reports/receivables', {
     config: { roles: READERS },
     schema: { tags: ['reports'], summary: 'Open invoices aged 0–30/31–60/61–90/>90 days overdue, with late fees as of a day', querystring: ReceivablesQuery, response: { 200: ReceivablesReport } },
-  }, async (request) => receivablesReport(app.db, request.query));
+  }, async (request) => receivablesReport(app.db, request.query, app.config.business.timeZone));
   app.get('/reports/customers/abc', options('Customers classed A/B/C by their share of revenue', AbcReport),
     async (request) => abcReport(app.db, request.query));
 };

@@ -7,7 +7,7 @@ export const ContractStatus = Literals(CONTRACT_STATES);
 export const ContractType = Literals(CONTRACT_TYPES);
 const Approver = Literals(['sales_manager', 'finance', 'legal'] as const);
 const Sku = Type.String({ minLength: 1, maxLength: 64 });
-/** Appendix A: a date (00:00 UTC, the contracts' business time zone) or a full ISO date-time. */
+/** Appendix A: a date (00:00 in the business time zone, CRM_BUSINESS_TIME_ZONE) or a full ISO date-time. */
 const DateOrTime = (description?: string) => Type.Union([Type.String({ format: 'date' }), Type.String({ format: 'date-time' })], { description });
 const Prices = Type.Array(Obj({ sku: Sku, unitPrice: Money() }), { maxItems: 500 });
 

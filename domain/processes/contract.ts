@@ -23,6 +23,8 @@ export interface ContractInput {
   actor: Actor;
   /** The contract day length (config.contracts.dayMs, see domain/contract-time.ts), fixed for the contract's life. */
   dayMs: number;
+  /** The business time zone (config.business.timeZone) its dates are read in, fixed for its life; contracts opened before it lack it (UTC). */
+  timeZone?: string;
   /** Present when a renewal continued the contract as a new run: everything the next term needs. */
   carried?: ContractCarry;
 }
