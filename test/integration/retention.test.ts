@@ -39,12 +39,15 @@ describe('retention before termination', () => {
     const offered = await c.act('agent', contract.id, 'retention-offer', { discountPercent: 5, alternative: 'a free router upgrade' });
     expect(offered.retention.offer).toEqual({ discountPercent: 5, months: null, alternative: 'a free router upgrade' });
     expect(offered.allowedActions).toEqual(['retention-offer', 'retention-accept', 'retention-decline']);
+    const retentionTasks = () => c.call('agent', 'GET', '/tasks?kind=contract.retention&limit=100').then((page) => page.items.filter((t: { process: { id: string } }) => t.process.id === contract.id));
+    expect((await retentionTasks()).map((t: { actions: string[] }) => t.actions)).toEqual([['retention-offer', 'retention-accept', 'retention-decline']]);
 
     const declined = await c.act('agent', contract.id, 'retention-decline', { note: 'moving to a competitor' });
     const requestedAt = ms(declined.retention.requestedAt);
     expect(declined).toMatchObject({ status: 'active', retention: { status: 'lost' } });
     expect(ms(declined.terminationAt)).toBe(requestedAt + 30 * DAY_MS);
     await c.act('agent', contract.id, 'termination-request', { reason: 'twice' }, 409);
+    expect(await retentionTasks()).toEqual([]);
 
     const terminated = await c.status(contract.id, 'terminated');
     const timeline: Event[] = terminated.timeline;
