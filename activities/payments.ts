@@ -8,17 +8,16 @@ export type { PaymentOutcome, ReceivePaymentInput } from '../db/payments';
 
 export function createPaymentActivities(deps: ActivityDeps) {
   const { db, config } = deps;
-  const zone = config.business.timeZone;
   const outlet = notificationOutlet(deps);
   return {
     /** Records a customer payment and allocates it to open invoices, oldest due first (db/payments.ts). */
     async receivePayment(input: Omit<ReceivePaymentInput, 'timeZone'>): Promise<PaymentOutcome> {
-      return receivePayment(db, { ...input, timeZone: zone });
+      return receivePayment(db, { ...input, timeZone: config.business.timeZone });
     },
 
     /** The dunning sweep: one reminder per overdue invoice, once (db/invoices.ts); by default as of today in the business time zone. */
     async remindOverdueInvoices(input: { asOf?: string }): Promise<number> {
-      const { reminded, waiting } = await remindOverdueInvoices(db, input.asOf ?? dayOf(Date.now(), zone), outlet.channels);
+      const { reminded, waiting } = await remindOverdueInvoices(db, input.asOf ?? dayOf(Date.now(), config.business.timeZone), outlet.channels);
       await outlet.handOver(waiting);
       return reminded;
     },

@@ -83,7 +83,8 @@ export function validateSetting(key: SettingKey, value: unknown): string | null 
     case 'rate':
       return typeof value === 'number' && value >= 0 && value < 1 ? null : 'must be a number from 0 to below 1';
     case 'percent':
-      return typeof value === 'number' && value >= 0 && value <= 100 ? null : 'must be a number from 0 to 100';
+      // At most two decimals, so it is read exactly as a decimal (never as "1e-7").
+      return typeof value === 'number' && value >= 0 && value <= 100 && /^\d+(\.\d{1,2})?$/.test(String(value)) ? null : 'must be a number from 0 to 100 with at most two decimals';
     case 'money':
       return typeof value === 'string' && new RegExp(MONEY_PATTERN).test(value) ? null : 'must be a decimal string with two places, e.g. "100000.00"';
     case 'boolean':

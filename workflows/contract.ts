@@ -118,7 +118,17 @@ export async function contractWorkflow(input: ContractInput): Promise<ContractVi
     return transition('retention-offer', actor, (c) => offerRetention(c, offer), describeOffer(offer));
   }, { validator: guard('retention-offer') });
   setHandler(contractUpdates['retention-accept'], ({ actor, note }) =>
-    transition('retention-accept', actor, (c) => acceptRetention(c, input.type, clock, actor, Date.now()), note ?? null), { validator: guard('retention-accept') });
+    transition('retention-accept', actor, (c) => acceptRetention(c, input.type, clock, actor, Date.now()), note ?? null), {
+    validator: (args) => {
+      guard('retention-accept')(args);
+      // The offer's terms must still apply (a validity already past cannot be amended): refused, not a failed task.
+      try {
+        acceptRetention(contract, input.type, clock, args.actor, Date.now());
+      } catch (error) {
+        throw businessRuleFailure((error as Error).message);
+      }
+    },
+  });
   setHandler(contractUpdates['retention-decline'], async ({ actor, note }) => {
     const declined = await transition('retention-decline', actor, (c) => declineRetention(c, clock, Date.now()), note ?? null);
     // With no notice period left to run (noticeDays 0), the contract ends with the decline.

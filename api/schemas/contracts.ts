@@ -118,7 +118,8 @@ export const ContractActionBodies = {
   renew: Obj({ months: Type.Optional(Type.Integer({ minimum: 1, maximum: 120, description: 'the renewal term; default the contract\'s renewalMonths' })) }),
   'termination-request': Obj({ reason: Text(5000, 'why the customer wants to leave') }),
   'retention-offer': Obj({
-    discountPercent: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 100, multipleOf: 0.01, description: 'percent off every contract price and the billing fee' })),
+    // From 0.01: a smaller number would print in exponent form, which the exact decimal arithmetic refuses.
+    discountPercent: Type.Optional(Type.Number({ minimum: 0.01, maximum: 100, description: 'percent off every contract price and the billing fee' })),
     months: Type.Optional(Type.Integer({ minimum: 1, maximum: 120, description: 'the term is extended by this many months' })),
     alternative: Type.Optional(Text(2000, 'a free-text alternative offered instead or as well')),
   }, { description: 'at least one of discountPercent, months, alternative' }),
