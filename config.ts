@@ -1,5 +1,7 @@
 import path from 'node:path';
 import type { ContractType } from './domain/contracts';
+import { UTC } from './domain/dates';
+import { zoneClock } from './domain/zones';
 
 // The one place that reads the environment. Everything else receives a Config.
 export interface Config {
@@ -52,6 +54,11 @@ export interface Config {
     /** A prefix per contract type (CRM_CONTRACT_PREFIX_VALUE, …_QUANTITY), e.g. `VC-2026-000007`; default the contract prefix. */
     contractByType: Record<ContractType, string>;
   };
+  /**
+   * The business time zone (CRM_BUSINESS_TIME_ZONE, an IANA name, default UTC; Appendix A): a date such as
+   * a contract's validFrom means 00:00 there, and invoices, due dates and late fees count its calendar days.
+   */
+  business: { timeZone: string };
   contracts: {
     /**
      * Length of one contract-calendar day in ms (CRM_CONTRACT_DAY_MS, default a real day). Contract
@@ -120,6 +127,16 @@ function bool(env: Env, name: string, fallback: boolean): boolean {
 function str(env: Env, name: string): string | null {
   const raw = env[name];
   return raw === undefined || raw === '' ? null : raw;
+}
+
+function timeZone(env: Env, name: string): string {
+  const zone = str(env, name) ?? UTC;
+  try {
+    zoneClock(zone);
+  } catch {
+    throw new ConfigError(`${name} must be an IANA time zone name such as "Europe/Berlin", got "${zone}"`);
+  }
+  return zone;
 }
 
 /** smtp://host:port or smtps://user:pass@host:port; the refusal never repeats the password. */
@@ -238,6 +255,7 @@ export function loadConfig(env: Env = process.env): Config {
       incident: env.CRM_INCIDENT_PREFIX || 'INC',
       creditNote: env.CRM_CREDIT_NOTE_PREFIX || 'CN',
     },
+    business: { timeZone: timeZone(env, 'CRM_BUSINESS_TIME_ZONE') },
     contracts: {
       dayMs: positive(env, 'CRM_CONTRACT_DAY_MS', 86_400_000),
       dunningIntervalMs: positive(env, 'CRM_DUNNING_INTERVAL_MS', 3_600_000),

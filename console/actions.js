@@ -49,6 +49,18 @@ export const CONTRACT_ACTIONS = {
   },
   renew: { label: 'Renew', fields: [input('number', 'months', 'Months (empty: the contract\'s renewal term)', { optional: true, min: 1, max: 120 })] },
   terminate: { label: 'Terminate', fields: [input('date', 'effectiveDate', 'Effective on'), text('reason', 'Reason for terminating')] },
+  // The retention step (issue 17): a customer who asks to leave is first offered something to stay.
+  'termination-request': { label: 'Customer wants to leave', fields: [text('reason', 'Why the customer wants to leave')] },
+  'retention-offer': {
+    label: 'Record a retention offer',
+    fields: [
+      input('number', 'discountPercent', 'Discount on every price, in percent', { optional: true, min: 0.01, max: 100, step: 0.01 }),
+      input('number', 'months', 'Extend the term by months', { optional: true, min: 1, max: 120 }),
+      text('alternative', 'An alternative in words', { optional: true }),
+    ],
+  },
+  'retention-accept': { label: 'Customer accepts the offer', fields: [text('note', 'Note', { optional: true })] },
+  'retention-decline': { label: 'Customer declines: terminate with notice', fields: [text('note', 'Note', { optional: true })] },
 };
 
 export const ORDER_ACTIONS = {
@@ -69,7 +81,7 @@ function control(field, id) {
   if (field.kind === 'select') return h('select', { id, name: field.name }, field.options.map((o) => h('option', { value: o }, o)));
   return h(field.kind, {
     id, name: field.name, required: !field.optional, rows: field.kind === 'textarea' ? 3 : null,
-    type: field.type, pattern: field.pattern, min: field.min, max: field.max,
+    type: field.type, pattern: field.pattern, min: field.min, max: field.max, step: field.step,
   });
 }
 

@@ -20,6 +20,12 @@ const fieldName = (field) => {
 /** Dates in a diff as dates, everything else as the API writes it. */
 const changeValue = (field, value) => (value === null ? h('span', { className: 'muted' }, '—') : field.startsWith('valid') ? formatTime(value) : value);
 
+/** The latest termination request: why, what was offered, and where the step stands. */
+function retentionText(r) {
+  const offer = r.offer && [r.offer.discountPercent && `${r.offer.discountPercent} % off`, r.offer.months && `${r.offer.months} more months`, r.offer.alternative].filter(Boolean).join(', ');
+  return [badge(words(r.status), r.status === 'lost' ? 'danger' : r.status === 'retained' ? 'ok' : 'warn'), ` asked ${formatTime(r.requestedAt)}: ${r.reason}`, offer ? ` · offered ${offer}` : ''];
+}
+
 function particulars(c, live, customerName) {
   const p = c.particulars ?? {};
   return section('Particulars', pairs([
@@ -34,6 +40,7 @@ function particulars(c, live, customerName) {
     live && ['Renewal', live.autoRenew ? `automatic, ${live.renewalMonths} months` : `by decision, ${live.renewalMonths} months`],
     live && ['Notice', `${live.noticeDays} days before the end`],
     live?.terminationAt && ['Terminates', formatTime(live.terminationAt)],
+    live?.retention && ['Retention', retentionText(live.retention)],
     p.externalRef && ['External ref / PO', [p.externalRef, p.poDate ? ` of ${p.poDate}` : '']],
     (p.salesOrg || p.channel || p.division) && ['Sales area', [p.salesOrg, p.channel, p.division].filter(Boolean).join(' / ')],
     c.signedAt && ['Signed', formatTime(c.signedAt)],

@@ -34,4 +34,5 @@ export const TASK_LABELS = {
   'contract.approval': 'contract to approve',
   'contract.signature': 'contract to sign',
   'contract.renewal': 'renewal due',
+  'contract.retention': 'customer asking to leave',
 };

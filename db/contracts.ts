@@ -1,6 +1,7 @@
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import { DEFAULT_APPROVAL_THRESHOLDS } from '../domain/approvals';
 import { chargeCallOff, consumptionOf, exceedsRemaining, isFullyConsumed, priceCallOff, totalOf, type CallOffLine, type PricedCallOffLine } from '../domain/call-offs';
+import type { RetentionCase } from '../domain/contracts';
 import { dayOf } from '../domain/dates';
 import { fromCents, toCents } from '../domain/money';
 import type { ApprovalDecisionRecord, ContractEventRecord, ContractPolicy, ContractRecord, ContractVersionRecord } from '../domain/processes/contract';
@@ -8,7 +9,7 @@ import { contractEventNotifications } from '../domain/processes/notifications';
 import { contractTasks } from '../domain/tasks';
 import type { Db, Tx } from './client';
 import { Refusal } from './refusal';
-import { contractApprovals, contractCallOffs, contractEvents, contracts, contractVersions, products } from './schema';
+import { contractApprovals, contractCallOffs, contractEvents, contractRetentionCases, contracts, contractVersions, products } from './schema';
 import { audit } from './audit';
 import { writeNotifications, type DeliveryChannels } from './notifications';
 import { promotionsOn } from './products';
@@ -62,6 +63,7 @@ export async function loadContractPolicy(db: Db): Promise<ContractPolicy> {
     },
     invoiceDueDays: settings['order.invoiceDueDays'] as number,
     fourEyes: settings['fourEyes.contractApproval'] !== false,
+    retentionDiscountWithoutApproval: settings['contract.retentionDiscountWithoutApproval'] as number,
   };
 }
 
@@ -90,7 +92,10 @@ export async function recordContract(
       },
       setWhere: sql`${contracts.lastSeq} < ${row.lastSeq}`,
     }).returning({ id: contracts.id });
-    if (moved.length > 0) await replaceTasks(tx, contractTasks(c), e.at);
+    if (moved.length > 0) {
+      await replaceTasks(tx, contractTasks(c), e.at);
+      if (c.retention) await recordRetentionCase(tx, c.id, c.retention);
+    }
     const [fresh] = await tx.insert(contractEvents).values({ contractId: c.id, ...e, version: c.version, at: new Date(e.at) }).onConflictDoNothing().returning({ seq: contractEvents.seq });
     const waiting = await writeNotifications(tx, contractEventNotifications(c, e), channels);
     if (!fresh) return waiting;
@@ -112,6 +117,15 @@ export async function recordContract(
       }
     }
     return waiting;
+  });
+}
+
+/** The latest retention case as the contract row that just moved forward holds it. */
+async function recordRetentionCase(tx: Tx, contractId: string, r: RetentionCase) {
+  const row = { contractId, case: r.case, status: r.status, requestedAt: new Date(r.requestedAt), requestedBy: r.requestedBy, reason: r.reason, offer: r.offer, decidedAt: at(r.decidedAt) };
+  await tx.insert(contractRetentionCases).values(row).onConflictDoUpdate({
+    target: [contractRetentionCases.contractId, contractRetentionCases.case],
+    set: { status: row.status, offer: row.offer, decidedAt: row.decidedAt },
   });
 }
 

@@ -20,18 +20,24 @@ export interface IssueInvoiceInput {
   dueOn: string; // YYYY-MM-DD
 }
 
-/** The invoice as the late-fee rules see it. */
-export function openInvoiceOf(row: Pick<typeof invoices.$inferSelect, 'id' | 'dueOn' | 'amount' | 'paidAmount' | 'creditedAmount' | 'lateFeePaid' | 'status'>): OpenInvoice {
+type InvoiceRow = typeof invoices.$inferSelect;
+
+/** The invoice as the late-fee rules see it, with the rule it was issued under. */
+export function openInvoiceOf(row: Pick<InvoiceRow, 'id' | 'dueOn' | 'amount' | 'paidAmount' | 'creditedAmount' | 'lateFeePaid' | 'status' | 'lateFeeRatePerDay' | 'lateFeeMaxDays' | 'lateFeeCap'>): OpenInvoice {
   // What credit notes settled is no longer owed: payments and the late fee count on the rest.
   const outstanding = row.status === 'open' ? toCents(row.amount) - toCents(row.paidAmount) - toCents(row.creditedAmount) : 0;
-  return { id: row.id, dueOn: row.dueOn, outstandingCents: outstanding, lateFeePaidCents: toCents(row.lateFeePaid) };
+  const rule = { ratePerDay: row.lateFeeRatePerDay, maxDays: row.lateFeeMaxDays, capCents: toCents(row.lateFeeCap) };
+  return { id: row.id, dueOn: row.dueOn, outstandingCents: outstanding, lateFeePaidCents: toCents(row.lateFeePaid), rule };
 }
 
 /** Issues an invoice numbered `<prefix>-YYYY-NNNNNN` once per dedupe key; a retry answers with the same invoice. */
 export async function issueInvoice(db: Db, prefix: string, input: IssueInvoiceInput): Promise<{ invoiceId: string }> {
+  // The late-fee settings of the day of issue go onto the invoice; a retry finds the invoice and keeps its own.
+  const rule = lateFeeRuleFrom(await loadSettings(db));
   const invoiceId = await issueOnce(db, 'invoice', { dedupeKey: input.dedupeKey, prefix, year: Number(input.issuedOn.slice(0, 4)) }, {
     customerId: input.customerId, orderId: input.orderId ?? null, contractId: input.contractId ?? null,
     description: input.description, amount: fromCents(input.amountCents), issuedOn: input.issuedOn, dueOn: input.dueOn,
+    lateFeeRatePerDay: rule.ratePerDay, lateFeeMaxDays: rule.maxDays, lateFeeCap: fromCents(rule.capCents),
   });
   return { invoiceId };
 }
@@ -52,10 +58,9 @@ export async function remindOverdueInvoices(db: Db, asOf: string, channels: Deli
       .where(and(eq(invoices.status, 'open'), lt(invoices.dueOn, asOf), isNull(invoices.reminderSentAt)))
       .orderBy(asc(invoices.dueOn), asc(invoices.id)).limit(500).for('update', { skipLocked: true });
     if (overdue.length === 0) return { reminded: 0, waiting: [] };
-    const rule = lateFeeRuleFrom(await loadSettings(tx));
     const waiting: number[] = [];
     for (const invoice of overdue) {
-      const due = amountDue(openInvoiceOf(invoice), asOf, rule);
+      const due = amountDue(openInvoiceOf(invoice), asOf);
       waiting.push(...await writeNotifications(tx, [{
         dedupeKey: `invoice:${invoice.id}:overdue`, kind: 'invoice.overdue', audience: [`customer:${invoice.customerId}`], resource: { type: 'invoice', id: invoice.id },
         data: { number: invoice.id, dueOn: invoice.dueOn, asOf, amountDue: fromCents(due.amountDueCents), lateFee: fromCents(due.lateFeeCents) },

@@ -1,13 +1,11 @@
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import { dayOf, parseInstant } from '../domain/dates';
-import { lateFeeRuleFrom } from '../domain/late-fee';
 import { fromCents, sumCents, toCents } from '../domain/money';
 import { allocatePayment, type Allocation } from '../domain/payments';
 import type { Db, Tx } from './client';
 import { openInvoiceOf } from './invoices';
 import { issueOnce } from './numbers';
 import { invoices, paymentAllocations, payments } from './schema';
-import { loadSettings } from './settings';
 
 export interface RecordPaymentInput {
   /** Stable per business event, e.g. `order:SO-2026-000001:payment`; a retry returns the same payment. */
@@ -25,8 +23,9 @@ export interface ReceivePaymentInput {
   customerId: string;
   amountCents: number;
   reference: string;
-  /** YYYY-MM-DD or an ISO date-time: the late fee is counted to this day. */
+  /** YYYY-MM-DD or an ISO date-time: the late fee is counted to this day (in the business time zone). */
   receivedAt: string;
+  timeZone: string;
   recordedBy: string;
 }
 
@@ -76,12 +75,12 @@ export async function receivePayment(db: Db, input: ReceivePaymentInput): Promis
     const open = await tx.select().from(invoices)
       .where(and(eq(invoices.customerId, input.customerId), eq(invoices.status, 'open')))
       .orderBy(asc(invoices.dueOn), asc(invoices.id)).for('update');
-    const paidOn = dayOf(parseInstant(input.receivedAt));
-    const rule = lateFeeRuleFrom(await loadSettings(tx));
-    const { allocations, unallocatedCents } = allocatePayment(input.amountCents, open.map(openInvoiceOf), paidOn, rule);
+    const received = parseInstant(input.receivedAt, input.timeZone);
+    const paidOn = dayOf(received, input.timeZone);
+    const { allocations, unallocatedCents } = allocatePayment(input.amountCents, open.map(openInvoiceOf), paidOn);
     await tx.insert(payments).values({
       id: input.paymentId, dedupeKey: `payment:${input.paymentId}`, customerId: input.customerId, amount: fromCents(input.amountCents),
-      reference: input.reference, receivedAt: new Date(parseInstant(input.receivedAt)), recordedBy: input.recordedBy,
+      reference: input.reference, receivedAt: new Date(received), recordedBy: input.recordedBy,
     });
     for (const a of allocations) {
       await tx.insert(paymentAllocations).values({ paymentId: input.paymentId, invoiceId: a.invoiceId, amount: fromCents(a.principalCents), lateFee: fromCents(a.lateFeeCents) });

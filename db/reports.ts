@@ -1,7 +1,7 @@
 import { and, asc, eq, gte, inArray, isNotNull, lt, lte, ne, sql, type AnyColumn, type SQL } from 'drizzle-orm';
 import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
+import { RETENTION_STATUSES } from '../domain/contracts';
 import { addDays, dayOf } from '../domain/dates';
-import { lateFeeRuleFrom } from '../domain/late-fee';
 import { fromCents, sumCents, toCents } from '../domain/money';
 import { ORDER_STATES } from '../domain/orders';
 import { amountDue } from '../domain/payments';
@@ -14,8 +14,7 @@ import type { Priority } from '../domain/sla';
 import { CATEGORIES, TICKET_STATES, TIERS, type Tier } from '../domain/tickets';
 import type { Db } from './client';
 import { openInvoiceOf } from './invoices';
-import { articles, contractCallOffs, contracts, creditNotes, customers, invoices, orders, payments, ticketArticleCitations, ticketEvents, tickets } from './schema';
-import { loadSettings } from './settings';
+import { articles, contractCallOffs, contractRetentionCases, contracts, creditNotes, customers, invoices, orders, payments, ticketArticleCitations, ticketEvents, tickets } from './schema';
 
 // SPEC §7 report queries. Aggregation happens in PostgreSQL (counts, sums, percentile_cont); the
 // figures are finished by the pure rules in domain/reports.ts.
@@ -260,7 +259,22 @@ export async function contractReport(db: Db, s: ReportScope, now = Date.now()) {
     expiring: expiringContracts(active.map((c, i) => ({ validToMs: c.validTo.getTime(), targetCents: drawDowns[i]!.targetCents })), now),
     consumption: consumptionTotals(drawDowns),
     renewalRate: rate(agg!.renewed, agg!.termsEnded),
+    retention: await retentionFigures(db, s),
   };
+}
+
+/**
+ * Termination requests made within the scope's days (by request, not by contract creation) and how their
+ * retention steps ended; the rate is retained over decided, so requests still open do not lower it.
+ */
+async function retentionFigures(db: Db, s: ReportScope) {
+  const byStatus = await db.select({ key: contractRetentionCases.status, count: sql<number>`count(*)::int` })
+    .from(contractRetentionCases).innerJoin(contracts, eq(contracts.id, contractRetentionCases.contractId))
+    .where(inScope(db, s, { at: contractRetentionCases.requestedAt }, contracts.customerId))
+    .groupBy(contractRetentionCases.status);
+  const counts = tally(RETENTION_STATUSES, byStatus);
+  const requests = RETENTION_STATUSES.reduce((sum, status) => sum + counts[status], 0);
+  return { requests, retained: counts.retained, lost: counts.lost, open: counts.open + counts.awaiting_approval, rate: rate(counts.retained, counts.retained + counts.lost) };
 }
 
 /**
@@ -268,18 +282,15 @@ export async function contractReport(db: Db, s: ReportScope, now = Date.now()) {
  * SPEC §6, by the `invoice.*` settings), and their totals per aging bucket.
  */
 export async function openInvoices(db: Db, where: SQL | undefined, asOf: string) {
-  const [rows, settings] = await Promise.all([
-    db.select().from(invoices).where(and(eq(invoices.status, 'open'), where)).orderBy(asc(invoices.dueOn), asc(invoices.id)),
-    loadSettings(db),
-  ]);
-  const rule = lateFeeRuleFrom(settings);
-  const items = rows.map((row) => ({ row, due: amountDue(openInvoiceOf(row), asOf, rule) }));
+  const rows = await db.select().from(invoices).where(and(eq(invoices.status, 'open'), where)).orderBy(asc(invoices.dueOn), asc(invoices.id));
+  const items = rows.map((row) => ({ row, due: amountDue(openInvoiceOf(row), asOf) }));
   const aged = ageReceivables(items.map(({ due }) => ({ daysOverdue: due.daysOverdue, outstandingCents: due.amountDueCents - due.lateFeeCents, lateFeeCents: due.lateFeeCents })));
-  return { rule, items, aged };
+  return { items, aged };
 }
 
-export async function receivablesReport(db: Db, s: ReportScope & { asOf?: string }) {
-  const asOf = s.asOf ?? dayOf(Date.now());
+/** Receivables as of `s.asOf`, by default today in the business time zone. */
+export async function receivablesReport(db: Db, s: ReportScope & { asOf?: string }, timeZone: string) {
+  const asOf = s.asOf ?? dayOf(Date.now(), timeZone);
   const { aged } = await openInvoices(db, inScope(db, s, { day: invoices.issuedOn }, invoices.customerId), asOf);
   return { scope: scopeView(s), asOf, ...aged };
 }

@@ -1,4 +1,5 @@
 import { dayOf } from './dates';
+import { firstInstantAtOrAfter, wallClock, zoneClock } from './zones';
 
 // Business-hours arithmetic for SLA clocks (SPEC §4). Runs inside the workflow sandbox, so it never reads the
 // host clock: every instant comes in as an argument, and time zones are resolved through Intl alone.
@@ -107,70 +108,22 @@ function intervalsOn(c: CompiledCalendar, day: number): Interval[] {
   if (c.holidays.has(dayOf(date.getTime()))) return [];
   const ranges = c.weekly[date.getUTCDay()] ?? [];
   return ranges
-    .map(([from, to]): Interval => [firstInstantAtOrAfter(c, day * DAY + from * MINUTE), firstInstantAtOrAfter(c, day * DAY + to * MINUTE)])
+    .map(([from, to]): Interval => [firstInstantAtOrAfter(c.clock, day * DAY + from * MINUTE), firstInstantAtOrAfter(c.clock, day * DAY + to * MINUTE)])
     .filter(([open, close]) => close > open);
 }
 
-// Wall-clock times are handled as "local time written as if it were UTC" ms, so that Date.UTC does the
-// calendar arithmetic and the zone offset is simply wall - instant.
-function wallClock(c: CompiledCalendar, at: number): number {
-  const p = { year: 1970, month: 1, day: 1, hour: 0, minute: 0, second: 0 };
-  for (const part of c.clock.formatToParts(at)) {
-    if (part.type in p) p[part.type as keyof typeof p] = Number(part.value);
-  }
-  const millis = ((at % 1000) + 1000) % 1000;
-  return Date.UTC(p.year, p.month - 1, p.day, p.hour % 24, p.minute, p.second) + millis;
-}
-
 function localDay(c: CompiledCalendar, at: number): number {
-  return Math.floor(wallClock(c, at) / DAY);
-}
-
-function offsetAt(c: CompiledCalendar, at: number): number {
-  return wallClock(c, at) - at;
-}
-
-/** The first instant whose local wall clock reads `wall` or later (assumes one offset change per ±1 day). */
-function firstInstantAtOrAfter(c: CompiledCalendar, wall: number): number {
-  const candidates = [wall - offsetAt(c, wall - DAY), wall - offsetAt(c, wall + DAY)];
-  const exact = candidates.filter((at) => wallClock(c, at) === wall);
-  if (exact.length > 0) return Math.min(...exact);
-  return searchJump(c, wall, Math.min(...candidates), Math.max(...candidates));
-}
-
-/** `wall` was skipped by a forward jump between `before` and `after`: find the jump to the ms. */
-function searchJump(c: CompiledCalendar, wall: number, before: number, after: number): number {
-  let [lo, hi] = [before, after];
-  while (hi - lo > 1) {
-    const mid = Math.floor((lo + hi) / 2);
-    if (wallClock(c, mid) >= wall) hi = mid;
-    else lo = mid;
-  }
-  return hi;
+  return Math.floor(wallClock(c.clock, at) / DAY);
 }
 
 function compile(cal: BusinessCalendar): CompiledCalendar {
   const problems = structuralProblems(cal);
   if (problems.length > 0) throw new RangeError(`invalid business calendar: ${problems.join('; ')}`);
   return {
-    clock: clockFor(cal.timeZone),
+    clock: zoneClock(cal.timeZone),
     weekly: WEEKDAYS.map((day) => (cal.weekly[day] ?? []).map(([from, to]): Range => [minutesOf(from), minutesOf(to)])),
     holidays: new Set(cal.holidays),
   };
-}
-
-// Building a DateTimeFormat is far costlier than using one; zones are few, so keep one per zone.
-const clocks = new Map<string, Intl.DateTimeFormat>();
-
-function clockFor(timeZone: string): Intl.DateTimeFormat {
-  let clock = clocks.get(timeZone);
-  if (!clock) {
-    clock = new Intl.DateTimeFormat('en-US', {
-      timeZone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric',
-    });
-    clocks.set(timeZone, clock);
-  }
-  return clock;
 }
 
 // ---- validation ----
@@ -194,7 +147,7 @@ function structuralProblems(cal: unknown): string[] {
 function timeZoneProblems(timeZone: unknown): string[] {
   if (typeof timeZone !== 'string' || timeZone === '') return ['timeZone: must be an IANA time zone name such as "Europe/Berlin"'];
   try {
-    clockFor(timeZone);
+    zoneClock(timeZone);
     return [];
   } catch {
     return [`timeZone: "${timeZone}" is not a known IANA time zone`];

@@ -1,5 +1,5 @@
 import type { ApproverRole } from './approvals';
-import { fromCents, groupedAmount, mulCents, sumCents } from './money';
+import { applyPercentOff, compareDecimal, fromCents, groupedAmount, mulCents, sumCents } from './money';
 import type { Actor, Role } from './roles';
 import { processRules, refusalFor, type ActionRules, type Objection } from './state-machine';
 import type { Category } from './tickets';
@@ -17,6 +17,8 @@ export const BILLING_MONTHS: Record<BillingFrequency, number> = { monthly: 1, qu
 
 const APPROVERS: ApproverRole[] = ['sales_manager', 'finance', 'legal'];
 export const CONTRACT_CREATORS: readonly Role[] = ['agent', 'sales_manager', 'contract_admin'];
+/** Who takes a customer's wish to leave and works the retention step (the front line, and contract admins). */
+const RETENTION_ROLES: readonly Role[] = ['agent', 'contract_admin'];
 
 // approve/reject are admitted in `active` too: an amendment that raises the value is approved while the
 // contract keeps running under its current version (see ContractFacts.approvalOpen).
@@ -28,9 +30,65 @@ export const CONTRACT_ACTIONS = {
   amend: { from: ['active'], roles: ['contract_admin'] },
   terminate: { from: ['approved', 'signed', 'active'], roles: ['contract_admin'] },
   renew: { from: ['active'], roles: ['contract_admin'] },
+  // Retention before termination (issue 17): the customer asks to leave, is offered something to stay, and
+  // accepts (an amendment) or declines (termination after the notice period, counted from the request).
+  'termination-request': { from: ['active'], roles: RETENTION_ROLES },
+  'retention-offer': { from: ['active'], roles: RETENTION_ROLES },
+  'retention-accept': { from: ['active'], roles: RETENTION_ROLES },
+  'retention-decline': { from: ['active'], roles: RETENTION_ROLES },
 } as const satisfies ActionRules<ContractState, string>;
 export type ContractAction = keyof typeof CONTRACT_ACTIONS;
 export const CONTRACT_ACTION_NAMES = Object.keys(CONTRACT_ACTIONS) as ContractAction[];
+
+// ---- retention ---------------------------------------------------------------------------------
+
+export const RETENTION_STATUSES = ['open', 'awaiting_approval', 'retained', 'lost'] as const;
+export type RetentionStatus = (typeof RETENTION_STATUSES)[number];
+
+/** What the customer is offered to stay: a discount on the contract's prices and fee, a longer term, or something else in words. */
+export interface RetentionOffer {
+  /** Percent off every contract price and the billing fee, e.g. 15 or 12.5. */
+  discountPercent: number | null;
+  /** Months the term is extended by (the customer commits to stay longer at the new prices). */
+  months: number | null;
+  /** A free-text alternative (an upgrade, a free month of support…), recorded as offered. */
+  alternative: string | null;
+}
+
+/** One termination request and its retention step. */
+export interface RetentionCase {
+  /** 1 for the contract's first request, counting up. */
+  case: number;
+  status: RetentionStatus;
+  requestedAt: number;
+  requestedBy: string;
+  reason: string;
+  offer: RetentionOffer | null;
+  decidedAt: number | null;
+}
+
+/** Whether accepting the offer needs the approval chain: a discount above the contract's threshold (percent) does. */
+export function retentionNeedsApproval(offer: RetentionOffer, thresholdPercent: number): boolean {
+  return offer.discountPercent !== null && compareDecimal(offer.discountPercent, thresholdPercent) > 0;
+}
+
+/**
+ * The terms after an accepted offer, or null when it changes no terms (a free-text alternative only):
+ * each contract price and the billing fee lose the discount, rounded half up to cents; a quantity
+ * contract's targets follow their new prices (amendTerms); the term is extended to `extendedTo`.
+ */
+export function retentionTerms(type: ContractType, current: ContractTerms, offer: RetentionOffer, extendedTo: number | null, now: number): ContractTerms | null {
+  const discount = offer.discountPercent;
+  if (discount === null && extendedTo === null) return null;
+  const changes: AmendmentChanges = {
+    ...(discount === null ? {} : { prices: current.prices.map((p) => ({ sku: p.sku, unitPriceCents: applyPercentOff(p.unitPriceCents, discount) })) }),
+    ...(extendedTo === null ? {} : { validTo: extendedTo }),
+  };
+  const amended = amendTerms(type, current, changes, now);
+  if (typeof amended === 'string') throw new RangeError(amended);
+  const billing = current.billing && discount !== null ? { ...current.billing, amountCents: applyPercentOff(current.billing.amountCents, discount) } : current.billing;
+  return { ...amended, billing };
+}
 
 export interface QuantityTarget {
   sku: string;
@@ -160,6 +218,12 @@ export interface ContractFacts {
   approval: { chain: readonly ApproverRole[]; step: number; conflicted?: readonly FourEyesParty[] } | null;
   /** The four-eyes rule on approvals holds for this contract (fourEyes.contractApproval when it opened). */
   fourEyes?: boolean;
+  /** Where the latest retention case stands (absent or null: none was ever opened). */
+  retention?: RetentionStatus | null;
+  /** Whether the case has an offer the customer can accept. */
+  retentionOffered?: boolean;
+  /** A termination is scheduled (declined retention, or a dated terminate). */
+  terminationScheduled?: boolean;
 }
 
 /** Someone who took part in a contract or amendment, and how; they may not approve it (four eyes). */
@@ -192,6 +256,25 @@ function check(c: ContractFacts, action: ContractAction, actor: Actor): Objectio
   if ((action === 'amend' || action === 'renew') && c.approval) {
     return { kind: 'invalid_state', message: `an amendment awaits ${c.approval.chain[c.approval.step]}; decide it first` };
   }
+  return retentionObjection(c, action);
+}
+
+const RETENTION_STEP: readonly ContractAction[] = ['retention-offer', 'retention-accept', 'retention-decline'];
+
+function retentionObjection(c: ContractFacts, action: ContractAction): Objection {
+  const open = c.retention === 'open';
+  if (action === 'termination-request') {
+    if (open || c.retention === 'awaiting_approval') return { kind: 'invalid_state', message: 'a termination request is already in its retention step' };
+    if (c.terminationScheduled) return { kind: 'invalid_state', message: 'a termination is already scheduled' };
+    return null;
+  }
+  if (!RETENTION_STEP.includes(action)) return null;
+  if (c.retention === 'awaiting_approval') return { kind: 'invalid_state', message: 'the accepted retention offer awaits approval' };
+  if (!open) return { kind: 'invalid_state', message: 'no termination request is open; POST termination-request first' };
+  if (action !== 'retention-accept') return null;
+  if (!c.retentionOffered) return { kind: 'invalid_state', message: 'no retention offer is recorded; POST retention-offer first' };
+  // The offer becomes an amendment: one awaiting approval already is decided first.
+  if (c.approval) return { kind: 'invalid_state', message: `an amendment awaits ${c.approval.chain[c.approval.step]}; decide it first` };
   return null;
 }
 

@@ -1,6 +1,10 @@
-// The one date module. Business dates are YYYY-MM-DD calendar days in UTC (Appendix A: the business time
-// zone of invoices and contracts is UTC), so a day means the same wherever the server runs. Workflows use
-// these too: everything here is pure and deterministic.
+import { firstInstantAtOrAfter, wallClock, zoneClock } from './zones';
+
+// The one date module. Business dates are YYYY-MM-DD calendar days in the business time zone
+// (Appendix A; CRM_BUSINESS_TIME_ZONE, default UTC), never the host's, so a day means the same wherever
+// the server runs. Workflows use these too: everything here is pure and deterministic.
+
+export const UTC = 'UTC';
 
 export const REAL_DAY_MS = 86_400_000;
 
@@ -22,17 +26,24 @@ export function calendarDay(date: string): number {
   return time / REAL_DAY_MS;
 }
 
-/** An API date or date-time as epoch ms; a date means 00:00 UTC of that day. */
-export function parseInstant(text: string): number {
-  if (DATE_ONLY.test(text)) return calendarDay(text) * REAL_DAY_MS;
+/** An API date or date-time as epoch ms; a date means 00:00 of that day in `timeZone` (the first instant of it, across a DST gap). */
+export function parseInstant(text: string, timeZone = UTC): number {
+  if (DATE_ONLY.test(text)) return startOfDay(text, timeZone);
   const ms = DATE_TIME.test(text) ? Date.parse(text) : Number.NaN;
   if (Number.isNaN(ms)) throw new RangeError(`not a date or date-time: "${text}"`);
   return ms;
 }
 
-/** The calendar day (UTC) of an instant, YYYY-MM-DD: what invoices, late fees and prices count in. */
-export function dayOf(ms: number): string {
-  return new Date(ms).toISOString().slice(0, 10);
+/** The calendar day of an instant in `timeZone`, YYYY-MM-DD: what invoices, late fees and prices count in. */
+export function dayOf(ms: number, timeZone = UTC): string {
+  const wall = timeZone === UTC ? ms : wallClock(zoneClock(timeZone), ms);
+  return new Date(wall).toISOString().slice(0, 10);
+}
+
+/** The first instant of `day` in `timeZone`. */
+export function startOfDay(day: string, timeZone = UTC): number {
+  const midnight = calendarDay(day) * REAL_DAY_MS;
+  return timeZone === UTC ? midnight : firstInstantAtOrAfter(zoneClock(timeZone), midnight);
 }
 
 /** `day` plus `days` calendar days. Document dates (invoice due dates) are real days at any contract-day scale. */

@@ -3,7 +3,7 @@ import { MONEY_PATTERN } from './money';
 
 // Every configurable number of the spec (Appendix A), stored in the `settings` table.
 // A process reads a snapshot when it starts and keeps it (SPEC: "a running process keeps the values it started with").
-type SettingKind = 'duration' | 'ratio' | 'positive' | 'integer' | 'money' | 'rate' | 'calendar' | 'boolean';
+type SettingKind = 'duration' | 'ratio' | 'positive' | 'integer' | 'money' | 'rate' | 'percent' | 'calendar' | 'boolean';
 
 interface SettingDef {
   kind: SettingKind;
@@ -55,6 +55,9 @@ export const SETTINGS = {
   'order.returnWindowDays': { kind: 'integer', default: 30, description: 'days after delivery within which goods can be returned' },
   'contract.approval.financeFrom': { kind: 'money', default: '100000.00', description: 'contract value from which finance approves' },
   'contract.approval.legalFrom': { kind: 'money', default: '500000.00', description: 'contract value from which legal approves' },
+  'contract.retentionDiscountWithoutApproval': {
+    kind: 'percent', default: 10, description: 'a retention discount up to this percent is granted without approval; a deeper one goes through the approval chain',
+  },
   'invoice.lateFeeRatePerDay': { kind: 'rate', default: 0.003, description: 'late fee per day overdue, as a share of the amount' },
   'invoice.lateFeeMaxDays': { kind: 'integer', default: 90, description: 'days overdue counted at most' },
   'invoice.lateFeeCap': { kind: 'money', default: '3000.00', description: 'late fee cap per invoice' },
@@ -100,6 +103,9 @@ export function validateSetting(key: SettingKey, value: unknown): string | null 
       return Number.isInteger(value) && (value as number) > 0 && (value as number) <= 3650 ? null : 'must be a whole number from 1 to 3650';
     case 'rate':
       return typeof value === 'number' && value >= 0 && value < 1 ? null : 'must be a number from 0 to below 1';
+    case 'percent':
+      // At most two decimals, so it is read exactly as a decimal (never as "1e-7").
+      return typeof value === 'number' && value >= 0 && value <= 100 && /^\d+(\.\d{1,2})?$/.test(String(value)) ? null : 'must be a number from 0 to 100 with at most two decimals';
     case 'money':
       return typeof value === 'string' && new RegExp(MONEY_PATTERN).test(value) ? null : 'must be a decimal string with two places, e.g. "100000.00"';
     case 'boolean':

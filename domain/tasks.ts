@@ -14,7 +14,7 @@ import { TIER_ROLE, ticketActions, ticketSummary, type TicketAction, type Ticket
 export const TASK_KINDS = [
   'ticket.queue', 'ticket.assigned', 'ticket.attention',
   'order.credit_hold', 'order.shipment', 'order.delivery', 'order.activation_report',
-  'contract.approval', 'contract.signature', 'contract.renewal',
+  'contract.approval', 'contract.signature', 'contract.renewal', 'contract.retention',
 ] as const;
 export type TaskKind = (typeof TASK_KINDS)[number];
 
@@ -108,13 +108,14 @@ export function orderTasks(o: OrderRecord, at: number): ProcessTasks {
 }
 
 const DECIDE: readonly ContractAction[] = ['approve', 'reject'];
+const RETAIN: readonly ContractAction[] = ['retention-offer', 'retention-accept', 'retention-decline'];
 
 /**
- * The approval step awaiting a role; signing before the contract would expire unsigned at valid-to; and,
- * from the start of the notice period to valid-to, the renewal decision.
+ * The approval step awaiting a role; signing before the contract would expire unsigned at valid-to;
+ * from the start of the notice period to valid-to, the renewal decision; and an open retention step.
  */
 export function contractTasks(c: ContractRecord): ProcessTasks {
-  const facts: ContractFacts = { state: c.status, approval: c.approval };
+  const facts: ContractFacts = { state: c.status, approval: c.approval, retention: c.retention?.status ?? null, retentionOffered: c.retention?.offer != null };
   const allowed = (actor: Actor) => contractActions(facts, actor);
   const validTo = c.terms.validTo;
   return {
@@ -123,6 +124,7 @@ export function contractTasks(c: ContractRecord): ProcessTasks {
       ...offer('contract.approval', CONTRACT_ACTIONS.approve.roles, DECIDE, allowed, { dueAt: null }),
       ...offer('contract.signature', CONTRACT_ACTIONS.sign.roles, ['sign'], allowed, { dueAt: validTo }),
       ...(c.noticeFrom === null ? [] : offer('contract.renewal', CONTRACT_ACTIONS.renew.roles, ['renew'], allowed, { dueAt: validTo, opensAt: c.noticeFrom })),
+      ...offer('contract.retention', CONTRACT_ACTIONS['retention-offer'].roles, RETAIN, allowed, { dueAt: null }),
     ],
   };
 }

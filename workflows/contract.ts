@@ -1,7 +1,7 @@
-import { allHandlersFinished, condition, continueAsNew, setCurrentDetails, setHandler, workflowInfo } from '@temporalio/workflow';
+import { allHandlersFinished, condition, continueAsNew, patched, setCurrentDetails, setHandler, workflowInfo } from '@temporalio/workflow';
 import { parsePaymentTermsDays } from '../domain/approvals';
 import { contractClock } from '../domain/contract-time';
-import { addDays, dayOf, parseInstant } from '../domain/dates';
+import { addDays, dayOf, parseInstant, UTC } from '../domain/dates';
 import { amendTerms, contractRefusal, FINAL_CONTRACT_STATES, type ContractAction, type ContractTerms } from '../domain/contracts';
 import type { NotificationData, NotificationKind } from '../domain/notifications';
 import type { WithActor } from '../domain/processes/common';
@@ -9,9 +9,10 @@ import {
   contractConsumed, contractOpened, contractState, contractUpdates, type ContractEventRecord, type ContractInput, type ContractView,
 } from '../domain/processes/contract';
 import {
-  activateContract, amendContract, approveStep, billedPeriod, CONTRACT_CLOCK, contractCarry, contractDetails, contractFacts, contractRecord,
-  contractSearchAttributes, contractView, draftContract, endContract, fullyConsumed, nextContractDeadline, noticeSent, openContract, rejectStep,
-  renewContract, resumeContract, scheduleTermination, signContract, submitContract, type ContractChange, type ContractDeadline, type ContractProcess,
+  acceptRetention, activateContract, amendContract, approveStep, billedPeriod, CONTRACT_CLOCK, contractCarry, contractDetails, contractFacts, contractRecord,
+  contractSearchAttributes, contractView, declineRetention, describeOffer, draftContract, endContract, fullyConsumed, nextContractDeadline, noticeSent,
+  offerRetention, openContract, rejectStep, renewContract, requestTermination, resumeContract, scheduleTermination, signContract, submitContract,
+  type ContractChange, type ContractDeadline, type ContractProcess,
 } from '../domain/processes/contract-state';
 import type { Actor } from '../domain/roles';
 import { businessRuleFailure, createWriteQueue, processActivities, processEngine, refuse, type DueTimer } from './common';
@@ -19,6 +20,11 @@ import { businessRuleFailure, createWriteQueue, processActivities, processEngine
 const activitiesOf = processActivities(['NotFound']);
 
 const SYSTEM = CONTRACT_CLOCK;
+/**
+ * Since this patch an amendment of the terms text or the prices goes through the approval chain (SPEC §6),
+ * not only a raised value; contracts that amended before it replay on the old rule.
+ */
+export const AMENDMENT_REVIEW = 'amendment-reviews-terms-and-prices';
 const iso = (ms: number) => new Date(ms).toISOString();
 
 export async function contractWorkflow(input: ContractInput): Promise<ContractView> {
@@ -26,6 +32,7 @@ export async function contractWorkflow(input: ContractInput): Promise<ContractVi
   const { loadContractPolicy, recordContract, notify, issueInvoice } = activitiesOf(engine);
   const workflowId = workflowInfo().workflowId;
   const clock = contractClock(input.dayMs);
+  const zone = input.timeZone ?? UTC;
   const enqueue = createWriteQueue();
   const carried = input.carried;
 
@@ -76,15 +83,18 @@ export async function contractWorkflow(input: ContractInput): Promise<ContractVi
   setHandler(contractUpdates.reject, ({ actor, comment }) => transition('reject', actor, (c) => rejectStep(c, actor, comment, Date.now()), comment), { validator: guard('reject') });
 
   setHandler(contractUpdates.sign, async ({ actor, signedAt: at }) => {
-    const signed = await transition('sign', actor, (c) => signContract(c, at ? parseInstant(at) : Date.now()));
+    const signed = await transition('sign', actor, (c) => signContract(c, at ? parseInstant(at, zone) : Date.now()));
     // The contract activates at valid-from; one signed after that date is active at once.
     return contract.terms.validFrom <= Date.now() ? activate() : signed;
   }, { validator: guard('sign') });
 
-  setHandler(contractUpdates.amend, ({ actor, changes: wanted, reason }) => transition('amend', actor, (c) => {
-    const amended = amendTerms(input.type, c.terms, wanted, Date.now()) as ContractTerms;
-    return amendContract(c, amended, reason, actor, Date.now());
-  }, reason), {
+  setHandler(contractUpdates.amend, ({ actor, changes: wanted, reason }) => {
+    const review = patched(AMENDMENT_REVIEW);
+    return transition('amend', actor, (c) => {
+      const amended = amendTerms(input.type, c.terms, wanted, Date.now()) as ContractTerms;
+      return amendContract(c, amended, reason, actor, Date.now(), review);
+    }, reason);
+  }, {
     validator: (args) => {
       guard('amend')(args);
       const amended = amendTerms(input.type, contract.terms, args.changes, Date.now());
@@ -93,10 +103,39 @@ export async function contractWorkflow(input: ContractInput): Promise<ContractVi
   });
 
   setHandler(contractUpdates.terminate, ({ actor, reason, effectiveDate }) => {
-    const at = parseInstant(effectiveDate);
-    if (at <= Date.now()) return transition('terminate', actor, (c) => endContract(c, 'terminated', Date.now()), reason);
-    return transition('schedule-termination', actor, (c) => scheduleTermination(c, at, reason), `${reason} (effective ${iso(at)})`);
+    const at = parseInstant(effectiveDate, zone);
+    // Only contract_admin terminates directly: sooner than the notice period is their override, and the timeline says so.
+    const override = at < Date.now() + clock.days(contract.terms.noticeDays) ? ` (notice period of ${contract.terms.noticeDays} days overridden)` : '';
+    if (at <= Date.now()) return transition('terminate', actor, (c) => endContract(c, 'terminated', Date.now()), `${reason}${override}`);
+    return transition('schedule-termination', actor, (c) => scheduleTermination(c, at, reason), `${reason} (effective ${iso(at)})${override}`);
   }, { validator: guard('terminate') });
+
+  // ---- retention before termination (issue 17): new updates only, so no running history changes ----
+  setHandler(contractUpdates['termination-request'], ({ actor, reason }) =>
+    transition('termination-request', actor, (c) => requestTermination(c, actor, reason, Date.now()), reason), { validator: guard('termination-request') });
+  setHandler(contractUpdates['retention-offer'], ({ actor, discountPercent, months, alternative }) => {
+    const offer = { discountPercent, months, alternative };
+    return transition('retention-offer', actor, (c) => offerRetention(c, offer), describeOffer(offer));
+  }, { validator: guard('retention-offer') });
+  setHandler(contractUpdates['retention-accept'], ({ actor, note }) =>
+    transition('retention-accept', actor, (c) => acceptRetention(c, input.type, clock, actor, Date.now()), note ?? null), {
+    validator: (args) => {
+      guard('retention-accept')(args);
+      // The offer's terms must still apply (a validity already past cannot be amended): refused, not a failed task.
+      try {
+        acceptRetention(contract, input.type, clock, args.actor, Date.now());
+      } catch (error) {
+        throw businessRuleFailure((error as Error).message);
+      }
+    },
+  });
+  setHandler(contractUpdates['retention-decline'], async ({ actor, note }) => {
+    const declined = await transition('retention-decline', actor, (c) => declineRetention(c, clock, Date.now()), note ?? null);
+    // With no notice period left to run (noticeDays 0), the contract ends with the decline.
+    return contract.termination && contract.termination.at <= Date.now()
+      ? transition('terminate', SYSTEM, (c) => endContract(c, 'terminated', Date.now()), contract.termination.reason)
+      : declined;
+  }, { validator: guard('retention-decline') });
 
   setHandler(contractUpdates.renew, ({ actor, months }) => {
     const by = months ?? contract.terms.renewalMonths;
@@ -156,7 +195,7 @@ export async function contractWorkflow(input: ContractInput): Promise<ContractVi
 
   async function bill(at: number) {
     const { terms, billedPeriods: period } = contract;
-    const issuedOn = dayOf(at);
+    const issuedOn = dayOf(at, zone);
     const dueDays = parsePaymentTermsDays(terms.paymentTerms) ?? contract.policy!.invoiceDueDays;
     await enqueue(() => issueInvoice({
       dedupeKey: `contract:${input.number}:${iso(at)}`, customerId: input.customerId, contractId: input.number,

@@ -1,6 +1,5 @@
 import { continueAsNew, proxyActivities, sleep } from '@temporalio/workflow';
 import type { Activities } from '../activities';
-import { dayOf } from '../domain/dates';
 import type { DunningInput } from '../domain/processes/dunning';
 
 const { remindOverdueInvoices } = proxyActivities<Activities>({
@@ -19,7 +18,8 @@ export async function dunningWorkflow(input: DunningInput): Promise<number> {
   const limit = Math.min(input.sweeps ?? SWEEPS_PER_RUN, SWEEPS_PER_RUN);
   for (let sweep = 0; sweep < limit; sweep++) {
     if (sweep > 0) await sleep(input.intervalMs);
-    reminded += await remindOverdueInvoices({ asOf: input.asOf ?? dayOf(Date.now()) });
+    // Without a fixed day the activity takes today in the business time zone, which the sandbox does not know.
+    reminded += await remindOverdueInvoices({ asOf: input.asOf });
   }
   if (input.sweeps !== undefined && input.sweeps <= limit) return reminded;
   return continueAsNew<typeof dunningWorkflow>({ ...input, sweeps: input.sweeps === undefined ? undefined : input.sweeps - limit });

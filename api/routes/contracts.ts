@@ -10,6 +10,7 @@ import { parseInstant } from '../../domain/dates';
 import { amountAttribute, fromCents, toCents } from '../../domain/money';
 import { CrmAmount, CrmCustomerId, CrmCustomerTier, CrmDueAt, CrmKind, CrmStatus } from '../../domain/search-attributes';
 import { CONTRACT_WORKFLOW, contractOpened, contractState, contractUpdates, type AmendArgs, type ContractInput } from '../../domain/processes/contract';
+import type { RetentionOffer } from '../../domain/contracts';
 import { CONTRACT_CLOCK } from '../../domain/processes/contract-state';
 import { actorNamer } from '../actors';
 import { newestFirst } from '../lists';
@@ -51,12 +52,13 @@ export const contractRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
   }, async (request, reply) => {
     const body = request.body;
+    const zone = app.config.business.timeZone;
     const customer = await findCustomer(app.db, body.customerId);
     if (!customer) throw unprocessable(`customer ${body.customerId} does not exist`, { errors: [{ path: '/customerId', message: 'unknown customer' }] });
     const skus = [...(body.prices ?? []), ...(body.targetQuantities ?? [])].map((p) => p.sku);
     const listed = skus.length ? await app.db.select({ sku: products.sku, listPrice: products.listPrice }).from(products).where(inArray(products.sku, skus)) : [];
     const terms = draftTerms({
-      type: body.type, validFrom: parseInstant(body.validFrom), validTo: parseInstant(body.validTo), targetValueCents: cents(body.targetValue) ?? null,
+      type: body.type, validFrom: parseInstant(body.validFrom, zone), validTo: parseInstant(body.validTo, zone), targetValueCents: cents(body.targetValue) ?? null,
       targetQuantities: body.targetQuantities ?? null, prices: pricesInCents(body.prices) ?? [], paymentTerms: body.paymentTerms ?? null,
       billing: body.billing ? { frequency: body.billing.frequency, amountCents: toCents(body.billing.amount) } : null,
       autoRenew: body.autoRenew ?? false, renewalMonths: body.renewalMonths ?? 12, noticeDays: body.noticeDays ?? 30, terms: body.terms ?? null,
@@ -68,7 +70,7 @@ export const contractRoutes: FastifyPluginAsyncTypebox = async (app) => {
     return openProcess(app, request, reply, {
       kind: 'contract', workflow: CONTRACT_WORKFLOW, opened: contractOpened, prefix: app.config.idPrefixes.contractByType[body.type],
       input: (number): ContractInput => ({
-        number, customerId: customer.id, type: body.type, terms, actor: request.actor, dayMs: app.config.contracts.dayMs,
+        number, customerId: customer.id, type: body.type, terms, actor: request.actor, dayMs: app.config.contracts.dayMs, timeZone: zone,
         particulars: {
           externalRef: body.externalRef ?? null, poDate: body.poDate ?? null, salesOrg: body.salesOrg ?? null,
           channel: body.channel ?? null, division: body.division ?? null, sla: body.sla ?? null, coveredCategories: body.coveredCategories ?? null,
@@ -133,7 +135,7 @@ export const contractRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   await app.register(registerProcessActions({
     kind: 'contract', actions: CONTRACT_ACTION_NAMES, rules: CONTRACT_ACTIONS, bodies: ContractActionBodies, response: ContractView, updates: contractUpdates,
-    convert: { amend: amendArgs },
+    convert: { amend: amendArgsIn(app.config.business.timeZone), 'retention-offer': retentionOffer },
     check: async (action, body) => {
       if (action === 'amend') await checkProducts((body.changes as { prices?: Array<{ sku: string }> }).prices ?? []);
     },
@@ -147,17 +149,26 @@ export const contractRoutes: FastifyPluginAsyncTypebox = async (app) => {
   }
 };
 
-/** The API speaks money as "123.24" and dates as text; the workflow speaks cents and instants. */
-function amendArgs(body: Static<typeof ContractActionBodies.amend>): AmendArgs {
+/** The API speaks money as "123.24" and dates (in the business time zone) as text; the workflow speaks cents and instants. */
+const amendArgsIn = (zone: string) => (body: Static<typeof ContractActionBodies.amend>): AmendArgs => {
   const { changes } = body;
   if (Object.keys(changes).length === 0) throw unprocessable('an amendment needs at least one change', { errors: [{ path: '/changes', message: 'empty' }] });
   return {
     reason: body.reason,
     changes: {
       ...(changes.targetValue !== undefined ? { targetValueCents: toCents(changes.targetValue) } : {}),
-      ...(changes.validTo !== undefined ? { validTo: parseInstant(changes.validTo) } : {}),
+      ...(changes.validTo !== undefined ? { validTo: parseInstant(changes.validTo, zone) } : {}),
       ...(changes.prices !== undefined ? { prices: pricesInCents(changes.prices) } : {}),
       ...(changes.terms !== undefined ? { terms: changes.terms } : {}),
     },
   };
+};
+
+/** An offer names at least one thing; what it leaves out is null in the workflow's record. */
+function retentionOffer(body: Static<typeof ContractActionBodies['retention-offer']>): RetentionOffer {
+  const { discountPercent = null, months = null, alternative = null } = body;
+  if (discountPercent === null && months === null && alternative === null) {
+    throw unprocessable('a retention offer names a discount, a term extension or an alternative', { errors: [{ path: '', message: 'needs discountPercent, months or alternative' }] });
+  }
+  return { discountPercent, months, alternative };
 }

@@ -180,7 +180,7 @@ export const customerRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
   }, async (request) => {
     const customer = await getCustomer(app.db, request.params.id);
-    const today = dayOf(Date.now());
+    const today = dayOf(Date.now(), app.config.business.timeZone);
     const abcRange = { from: addDays(today, -(ABC_OVERVIEW_DAYS - 1)), to: today };
     const [openTickets, openOrders, contractRows, open, abc, linkedTickets] = await Promise.all([
       app.db.select().from(tickets).where(and(eq(tickets.customerId, customer.id), notInArray(tickets.status, [...FINAL_TICKET_STATES])))
@@ -201,7 +201,7 @@ export const customerRoutes: FastifyPluginAsyncTypebox = async (app) => {
         id: c.id, status: c.status, type: c.type, validTo: c.validTo.toISOString(),
         targetValue: c.target, consumed: c.consumed, reserved: c.reserved, remaining: fromCents(remainingCents(drawDownCents(c))),
       })),
-      openInvoices: open.items.map(({ row }) => invoiceView(row, today, open.rule)),
+      openInvoices: open.items.map(({ row }) => invoiceView(row, today)),
       linkedTickets,
       receivables: { asOf: today, ...open.aged.total, buckets: open.aged.buckets },
       abc: { ...abcRange, class: ranked?.class ?? null, revenue: ranked?.revenue ?? '0.00', share: ranked?.share ?? null },

@@ -4,9 +4,7 @@ import { and, desc, eq, gte, lt, ne, or } from 'drizzle-orm';
 import { openInvoiceOf } from '../../db/invoices';
 import { ticketsLinkedTo } from '../../db/links';
 import { invoices } from '../../db/schema';
-import { loadSettings } from '../../db/settings';
 import { dayOf } from '../../domain/dates';
-import { lateFeeRuleFrom, type LateFeeRule } from '../../domain/late-fee';
 import { fromCents } from '../../domain/money';
 import { amountDue } from '../../domain/payments';
 import { matching } from '../lists';
@@ -16,8 +14,8 @@ import { DateOnly, IdParams, ListQuery, Page } from '../schemas/common';
 import { AsOfQuery, InvoiceDetail, InvoiceStatus, InvoiceView } from '../schemas/invoices';
 
 /** The invoice with what it owes on `asOf`; shared with the customer cockpit. */
-export function invoiceView(row: typeof invoices.$inferSelect, asOf: string, rule: LateFeeRule) {
-  const due = amountDue(openInvoiceOf(row), asOf, rule);
+export function invoiceView(row: typeof invoices.$inferSelect, asOf: string) {
+  const due = amountDue(openInvoiceOf(row), asOf);
   return {
     id: row.id, status: row.status, customerId: row.customerId, orderId: row.orderId, contractId: row.contractId, description: row.description,
     amount: row.amount, paidAmount: row.paidAmount, creditedAmount: row.creditedAmount, lateFeePaid: row.lateFeePaid, issuedOn: row.issuedOn, dueOn: row.dueOn, paidOn: row.paidOn,
@@ -40,7 +38,7 @@ export const invoiceRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
   }, async (request) => {
     const { limit = 50, cursor, customerId, status, overdue, contractId, asOf } = request.query;
-    const day = asOf ?? dayOf(Date.now());
+    const day = asOf ?? dayOf(Date.now(), app.config.business.timeZone);
     const isOverdue = and(eq(invoices.status, 'open'), lt(invoices.dueOn, day));
     const notOverdue = or(ne(invoices.status, 'open'), gte(invoices.dueOn, day));
     const rows = await app.db.select().from(invoices).where(and(
@@ -48,8 +46,7 @@ export const invoiceRoutes: FastifyPluginAsyncTypebox = async (app) => {
       matching([[invoices.customerId, customerId], [invoices.contractId, contractId], [invoices.status, status]]),
       overdue === undefined ? undefined : overdue ? isOverdue : notOverdue,
     )).orderBy(desc(invoices.issuedOn), desc(invoices.id)).limit(limit + 1);
-    const rule = lateFeeRuleFrom(await loadSettings(app.db));
-    return toPage(rows, limit, (row) => [row.issuedOn, row.id], (row) => invoiceView(row, day, rule));
+    return toPage(rows, limit, (row) => [row.issuedOn, row.id], (row) => invoiceView(row, day));
   });
 
   app.get('/invoices/:id', {
@@ -58,7 +55,7 @@ export const invoiceRoutes: FastifyPluginAsyncTypebox = async (app) => {
   }, async (request) => {
     const [row] = await app.db.select().from(invoices).where(eq(invoices.id, request.params.id));
     if (!row) throw notFound('invoice', request.params.id);
-    const [settings, linkedTickets] = await Promise.all([loadSettings(app.db), ticketsLinkedTo(app.db, 'invoice', row.id)]);
-    return { ...invoiceView(row, request.query.asOf ?? dayOf(Date.now()), lateFeeRuleFrom(settings)), linkedTickets };
+    const linkedTickets = await ticketsLinkedTo(app.db, 'invoice', row.id);
+    return { ...invoiceView(row, request.query.asOf ?? dayOf(Date.now(), app.config.business.timeZone)), linkedTickets };
   });
 };

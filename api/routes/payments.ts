@@ -42,7 +42,7 @@ export const paymentRoutes: FastifyPluginAsyncTypebox = async (app) => {
       run: async (paymentId) => {
         const outcome = await receivePayment(app.db, {
           paymentId, customerId: customer.id, amountCents: toCents(body.amount), reference: body.reference,
-          receivedAt: body.receivedAt ?? new Date().toISOString(), recordedBy: request.actor.id,
+          receivedAt: body.receivedAt ?? new Date().toISOString(), recordedBy: request.actor.id, timeZone: app.config.business.timeZone,
         });
         await audit(app.db, request.actor, 'payment.receive', 'payment', paymentId, body);
         return {

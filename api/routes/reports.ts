@@ -53,7 +53,7 @@ export const reportRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/reports/receivables', {
     config: { roles: [...READERS, 'finance'] },
     schema: { tags: ['reports'], summary: 'Open invoices aged 0–30/31–60/61–90/>90 days overdue, with late fees as of a day', querystring: ReceivablesQuery, response: { 200: ReceivablesReport } },
-  }, async (request) => receivablesReport(app.db, request.query));
+  }, async (request) => receivablesReport(app.db, request.query, app.config.business.timeZone));
   app.get('/reports/articles', {
     config: { roles: [...READERS, 'knowledge_engineer'] },
     schema: { tags: ['reports'], summary: 'Articles cited by resolutions, and how many of those resolved at L1 (days of the resolution)', querystring: ReportQuery, response: { 200: ArticleReport } },

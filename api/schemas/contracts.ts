@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { BILLING_FREQUENCIES, CONTRACT_ACTION_NAMES, CONTRACT_STATES, CONTRACT_TYPES } from '../../domain/contracts';
+import { BILLING_FREQUENCIES, CONTRACT_ACTION_NAMES, CONTRACT_STATES, CONTRACT_TYPES, RETENTION_STATUSES } from '../../domain/contracts';
 import type { ContractView as WorkflowContractView } from '../../domain/processes/contract';
 import { Literals, Money, Nullable, Obj, Text, type SameShape } from './common';
 import { Category, LinkedTicket } from './tickets';
@@ -8,7 +8,7 @@ export const ContractStatus = Literals(CONTRACT_STATES);
 export const ContractType = Literals(CONTRACT_TYPES);
 const Approver = Literals(['sales_manager', 'finance', 'legal'] as const);
 const Sku = Type.String({ minLength: 1, maxLength: 64 });
-/** Appendix A: a date (00:00 UTC, the contracts' business time zone) or a full ISO date-time. */
+/** Appendix A: a date (00:00 in the business time zone, CRM_BUSINESS_TIME_ZONE) or a full ISO date-time. */
 const DateOrTime = (description?: string) => Type.Union([Type.String({ format: 'date' }), Type.String({ format: 'date-time' })], { description });
 const Prices = Type.Array(Obj({ sku: Sku, unitPrice: Money() }), { maxItems: 500 });
 
@@ -66,6 +66,11 @@ export const ContractView = Type.Object({
   lastRejection: Nullable(Type.Object({ role: Type.String(), actorId: Type.String(), comment: Type.String() })),
   terminationAt: Nullable(Type.String()),
   nextBillingAt: Nullable(Type.String()),
+  retention: Nullable(Type.Object({
+    case: Type.Integer(), status: Literals(RETENTION_STATUSES), requestedAt: Type.String(), requestedBy: Type.String(), reason: Type.String(),
+    offer: Nullable(Type.Object({ discountPercent: Nullable(Type.Number()), months: Nullable(Type.Integer()), alternative: Nullable(Type.String()) })),
+    decidedAt: Nullable(Type.String()),
+  }, { description: 'the latest termination request and its retention step' })),
   allowedActions: Type.Array(Literals(CONTRACT_ACTION_NAMES)),
 });
 
@@ -120,4 +125,13 @@ export const ContractActionBodies = {
   }),
   terminate: Obj({ reason: Text(5000), effectiveDate: DateOrTime('termination takes effect at this date') }),
   renew: Obj({ months: Type.Optional(Type.Integer({ minimum: 1, maximum: 120, description: 'the renewal term; default the contract\'s renewalMonths' })) }),
+  'termination-request': Obj({ reason: Text(5000, 'why the customer wants to leave') }),
+  'retention-offer': Obj({
+    // From 0.01: a smaller number would print in exponent form, which the exact decimal arithmetic refuses.
+    discountPercent: Type.Optional(Type.Number({ minimum: 0.01, maximum: 100, description: 'percent off every contract price and the billing fee' })),
+    months: Type.Optional(Type.Integer({ minimum: 1, maximum: 120, description: 'the term is extended by this many months' })),
+    alternative: Type.Optional(Text(2000, 'a free-text alternative offered instead or as well')),
+  }, { description: 'at least one of discountPercent, months, alternative' }),
+  'retention-accept': Obj({ note: Type.Optional(Text(5000)) }),
+  'retention-decline': Obj({ note: Type.Optional(Text(5000)) }),
 };

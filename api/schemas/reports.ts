@@ -77,6 +77,10 @@ export const ContractReport = Type.Object({
   expiring: Type.Object(Object.fromEntries(EXPIRY_WINDOWS.map((days) => [`within${days}Days`, ContractsValue])) as Record<`within${(typeof EXPIRY_WINDOWS)[number]}Days`, typeof ContractsValue>),
   consumption: Type.Object({ target: Amount, consumed: Amount, reserved: Amount, remaining: Amount, rate: Rate }),
   renewalRate: Rate,
+  retention: Type.Object({
+    requests: Type.Integer(), retained: Type.Integer(), lost: Type.Integer(), open: Type.Integer(),
+    rate: Rate,
+  }, { description: 'termination requests made within the scope; rate = retained / (retained + lost)' }),
 });
 
 export const AgingTotals = Type.Object({ invoices: Type.Integer(), outstanding: Amount, lateFees: Amount, total: Amount });

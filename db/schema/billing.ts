@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { check, date, index, numeric, pgSequence, pgTable, primaryKey, text, timestamp } from 'drizzle-orm/pg-core';
+import { check, date, index, integer, numeric, pgSequence, pgTable, primaryKey, text, timestamp } from 'drizzle-orm/pg-core';
 import { customers } from './customers';
 
 // Invoices and payments are shared by orders (credit terms, prepaid/COD payments) and contracts
@@ -24,6 +24,11 @@ export const invoices = pgTable('invoices', {
   lateFeePaid: numeric('late_fee_paid', { precision: 14, scale: 2 }).notNull().default('0.00'),
   // Principal settled by credit notes (returns): it is no longer owed, and no late fee accrues on it.
   creditedAmount: numeric('credited_amount', { precision: 14, scale: 2 }).notNull().default('0.00'),
+  // The late-fee rule (invoice.lateFee* settings) as it stood at issue: a later change of the settings
+  // does not touch invoices already issued. The defaults are SPEC §6's, for rows written before these existed.
+  lateFeeRatePerDay: numeric('late_fee_rate_per_day', { precision: 10, scale: 6 }).notNull().default('0.003'),
+  lateFeeMaxDays: integer('late_fee_max_days').notNull().default(90),
+  lateFeeCap: numeric('late_fee_cap', { precision: 14, scale: 2 }).notNull().default('3000.00'),
   reminderSentAt: timestamp('reminder_sent_at', { withTimezone: true }),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   voidedAt: timestamp('voided_at', { withTimezone: true }),

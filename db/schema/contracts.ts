@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { check, date, index, integer, jsonb, numeric, pgSequence, pgTable, primaryKey, smallint, text, timestamp } from 'drizzle-orm/pg-core';
 import type { PricedCallOffLine } from '../../domain/call-offs';
-import type { ContractParticulars, ContractState, ContractTerms, ContractType } from '../../domain/contracts';
+import { RETENTION_STATUSES, type ContractParticulars, type ContractState, type ContractTerms, type ContractType, type RetentionOffer } from '../../domain/contracts';
 import { customers } from './customers';
 
 export const contractSeq = pgSequence('contract_seq');
@@ -93,3 +93,16 @@ export const contractCallOffs = pgTable('contract_call_offs', {
   check('contract_call_offs_total_non_negative', sql`${t.total} >= 0`),
   index('contract_call_offs_contract_idx').on(t.contractId, t.status),
 ]);
+
+// One row per termination request and its retention step (issue 17), mirrored from the workflow like the
+// contract row; the retention rate of /reports/contracts counts these by request day.
+export const contractRetentionCases = pgTable('contract_retention_cases', {
+  contractId: text('contract_id').notNull().references(() => contracts.id),
+  case: integer('case').notNull(),
+  status: text('status', { enum: RETENTION_STATUSES }).notNull(),
+  requestedAt: timestamp('requested_at', { withTimezone: true }).notNull(),
+  requestedBy: text('requested_by').notNull(),
+  reason: text('reason').notNull(),
+  offer: jsonb('offer').$type<RetentionOffer>(),
+  decidedAt: timestamp('decided_at', { withTimezone: true }),
+}, (t) => [primaryKey({ columns: [t.contractId, t.case] }), index('contract_retention_cases_requested_idx').on(t.requestedAt)]);

@@ -1,12 +1,15 @@
 import type { SearchAttributeUpdatePair } from '@temporalio/common';
 import { contractApprovalChain } from '../approvals';
 import { contractClock, type ContractClock } from '../contract-time';
-import { BILLING_MONTHS, contractActions, fourEyesConflict, type ContractFacts, type ContractState, type ContractTerms, type FourEyesParty } from '../contracts';
+import {
+  BILLING_MONTHS, contractActions, fourEyesConflict, retentionNeedsApproval, retentionTerms,
+  type ContractFacts, type ContractState, type ContractTerms, type ContractType, type FourEyesParty, type RetentionCase, type RetentionOffer,
+} from '../contracts';
 import { amountAttribute, fromCents } from '../money';
 import type { Actor } from '../roles';
 import { CrmAmount, CrmCustomerId, CrmDueAt, CrmKind, CrmStatus } from '../search-attributes';
 import type {
-  ApprovalDecisionRecord, ContractCarry, ContractInput, ContractPolicy, ContractRecord, ContractVersionRecord, ContractView, OpenApproval,
+  ApprovalDecisionRecord, ContractCarry, ContractInput, ContractPolicy, ContractRecord, ContractVersionRecord, ContractView, OpenApproval, RetentionView,
 } from './contract';
 
 // The contract process's state as one object, and every change to it as a pure function: the workflow
@@ -45,6 +48,8 @@ export interface ContractProcess {
   renewed: boolean;
   /** Who drafted the contract, known once it opens (null for a run carried from before it was kept). */
   draftedBy: string | null;
+  /** The latest termination request and its retention step, or null. */
+  retention: RetentionCase | null;
 }
 
 /** A change's outcome: the new state and the version and approval rows it produced. */
@@ -58,15 +63,17 @@ export function draftContract(terms: ContractTerms, now: number): ContractProces
   return {
     status: 'draft', terms, version: 1, latestVersion: 1, term: 1, round: 0, approval: null, lastRejection: null, policy: null,
     createdAt: now, signedAt: null, activatedAt: null, endedAt: null, billedPeriods: 0, termination: null,
-    noticeSent: false, consumed: false, renewed: false, draftedBy: null,
+    noticeSent: false, consumed: false, renewed: false, draftedBy: null, retention: null,
   };
 }
 
 /** The contract as a renewal (or a long history) handed it to this run. */
 export function resumeContract(terms: ContractTerms, carried: ContractCarry): ContractProcess {
-  const { seq: _seq, noticeSent, consumed, draftedBy, ...rest } = carried;
-  // Carries written before noticeSent, consumed and draftedBy travelled lack them.
-  return { ...rest, terms, endedAt: null, noticeSent: noticeSent ?? false, consumed: consumed ?? false, renewed: false, draftedBy: draftedBy ?? null };
+  const { seq: _seq, noticeSent, consumed, draftedBy, retention, ...rest } = carried;
+  // Carries written before noticeSent, consumed, draftedBy and retention travelled lack them.
+  return {
+    ...rest, terms, endedAt: null, noticeSent: noticeSent ?? false, consumed: consumed ?? false, renewed: false, draftedBy: draftedBy ?? null, retention: retention ?? null,
+  };
 }
 
 /** Everything the next run needs; the terms travel as the input's terms. */
@@ -74,7 +81,7 @@ export function contractCarry(c: ContractProcess, seq: number): ContractCarry {
   return {
     status: c.status, version: c.version, latestVersion: c.latestVersion, term: c.term, seq, round: c.round, policy: c.policy!, createdAt: c.createdAt,
     signedAt: c.signedAt, activatedAt: c.activatedAt, billedPeriods: c.billedPeriods, termination: c.termination, approval: c.approval,
-    lastRejection: c.lastRejection, noticeSent: c.noticeSent, consumed: c.consumed, draftedBy: c.draftedBy,
+    lastRejection: c.lastRejection, noticeSent: c.noticeSent, consumed: c.consumed, draftedBy: c.draftedBy, retention: c.retention,
   };
 }
 
@@ -136,7 +143,7 @@ export function approveStep(c: ContractProcess, actor: Actor, comment: string | 
   const approved = { ...decision(open, actor, 'approved', comment, now), ...(override ? { fourEyesOverride: override } : {}) };
   const step = open.step + 1;
   if (step < open.chain.length) return { contract: { ...c, approval: { ...open, step } }, approval: approved };
-  const closed = { ...c, approval: null };
+  const closed = { ...c, approval: null, retention: open.retention ? decideRetention(c.retention, 'retained', now) : c.retention };
   if (open.kind === 'contract') return { contract: { ...closed, status: 'approved' }, approval: approved };
   return { ...bringIntoForce(closed, open.amended!, open.version, 'amendment', actor, open.reason, now), approval: approved };
 }
@@ -145,7 +152,9 @@ export function approveStep(c: ContractProcess, actor: Actor, comment: string | 
 export function rejectStep(c: ContractProcess, actor: Actor, comment: string, now: number): ContractChange {
   const open = c.approval!;
   const rejected = decision(open, actor, 'rejected', comment, now);
-  const closed: ContractProcess = { ...c, approval: null, lastRejection: { role: rejected.role, actorId: actor.id, comment } };
+  // A rejected retention offer goes back to the retention step: another offer, or the customer leaves.
+  const retention = open.retention && c.retention ? { ...c.retention, status: 'open' as const, offer: null } : c.retention;
+  const closed: ContractProcess = { ...c, approval: null, retention, lastRejection: { role: rejected.role, actorId: actor.id, comment } };
   if (open.kind === 'contract') return { contract: { ...closed, status: 'draft' }, approval: rejected };
   return { contract: closed, approval: rejected, versions: [versionRecord(open.version, 'amendment', 'rejected', open.amended!, actor, open.reason, now)] };
 }
@@ -160,15 +169,23 @@ export function activateContract(c: ContractProcess, now: number): ContractProce
 
 /**
  * Amended terms (domain/contracts.ts amendTerms) take the next version number. A raised value is
- * approved for the new total first, while the contract runs on under the version in force.
+ * approved for the new total first, while the contract runs on under the version in force; so, since
+ * SPEC §6 was read closely (`reviewTermsAndPrices`), is new terms text or a new price list, by the chain
+ * a draft with the amended terms would get. Only a lower value or a changed validity comes into force at once.
  */
-export function amendContract(c: ContractProcess, amended: ContractTerms, reason: string, actor: Actor, now: number): ContractChange {
+export function amendContract(c: ContractProcess, amended: ContractTerms, reason: string, actor: Actor, now: number, reviewTermsAndPrices = false): ContractChange {
   const next = c.latestVersion + 1;
   const numbered = { ...c, latestVersion: next };
-  if (amended.targetValueCents > c.terms.targetValueCents) {
+  const reviewed = reviewTermsAndPrices && (amended.terms !== c.terms.terms || !samePrices(amended, c.terms));
+  if (amended.targetValueCents > c.terms.targetValueCents || reviewed) {
     return { contract: openRound(numbered, 'amendment', amended, next, reason, actor), versions: [versionRecord(next, 'amendment', 'pending_approval', amended, actor, reason, now)] };
   }
   return bringIntoForce(numbered, amended, next, 'amendment', actor, reason, now);
+}
+
+function samePrices(a: ContractTerms, b: ContractTerms): boolean {
+  const key = (t: ContractTerms) => JSON.stringify([...t.prices].sort((x, y) => (x.sku < y.sku ? -1 : x.sku > y.sku ? 1 : 0)));
+  return key(a) === key(b);
 }
 
 export function scheduleTermination(c: ContractProcess, at: number, reason: string): ContractProcess {
@@ -178,7 +195,72 @@ export function scheduleTermination(c: ContractProcess, at: number, reason: stri
 /** Expiry, termination or completion: a pending amendment is withdrawn. */
 export function endContract(c: ContractProcess, final: ContractState, now: number): ContractChange {
   const { contract, versions } = withdrawAmendment(c, now);
-  return { contract: { ...contract, status: final, endedAt: now, termination: null }, versions };
+  // A retention step still open when the contract ends has lost the customer.
+  const retention = contract.retention && isRetentionOpen(contract.retention) ? decideRetention(contract.retention, 'lost', now) : contract.retention;
+  return { contract: { ...contract, status: final, endedAt: now, termination: null, retention }, versions };
+}
+
+// ---- retention before termination ----------------------------------------------------------------
+
+const isRetentionOpen = (r: RetentionCase) => r.status === 'open' || r.status === 'awaiting_approval';
+
+function decideRetention(r: RetentionCase | null, status: 'retained' | 'lost', now: number): RetentionCase | null {
+  return r && { ...r, status, decidedAt: now };
+}
+
+/** The customer asks to leave: a retention step opens; nothing is scheduled yet. */
+export function requestTermination(c: ContractProcess, actor: Actor, reason: string, now: number): ContractProcess {
+  const number = (c.retention?.case ?? 0) + 1;
+  return { ...c, retention: { case: number, status: 'open', requestedAt: now, requestedBy: actor.id, reason, offer: null, decidedAt: null } };
+}
+
+/** Records (or replaces) the offer put to the customer. */
+export function offerRetention(c: ContractProcess, offer: RetentionOffer): ContractProcess {
+  return { ...c, retention: { ...c.retention!, offer } };
+}
+
+/** The threshold (percent) up to which this contract grants a retention discount without approval. */
+export const DEFAULT_RETENTION_DISCOUNT_WITHOUT_APPROVAL = 10;
+const retentionThreshold = (c: ContractProcess) => c.policy?.retentionDiscountWithoutApproval ?? DEFAULT_RETENTION_DISCOUNT_WITHOUT_APPROVAL;
+
+/**
+ * The customer accepts the offer and stays. Its terms come into force as an amendment at once, or, for a
+ * discount above the contract's threshold, go through the approval chain the amended terms call for (the
+ * customer is retained once the last step approves). An offer that changes no terms retains at once.
+ */
+export function acceptRetention(c: ContractProcess, type: ContractType, clock: ContractClock, actor: Actor, now: number): ContractChange {
+  const r = c.retention!;
+  const offer = r.offer!;
+  const extendedTo = offer.months === null ? null : clock.monthsAfter(c.terms.validTo, offer.months);
+  const amended = retentionTerms(type, c.terms, offer, extendedTo, now);
+  const reason = `retention case ${r.case}: ${describeOffer(offer)}`;
+  if (amended === null) return { contract: { ...c, retention: decideRetention(r, 'retained', now) } };
+  const next = c.latestVersion + 1;
+  const numbered = { ...c, latestVersion: next };
+  if (retentionNeedsApproval(offer, retentionThreshold(c))) {
+    const round = openRound(numbered, 'amendment', amended, next, reason, actor);
+    return {
+      contract: { ...round, approval: { ...round.approval!, retention: true }, retention: { ...r, status: 'awaiting_approval' } },
+      versions: [versionRecord(next, 'amendment', 'pending_approval', amended, actor, reason, now)],
+    };
+  }
+  return bringIntoForce({ ...numbered, retention: decideRetention(r, 'retained', now) }, amended, next, 'amendment', actor, reason, now);
+}
+
+/** The customer declines: the contract terminates `noticeDays` contract days after the request. */
+export function declineRetention(c: ContractProcess, clock: ContractClock, now: number): ContractProcess {
+  const r = c.retention!;
+  const at = r.requestedAt + clock.days(c.terms.noticeDays);
+  return { ...c, retention: decideRetention(r, 'lost', now), termination: { at, reason: `termination requested: ${r.reason}` } };
+}
+
+export function describeOffer(offer: RetentionOffer): string {
+  const parts = [
+    offer.discountPercent === null ? null : `${offer.discountPercent} % off`,
+    offer.months === null ? null : `term extended by ${offer.months} months`,
+    offer.alternative,
+  ];
+  return parts.filter((p) => p !== null).join('; ');
 }
 
 /**
@@ -251,7 +333,14 @@ export function nextContractDeadline(c: ContractProcess, clock: ContractClock, n
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
-export const contractFacts = (c: ContractProcess): ContractFacts => ({ state: c.status, approval: c.approval, fourEyes: keepsFourEyes(c) });
+export const contractFacts = (c: ContractProcess): ContractFacts => ({
+  state: c.status, approval: c.approval, fourEyes: keepsFourEyes(c),
+  retention: c.retention?.status ?? null, retentionOffered: c.retention?.offer != null, terminationScheduled: c.termination !== null,
+});
+
+function retentionView(r: RetentionCase | null): RetentionView | null {
+  return r && { ...r, requestedAt: iso(r.requestedAt), decidedAt: r.decidedAt === null ? null : iso(r.decidedAt) };
+}
 
 export function contractView(c: ContractProcess, input: ContractInput, clock: ContractClock, actor?: Actor): ContractView {
   const { terms, approval } = c;
@@ -268,6 +357,7 @@ export function contractView(c: ContractProcess, input: ContractInput, clock: Co
       ? { version: approval.version, targetValue: fromCents(approval.amended.targetValueCents), validTo: iso(approval.amended.validTo), reason: approval.reason }
       : null,
     lastRejection: c.lastRejection, terminationAt: c.termination ? iso(c.termination.at) : null, nextBillingAt: billingAt === null ? null : iso(billingAt),
+    retention: retentionView(c.retention),
     allowedActions: actor ? contractActions(contractFacts(c), actor) : [],
   };
 }
@@ -278,7 +368,7 @@ export function contractRecord(c: ContractProcess, input: ContractInput, workflo
     id: input.number, workflowId, customerId: input.customerId, type: input.type, status: c.status, version: c.version, term: c.term, terms,
     particulars: input.particulars, awaiting: approval ? approval.chain[approval.step]! : null,
     approval: approval ? { chain: approval.chain, step: approval.step } : null,
-    noticeFrom: noticeFrom(terms, contractClock(input.dayMs)),
+    noticeFrom: noticeFrom(terms, contractClock(input.dayMs)), retention: c.retention,
     createdBy: input.actor.id, createdAt: c.createdAt,
     signedAt: c.signedAt, activatedAt: c.activatedAt, endedAt: c.endedAt,
   };

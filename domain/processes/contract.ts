@@ -2,7 +2,7 @@ import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { ApprovalThresholds, ApproverRole } from '../approvals';
 import {
   CONTRACT_ACTION_NAMES,
-  type AmendmentChanges, type BillingFrequency, type FourEyesParty, type ContractAction, type ContractParticulars, type ContractState, type ContractTerms, type ContractType,
+  type AmendmentChanges, type BillingFrequency, type RetentionCase, type RetentionOffer, type FourEyesParty, type ContractAction, type ContractParticulars, type ContractState, type ContractTerms, type ContractType,
 } from '../contracts';
 import type { Actor } from '../roles';
 import { defineActionUpdates } from './common';
@@ -23,6 +23,8 @@ export interface ContractInput {
   actor: Actor;
   /** The contract day length (config.contracts.dayMs, see domain/contract-time.ts), fixed for the contract's life. */
   dayMs: number;
+  /** The business time zone (config.business.timeZone) its dates are read in, fixed for its life; contracts opened before it lack it (UTC). */
+  timeZone?: string;
   /** Present when a renewal continued the contract as a new run: everything the next term needs. */
   carried?: ContractCarry;
 }
@@ -42,6 +44,8 @@ export interface OpenApproval {
    * amendment's proposer. Rounds opened before this was kept lack it.
    */
   conflicted?: FourEyesParty[];
+  /** The amendment is an accepted retention offer: approving it retains the customer, rejecting it reopens the retention step. */
+  retention?: boolean;
 }
 
 /** The settings a contract starts with and keeps, across renewals too. */
@@ -51,6 +55,8 @@ export interface ContractPolicy {
   invoiceDueDays: number;
   /** The setting fourEyes.contractApproval when the contract opened; contracts opened before it lack it (on). */
   fourEyes?: boolean;
+  /** contract.retentionDiscountWithoutApproval when the contract opened; contracts opened before it lack it (the default applies). */
+  retentionDiscountWithoutApproval?: number;
 }
 
 export interface ContractCarry {
@@ -73,6 +79,8 @@ export interface ContractCarry {
   consumed?: boolean;
   /** Who drafted the contract (the first run's input actor); carries written before it travelled lack it. */
   draftedBy?: string | null;
+  /** The latest retention case; carries written before retention existed lack it. */
+  retention?: RetentionCase | null;
 }
 
 export interface ContractView {
@@ -98,7 +106,18 @@ export interface ContractView {
   lastRejection: { role: string; actorId: string; comment: string } | null;
   terminationAt: string | null;
   nextBillingAt: string | null;
+  retention: RetentionView | null;
   allowedActions: ContractAction[];
+}
+
+export interface RetentionView {
+  case: number;
+  status: RetentionCase['status'];
+  requestedAt: string;
+  requestedBy: string;
+  reason: string;
+  offer: { discountPercent: number | null; months: number | null; alternative: string | null } | null;
+  decidedAt: string | null;
 }
 
 export interface AmendArgs {
@@ -115,6 +134,10 @@ export interface ContractActionArgs extends Record<ContractAction, object> {
   amend: AmendArgs;
   terminate: { reason: string; effectiveDate: string };
   renew: { months?: number };
+  'termination-request': { reason: string };
+  'retention-offer': RetentionOffer;
+  'retention-accept': { note?: string };
+  'retention-decline': { note?: string };
 }
 
 // Human decisions are Updates: the validator refuses early (409/403/422), the handler returns the new state.
@@ -142,6 +165,8 @@ export interface ContractRecord {
   approval: { chain: ApproverRole[]; step: number } | null;
   /** When the notice period of the term in force begins (validTo − noticeDays contract days), or null without one. */
   noticeFrom: number | null;
+  /** The latest termination request and its retention step, or null when there never was one. */
+  retention: RetentionCase | null;
   createdBy: string;
   createdAt: number;
   signedAt: number | null;

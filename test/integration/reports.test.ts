@@ -252,6 +252,7 @@ describe('contract report', () => {
       },
       consumption: { target: '100000.00', consumed: '2500.00', reserved: '1000.00', remaining: '96500.00', rate: 0.025 },
       renewalRate: 0.5,
+      retention: { requests: 0, retained: 0, lost: 0, open: 0, rate: null },
     });
     expect((await report('contracts', '&to=2020-01-01')).active).toEqual({ contracts: 0, value: '0.00' });
   });

@@ -115,6 +115,10 @@ const POLICY: Record<string, { roles: readonly Role[]; fields: Record<string, Fi
   'POST /api/v1/contracts/:id/amend': { roles: ['contract_admin'], fields: everyField(['changes', 'reason']) },
   'POST /api/v1/contracts/:id/terminate': { roles: ['contract_admin'], fields: everyField(['reason', 'effectiveDate']) },
   'POST /api/v1/contracts/:id/renew': { roles: ['contract_admin'], fields: everyField(['months']) },
+  'POST /api/v1/contracts/:id/termination-request': { roles: ['agent', 'contract_admin'], fields: everyField(['reason']) },
+  'POST /api/v1/contracts/:id/retention-offer': { roles: ['agent', 'contract_admin'], fields: everyField(['discountPercent', 'months', 'alternative']) },
+  'POST /api/v1/contracts/:id/retention-accept': { roles: ['agent', 'contract_admin'], fields: everyField(['note']) },
+  'POST /api/v1/contracts/:id/retention-decline': { roles: ['agent', 'contract_admin'], fields: everyField(['note']) },
   'PUT /api/v1/settings': { roles: ['admin'], fields: everyField(SETTING_KEYS) },
 };
 const IN_SCOPE = /^\/api\/v1\/(customers|products|promotions|contracts|settings)\b/;

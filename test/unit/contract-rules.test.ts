@@ -15,14 +15,24 @@ function fromTable(c: ContractFacts, actor: Actor): ContractAction[] {
   return allowedActions(CONTRACT_ACTIONS, c.state, actor).filter((action) => {
     if (action === 'approve' || action === 'reject') return c.approval !== null && actor.roles.includes(c.approval.chain[c.approval.step]!);
     if (action === 'amend' || action === 'renew') return c.approval === null;
+    // Retention (issue 17): one request at a time and none once a termination is scheduled; the step's
+    // actions while it is open; accepting needs an offer, and no other amendment awaiting approval.
+    if (action === 'termination-request') return (c.retention !== 'open' && c.retention !== 'awaiting_approval') && !c.terminationScheduled;
+    if (action === 'retention-offer' || action === 'retention-decline') return c.retention === 'open';
+    if (action === 'retention-accept') return c.retention === 'open' && c.retentionOffered === true && c.approval === null;
     return true;
   });
 }
 
-const cases = CONTRACT_STATES.flatMap((state) => APPROVALS.flatMap((approval) => ROLE_SETS.map((roles) => ({
-  facts: { state, approval },
+const RETENTION: Array<Pick<ContractFacts, 'retention' | 'retentionOffered' | 'terminationScheduled'>> = [
+  {}, { retention: 'open', retentionOffered: false }, { retention: 'open', retentionOffered: true }, { retention: 'awaiting_approval', retentionOffered: true },
+  { retention: 'retained' }, { retention: 'lost', terminationScheduled: true }, { retention: null, terminationScheduled: true },
+];
+
+const cases = CONTRACT_STATES.flatMap((state) => APPROVALS.flatMap((approval) => RETENTION.flatMap((retention) => ROLE_SETS.map((roles) => ({
+  facts: { state, approval, ...retention },
   actor: { id: 'U-1', name: 'Test', roles },
-}))));
+})))));
 
 describe('contract actions against the action table', () => {
   it('allows, for every state × role × approval step, what the table and the approval round allow', () => {

@@ -120,7 +120,7 @@ describe('contract state: the continue-as-new carry', () => {
 
   it('derives the view and the record from the same state', () => {
     const c = active();
-    expect(contractView(c, input, clock, admin)).toMatchObject({ status: 'active', version: 1, term: 1, targetValue: '50000.00', allowedActions: ['amend', 'terminate', 'renew'] });
+    expect(contractView(c, input, clock, admin)).toMatchObject({ status: 'active', version: 1, term: 1, targetValue: '50000.00', allowedActions: ['amend', 'terminate', 'renew', 'termination-request'] });
     expect(contractRecord(c, input, 'contract-C-2026-000001')).toMatchObject({ status: 'active', version: 1, awaiting: null, activatedAt: NOW, endedAt: null });
   });
 });

@@ -33,8 +33,8 @@ describe('contract rules', () => {
 
   it('refuses amending while an amendment awaits approval, naming what is allowed', () => {
     const facts = { state: 'active' as const, approval: { chain: ['sales_manager' as const], step: 0 } };
-    expect(contractRefusal(facts, 'amend', actor('contract_admin'))).toMatchObject({ kind: 'invalid_state', state: 'active', allowedActions: ['terminate'] });
-    expect(contractActions({ state: 'active', approval: null }, actor('contract_admin'))).toEqual(['amend', 'terminate', 'renew']);
+    expect(contractRefusal(facts, 'amend', actor('contract_admin'))).toMatchObject({ kind: 'invalid_state', state: 'active', allowedActions: ['terminate', 'termination-request'] });
+    expect(contractActions({ state: 'active', approval: null }, actor('contract_admin'))).toEqual(['amend', 'terminate', 'renew', 'termination-request']);
   });
 
   it('summarises a contract for the Temporal UI', () => {
@@ -102,21 +102,21 @@ describe('call-offs', () => {
 });
 
 describe('payments', () => {
-  const invoice = { id: 'INV-1', dueOn: '2026-08-31', outstandingCents: 12_000, lateFeePaidCents: 0 };
+  const invoice = { id: 'INV-1', dueOn: '2026-08-31', outstandingCents: 12_000, lateFeePaidCents: 0, rule: DEFAULT_LATE_FEE_RULE };
   it('owes 123.24 on 9 Sep for 120.00 due 31 Aug', () => {
-    expect(amountDue(invoice, '2026-09-09', DEFAULT_LATE_FEE_RULE)).toEqual({ daysOverdue: 9, lateFeeCents: 324, amountDueCents: 12_324 });
+    expect(amountDue(invoice, '2026-09-09')).toEqual({ daysOverdue: 9, lateFeeCents: 324, amountDueCents: 12_324 });
   });
 
   it('settles the oldest invoice first with its fee and spreads the rest, partially', () => {
-    const next = { id: 'INV-2', dueOn: '2026-09-30', outstandingCents: 5_000, lateFeePaidCents: 0 };
-    expect(allocatePayment(15_000, [invoice, next], '2026-09-09', DEFAULT_LATE_FEE_RULE)).toEqual({
+    const next = { id: 'INV-2', dueOn: '2026-09-30', outstandingCents: 5_000, lateFeePaidCents: 0, rule: DEFAULT_LATE_FEE_RULE };
+    expect(allocatePayment(15_000, [invoice, next], '2026-09-09')).toEqual({
       allocations: [{ invoiceId: 'INV-1', principalCents: 12_000, lateFeeCents: 324 }, { invoiceId: 'INV-2', principalCents: 2_676, lateFeeCents: 0 }],
       unallocatedCents: 0,
     });
   });
 
   it('charges a partial payment the fee of the principal it settles only', () => {
-    const { allocations, unallocatedCents } = allocatePayment(6_162, [invoice], '2026-09-09', DEFAULT_LATE_FEE_RULE);
+    const { allocations, unallocatedCents } = allocatePayment(6_162, [invoice], '2026-09-09');
     expect(allocations).toEqual([{ invoiceId: 'INV-1', principalCents: 6_000, lateFeeCents: 162 }]);
     expect(unallocatedCents).toBe(0);
   });
