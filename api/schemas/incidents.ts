@@ -12,7 +12,8 @@ export const CreateIncident = Obj({
   region: Type.Optional(Text(100, 'the affected area, e.g. a city or network region')),
 });
 
-export const IncidentView = Type.Object({
+/** What the incident's workflow and its row both know. */
+const incidentFacts = {
   id: Type.String(),
   status: IncidentStatus,
   summary: Type.String(),
@@ -21,22 +22,12 @@ export const IncidentView = Type.Object({
   ticketIds: Type.Array(Type.String()),
   resolution: Nullable(Type.String()),
   resolvedAt: Nullable(Type.String()),
-  allowedActions: Type.Array(Literals(INCIDENT_ACTION_NAMES)),
-});
+};
+
+export const IncidentView = Type.Object({ ...incidentFacts, allowedActions: Type.Array(Literals(INCIDENT_ACTION_NAMES)) });
 const _sameShape: SameShape<Static<typeof IncidentView>, WorkflowIncidentView> = true;
 
-export const IncidentRow = Type.Object({
-  id: Type.String(),
-  status: IncidentStatus,
-  summary: Type.String(),
-  category: Nullable(Category),
-  region: Nullable(Type.String()),
-  ticketIds: Type.Array(Type.String()),
-  resolution: Nullable(Type.String()),
-  createdBy: Type.String(),
-  createdAt: Type.String(),
-  resolvedAt: Nullable(Type.String()),
-});
+export const IncidentRow = Type.Object({ ...incidentFacts, createdBy: Type.String(), createdAt: Type.String() });
 
 export const IncidentDetail = Type.Composite([IncidentRow, Type.Object({ live: Nullable(IncidentView) })]);
 

@@ -1,23 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { entitlementVerdict, type ServiceContractFacts } from '../../domain/entitlement';
-import type { TicketInput, TicketPolicy } from '../../domain/processes/ticket';
 import {
-  claim, customerReply, escalate, holdForIncident, merge, newTicket, openTicket, reject, releaseIncidentHold, requestInfo, resolutionDueAt, resolveByIncident,
-  ticketView, withPolicy,
+  claim, customerReply, escalate, holdForIncident, merge, reject, releaseIncidentHold, requestInfo, resolutionDueAt, resolveByIncident,
+  ticketView,
 } from '../../domain/processes/ticket-state';
+import { input, MIN, opened, T0 } from '../helpers/ticket-fixtures';
 
-const T0 = Date.parse('2026-03-02T09:00:00Z');
-const MIN = 60_000;
 const DAY = 1440 * MIN;
-const policy: TicketPolicy = {
-  customerTier: 'standard', sla: { responseMs: 60 * MIN, resolutionMs: 8 * 60 * MIN, reminderAt: 0.8, source: 'policy' },
-  calendarName: null, calendar: null, confirmationWindowMs: 30 * MIN,
-};
-const input: TicketInput = {
-  number: 'T-2026-000001', customerId: 'CUS-000001', channel: 'phone', category: 'fault', priority: 'high', subject: 'Line down', description: 'No tone',
-  actor: { id: 'U-agent', name: 'Agent', roles: ['agent'] },
-};
-const opened = () => openTicket(withPolicy(newTicket(T0), policy));
 const DEADLINE = T0 + 8 * 60 * MIN;
 
 describe('a major incident holding a ticket', () => {

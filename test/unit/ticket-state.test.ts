@@ -1,22 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import type { BusinessCalendar } from '../../domain/calendar';
-import type { TicketInput, TicketPolicy } from '../../domain/processes/ticket';
+import type { TicketPolicy } from '../../domain/processes/ticket';
 import {
   breach, cancel, claim, close, customerReply, escalate, mayRemindAt, newTicket, nextTicketDeadline, openTicket, pendingTimeout, reassign, reject, reminded, requestInfo, resolve,
-  ticketRecord, ticketSearchAttributes, ticketView, withPolicy, type TicketProcess,
+  ticketRecord, ticketSearchAttributes, ticketView, withPolicy,
 } from '../../domain/processes/ticket-state';
+import { input, MIN, opened, policy, T0 } from '../helpers/ticket-fixtures';
 
-const T0 = Date.parse('2026-03-02T09:00:00Z');
-const MIN = 60_000;
-const policy: TicketPolicy = {
-  customerTier: 'standard', sla: { responseMs: 60 * MIN, resolutionMs: 8 * 60 * MIN, reminderAt: 0.8, source: 'policy' },
-  calendarName: null, calendar: null, confirmationWindowMs: 30 * MIN,
-};
-const input: TicketInput = {
-  number: 'T-2026-000001', customerId: 'CUS-000001', channel: 'phone', category: 'fault', priority: 'high', subject: 'Line down', description: 'No tone',
-  actor: { id: 'U-agent', name: 'Agent', roles: ['agent'] },
-};
-const opened = (): TicketProcess => openTicket(withPolicy(newTicket(T0), policy));
 /** Escalated to L2 at T0 + 10 min, claimed by U-l2. */
 const claimed = () => claim(escalate(opened(), 'needs a technician', T0 + 10 * MIN), 'U-l2');
 
