@@ -3,6 +3,7 @@ import { attachmentStore } from '../channels/attachment-store';
 import { attachmentsOf } from '../channels/inbound-smtp';
 import { taskQueue } from '../config';
 import { recordAttachment } from '../db/attachments';
+import { findEntitlement } from '../db/entitlement';
 import {
   contactsByEmail, findInbound, settleInbound, ticketFacts, ticketNumberFor, ticketsOfDeliveries, waitingInbound,
 } from '../db/inbound';
@@ -83,10 +84,12 @@ export function createInboundActivities(deps: ActivityDeps) {
       const number = await ticketNumberFor(db, input.inboundId, config.idPrefixes.ticket, mail.receivedAt.getUTCFullYear());
       const fields = { customerId: input.contact.customerId, channel: 'email', category: 'other', priority: 'normal' } as const;
       const policy = await loadTicketPolicy(db, fields);
+      // The verdict as of the mail's arrival, as the API takes it at the call: the same on every retry while contracts stand still.
+      const entitlement = await findEntitlement(db, { ...fields, at: mail.receivedAt.getTime() });
       const start = ticketStart(fields, policy);
       const ticket: TicketInput = {
         number, ...fields, subject: (mail.subject || '(no subject)').slice(0, 200), description: (mail.text || '(empty message)').slice(0, 5000),
-        actor: contactActor(input.contact), policy,
+        actor: contactActor(input.contact), policy, entitlement,
       };
       try {
         await client().workflow.start(TICKET_WORKFLOW, {

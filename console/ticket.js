@@ -52,7 +52,7 @@ const ENTITLEMENT_WHY = {
 
 /** The verdict taken at intake: an entitled customer's contract and SLA, or why the call is served without one. */
 function entitlementText(e) {
-  if (!e) return h('span', { className: 'muted' }, 'not checked (opened before entitlement checks, or by e-mail)');
+  if (!e) return h('span', { className: 'muted' }, 'not checked (opened before entitlement checks)');
   if (!e.entitled) return [badge('not entitled', 'warn'), ' ', ENTITLEMENT_WHY[e.reason] ?? e.reason, e.contract ? ` (${e.contract.id})` : ''];
   const { id, sla, remaining } = e.contract;
   const multipliers = [sla.responseMultiplier && `response × ${sla.responseMultiplier}`, sla.resolutionMultiplier && `resolution × ${sla.resolutionMultiplier}`].filter(Boolean).join(', ');

@@ -11,7 +11,7 @@ import {
   shipped, totalOf, waitingUntil, withTerms, activationConfirmed as confirmActivation, restocked as restock, type OrderProcess,
 } from '../domain/processes/order-state';
 import { formatDuration } from '../domain/duration';
-import { addDays, dayOf } from '../domain/dates';
+import { addDays, dayOf, UTC } from '../domain/dates';
 import { FailureType } from '../domain/failures';
 import { fromCents, toCents } from '../domain/money';
 import { checkCredit, orderRefusal, orderSummary, orderTermsFrom, type OrderAction } from '../domain/orders';
@@ -58,6 +58,8 @@ export async function orderWorkflow(input: OrderInput): Promise<OrderView> {
   } = activitiesOf(engine);
   const workflowId = workflowInfo().workflowId;
   const orderId = input.number;
+  // Days (price lists, call-off validity, the invoice's issue and due day) are the business time zone's.
+  const zone = input.timeZone ?? UTC;
   const enqueue = createWriteQueue();
 
   // The order as the business sees it (domain/processes/order-state.ts); every transition below
@@ -188,7 +190,7 @@ export async function orderWorkflow(input: OrderInput): Promise<OrderView> {
   return view();
 
   async function price(): Promise<void> {
-    const quote = await loadOrderQuote({ customerId: input.customerId, lines: input.lines, on: dayOf(order.createdAt) });
+    const quote = await loadOrderQuote({ customerId: input.customerId, lines: input.lines, on: dayOf(order.createdAt, zone) });
     const callOff = input.contractId ? await drawDown(input.contractId) : null;
     const pricedAt = callOff ? quote.lines.map((line) => ({ ...line, contractPriceCents: callOff.get(line.sku) ?? null })) : quote.lines;
     const pricing = priceOrder(pricedAt);
@@ -207,7 +209,7 @@ export async function orderWorkflow(input: OrderInput): Promise<OrderView> {
   async function drawDown(contractId: string): Promise<Map<string, number>> {
     let reservation;
     try {
-      reservation = await reserveCallOff({ orderId, contractId, customerId: input.customerId, lines: input.lines, on: dayOf(order.createdAt) });
+      reservation = await reserveCallOff({ orderId, contractId, customerId: input.customerId, lines: input.lines, on: dayOf(order.createdAt, zone) });
     } catch (error) {
       // A remote activity's refusal arrives wrapped in an ActivityFailure; a local activity's as it was thrown.
       const failure = error instanceof ActivityFailure ? error.cause : error;
@@ -300,7 +302,7 @@ export async function orderWorkflow(input: OrderInput): Promise<OrderView> {
   /** Issues a credit order's invoice dated today; `voidable` when a cancellation may still follow (the old path). */
   async function invoiceCredit(voidable: boolean): Promise<void> {
     if (input.paymentTerms !== 'credit' || total() === 0) return;
-    const issuedOn = dayOf(Date.now());
+    const issuedOn = dayOf(Date.now(), zone);
     const { invoiceId } = await issueInvoice({
       dedupeKey: `order:${orderId}`, customerId: input.customerId, orderId, amountCents: total(), issuedOn, dueOn: addDays(issuedOn, terms.invoiceDueDays),
       description: orderSummary({ number: orderId, lineCount: order.lines.length, totalCents: total(), paymentTerms: input.paymentTerms }),

@@ -1,5 +1,5 @@
 import { ActivityFailure, allHandlersFinished, ApplicationFailure, condition, setHandler, workflowInfo } from '@temporalio/workflow';
-import { dayOf } from '../domain/dates';
+import { dayOf, UTC } from '../domain/dates';
 import { FailureType } from '../domain/failures';
 import { fromCents } from '../domain/money';
 import type { WithActor } from '../domain/processes/common';
@@ -73,7 +73,7 @@ export async function returnWorkflow(input: ReturnInput): Promise<ReturnView> {
   const goods = receipt!;
   await receiveReturn({ returnId, lines: goods.lines, receivedBy: goods.actor.id, at: Date.now() });
   conditions = new Map(goods.lines.map((l) => [l.sku, l.condition]));
-  const note = await issueCreditNote({ returnId, on: dayOf(Date.now()) });
+  const note = await issueCreditNote({ returnId, on: dayOf(Date.now(), input.timeZone ?? UTC) });
   status = 'credited';
   engine.show([{ key: CrmStatus, value: status }]);
   await notify({

@@ -50,7 +50,7 @@ export const orderRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const lineProblems = intakeProblems(body.lines);
     if (lineProblems.length > 0) throw unprocessable(lineProblems.map((p) => p.message).join('; '), { errors: lineProblems });
     // Refuse what cannot work before a process starts; the workflow prices again for the order it keeps.
-    const quote = await loadOrderQuote(app.db, { customerId: body.customerId, lines: body.lines, on: dayOf(Date.now()) });
+    const quote = await loadOrderQuote(app.db, { customerId: body.customerId, lines: body.lines, on: dayOf(Date.now(), app.config.business.timeZone) });
     if ('problems' in quote) throw unprocessable(quote.problems.map((p) => p.message).join('; '), { errors: quote.problems });
     if (body.paymentTerms === 'credit' && !hasCreditLine(quote.creditLimitCents)) {
       throw unprocessable(`customer ${body.customerId} has no credit line; order on prepaid or cod terms`, { errors: [{ path: '/paymentTerms', message: 'no credit line' }] });
@@ -63,7 +63,7 @@ export const orderRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const quoted = priceOrder(quote.lines);
     return openProcess(app, request, reply, {
       kind: 'order', workflow: ORDER_WORKFLOW, opened: orderOpened,
-      input: (number): OrderInput => ({ number, ...body, actor: request.actor }),
+      input: (number): OrderInput => ({ number, ...body, actor: request.actor, timeZone: app.config.business.timeZone }),
       summary: (number) => orderSummary({ number, lineCount: body.lines.length, totalCents: quoted.totalCents, paymentTerms: body.paymentTerms, contractId: body.contractId }),
       // Numbers and codes only: the delivery address stays in the encrypted payloads.
       details: `Customer ${body.customerId}: ${body.lines.map((line) => `${line.qty} × ${line.sku}`).join(', ')}`,

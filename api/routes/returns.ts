@@ -36,14 +36,14 @@ export const returnRoutes: FastifyPluginAsyncTypebox = async (app) => {
   }, async (request, reply) => {
     const orderId = request.params.id;
     // Refuse what cannot work before a process starts; the workflow checks again under the order's lock.
-    const found = await returnFactsOf(app.db, orderId, dayOf(Date.now()));
+    const found = await returnFactsOf(app.db, orderId, dayOf(Date.now(), app.config.business.timeZone));
     if (!found) throw notFound('order', orderId);
     const problem = returnProblem(request.body.lines, found.facts);
     if (problem?.kind === 'not_delivered') throw conflict(problem.message, { state: 'not_delivered', allowedActions: [] });
     if (problem) throw unprocessable(problem.message, { errors: problem.errors });
     return openProcess(app, request, reply, {
       kind: 'return', workflow: RETURN_WORKFLOW, opened: returnOpened,
-      input: (number): ReturnInput => ({ number, orderId, lines: request.body.lines, reason: request.body.reason, actor: request.actor }),
+      input: (number): ReturnInput => ({ number, orderId, lines: request.body.lines, reason: request.body.reason, actor: request.actor, timeZone: app.config.business.timeZone }),
       summary: (number) => `Return ${number} · order ${orderId} · ${request.body.lines.length} line${request.body.lines.length === 1 ? '' : 's'}`,
       details: `Order ${orderId}: ${request.body.lines.map((line) => `${line.qty} × ${line.sku}`).join(', ')}`,
       searchAttributes: [{ key: CrmKind, value: 'return' }, { key: CrmStatus, value: 'awaiting_goods' }, { key: CrmCustomerId, value: found.customerId }],

@@ -40,7 +40,7 @@ export const tickets = pgTable('tickets', {
   resolvedAt: timestamp('resolved_at', { withTimezone: true }),
   closedAt: timestamp('closed_at', { withTimezone: true }),
   lastSeq: integer('last_seq').notNull(),
-  /** The entitlement verdict at intake (issue 17 §4); null for tickets opened before it or by e-mail. */
+  /** The entitlement verdict at intake (issue 17 §4); null for tickets opened before it. */
   entitlement: jsonb('entitlement').$type<Entitlement>(),
   /** The customer's order, invoice or contract the ticket names; the record's own page lists it back. */
   relatedType: text('related_type').$type<RelatedType>(),

@@ -23,6 +23,8 @@ export interface OrderInput {
   contractId?: string | null;
   deliveryAddress?: string | null;
   actor: Actor;
+  /** The business time zone (config.business.timeZone) its days are counted in; processes opened before it lack it (UTC). */
+  timeZone?: string;
 }
 
 export interface OrderLineView {

@@ -15,6 +15,8 @@ export interface ReturnInput {
   lines: ReturnRequestLine[];
   reason: string;
   actor: Actor;
+  /** The business time zone (config.business.timeZone) its days are counted in; processes opened before it lack it (UTC). */
+  timeZone?: string;
 }
 
 export interface ReturnLineView {

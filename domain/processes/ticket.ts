@@ -28,7 +28,7 @@ export interface TicketInput {
    * ticket opens without an activity; tickets opened before it was passed load it themselves.
    */
   policy?: TicketPolicy;
-  /** The entitlement verdict at intake (GET /customers/:id/entitlement); absent for tickets opened before it existed or by e-mail. */
+  /** The entitlement verdict at intake (GET /customers/:id/entitlement); absent for tickets opened before it existed. */
   entitlement?: Entitlement;
   /** The customer's order, invoice or contract the complaint is about, checked by the API. */
   relatedTo?: RelatedRecord;

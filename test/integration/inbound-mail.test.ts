@@ -51,6 +51,8 @@ describe('mail in', () => {
     await eventually(async () => (await h.app.inject({ method: 'GET', url: `/api/v1/tickets/${row!.ticketId}`, headers: h.users.manager.auth })).statusCode, (s) => s === 200);
     const ticket = await t.get(row!.ticketId!);
     expect(ticket).toMatchObject({ customerId, channel: 'email', category: 'other', priority: 'normal', subject: 'Router keeps rebooting', description: 'Since this morning, every ten minutes.' });
+    // The entitlement verdict is taken as at a call, as of the mail's arrival: this customer has no service contract.
+    expect(ticket.entitlement).toEqual({ customerId, category: 'other', at: row!.receivedAt.toISOString(), entitled: false, reason: 'no_service_contract', contract: null });
     const [ack] = await eventually(async () => catcher.messages().filter((m) => m.to.includes(email)), (m) => m.length === 1);
     expect(ack!.subject).toBe(`[${row!.ticketId}] We have received your request: Router keeps rebooting`);
   });
