@@ -1,19 +1,26 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium, pageErrors, screenshot, skipBrowserTests, CHROMIUM_PATH } from '../helpers/browser';
+import { freshDatabase, type FreshDatabase } from '../helpers/fresh-database';
 import { startHarness, uniq, type Harness } from '../helpers/harness';
 import { ticketDriver } from '../helpers/tickets';
 
 // The knowledge base in the console: suggestions as the agent writes a complaint, and an article search on
-// the ticket page from which the resolution cites.
+// the ticket page from which the resolution cites. Suggestions match any word of the text against every
+// published article, so the file has a database of its own: other files' articles share words like "tariff".
+let fresh: FreshDatabase;
 let h: Harness;
 let base: string;
 
 beforeAll(async () => {
-  h = await startHarness({ worker: true, queues: ['tickets'] });
+  fresh = await freshDatabase();
+  h = await startHarness({ worker: true, queues: ['tickets'], env: { DATABASE_URL: fresh.url } });
   base = await h.app.listen({ port: 0, host: '127.0.0.1' });
 });
-afterAll(async () => { await h?.close(); });
+afterAll(async () => {
+  await h?.close();
+  await fresh?.drop();
+});
 
 if (skipBrowserTests) console.warn(`test/e2e/knowledge.test.ts: browser tests skipped, ${CHROMIUM_PATH} is missing`);
 
