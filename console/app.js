@@ -1,32 +1,37 @@
 // The support console: sign-in, the header (with the inbox's unread count), and a hash router over its views.
+// Each page is its own module, loaded when first opened (`import()`), so signing in fetches only the shell and a
+// new page costs nothing to the people who never open it.
 import { api, session, whenUnauthorized } from './api.js';
-import { agentView } from './agent.js';
-import { contractView } from './contract.js';
-import { customerSearchView, customerView } from './customer.js';
-import { dashboardView } from './dashboard.js';
-import { FINANCE_ROLES, financeView } from './finance.js';
 import { h, replace } from './dom.js';
-import { inboxLink, inboxView, watchInbox } from './inbox.js';
-import { mailView } from './mail.js';
-import { orderView } from './order.js';
-import { queueView } from './queue.js';
-import { returnsView } from './returns.js';
-import { tasksView } from './tasks.js';
-import { ticketView } from './ticket.js';
-import { usersView } from './users.js';
+import { inboxLink, watchInbox } from './inbox.js';
+import { ADMIN_ROLES, FINANCE_ROLES, FRONT_ROLES, MANAGER_ROLES, RETURN_ROLES, SUPPORT_ROLES, hasRole } from './roles.js';
+
+/**
+ * The console's pages: the hash (a string, or a pattern whose groups are the view's arguments), the nav label
+ * where the page has a link, the roles it serves (none: every role) and how to load its view. A view is
+ * `(ctx, ...args) => leave`, `leave` stopping its polling.
+ */
+const ROUTES = [
+  { hash: '#/queue', label: 'Queue', roles: SUPPORT_ROLES, view: () => import('./queue.js').then((m) => m.queueView) },
+  { hash: '#/agent', label: 'Front line', roles: FRONT_ROLES, view: () => import('./agent.js').then((m) => m.agentView) },
+  { hash: '#/dashboard', label: 'Dashboard', roles: MANAGER_ROLES, view: () => import('./dashboard.js').then((m) => m.dashboardView) },
+  { hash: '#/finance', label: 'Finance', roles: FINANCE_ROLES, params: true, view: () => import('./finance.js').then((m) => m.financeView) },
+  { hash: '#/customers', label: 'Customers', view: () => import('./customer.js').then((m) => m.customerSearchView) },
+  { hash: '#/users', label: 'Users', roles: ADMIN_ROLES, view: () => import('./users.js').then((m) => m.usersView) },
+  { hash: '#/returns', label: 'Returns', roles: RETURN_ROLES, view: () => import('./returns.js').then((m) => m.returnsView) },
+  // Every role has tasks (GET /tasks); for the roles without a queue or a dashboard it is the home page.
+  { hash: '#/tasks', label: 'My tasks', view: () => import('./tasks.js').then((m) => m.tasksView) },
+  { hash: /^#\/tickets\/([^/]+)$/, view: () => import('./ticket.js').then((m) => m.ticketView) },
+  { hash: /^#\/contracts\/([^/]+)$/, view: () => import('./contract.js').then((m) => m.contractView) },
+  { hash: /^#\/orders\/([^/]+)$/, view: () => import('./order.js').then((m) => m.orderView) },
+  { hash: /^#\/customers\/([^/]+)$/, view: () => import('./customer.js').then((m) => m.customerView) },
+  { hash: '#/inbox', view: () => import('./inbox.js').then((m) => m.inboxView) },
+  { hash: '#/mail', view: () => import('./mail.js').then((m) => m.mailView) },
+];
 
 const main = document.getElementById('main');
 const nav = document.getElementById('nav');
 const who = document.getElementById('who');
-
-const SUPPORT_ROLES = ['support_l2', 'support_l3', 'supervisor'];
-const FRONT_ROLES = ['agent', 'supervisor'];
-const MANAGER_ROLES = ['manager', 'supervisor'];
-const ADMIN_ROLES = ['admin'];
-const RETURN_ROLES = ['agent', 'fulfilment'];
-
-/** The page of each kind of process, by its hash: `#/orders/SO-2026-000045`. */
-const PROCESS_PAGES = { tickets: ticketView, contracts: contractView, orders: orderView };
 
 let me = null;
 /** The current view's clean-up (stops its polling) when the user navigates away. */
@@ -34,7 +39,9 @@ let leaveView = () => {};
 /** Stops the inbox's polling (the header's unread count) when the user signs out. */
 let stopInbox = () => {};
 
-const hasRole = (roles) => me.roles.some((role) => roles.includes(role));
+const mayOpen = (route) => !route.roles || hasRole(me, route.roles);
+/** Counts navigations, so a page whose module arrives after the user has moved on is not drawn. */
+let navigation = 0;
 
 function signIn(message) {
   me = null;
@@ -73,17 +80,7 @@ function signIn(message) {
 }
 
 function start() {
-  const links = [
-    hasRole(SUPPORT_ROLES) && ['#/queue', 'Queue'],
-    hasRole(FRONT_ROLES) && ['#/agent', 'Front line'],
-    hasRole(MANAGER_ROLES) && ['#/dashboard', 'Dashboard'],
-    hasRole(FINANCE_ROLES) && ['#/finance', 'Finance'],
-    ['#/customers', 'Customers'],
-    hasRole(ADMIN_ROLES) && ['#/users', 'Users'],
-    hasRole(RETURN_ROLES) && ['#/returns', 'Returns'],
-    // Every role has tasks (GET /tasks); for the roles without a queue or a dashboard it is the home page.
-    ['#/tasks', 'My tasks'],
-  ].filter(Boolean);
+  const links = ROUTES.filter((r) => r.label && mayOpen(r)).map((r) => [r.hash, r.label]);
   const [inbox, unread] = inboxLink();
   const number = h('input', { id: 'goto-number', placeholder: 'T-2026-000123', size: 14, required: true, pattern: '\\s*[A-Za-z0-9-]+\\s*', title: 'A ticket (T-…), order (SO-…) or contract (C-…) number' });
   replace(nav,
@@ -110,34 +107,35 @@ function numberHash(number) {
 }
 
 function homeHash() {
-  if (hasRole(SUPPORT_ROLES)) return '#/queue';
-  if (hasRole(FRONT_ROLES)) return '#/agent';
-  if (hasRole(MANAGER_ROLES)) return '#/dashboard';
+  if (hasRole(me, SUPPORT_ROLES)) return '#/queue';
+  if (hasRole(me, FRONT_ROLES)) return '#/agent';
+  if (hasRole(me, MANAGER_ROLES)) return '#/dashboard';
   return '#/tasks';
 }
 
-function route() {
+/** The route for a hash and the view's arguments: a pattern's groups, or the query of a page that takes one. */
+function match(hash, search) {
+  for (const r of ROUTES) {
+    if (typeof r.hash === 'string' && r.hash === hash) return [r, r.params ? [new URLSearchParams(search)] : []];
+    const groups = typeof r.hash !== 'string' && r.hash.exec(hash);
+    if (groups) return [r, groups.slice(1).map(decodeURIComponent)];
+  }
+  return [];
+}
+
+async function route() {
   if (!me) return;
   leaveView();
+  leaveView = () => {};
+  const current = ++navigation;
   const [hash, search = ''] = (location.hash || homeHash()).split('?');
   for (const link of nav.querySelectorAll('a')) link.toggleAttribute('aria-current', link.getAttribute('href') === hash);
-  const ctx = { me, main };
-  const [, page, id] = /^#\/(tickets|contracts|orders)\/([^/]+)$/.exec(hash) ?? [];
-  const customer = /^#\/customers\/([^/]+)$/.exec(hash);
-  if (page) leaveView = PROCESS_PAGES[page](ctx, decodeURIComponent(id));
-  else if (hash === '#/tasks') leaveView = tasksView(ctx);
-  else if (customer) leaveView = customerView(ctx, decodeURIComponent(customer[1]));
-  else if (hash === '#/customers') leaveView = customerSearchView(ctx);
-  else if (hash === '#/finance' && hasRole(FINANCE_ROLES)) leaveView = financeView(ctx, new URLSearchParams(search));
-  else if (hash === '#/queue' && hasRole(SUPPORT_ROLES)) leaveView = queueView(ctx);
-  else if (hash === '#/agent' && hasRole(FRONT_ROLES)) leaveView = agentView(ctx);
-  else if (hash === '#/dashboard' && hasRole(MANAGER_ROLES)) leaveView = dashboardView(ctx);
-  else if (hash === '#/users' && hasRole(ADMIN_ROLES)) leaveView = usersView(ctx);
-  else if (hash === '#/returns' && hasRole(RETURN_ROLES)) leaveView = returnsView(ctx);
-  else if (hash === '#/inbox') leaveView = inboxView(ctx);
-  else if (hash === '#/mail') leaveView = mailView(ctx);
-  // Everyone's home is one of the pages above, so anything else goes there.
-  else return void (location.hash = homeHash());
+  const [found, args] = match(hash, search);
+  // Everyone's home is one of the pages above, so anything else (or a page of another role) goes there.
+  if (!found || !mayOpen(found)) return void (location.hash = homeHash());
+  const view = await found.view();
+  if (current !== navigation || !me) return;
+  leaveView = view({ me, main }, ...args);
   // Move focus to the new page's heading, so keyboard and screen-reader users start at the top of it.
   main.querySelector('h1')?.focus();
 }

@@ -3,7 +3,7 @@
 import { api } from './api.js';
 import { customerLinks } from './customer-picker.js';
 import { badge, countdown, formatTime, h, replace, statusText, words } from './dom.js';
-import { FINANCE_ROLES } from './finance.js';
+import { FINANCE_ROLES } from './roles.js';
 import { dataTable, linkedTickets, recordLink } from './table.js';
 
 export function customerSearchView({ main }) {

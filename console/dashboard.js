@@ -3,7 +3,7 @@
 // the filtered list and a link to the ready Temporal UI filter (README "For managers").
 import { api } from './api.js';
 import { h, replace, statusText, words } from './dom.js';
-import { FINANCE_ROLES } from './finance.js';
+import { FINANCE_ROLES } from './roles.js';
 import { PRIORITIES, TIERS } from './vocab.js';
 
 let chartLib;

@@ -4,11 +4,9 @@
 import { api, newIdempotencyKey } from './api.js';
 import { customerPicker } from './customer-picker.js';
 import { announce, field, h, replace } from './dom.js';
+import { PAYMENT_ROLES } from './roles.js';
 import { dataTable, recordLink } from './table.js';
 
-/** Those who read receivables here; of them, POST /payments admits PAYMENT_ROLES. */
-export const FINANCE_ROLES = ['finance', 'manager', 'contract_admin'];
-export const PAYMENT_ROLES = ['finance', 'contract_admin'];
 const num = 'num';
 
 /** "1 234.50" arithmetic without floating point: amounts are two-decimal strings, summed as cents. */

@@ -1,7 +1,8 @@
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TASK_KINDS } from '../../domain/tasks';
-import { launchChromium, pageErrors, screenshot, skipBrowserTests } from '../helpers/browser';
+import { screenshot, skipBrowserTests } from '../helpers/browser';
+import { buttonsOf, cells, consoleInChromium } from '../helpers/console';
 import { contractDriver } from '../helpers/contracts';
 import { startHarness, type Harness } from '../helpers/harness';
 import { orderDriver } from '../helpers/orders';
@@ -27,34 +28,11 @@ describe('desk vocabulary', () => {
 });
 
 describe.skipIf(skipBrowserTests)('the desk in Chromium', () => {
-  let browser: Browser;
-  const contexts: BrowserContext[] = [];
-  const errors: string[][] = [];
-  beforeAll(async () => { browser = await launchChromium(); });
-  afterAll(async () => {
-    await browser?.close();
-    // Refusals shown on purpose log a failed request, which pageErrors leaves out; anything else is a bug.
-    expect(errors.flat()).toEqual([]);
-  });
-  afterEach(async ({ task }) => {
-    if (task.result?.state !== 'fail') return;
-    const pages = contexts.flatMap((c) => c.pages());
-    await Promise.all(pages.map((page, i) => screenshot(page, `failed-desk-${task.name.slice(0, 30).replace(/\W+/g, '-')}-${i}`)));
-  });
-
-  const keyOf = (auth: { authorization: string }) => auth.authorization.slice('Bearer '.length);
+  const chromium = consoleInChromium('desk', () => h, () => base);
 
   /** Signs `role`'s test user in; their home page is My tasks. */
   async function signIn(role: 'sales_manager' | 'finance' | 'fulfilment' | 'contract_admin'): Promise<Page> {
-    const context = await browser.newContext({ viewport: { width: 1366, height: 900 } });
-    context.setDefaultTimeout(20_000);
-    contexts.push(context);
-    const page = await context.newPage();
-    errors.push(pageErrors(page));
-    await page.goto(`${base}/console`);
-    await page.getByLabel('API key').fill(keyOf(h.users[role].auth));
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('heading', { name: 'My tasks', level: 1 }).waitFor();
+    const page = await chromium.signIn(role, 'My tasks');
     expect(await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'My tasks' }).getAttribute('aria-current')).toBe('');
     return page;
   }
@@ -67,10 +45,6 @@ describe.skipIf(skipBrowserTests)('the desk in Chromium', () => {
     await page.getByRole('heading', { name: heading, level: 1 }).waitFor();
     expect(page.url()).toContain(`#/${kind.split('.')[0]}s/${id}`);
   }
-
-  const buttonsOf = (page: Page) => page.locator('[role=group][aria-label=Actions] button').evaluateAll((els) => els.map((el) => el.getAttribute('data-action')));
-  /** The text of each cell of the table rows `selector` finds. */
-  const cells = (page: Page, selector: string) => page.locator(selector).evaluateAll((rows) => rows.map((row) => [...row.querySelectorAll('th, td')].map((cell) => cell.textContent)));
 
   it('lets a sales manager approve an amendment from My tasks, seeing what it changes', { timeout: 120_000 }, async () => {
     const c = contractDriver(h);
