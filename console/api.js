@@ -48,3 +48,9 @@ export function customer(id) {
 // getRandomValues, unlike randomUUID, also works when the console is served over plain http.
 /** A fresh Idempotency-Key: one per thing being created, so a double click or a retried request creates it once. */
 export const newIdempotencyKey = () => Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join('');
+
+let settingsLoad;
+/** The console's own settings (served by api/routes/console.ts: Temporal UI links, number prefixes); loaded once. */
+export const consoleSettings = () => (settingsLoad ??= fetch('/console/settings.json')
+  .then((res) => (res.ok ? res.json() : Promise.reject(new Error(`settings: HTTP ${res.status}`))))
+  .catch((err) => { settingsLoad = undefined; throw err; }));

@@ -1,7 +1,7 @@
 // The support console: sign-in, the header (with the inbox's unread count), and a hash router over its views.
 // Each page is its own module, loaded when first opened (`import()`), so signing in fetches only the shell and a
 // new page costs nothing to the people who never open it.
-import { api, session, whenUnauthorized } from './api.js';
+import { api, consoleSettings, session, whenUnauthorized } from './api.js';
 import { h, replace } from './dom.js';
 import { inboxLink, watchInbox } from './inbox.js';
 import { ADMIN_ROLES, FINANCE_ROLES, FRONT_ROLES, MANAGER_ROLES, RETURN_ROLES, SUPPORT_ROLES, hasRole } from './roles.js';
@@ -82,14 +82,19 @@ function signIn(message) {
 function start() {
   const links = ROUTES.filter((r) => r.label && mayOpen(r)).map((r) => [r.hash, r.label]);
   const [inbox, unread] = inboxLink();
-  const number = h('input', { id: 'goto-number', placeholder: 'T-2026-000123', size: 14, required: true, pattern: '\\s*[A-Za-z0-9-]+\\s*', title: 'A ticket (T-…), order (SO-…) or contract (C-…) number' });
+  const number = h('input', { id: 'goto-number', placeholder: 'T-2026-000123', size: 14, required: true, pattern: '\\s*[A-Za-z0-9-]+\\s*', title: 'A ticket, order, contract or customer number' });
   replace(nav,
     links.map(([href, text]) => h('a', { href }, text)),
     inbox,
     h('a', { href: '#/mail' }, 'Mail'),
     h('form', {
       className: 'goto',
-      onsubmit: (event) => { event.preventDefault(); location.hash = numberHash(number.value.trim().toUpperCase()); number.value = ''; },
+      onsubmit: async (event) => {
+        event.preventDefault();
+        const hash = await numberHash(number.value.trim().toUpperCase());
+        number.value = '';
+        location.hash = hash;
+      },
     }, h('label', { for: 'goto-number' }, 'Number'), number, h('button', { type: 'submit' }, 'Open')));
   replace(who,
     h('span', { className: 'user' }, h('strong', { id: 'user-name' }, me.name), ' ', h('span', { id: 'user-roles', className: 'muted' }, me.roles.join(', '))),
@@ -99,11 +104,17 @@ function start() {
   route();
 }
 
-/** A business number's page: orders are SO-…, contracts C-…, everything else a ticket number. */
-function numberHash(number) {
-  if (number.startsWith('SO-')) return `#/orders/${number}`;
-  if (number.startsWith('C-')) return `#/contracts/${number}`;
-  return `#/tickets/${number}`;
+/**
+ * A business number's page, by its prefix (configurable per deployment, so read from the console's settings):
+ * `SO-2026-000045` an order, `C-…` (or a contract type's own prefix) a contract, `CUS-000001` a customer;
+ * anything else is taken for a ticket number, whose page says so if there is none.
+ */
+async function numberHash(number) {
+  const { numberPrefixes } = await consoleSettings();
+  const matches = Object.entries(numberPrefixes).flatMap(([page, prefixes]) => prefixes.map((prefix) => [page, prefix]))
+    .filter(([, prefix]) => number.startsWith(`${prefix}-`))
+    .sort(([, a], [, b]) => b.length - a.length);
+  return `#/${matches[0]?.[0] ?? 'tickets'}/${encodeURIComponent(number)}`;
 }
 
 function homeHash() {

@@ -1,7 +1,7 @@
 // The manager dashboard (#/dashboard): the existing report endpoints drawn as charts with Chart.js (bundled
 // from node_modules, served at /console/vendor/), each chart with a table of its exact numbers, a link to
 // the filtered list and a link to the ready Temporal UI filter (README "For managers").
-import { api } from './api.js';
+import { api, consoleSettings } from './api.js';
 import { h, replace, statusText, words } from './dom.js';
 import { FINANCE_ROLES } from './roles.js';
 import { PRIORITIES, TIERS } from './vocab.js';
@@ -20,11 +20,8 @@ function loadChart() {
 }
 
 let settings;
-let settingsLoad;
-/** The Temporal UI's address and the ready filters (served by api/routes/console.ts); loaded once. */
-const loadSettings = () => (settingsLoad ??= fetch('/console/settings.json')
-  .then((res) => (res.ok ? res.json() : Promise.reject(new Error(`settings: HTTP ${res.status}`))))
-  .then((value) => { settings = value; }, (err) => { settingsLoad = undefined; throw err; }));
+/** The Temporal UI's address and the ready filters. */
+const loadSettings = () => consoleSettings().then((value) => { settings = value; });
 
 /** The Temporal UI's workflow list with a ready filter from domain/manager-filters.ts. */
 function temporalLink(title, values = {}) {

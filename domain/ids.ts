@@ -9,3 +9,6 @@ export function formatNumber(prefix: string, year: number, seq: number): string 
 export function workflowIdFor(kind: Exclude<NumberedKind, 'invoice'>, number: string): string {
   return `${kind}-${number}`;
 }
+
+/** Customers are numbered without a year and not configurably: `CUS-000001`, the default of `customers.id` (db/schema/customers.ts). */
+export const CUSTOMER_PREFIX = 'CUS';

@@ -4,6 +4,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import { CUSTOMER_PREFIX } from '../../domain/ids';
 import { MANAGER_FILTERS } from '../../domain/manager-filters';
 import { notFound } from '../problem';
 
@@ -59,10 +60,18 @@ function loadAssets(dir: string): Map<string, Asset> {
  */
 export const consoleRoutes: FastifyPluginAsync = async (app) => {
   const assets = loadAssets(CONSOLE_DIR);
-  // What the dashboard needs to link to the Temporal UI's ready filters (README "For managers"); no secrets.
+  // What the dashboard needs to link to the Temporal UI's ready filters (README "For managers"), and the number
+  // prefixes by console page, for the header's Number box; no secrets.
+  const prefixes = app.config.idPrefixes;
   assets.set('settings.json', asset(Buffer.from(JSON.stringify({
     temporalUi: { url: app.config.temporal.uiUrl.replace(/\/+$/, ''), namespace: app.config.temporal.namespace },
     managerFilters: MANAGER_FILTERS,
+    numberPrefixes: {
+      tickets: [prefixes.ticket],
+      orders: [prefixes.order],
+      contracts: [...new Set([prefixes.contract, ...Object.values(prefixes.contractByType)])],
+      customers: [CUSTOMER_PREFIX],
+    },
   })), 'application/json; charset=utf-8'));
 
   function send(name: string, request: FastifyRequest, reply: FastifyReply) {

@@ -7,6 +7,7 @@ import { PRIORITIES } from '../../domain/sla';
 import { CATEGORIES, CHANNELS, FINAL_TICKET_STATES, QUEUE_STATES, TICKET_STATES, TIERS } from '../../domain/tickets';
 import { launchChromium, pageErrors, screenshot, skipBrowserTests, CHROMIUM_PATH } from '../helpers/browser';
 import { startHarness, uniq, type Harness } from '../helpers/harness';
+import { orderDriver } from '../helpers/orders';
 import { ticketDriver } from '../helpers/tickets';
 
 let h: Harness;
@@ -62,6 +63,16 @@ describe('console files', () => {
     expect(again.statusCode).toBe(304);
     for (const url of ['/console/nope.js', '/console/../package.json', '/console/%2e%2e/package.json']) {
       expect((await h.app.inject({ method: 'GET', url })).statusCode, url).toBe(404);
+    }
+  });
+
+  it("tells the Number box the deployment's number prefixes, a contract type's own among them", async () => {
+    const configured = await startHarness({ env: { CRM_ORDER_PREFIX: 'AU', CRM_CONTRACT_PREFIX_QUANTITY: 'QC' } });
+    try {
+      const settings = await configured.app.inject({ method: 'GET', url: '/console/settings.json' });
+      expect(settings.json().numberPrefixes).toEqual({ tickets: ['T'], orders: ['AU'], contracts: ['C', 'QC'], customers: ['CUS'] });
+    } finally {
+      await configured.close();
     }
   });
 
@@ -342,6 +353,23 @@ describe.skipIf(skipBrowserTests)('support console in Chromium', () => {
     expect(timeline).not.toMatch(/U-\d{6}/);
     expect(await agent.locator('dd', { hasText: 'Test support_l2' }).count()).toBe(1);
     expect(errors.flat(), 'errors reported by the pages').toEqual([]);
+  });
+
+  it("opens a number's page from the header's Number box by its prefix: an order, a customer, a ticket", { timeout: 90_000 }, async () => {
+    const o = orderDriver(h);
+    const buyer = await o.customer('1000.00');
+    const product = await o.product({ stock: 5, listPrice: '10.00' });
+    const order = await o.order({ customerId: buyer.id, lines: [{ sku: product.sku, qty: 1 }], paymentTerms: 'prepaid' });
+    const ticket = await ticketDriver(h).open({ customerId: buyer.id });
+    const page = await signedIn(keyOf(h.users.manager.auth), 'Test manager');
+    const pages: [string, string, string][] = [[order.id, 'orders', `Order ${order.id}`], [buyer.id, 'customers', buyer.name as string], [ticket.id, 'tickets', `Ticket ${ticket.id}`]];
+    for (const [number, kind, heading] of pages) {
+      // Typed as people type it: lower case, with spaces around.
+      await page.getByLabel('Number').fill(` ${number.toLowerCase()} `);
+      await page.getByLabel('Number').press('Enter');
+      await page.getByRole('heading', { name: heading, level: 1 }).waitFor();
+      expect(page.url()).toContain(`#/${kind}/${number}`);
+    }
   });
 
   it('loads the API docs (Swagger UI) without a Content-Security-Policy error', { timeout: 60_000 }, async () => {
