@@ -19,6 +19,7 @@ const ROUTES = [
   { hash: '#/customers', label: 'Customers', view: () => import('./customer.js').then((m) => m.customerSearchView) },
   { hash: '#/users', label: 'Users', roles: ADMIN_ROLES, view: () => import('./users.js').then((m) => m.usersView) },
   { hash: '#/returns', label: 'Returns', roles: RETURN_ROLES, view: () => import('./returns.js').then((m) => m.returnsView) },
+  { hash: /^#\/search\/(tickets|orders|contracts)$/, nav: '#/search/tickets', label: 'Search', params: true, view: () => import('./records.js').then((m) => m.searchView) },
   // Every role has tasks (GET /tasks); for the roles without a queue or a dashboard it is the home page.
   { hash: '#/tasks', label: 'My tasks', view: () => import('./tasks.js').then((m) => m.tasksView) },
   { hash: /^#\/tickets\/([^/]+)$/, view: () => import('./ticket.js').then((m) => m.ticketView) },
@@ -80,7 +81,7 @@ function signIn(message) {
 }
 
 function start() {
-  const links = ROUTES.filter((r) => r.label && mayOpen(r)).map((r) => [r.hash, r.label]);
+  const links = ROUTES.filter((r) => r.label && mayOpen(r)).map((r) => [r.nav ?? r.hash, r.label, r]);
   const [inbox, unread] = inboxLink();
   const number = h('input', { id: 'goto-number', placeholder: 'T-2026-000123', size: 14, required: true, pattern: '\\s*[A-Za-z0-9-]+\\s*', title: 'A ticket, order, contract or customer number' });
   replace(nav,
@@ -125,11 +126,12 @@ function homeHash() {
 }
 
 /** The route for a hash and the view's arguments: a pattern's groups, or the query of a page that takes one. */
-function match(hash, search) {
+function match(hash, search = '') {
+  const query = (r) => (r.params ? [new URLSearchParams(search)] : []);
   for (const r of ROUTES) {
-    if (typeof r.hash === 'string' && r.hash === hash) return [r, r.params ? [new URLSearchParams(search)] : []];
+    if (typeof r.hash === 'string' && r.hash === hash) return [r, query(r)];
     const groups = typeof r.hash !== 'string' && r.hash.exec(hash);
-    if (groups) return [r, groups.slice(1).map(decodeURIComponent)];
+    if (groups) return [r, [...groups.slice(1).map(decodeURIComponent), ...query(r)]];
   }
   return [];
 }
@@ -140,8 +142,9 @@ async function route() {
   leaveView = () => {};
   const current = ++navigation;
   const [hash, search = ''] = (location.hash || homeHash()).split('?');
-  for (const link of nav.querySelectorAll('a')) link.toggleAttribute('aria-current', link.getAttribute('href') === hash);
   const [found, args] = match(hash, search);
+  // A nav link is current on any hash of its route (Search on #/search/orders too).
+  for (const link of nav.querySelectorAll('a')) link.toggleAttribute('aria-current', Boolean(found) && match(link.getAttribute('href'))[0] === found);
   // Everyone's home is one of the pages above, so anything else (or a page of another role) goes there.
   if (!found || !mayOpen(found)) return void (location.hash = homeHash());
   const view = await found.view();

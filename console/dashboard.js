@@ -78,11 +78,12 @@ const HIGHLIGHT = '#c62828';
 const shortDay = (day) => day.slice(5);
 
 export function dashboardView({ me, main }) {
-  // The queue view is for the support tiers (a supervisor); every reader can use the API lists.
+  // The queue view is for the support tiers (a supervisor); every reader can open the lists (Search).
   // A function: a link element can sit in one place only, and two charts link to the queue.
   const queue = () => me.roles.some((role) => ['support_l2', 'support_l3', 'supervisor'].includes(role)) && h('a', { href: '#/queue' }, 'Queue');
-  const finance = me.roles.some((role) => FINANCE_ROLES.includes(role)) && h('a', { href: '#/finance' }, 'Finance page');
-  const apiList = (path, text) => h('a', { href: `/api/v1${path}`, className: 'api-list' }, `${text} (API)`);
+  const finance = (asOf) => me.roles.some((role) => FINANCE_ROLES.includes(role)) && h('a', { href: `#/finance?asOf=${asOf}`, className: 'list-link' }, 'open invoices (Finance)');
+  /** The records behind a chart on the Search page, filtered as the API's list takes them (`/orders?status=…`). */
+  const list = (path, text) => h('a', { href: `#/search${path}`, className: 'list-link' }, text);
   const today = new Date();
   const from = h('input', { id: 'dash-from', type: 'date', value: day(new Date(today.getTime() - 29 * 86_400_000)), required: true });
   const to = h('input', { id: 'dash-to', type: 'date', value: day(today), required: true });
@@ -115,62 +116,62 @@ export function dashboardView({ me, main }) {
           id: 'tickets-status', title: 'Tickets by status', charts, series: ['tickets'],
           note: `${plural(tickets.total, 'ticket')} created in the range; SLA breach rate ${percent(tickets.slaBreachRate)}.`,
           rows: Object.entries(tickets.byStatus).map(([k, v]) => [statusText(k), v]),
-          links: [queue(), apiList('/tickets?status=escalated_l2', 'waiting at L2'), apiList('/tickets?breached=true', 'SLA breached'), temporalLink('the L2 queue: tickets waiting to be claimed')],
+          links: [queue(), list('/tickets?status=escalated_l2', 'waiting at L2'), list('/tickets?breached=true', 'SLA breached'), temporalLink('the L2 queue: tickets waiting to be claimed')],
         }),
         chartCard({
           id: 'tickets-tier', title: 'Tickets by tier', charts, series: ['tickets'],
           note: `Escalation L1→L2 ${percent(tickets.escalationRates.l1ToL2)}, L2→L3 ${percent(tickets.escalationRates.l2ToL3)}.`,
           rows: Object.entries(tickets.byTier).map(([k, v]) => [k, v]),
-          links: [apiList('/tickets?tier=L2', 'tickets at L2'), apiList('/tickets?tier=L3', 'tickets at L3'), temporalLink('breached tickets at L2'), temporalLink('urgent VIP tickets still open')],
+          links: [list('/tickets?tier=L2', 'tickets at L2'), list('/tickets?tier=L3', 'tickets at L3'), temporalLink('breached tickets at L2'), temporalLink('urgent VIP tickets still open')],
         }),
         chartCard({
           id: 'breaches-tier', title: 'SLA breaches per day by tier', charts, series: TIERS, plot: [0, 1, 2], stacked: true,
           note: `${plural(breaches, 'breach', 'breaches')} in the range, by the tier the ticket was at when its clock ran out.`,
           rows: daily.breaches.map((d) => [shortDay(d.day), ...TIERS.map((tier) => d.byTier[tier])]),
-          links: [apiList('/tickets?breached=true', 'SLA breached'), temporalLink('breached tickets at L2')],
+          links: [list('/tickets?breached=true', 'SLA breached'), temporalLink('breached tickets at L2')],
         }),
         chartCard({
           id: 'breaches-priority', title: 'SLA breaches per day by priority', charts, series: PRIORITIES, plot: [0, 1, 2, 3], stacked: true,
           note: `${plural(breaches, 'breach', 'breaches')} in the range, by the ticket's priority.`,
           rows: daily.breaches.map((d) => [shortDay(d.day), ...PRIORITIES.map((p) => d.byPriority[p])]),
-          links: [apiList('/tickets?breached=true&priority=urgent', 'urgent and breached'), temporalLink('urgent VIP tickets still open')],
+          links: [list('/tickets?breached=true&priority=urgent', 'urgent and breached'), temporalLink('urgent VIP tickets still open')],
         }),
         chartCard({
           id: 'queue-depth', title: 'Queue depth per tier at the end of each day', charts, series: TIERS, plot: [0, 1, 2], type: 'line',
           note: 'Tickets waiting to be claimed (L1: new), replayed from the ticket events.',
           rows: daily.queueDepth.map((d) => [shortDay(d.day), ...TIERS.map((tier) => d[tier])]),
-          links: [queue(), apiList('/tickets?status=escalated_l2', 'waiting at L2'), apiList('/tickets?status=escalated_l3', 'waiting at L3'), temporalLink('the L2 queue: tickets waiting to be claimed')],
+          links: [queue(), list('/tickets?status=escalated_l2', 'waiting at L2'), list('/tickets?status=escalated_l3', 'waiting at L3'), temporalLink('the L2 queue: tickets waiting to be claimed')],
         }),
         chartCard({
           id: 'cycle-time', title: 'Ticket cycle time (intake to close)', charts, series: ['closed tickets'],
           note: `Closed tickets created in the range by how long they took; p50 to resolve ${tickets.timeToResolve.p50Seconds ?? '—'} s.`,
           rows: Object.entries(tickets.cycleTimeDistribution).map(([k, v]) => [k, v]),
-          links: [apiList('/tickets?status=closed', 'closed tickets'), temporalLink('closed tickets')],
+          links: [list('/tickets?status=closed', 'closed tickets'), temporalLink('closed tickets')],
         }),
         chartCard({
           id: 'orders-status', title: 'Orders by status', charts, series: ['orders'], highlight: words('credit_hold'),
           note: `${plural(orders.total, 'order')}; ${plural(orders.creditHolds.orders, 'order')} on credit hold worth ${orders.creditHolds.value}; revenue ${orders.revenue}; cancellation rate ${percent(orders.cancellationRate)}.`,
           rows: Object.entries(orders.byStatus).map(([k, v]) => [words(k), v]),
-          links: [apiList('/orders?status=credit_hold', 'credit holds'), apiList('/orders?status=backordered', 'backordered'), temporalLink('orders on credit hold'), temporalLink('backordered orders')],
+          links: [list('/orders?status=credit_hold', 'credit holds'), list('/orders?status=backordered', 'backordered'), temporalLink('orders on credit hold'), temporalLink('backordered orders')],
         }),
         chartCard({
           id: 'receivables', title: `Receivables aging as of ${receivables.asOf}`, charts, series: ['invoices', 'outstanding', 'late fees', 'total'], plot: [3],
           note: `Open invoices: ${receivables.total.invoices}, total ${receivables.total.total}.`,
           rows: Object.entries(receivables.buckets).map(([k, v]) => [k, v.invoices, v.outstanding, v.lateFees, v.total]),
-          links: [apiList(`/invoices?overdue=true&asOf=${range.to}`, 'overdue invoices'), finance],
+          links: [finance(range.to)],
         }),
         chartCard({
           id: 'contracts', title: 'Contract pipeline by status', charts, series: ['contracts', 'value'], plot: [1],
           note: `Drafted in the range. Consumption ${contracts.consumption.consumed} of ${contracts.consumption.target}; renewal rate ${percent(contracts.renewalRate)}.`,
           rows: Object.entries(contracts.byStatus).map(([k, v]) => [words(k), v.contracts, v.value]),
-          links: [apiList('/contracts?status=pending_approval', 'awaiting approval'), apiList('/contracts?status=active', 'active contracts'), temporalLink('contracts awaiting approval')],
+          links: [list('/contracts?status=pending_approval', 'awaiting approval'), list('/contracts?status=active', 'active contracts'), temporalLink('contracts awaiting approval')],
         }),
         chartCard({
           id: 'contracts-expiring', title: 'Active contracts and their expiry', charts, series: ['contracts', 'value'], plot: [1],
           note: 'Active contracts and those whose term ends within 30, 60 and 90 days from today.',
           rows: [['active', contracts.active.contracts, contracts.active.value],
             ...Object.entries(contracts.expiring).map(([k, v]) => [words(k.replace(/^within(\d+)Days$/, 'expiring_within_$1_days')), v.contracts, v.value])],
-          links: [apiList('/contracts?status=active', 'active contracts'), temporalLink('active contracts expiring within 30 days', { in30Days })],
+          links: [list('/contracts?status=active', 'active contracts'), temporalLink('active contracts expiring within 30 days', { in30Days })],
         }));
       drawn = charts.map((draw) => draw());
       status.textContent = `Figures for ${range.from} to ${range.to}.`;

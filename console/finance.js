@@ -81,7 +81,7 @@ function paymentForm(receivedOn, onRecorded) {
 }
 
 export function financeView({ me, main }, params) {
-  const asOf = h('input', { id: 'finance-asof', type: 'date', required: true, value: today() });
+  const asOf = h('input', { id: 'finance-asof', type: 'date', required: true, value: params.get('asOf') ?? today() });
   const customerId = h('input', { id: 'finance-customer', size: 14, placeholder: 'CUS-000001', value: params.get('customer') ?? '' });
   const list = h('div', { id: 'finance-list', 'aria-live': 'polite' });
   const result = h('div');

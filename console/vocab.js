@@ -36,3 +36,11 @@ export const TASK_LABELS = {
   'contract.renewal': 'renewal due',
   'contract.retention': 'customer asking to leave',
 };
+/** Order and contract states, payment terms and contract types, as the list filters offer them (domain/orders.ts, domain/contracts.ts). */
+export const ORDER_STATES = [
+  'received', 'priced', 'credit_hold', 'reserved', 'backordered', 'awaiting_payment', 'fulfilling',
+  'provisioning', 'shipped', 'delivered', 'activated', 'invoiced', 'completed', 'cancelled',
+];
+export const CONTRACT_STATES = ['draft', 'pending_approval', 'approved', 'signed', 'active', 'expired', 'terminated', 'completed'];
+export const PAYMENT_TERMS = ['prepaid', 'cod', 'credit'];
+export const CONTRACT_TYPES = ['value', 'quantity'];

@@ -3,6 +3,8 @@ import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { CONSOLE_DIR } from '../../api/routes/console';
+import { CONTRACT_STATES, CONTRACT_TYPES } from '../../domain/contracts';
+import { ORDER_STATES, PAYMENT_TERMS } from '../../domain/orders';
 import { PRIORITIES } from '../../domain/sla';
 import { CATEGORIES, CHANNELS, FINAL_TICKET_STATES, QUEUE_STATES, TICKET_STATES, TIERS } from '../../domain/tickets';
 import { launchChromium, pageErrors, screenshot, skipBrowserTests, CHROMIUM_PATH } from '../helpers/browser';
@@ -76,9 +78,9 @@ describe('console files', () => {
     }
   });
 
-  it('offers the same channels, categories, priorities and queue states as the API', async () => {
+  it('offers the same channels, categories, priorities, queue states and order and contract vocabularies as the API', async () => {
     const vocab = await import(new URL('../../console/vocab.js', import.meta.url).href);
-    expect(vocab).toMatchObject({ CHANNELS, CATEGORIES, PRIORITIES, TIERS, QUEUE_STATES, FINAL_STATES: FINAL_TICKET_STATES });
+    expect(vocab).toMatchObject({ CHANNELS, CATEGORIES, PRIORITIES, TIERS, QUEUE_STATES, FINAL_STATES: FINAL_TICKET_STATES, ORDER_STATES, CONTRACT_STATES, PAYMENT_TERMS, CONTRACT_TYPES });
   });
 
   it('has words for every ticket state, naming the tier as people do', async () => {
@@ -355,12 +357,13 @@ describe.skipIf(skipBrowserTests)('support console in Chromium', () => {
     expect(errors.flat(), 'errors reported by the pages').toEqual([]);
   });
 
-  it("opens a number's page from the header's Number box by its prefix: an order, a customer, a ticket", { timeout: 90_000 }, async () => {
+  it("opens a number's page from the header's Number box by its prefix (an order, a customer, a ticket), and Search finds a ticket by a word", { timeout: 90_000 }, async () => {
     const o = orderDriver(h);
     const buyer = await o.customer('1000.00');
     const product = await o.product({ stock: 5, listPrice: '10.00' });
     const order = await o.order({ customerId: buyer.id, lines: [{ sku: product.sku, qty: 1 }], paymentTerms: 'prepaid' });
-    const ticket = await ticketDriver(h).open({ customerId: buyer.id });
+    const word = `zebra${uniq().replace(/\W/g, '')}`;
+    const ticket = await ticketDriver(h).open({ customerId: buyer.id, description: `The ${word} router blinks red` });
     const page = await signedIn(keyOf(h.users.manager.auth), 'Test manager');
     const pages: [string, string, string][] = [[order.id, 'orders', `Order ${order.id}`], [buyer.id, 'customers', buyer.name as string], [ticket.id, 'tickets', `Ticket ${ticket.id}`]];
     for (const [number, kind, heading] of pages) {
@@ -370,6 +373,14 @@ describe.skipIf(skipBrowserTests)('support console in Chromium', () => {
       await page.getByRole('heading', { name: heading, level: 1 }).waitFor();
       expect(page.url()).toContain(`#/${kind}/${number}`);
     }
+    // Search finds the ticket by a word of its description (GET /tickets?q=, full text).
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Search' }).click();
+    await page.getByRole('heading', { name: 'Search tickets', level: 1 }).waitFor();
+    await page.getByLabel('Words').fill(word);
+    await page.getByLabel('Words').press('Enter');
+    await page.locator(`#search-table tr[data-key="${ticket.id}"]`).waitFor();
+    expect(await page.locator('#search-table tbody tr').evaluateAll((rows) => rows.map((row) => row.querySelector('td')?.textContent))).toEqual([ticket.id]);
+    expect(await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Search' }).getAttribute('aria-current')).toBe('');
   });
 
   it('loads the API docs (Swagger UI) without a Content-Security-Policy error', { timeout: 60_000 }, async () => {

@@ -170,13 +170,14 @@ describe.skipIf(skipBrowserTests)('manager dashboard in Chromium', () => {
     expect(await temporal('orders on credit hold')).toBe(ui + encodeURIComponent('CrmKind="order" AND CrmStatus="credit_hold"'));
     expect(await temporal('breached tickets at L2')).toBe(ui + encodeURIComponent('CrmKind="ticket" AND CrmSlaBreached=true AND CrmTier="L2"'));
     expect(decodeURIComponent((await temporal('active contracts expiring within 30 days'))!)).toMatch(/CrmDueAt < "\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ"$/);
-    expect(await page.locator('#orders-status').getByRole('link', { name: 'credit holds (API)' }).getAttribute('href')).toBe('/api/v1/orders?status=credit_hold');
-    // Every list link is a valid API list for a manager, and the credit-hold list holds the held order.
-    const lists = await page.locator('a.api-list').evaluateAll((links) => links.map((a) => a.getAttribute('href')!));
+    expect(await page.locator('#orders-status').getByRole('link', { name: 'credit holds' }).getAttribute('href')).toBe('#/search/orders?status=credit_hold');
+    // Every list link is the Search page over a valid API list for a manager (or the Finance page as of the To day).
+    const lists = await page.locator('a.list-link').evaluateAll((links) => links.map((a) => a.getAttribute('href')!));
     expect(lists.length).toBeGreaterThanOrEqual(5);
-    for (const url of lists) expect((await h.app.inject({ method: 'GET', url, headers: h.users.manager.auth })).statusCode, url).toBe(200);
-    const holds = await h.app.inject({ method: 'GET', url: '/api/v1/orders?status=credit_hold&limit=200', headers: h.users.manager.auth });
-    expect(holds.json().items.map((row: { id: string }) => row.id)).toContain(held.id);
+    expect(lists.filter((url) => !url.startsWith('#/search/'))).toEqual([`#/finance?asOf=${await page.getByLabel('To', { exact: true }).inputValue()}`]);
+    for (const url of lists.filter((u) => u.startsWith('#/search/'))) {
+      expect((await h.app.inject({ method: 'GET', url: `/api/v1/${url.slice('#/search/'.length)}`, headers: h.users.manager.auth })).statusCode, url).toBe(200);
+    }
     // A manager has no queue view, so no link to it.
     expect(await page.getByRole('link', { name: 'Queue', exact: true }).count()).toBe(0);
 
@@ -194,6 +195,18 @@ describe.skipIf(skipBrowserTests)('manager dashboard in Chromium', () => {
     expect(await page.locator('#receivables-title').textContent()).toBe('Receivables aging as of 2020-01-31');
     expect(past.receivables.buckets['31-60'].invoices).toBe(0);
     await screenshot(page, '21-dashboard-past-range');
+
+    // A chart's list opens on the Search page with its filter set; narrowed to the customer, it lists the held order.
+    await page.locator('#orders-status').getByRole('link', { name: 'credit holds' }).click();
+    await page.getByRole('heading', { name: 'Search orders', level: 1 }).waitFor();
+    expect(await page.getByLabel('Status').inputValue()).toBe('credit_hold');
+    await page.getByLabel('Customer').fill(held.customerId);
+    await page.getByLabel('Customer').press('Enter');
+    await page.waitForURL((url) => url.hash === `#/search/orders?status=credit_hold&customerId=${held.customerId}`);
+    await page.locator(`#search-table tr[data-key="${held.id}"]`).waitFor();
+    expect(await page.locator('#search-table tbody tr').evaluateAll((rows) => rows.map((row) => [...row.querySelectorAll('td')].slice(0, 5).map((td) => td.textContent))))
+      .toEqual([[held.id, buyer.id, 'credit hold', 'credit', '200.00']]); // 20 × 10.00
+    await screenshot(page, '22-search-credit-holds');
 
     expect(errors).toEqual([]);
     await context.close();
