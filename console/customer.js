@@ -4,7 +4,7 @@ import { api } from './api.js';
 import { customerLinks } from './customer-picker.js';
 import { badge, countdown, formatTime, h, replace, statusText, words } from './dom.js';
 import { FINANCE_ROLES } from './roles.js';
-import { dataTable, linkedTickets, recordLink } from './table.js';
+import { agingTable, dataTable, linkedTickets, recordLink } from './table.js';
 
 export function customerSearchView({ main }) {
   replace(main, h('h1', { tabindex: -1 }, 'Customers'), h('section', { className: 'card narrow-card' }, customerLinks({ id: 'customers-q', label: 'Find a customer' })));
@@ -12,7 +12,6 @@ export function customerSearchView({ main }) {
 }
 
 const num = 'num';
-const AGING_WORDS = { '0-30': '0–30 days', '31-60': '31–60 days', '61-90': '61–90 days', '>90': 'over 90 days' };
 
 function particulars(c, abc) {
   return h('dl', { id: 'customer-particulars' },
@@ -64,11 +63,7 @@ function cockpit(o, me) {
         section('cockpit-particulars', 'Particulars', particulars(o.customer, o.abc)),
         section('cockpit-receivables', `Receivables as of ${r.asOf}`,
           h('p', {}, `${r.invoices} open invoice${r.invoices === 1 ? '' : 's'}: ${r.outstanding} outstanding + ${r.lateFees} late fees = `, h('strong', { id: 'cockpit-receivables-total' }, r.total)),
-          dataTable({
-            id: 'cockpit-aging', caption: 'Receivables aging by days overdue', items: Object.entries(r.buckets), rowKey: ([bucket]) => bucket, empty: '',
-            columns: [['Overdue', ([bucket]) => AGING_WORDS[bucket] ?? bucket], ['Invoices', ([, b]) => String(b.invoices), num], ['Outstanding', ([, b]) => b.outstanding, num],
-              ['Late fees', ([, b]) => b.lateFees, num], ['Total', ([, b]) => b.total, num]],
-          }),
+          agingTable('cockpit-aging', r.buckets),
           h('h3', {}, 'Open invoices'),
           dataTable({
             id: 'cockpit-invoices', caption: 'Open invoices, oldest due first', items: o.openInvoices, rowKey: (i) => i.id, empty: 'No open invoices.',

@@ -4,8 +4,8 @@
 import { api, newIdempotencyKey } from './api.js';
 import { customerPicker } from './customer-picker.js';
 import { announce, field, h, replace } from './dom.js';
-import { PAYMENT_ROLES } from './roles.js';
-import { dataTable, recordLink } from './table.js';
+import { PAYMENT_ROLES, RECEIVABLES_ROLES, hasRole } from './roles.js';
+import { agingTable, dataTable, recordLink } from './table.js';
 
 const num = 'num';
 
@@ -84,6 +84,8 @@ export function financeView({ me, main }, params) {
   const asOf = h('input', { id: 'finance-asof', type: 'date', required: true, value: params.get('asOf') ?? today() });
   const customerId = h('input', { id: 'finance-customer', size: 14, placeholder: 'CUS-000001', value: params.get('customer') ?? '' });
   const list = h('div', { id: 'finance-list', 'aria-live': 'polite' });
+  // The aging of every open invoice (or one customer's), for those who read the receivables report.
+  const aging = hasRole(me, RECEIVABLES_ROLES) && h('div', { id: 'finance-aging' });
   const result = h('div');
   let latest = 0;
   let left = false;
@@ -91,9 +93,14 @@ export function financeView({ me, main }, params) {
   async function load() {
     const mine = ++latest;
     try {
-      const page = await api('/invoices', { query: { status: 'open', asOf: asOf.value, customerId: customerId.value.trim(), limit: 200 } });
+      const scope = { asOf: asOf.value, customerId: customerId.value.trim() };
+      const [page, report] = await Promise.all([
+        api('/invoices', { query: { status: 'open', ...scope, limit: 200 } }),
+        aging && api('/reports/receivables', { query: scope }),
+      ]);
       if (left || mine !== latest) return;
       replace(list, invoiceTable(page));
+      if (aging) replace(aging, h('h3', {}, `Aging as of ${report.asOf}: `, h('span', { id: 'finance-aging-total' }, `${report.total.total} in ${report.total.invoices} invoice${report.total.invoices === 1 ? '' : 's'}`)), agingTable('finance-aging-table', report.buckets));
       list.setAttribute('data-loaded', asOf.value);
     } catch (err) {
       if (!left && mine === latest) replace(list, h('p', { className: 'error', role: 'alert' }, err.message));
@@ -108,7 +115,7 @@ export function financeView({ me, main }, params) {
         h('h2', { id: 'finance-open-title' }, 'Open invoices'),
         h('form', { className: 'filters', 'aria-label': 'Invoices', onsubmit: (e) => { e.preventDefault(); load(); } },
           h('label', { for: 'finance-asof' }, 'Amounts as of'), asOf, h('label', { for: 'finance-customer' }, 'Customer id'), customerId, h('button', { type: 'submit' }, 'Show')),
-        list),
+        aging, list),
       h('div', { className: 'stack' },
         mayRecord ? paymentForm(today(), (payment) => { replace(result, allocationView(payment)); load(); }) : h('p', { className: 'muted' }, 'Payments are recorded by finance and contract administrators.'),
         result)));

@@ -8,5 +8,7 @@ export const RETURN_ROLES = ['agent', 'fulfilment'];
 /** Those who read receivables on the Finance page; of them, POST /payments admits PAYMENT_ROLES. */
 export const FINANCE_ROLES = ['finance', 'manager', 'contract_admin'];
 export const PAYMENT_ROLES = ['finance', 'contract_admin'];
+/** Those GET /reports/receivables admits. */
+export const RECEIVABLES_ROLES = ['finance', 'manager', 'supervisor', 'admin'];
 
 export const hasRole = (me, roles) => me.roles.some((role) => roles.includes(role));

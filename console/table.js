@@ -27,3 +27,12 @@ export function linkedTickets(items, id) {
     columns: [['Ticket', (t) => recordLink('tickets', t.id)], ['Subject', (t) => t.subject], ['Status', (t) => statusText(t.status)], ['About', (t) => relatedLink(t.relatedTo)]],
   });
 }
+
+const AGING_WORDS = { '0-30': '0–30 days', '31-60': '31–60 days', '61-90': '61–90 days', '>90': 'over 90 days' };
+
+/** Receivables by days overdue (the `buckets` of the receivables report and of a customer's overview). */
+export const agingTable = (id, buckets) => dataTable({
+  id, caption: 'Receivables aging by days overdue', items: Object.entries(buckets), rowKey: ([bucket]) => bucket, empty: '',
+  columns: [['Overdue', ([bucket]) => AGING_WORDS[bucket] ?? bucket], ['Invoices', ([, b]) => String(b.invoices), 'num'], ['Outstanding', ([, b]) => b.outstanding, 'num'],
+    ['Late fees', ([, b]) => b.lateFees, 'num'], ['Total', ([, b]) => b.total, 'num']],
+});

@@ -128,6 +128,12 @@ describe.skipIf(skipBrowserTests)('finance page in Chromium', () => {
       [first, customer.id, '2026-08-01', '2026-08-31', '120.00', '0.00', '9', '3.24', '123.24'],
     ]);
     expect(await page.locator('#finance-total').textContent()).toBe('2 open invoices: late fees 3.24, amount due 323.24');
+    // The customer's aging on 9 Sep: both open invoices are 0–30 days overdue (the second not yet due), 320.00 + 3.24.
+    expect(await cells(page, 'finance-aging-table')).toEqual([
+      ['0–30 days', '2', '320.00', '3.24', '323.24'], ['31–60 days', '0', '0.00', '0.00', '0.00'],
+      ['61–90 days', '0', '0.00', '0.00', '0.00'], ['over 90 days', '0', '0.00', '0.00', '0.00'],
+    ]);
+    expect(await page.locator('#finance-aging-total').textContent()).toBe('323.24 in 2 invoices');
     await screenshot(page, '31-finance-open-invoices');
 
     // 200.00 received on 9 Sep: the oldest invoice first, with its fee (120.00 + 3.24), the rest, 76.76, to the second.
@@ -152,12 +158,21 @@ describe.skipIf(skipBrowserTests)('finance page in Chromium', () => {
     await close();
   });
 
-  it('shows a manager the invoices but no payment form, and keeps the page from roles that read no receivables', { timeout: 60_000 }, async () => {
+  it('shows a manager the invoices and aging but no payment form, contract administration the form but no aging, and keeps the page from roles that read no receivables', { timeout: 60_000 }, async () => {
     const manager = await signedIn('manager');
     await manager.page.goto(`${base}/console#/finance`);
     await manager.page.locator('#finance-list[data-loaded]').waitFor();
     expect(await manager.page.locator('#payment-form').count()).toBe(0);
+    expect(await manager.page.locator('#finance-aging-table').count()).toBe(1);
     await manager.close();
+    // Contract administration allocates payments but reads no receivables report: no aging, and no refusal shown.
+    const admin = await signedIn('contract_admin');
+    await admin.page.goto(`${base}/console#/finance`);
+    await admin.page.locator('#finance-list[data-loaded]').waitFor();
+    expect(await admin.page.locator('#finance-aging').count()).toBe(0);
+    expect(await admin.page.locator('#payment-form').count()).toBe(1);
+    expect(admin.errors).toEqual([]);
+    await admin.close();
     const agent = await signedIn('agent');
     expect(await agent.page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Finance' }).count()).toBe(0);
     await agent.page.goto(`${base}/console#/finance`);
