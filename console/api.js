@@ -50,7 +50,19 @@ export function customer(id) {
 export const newIdempotencyKey = () => Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join('');
 
 let settingsLoad;
-/** The console's own settings (served by api/routes/console.ts: Temporal UI links, number prefixes); loaded once. */
+let settingsValue = null;
+/** The console's own settings (served by api/routes/console.ts: Temporal UI links, number prefixes, business time zone); loaded once. */
 export const consoleSettings = () => (settingsLoad ??= fetch('/console/settings.json')
   .then((res) => (res.ok ? res.json() : Promise.reject(new Error(`settings: HTTP ${res.status}`))))
+  .then((value) => (settingsValue = value))
   .catch((err) => { settingsLoad = undefined; throw err; }));
+
+const DAY_MS = 86_400_000;
+/**
+ * The business day (YYYY-MM-DD) of an instant, `days` later: days are the business time zone's, as the API counts
+ * report ranges, due dates and late fees (Appendix A). The shell loads the settings before it opens any page.
+ */
+export function businessDay(at = Date.now(), days = 0) {
+  const day = new Intl.DateTimeFormat('en-CA', { timeZone: settingsValue?.businessTimeZone ?? 'UTC', year: 'numeric', month: '2-digit', day: '2-digit' }).format(at);
+  return days === 0 ? day : new Date(Date.parse(`${day}T00:00:00Z`) + days * DAY_MS).toISOString().slice(0, 10);
+}

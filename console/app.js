@@ -147,7 +147,8 @@ async function route() {
   for (const link of nav.querySelectorAll('a')) link.toggleAttribute('aria-current', Boolean(found) && match(link.getAttribute('href'))[0] === found);
   // Everyone's home is one of the pages above, so anything else (or a page of another role) goes there.
   if (!found || !mayOpen(found)) return void (location.hash = homeHash());
-  const view = await found.view();
+  // Pages count days in the business time zone (businessDay), so the console's settings come with the page; loaded once.
+  const [view] = await Promise.all([found.view(), consoleSettings().catch(() => null)]);
   if (current !== navigation || !me) return;
   leaveView = view({ me, main }, ...args);
   // Move focus to the new page's heading, so keyboard and screen-reader users start at the top of it.

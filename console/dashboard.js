@@ -1,7 +1,7 @@
 // The manager dashboard (#/dashboard): the existing report endpoints drawn as charts with Chart.js (bundled
 // from node_modules, served at /console/vendor/), each chart with a table of its exact numbers, a link to
 // the filtered list and a link to the ready Temporal UI filter (README "For managers").
-import { api, consoleSettings } from './api.js';
+import { api, businessDay, consoleSettings } from './api.js';
 import { h, replace, statusText, words } from './dom.js';
 import { FINANCE_ROLES } from './roles.js';
 import { PRIORITIES, TIERS } from './vocab.js';
@@ -33,7 +33,6 @@ function temporalLink(title, values = {}) {
     `Temporal UI: ${title}`);
 }
 
-const day = (date) => date.toISOString().slice(0, 10);
 const plural = (n, one, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 const percent = (rate) => (rate === null || rate === undefined ? '—' : `${(rate * 100).toFixed(2)} %`);
 
@@ -84,9 +83,8 @@ export function dashboardView({ me, main }) {
   const finance = (asOf) => me.roles.some((role) => FINANCE_ROLES.includes(role)) && h('a', { href: `#/finance?asOf=${asOf}`, className: 'list-link' }, 'open invoices (Finance)');
   /** The records behind a chart on the Search page, filtered as the API's list takes them (`/orders?status=…`). */
   const list = (path, text) => h('a', { href: `#/search${path}`, className: 'list-link' }, text);
-  const today = new Date();
-  const from = h('input', { id: 'dash-from', type: 'date', value: day(new Date(today.getTime() - 29 * 86_400_000)), required: true });
-  const to = h('input', { id: 'dash-to', type: 'date', value: day(today), required: true });
+  const from = h('input', { id: 'dash-from', type: 'date', value: businessDay(Date.now(), -29), required: true });
+  const to = h('input', { id: 'dash-to', type: 'date', value: businessDay(), required: true });
   const status = h('p', { id: 'dash-status', role: 'status', className: 'muted' }, 'Loading…');
   const grid = h('div', { className: 'charts' });
   let drawn = [];

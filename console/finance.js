@@ -1,7 +1,7 @@
 // Finance (#/finance): open invoices with what each owes on a chosen day (GET /invoices?asOf=), and, for
 // the roles POST /payments admits, recording a customer's payment and showing how it was allocated
 // (oldest due first, each invoice's late fee with its principal).
-import { api, newIdempotencyKey } from './api.js';
+import { api, businessDay, newIdempotencyKey } from './api.js';
 import { customerPicker } from './customer-picker.js';
 import { announce, field, h, replace } from './dom.js';
 import { PAYMENT_ROLES, RECEIVABLES_ROLES, hasRole } from './roles.js';
@@ -17,7 +17,6 @@ const cents = (amount) => {
 const money = (total) => `${Math.trunc(total / 100)}.${String(total % 100).padStart(2, '0')}`;
 const sum = (items, pick) => money(items.reduce((total, item) => total + cents(pick(item)), 0));
 
-const today = () => new Date().toISOString().slice(0, 10);
 
 function invoiceTable(page) {
   const items = page.items;
@@ -81,7 +80,7 @@ function paymentForm(receivedOn, onRecorded) {
 }
 
 export function financeView({ me, main }, params) {
-  const asOf = h('input', { id: 'finance-asof', type: 'date', required: true, value: params.get('asOf') ?? today() });
+  const asOf = h('input', { id: 'finance-asof', type: 'date', required: true, value: params.get('asOf') ?? businessDay() });
   const customerId = h('input', { id: 'finance-customer', size: 14, placeholder: 'CUS-000001', value: params.get('customer') ?? '' });
   const list = h('div', { id: 'finance-list', 'aria-live': 'polite' });
   // The aging of every open invoice (or one customer's), for those who read the receivables report.
@@ -117,7 +116,7 @@ export function financeView({ me, main }, params) {
           h('label', { for: 'finance-asof' }, 'Amounts as of'), asOf, h('label', { for: 'finance-customer' }, 'Customer id'), customerId, h('button', { type: 'submit' }, 'Show')),
         aging, list),
       h('div', { className: 'stack' },
-        mayRecord ? paymentForm(today(), (payment) => { replace(result, allocationView(payment)); load(); }) : h('p', { className: 'muted' }, 'Payments are recorded by finance and contract administrators.'),
+        mayRecord ? paymentForm(businessDay(), (payment) => { replace(result, allocationView(payment)); load(); }) : h('p', { className: 'muted' }, 'Payments are recorded by finance and contract administrators.'),
         result)));
   load();
   return () => { left = true; };

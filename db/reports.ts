@@ -1,7 +1,7 @@
 import { and, asc, eq, gte, inArray, isNotNull, lt, lte, ne, sql, type AnyColumn, type SQL } from 'drizzle-orm';
 import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
 import { RETENTION_STATUSES } from '../domain/contracts';
-import { addDays, dayOf } from '../domain/dates';
+import { addDays, dayOf, startOfDay, UTC } from '../domain/dates';
 import { fromCents, sumCents, toCents } from '../domain/money';
 import { ORDER_STATES } from '../domain/orders';
 import { amountDue } from '../domain/payments';
@@ -20,17 +20,19 @@ import { articles, contractCallOffs, contractRetentionCases, contracts, creditNo
 // figures are finished by the pure rules in domain/reports.ts.
 
 export interface ReportScope {
-  /** First and last creation day counted (YYYY-MM-DD, UTC), both inclusive. */
+  /** First and last creation day counted (YYYY-MM-DD, days of `timeZone`), both inclusive. */
   from?: string;
   to?: string;
   region?: string;
   customerId?: string;
+  /** The business time zone whose days `from` and `to` are (Appendix A: dates are business days); default UTC. */
+  timeZone?: string;
 }
 
 /** The scope as the report echoes it back. */
 export const scopeView = (s: ReportScope) => ({ from: s.from ?? null, to: s.to ?? null, region: s.region ?? null, customerId: s.customerId ?? null });
 
-const startOf = (day: string) => new Date(`${day}T00:00:00.000Z`);
+const startOf = (day: string, timeZone = UTC) => new Date(startOfDay(day, timeZone));
 
 /**
  * Rows of the scope: created within the days (a timestamp column, or a date column such as an invoice's
@@ -38,7 +40,7 @@ const startOf = (day: string) => new Date(`${day}T00:00:00.000Z`);
  */
 function inScope(db: Db, s: ReportScope, created: { at: AnyColumn } | { day: AnyColumn }, customer: AnyColumn): SQL | undefined {
   const range = 'at' in created
-    ? [s.from ? gte(created.at, startOf(s.from)) : undefined, s.to ? lt(created.at, startOf(addDays(s.to, 1))) : undefined]
+    ? [s.from ? gte(created.at, startOf(s.from, s.timeZone)) : undefined, s.to ? lt(created.at, startOf(addDays(s.to, 1), s.timeZone)) : undefined]
     : [s.from ? gte(created.day, s.from) : undefined, s.to ? lte(created.day, s.to) : undefined];
   return and(
     ...range,
@@ -106,19 +108,23 @@ export async function ticketReport(db: Db, s: ReportScope) {
 const ticketsOf = (db: Db, s: ReportScope) => inScope(db, { region: s.region, customerId: s.customerId }, { at: tickets.createdAt }, tickets.customerId);
 
 /**
- * Per day of the range (UTC): SLA breaches by the tier the ticket was at and by its priority, and the tickets
+ * Per day of the range (business days of `s.timeZone`): SLA breaches by the tier the ticket was at and by its priority, and the tickets
  * waiting unclaimed in each tier's queue at the end of the day, replayed from the ticket events.
  */
 export async function ticketDailyReport(db: Db, s: ReportScope & { from: string; to: string }) {
-  const end = startOf(addDays(s.to, 1));
-  const day = sql<string>`(${ticketEvents.at} at time zone 'UTC')::date::text`;
+  const timeZone = s.timeZone ?? UTC;
+  const start = startOf(s.from, timeZone);
+  const end = startOf(addDays(s.to, 1), timeZone);
+  // The zone inline, not a parameter: the same expression is selected and grouped by, and two parameters would
+  // differ to PostgreSQL. It is the configured zone, checked at start-up (config.ts), quoted all the same.
+  const day = sql<string>`(${ticketEvents.at} at time zone ${sql.raw(`'${timeZone.replaceAll("'", "''")}'`)})::date::text`;
   const scoped = (where: SQL | undefined) => and(where, ticketsOf(db, s));
   // Never null: the moves are only of events whose status is a waiting state.
   const waitingTier = (status: AnyColumn) => sql<Tier>`case ${status} ${sql.join(Object.entries(WAITING_STATE).map(([tier, state]) => sql`when ${state} then ${tier}`), sql` `)} end`;
   // Every event moves its ticket out of the queue it waited in (if any) and into the one it waits in now;
   // a note on a waiting ticket leaves and enters the same queue, which nets out.
   const move = (status: AnyColumn, delta: number) => db.select({
-    day: sql<string | null>`case when ${ticketEvents.at} < ${startOf(s.from).toISOString()}::timestamptz then null else ${day} end`.as('day'),
+    day: sql<string | null>`case when ${ticketEvents.at} < ${start.toISOString()}::timestamptz then null else ${day} end`.as('day'),
     tier: sql<Tier>`${waitingTier(status)}::text`.as('tier'),
     delta: sql<number>`${delta}::int`.as('delta'),
   }).from(ticketEvents).innerJoin(tickets, eq(tickets.id, ticketEvents.ticketId))
@@ -127,7 +133,7 @@ export async function ticketDailyReport(db: Db, s: ReportScope & { from: string;
   const [breaches, queueMoves] = await Promise.all([
     db.select({ day, tier: sql<Tier>`${ticketEvents.fromTier}`, priority: sql<Priority>`${tickets.priority}`, count: sql<number>`count(*)::int` })
       .from(ticketEvents).innerJoin(tickets, eq(tickets.id, ticketEvents.ticketId))
-      .where(scoped(and(inArray(ticketEvents.action, [...BREACH_ACTIONS]), gte(ticketEvents.at, startOf(s.from)), lt(ticketEvents.at, end))))
+      .where(scoped(and(inArray(ticketEvents.action, [...BREACH_ACTIONS]), gte(ticketEvents.at, start), lt(ticketEvents.at, end))))
       .groupBy(day, ticketEvents.fromTier, tickets.priority),
     db.with(moves).select({ day: moves.day, tier: moves.tier, delta: sql<number>`sum(${moves.delta})::int` }).from(moves).groupBy(moves.day, moves.tier),
   ]);
@@ -289,8 +295,8 @@ export async function openInvoices(db: Db, where: SQL | undefined, asOf: string)
 }
 
 /** Receivables as of `s.asOf`, by default today in the business time zone. */
-export async function receivablesReport(db: Db, s: ReportScope & { asOf?: string }, timeZone: string) {
-  const asOf = s.asOf ?? dayOf(Date.now(), timeZone);
+export async function receivablesReport(db: Db, s: ReportScope & { asOf?: string }) {
+  const asOf = s.asOf ?? dayOf(Date.now(), s.timeZone);
   const { aged } = await openInvoices(db, inScope(db, s, { day: invoices.issuedOn }, invoices.customerId), asOf);
   return { scope: scopeView(s), asOf, ...aged };
 }

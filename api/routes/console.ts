@@ -60,12 +60,13 @@ function loadAssets(dir: string): Map<string, Asset> {
  */
 export const consoleRoutes: FastifyPluginAsync = async (app) => {
   const assets = loadAssets(CONSOLE_DIR);
-  // What the dashboard needs to link to the Temporal UI's ready filters (README "For managers"), and the number
-  // prefixes by console page, for the header's Number box; no secrets.
+  // What the dashboard needs to link to the Temporal UI's ready filters (README "For managers"), the business time
+  // zone whose days the pages count, and the number prefixes by console page, for the header's Number box; no secrets.
   const prefixes = app.config.idPrefixes;
   assets.set('settings.json', asset(Buffer.from(JSON.stringify({
     temporalUi: { url: app.config.temporal.uiUrl.replace(/\/+$/, ''), namespace: app.config.temporal.namespace },
     managerFilters: MANAGER_FILTERS,
+    businessTimeZone: app.config.business.timeZone,
     numberPrefixes: {
       tickets: [prefixes.ticket],
       orders: [prefixes.order],

@@ -19,8 +19,8 @@ async function rangeInOrder(request: FastifyRequest) {
 }
 
 /** A per-day report's range: to defaults to today, from to 29 days before it (30 days), and it spans at most a year. */
-function dailyRange(query: { from?: string; to?: string }) {
-  const to = query.to ?? dayOf(Date.now());
+function dailyRange(query: { from?: string; to?: string }, timeZone: string) {
+  const to = query.to ?? dayOf(Date.now(), timeZone);
   const from = query.from ?? addDays(to, -29);
   if (calendarDay(to) - calendarDay(from) + 1 > MAX_REPORT_DAYS) {
     throw new HttpProblem(400, `a per-day report spans at most ${MAX_REPORT_DAYS} days; ${from} to ${to} is longer`, { errors: [{ path: '/querystring/from', message: `at most ${MAX_REPORT_DAYS} days before to` }] }, 'validation');
@@ -29,6 +29,8 @@ function dailyRange(query: { from?: string; to?: string }) {
 }
 
 export const reportRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  /** Report days are days of the business time zone (Appendix A), as invoices' and contracts' days are. */
+  const scope = <Q extends object>(query: Q) => ({ ...query, timeZone: app.config.business.timeZone });
   // Days are YYYY-MM-DD (the schema's format), so their text order is their date order.
   app.addHook('preHandler', rangeInOrder);
   const options = <T>(summary: string, response: T) => ({
@@ -37,27 +39,27 @@ export const reportRoutes: FastifyPluginAsyncTypebox = async (app) => {
   });
 
   app.get('/reports/tickets', options('Tickets by status, tier and category; SLA breach, escalation and reopen rates; time to resolve; satisfaction', TicketReport),
-    async (request) => ticketReport(app.db, request.query));
+    async (request) => ticketReport(app.db, scope(request.query)));
   app.get('/reports/tickets/daily', {
     config: { roles: READERS },
     schema: {
       tags: ['reports'], summary: "Per day: SLA breaches by tier and priority, and the tickets waiting in each tier's queue at the day's end",
       querystring: DailyReportQuery, response: { 200: TicketDailyReport },
     },
-  }, async (request) => ticketDailyReport(app.db, { ...request.query, ...dailyRange(request.query) }));
+  }, async (request) => ticketDailyReport(app.db, { ...scope(request.query), ...dailyRange(request.query, app.config.business.timeZone) }));
   app.get('/reports/orders', options('Orders by status; cycle time from received to completed; cancellation rate; revenue', OrderReport),
-    async (request) => orderReport(app.db, request.query));
+    async (request) => orderReport(app.db, scope(request.query)));
   app.get('/reports/contracts', options('Active contract value, contracts expiring within 30/60/90 days, consumption, renewal rate', ContractReport),
-    async (request) => contractReport(app.db, request.query));
+    async (request) => contractReport(app.db, scope(request.query)));
   // Receivables are finance's own figures (SPEC §7): who records the payments reads what is still owed.
   app.get('/reports/receivables', {
     config: { roles: [...READERS, 'finance'] },
     schema: { tags: ['reports'], summary: 'Open invoices aged 0–30/31–60/61–90/>90 days overdue, with late fees as of a day', querystring: ReceivablesQuery, response: { 200: ReceivablesReport } },
-  }, async (request) => receivablesReport(app.db, request.query, app.config.business.timeZone));
+  }, async (request) => receivablesReport(app.db, scope(request.query)));
   app.get('/reports/articles', {
     config: { roles: [...READERS, 'knowledge_engineer'] },
     schema: { tags: ['reports'], summary: 'Articles cited by resolutions, and how many of those resolved at L1 (days of the resolution)', querystring: ReportQuery, response: { 200: ArticleReport } },
-  }, async (request) => articleReport(app.db, request.query));
+  }, async (request) => articleReport(app.db, scope(request.query)));
   app.get('/reports/customers/abc', options('Customers classed A/B/C by their share of revenue', AbcReport),
-    async (request) => abcReport(app.db, request.query));
+    async (request) => abcReport(app.db, scope(request.query)));
 };

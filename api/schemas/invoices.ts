@@ -30,7 +30,7 @@ export const InvoiceDetail = Type.Composite([InvoiceView, Type.Object({
   linkedTickets: Type.Array(LinkedTicket, { description: 'tickets naming this invoice (relatedTo), newest first' }),
 })]);
 
-export const AsOfQuery = Obj({ asOf: Type.Optional(DateOnly('count the late fee to this day; default today (UTC)')) });
+export const AsOfQuery = Obj({ asOf: Type.Optional(DateOnly('count the late fee to this day; default today in the business time zone')) });
 
 export const CreatePayment = Obj({
   customerId: Type.String({ minLength: 1, maxLength: 64 }),

@@ -10,13 +10,13 @@ import { DateOnly, Literals, Nullable, Obj } from './common';
 // is nothing to divide by); durations are whole seconds; money is a two-decimal string.
 
 const scopeFields = {
-  from: Type.Optional(DateOnly('first creation day counted (UTC), inclusive')),
-  to: Type.Optional(DateOnly('last creation day counted (UTC), inclusive')),
+  from: Type.Optional(DateOnly('first creation day counted (a day of the business time zone), inclusive')),
+  to: Type.Optional(DateOnly('last creation day counted (a day of the business time zone), inclusive')),
   region: Type.Optional(Type.String({ minLength: 1, maxLength: 100, description: "only customers of this region" })),
   customerId: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'only this customer' })),
 };
 export const ReportQuery = Obj(scopeFields);
-export const ReceivablesQuery = Obj({ ...scopeFields, asOf: Type.Optional(DateOnly('day the days overdue and late fees are counted to; default today (UTC)')) });
+export const ReceivablesQuery = Obj({ ...scopeFields, asOf: Type.Optional(DateOnly('day the days overdue and late fees are counted to; default today in the business time zone')) });
 
 const Scope = Type.Object({ from: Nullable(Type.String()), to: Nullable(Type.String()), region: Nullable(Type.String()), customerId: Nullable(Type.String()) });
 const Rate = Nullable(Type.Number({ minimum: 0, maximum: 1 }));
