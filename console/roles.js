@@ -10,3 +10,7 @@ export const FINANCE_ROLES = ['finance', 'manager', 'contract_admin'];
 export const PAYMENT_ROLES = ['finance', 'contract_admin'];
 
 export const hasRole = (me, roles) => me.roles.some((role) => roles.includes(role));
+/** Who keeps the catalogue (POST/PATCH /products, POST /promotions); RESTOCK_ROLES book goods in; PRICE_ROLES set customer prices. */
+export const CATALOG_ROLES = ['admin'];
+export const RESTOCK_ROLES = ['fulfilment', 'admin'];
+export const PRICE_ROLES = ['admin', 'sales_manager'];
