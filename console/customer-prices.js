@@ -17,7 +17,7 @@ function priceTable(items) {
 
 function priceForm(customerId, onSet) {
   return recordForm({
-    id: 'customer-price-new', title: 'Set a customer price', submit: 'Set price', className: '',
+    id: 'customer-price-new', title: 'Set a customer price', submit: 'Set price', nested: true,
     fields: h('div', { className: 'row' },
       input('customer-price-sku', 'SKU', { required: true, maxlength: 64, autocomplete: 'off' }),
       input('customer-price-amount', 'Unit price', { required: true, ...MONEY, placeholder: '8.50' })),

@@ -14,13 +14,13 @@ export const select = (id, label, options, attrs = {}) => field(id, label,
 
 /**
  * `send(values)` calls the API with the form's values (by field name); `done(result, form)` shows what came back.
- * `className` '' fits it inside another card. A refusal stays on the form, in the alert under it, so what was typed can be corrected.
+ * A `nested` form sits inside another card, under its heading. A refusal stays on the form, in the alert under it, so what was typed can be corrected.
  */
-export function recordForm({ id, title, submit, fields, send, done, note, className = 'card' }) {
+export function recordForm({ id, title, submit, fields, send, done, note, nested = false }) {
   const error = h('p', { className: 'error', role: 'alert', id: `${id}-error` });
   const button = h('button', { type: 'submit', className: 'primary' }, submit);
   const form = h('form', {
-    className, id, 'aria-labelledby': `${id}-title`,
+    className: nested ? '' : 'card', id, 'aria-labelledby': `${id}-title`,
     onsubmit: async (event) => {
       event.preventDefault();
       button.disabled = true;
@@ -34,6 +34,6 @@ export function recordForm({ id, title, submit, fields, send, done, note, classN
       }
     },
   },
-  h('h2', { id: `${id}-title` }, title), fields, note && h('p', { className: 'muted' }, note), h('div', { className: 'buttons' }, button), error);
+  h(nested ? 'h3' : 'h2', { id: `${id}-title` }, title), fields, note && h('p', { className: 'muted' }, note), h('div', { className: 'buttons' }, button), error);
   return form;
 }

@@ -163,11 +163,11 @@ describe.skipIf(skipBrowserTests)('the catalogue and stock desk in Chromium', ()
     await openProducts(page);
     expect(await cells(page, `#products-table tr[data-key="${product.sku}"]`)).toEqual([[product.sku, 'Test product', 'goods', '4.50', '3', '0', '3', 'active']]);
     expect(await page.locator('main form:not(.filters)').count()).toBe(0);
+    await screenshot(page, '78-catalog-list-agent');
 
     await page.goto(`${base}/console#/products/${product.sku}`);
     await page.locator('#product-on-hand', { hasText: '3' }).waitFor();
     expect(await page.locator('main form').count()).toBe(0);
-    await screenshot(page, '78-catalog-product-agent');
 
     await page.goto(`${base}/console#/customers/${buyer.id}`);
     await page.locator('#customer-prices-table').waitFor();
