@@ -27,13 +27,16 @@ function catalogueTable(items) {
 }
 
 function newProductForm() {
-  const stock = input('product-stock', 'Initial stock on hand (goods)', { type: 'number', min: 0, step: 1, value: 0 });
+  const stock = input('product-stock', 'Initial stock on hand', { type: 'number', min: 0, step: 1, value: 0 });
+  const kind = select('product-kind', 'Kind', KINDS);
+  // A service carries no stock (the API refuses one), so its stock field goes away and is not sent.
+  kind.querySelector('select').addEventListener('change', (e) => { stock.hidden = e.target.value !== 'goods'; });
   return recordForm({
     id: 'product-new', title: 'New product', submit: 'Create product',
     fields: [
       input('product-sku', 'SKU', { required: true, maxlength: 64, autocomplete: 'off', placeholder: 'ROUTER-AX3000' }),
       input('product-name', 'Name', { required: true, maxlength: 200 }),
-      h('div', { className: 'row' }, select('product-kind', 'Kind', KINDS), input('product-price', 'List price', { required: true, ...MONEY, placeholder: '129.00' })),
+      h('div', { className: 'row' }, kind, input('product-price', 'List price', { required: true, ...MONEY, placeholder: '129.00' })),
       stock,
     ],
     send: (v) => api('/products', { method: 'POST', body: {
@@ -44,7 +47,6 @@ function newProductForm() {
       announce(`Created ${product.sku} (${product.name}).`);
       location.hash = `#/products/${encodeURIComponent(product.sku)}`;
     },
-    note: 'A service carries no stock; its initial stock is not sent.',
   });
 }
 

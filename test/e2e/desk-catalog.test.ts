@@ -52,9 +52,12 @@ describe.skipIf(skipBrowserTests)('the catalogue and stock desk in Chromium', ()
     const create = page.getByRole('form', { name: 'New product' });
     await create.getByLabel('SKU').fill(sku);
     await create.getByLabel('Name').fill('Router AX3000');
-    await create.getByLabel('Kind').selectOption('goods');
     await create.getByLabel('List price').fill('129.00');
-    await create.getByLabel('Initial stock on hand (goods)').fill('12');
+    // A service has no stock to give: the field goes while service is chosen.
+    await create.getByLabel('Kind').selectOption('service');
+    expect(await create.getByLabel('Initial stock on hand').isHidden()).toBe(true);
+    await create.getByLabel('Kind').selectOption('goods');
+    await create.getByLabel('Initial stock on hand').fill('12');
     await create.getByRole('button', { name: 'Create product' }).click();
     await page.getByRole('heading', { name: `Router AX3000 (${sku})`, level: 1 }).waitFor();
     expect(await page.locator('#toast').textContent()).toBe(`Created ${sku} (Router AX3000).`);
@@ -113,6 +116,15 @@ describe.skipIf(skipBrowserTests)('the catalogue and stock desk in Chromium', ()
     // The catalogue lists it with what the API holds.
     await openProducts(page);
     expect(await cells(page, `#products-table tr[data-key="${sku}"]`)).toEqual([[sku, 'Router AX3000', 'goods', '119.00', '12', '0', '12', 'active']]);
+    // A SKU is taken once: a second product under it is refused and the first stays as it was.
+    const again = page.getByRole('form', { name: 'New product' });
+    await again.getByLabel('SKU').fill(sku);
+    await again.getByLabel('Name').fill('Another router');
+    await again.getByLabel('List price').fill('1.00');
+    await again.getByRole('button', { name: 'Create product' }).click();
+    await page.locator('#product-new-error', { hasText: /./ }).waitFor();
+    expect(await page.locator('#product-new-error').textContent()).toBe(`product ${sku} already exists`);
+    expect((await get(`/products/${sku}`)).name).toBe('Router AX3000');
   });
 
   it('lets fulfilment restock a product an order waits for: the stock on the page is the hand count and the order moves on', { timeout: 120_000 }, async () => {
