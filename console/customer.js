@@ -2,6 +2,7 @@
 // GET /customers/:id/overview, each row linking to its own page; and the search that reaches it (#/customers).
 import { api } from './api.js';
 import { customerLinks } from './customer-picker.js';
+import { customerPrices } from './customer-prices.js';
 import { badge, countdown, formatTime, h, replace, statusText, words } from './dom.js';
 import { FINANCE_ROLES } from './roles.js';
 import { agingTable, dataTable, linkedTickets, recordLink } from './table.js';
@@ -61,6 +62,7 @@ function cockpit(o, me) {
         section('cockpit-contacts', 'Contacts', contacts(o.customer.contacts)),
         section('cockpit-linked', `Tickets naming a record (${o.linkedTickets.length})`, linkedTickets(o.linkedTickets, 'cockpit-linked-tickets')),
         section('cockpit-particulars', 'Particulars', particulars(o.customer, o.abc)),
+        customerPrices(o.customer.id, me),
         section('cockpit-receivables', `Receivables as of ${r.asOf}`,
           h('p', {}, `${r.invoices} open invoice${r.invoices === 1 ? '' : 's'}: ${r.outstanding} outstanding + ${r.lateFees} late fees = `, h('strong', { id: 'cockpit-receivables-total' }, r.total)),
           agingTable('cockpit-aging', r.buckets),

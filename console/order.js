@@ -6,7 +6,7 @@ import { api, customer } from './api.js';
 import { badge, cents, countdown, formatTime, h, money, pairs, replace, section, words } from './dom.js';
 import { actionPanel, keepCurrent, namer, processLayout, timelineSection } from './panel.js';
 import { compensations } from './saga.js';
-import { linkedTickets } from './table.js';
+import { linkedTickets, recordLink } from './table.js';
 
 const RULES = { list: 'list price', customer: 'customer price', contract: 'contract price' };
 function particulars(o, customerName) {
@@ -37,7 +37,7 @@ function lineRows(o, stock) {
     h('caption', { className: 'sr-only' }, 'Order lines'),
     h('thead', {}, h('tr', {}, ['SKU', 'Qty', 'Base price', 'Priced by', 'Unit price', 'Line total', 'Stock'].map((c) => h('th', { scope: 'col' }, c)))),
     h('tbody', {}, o.lines.map((l) => h('tr', { 'data-sku': l.sku },
-      h('td', {}, l.sku, h('div', { className: 'muted' }, l.kind)),
+      h('td', {}, recordLink('products', l.sku), h('div', { className: 'muted' }, l.kind)),
       h('td', { className: 'num' }, String(l.qty)),
       h('td', { className: 'num' }, l.baseUnitPrice),
       h('td', { className: 'rule' }, RULES[l.priceRule] ?? l.priceRule, l.promotionId ? h('div', { className: 'muted' }, `promotion ${l.promotionId}: ${l.percentOff} % off`) : null),

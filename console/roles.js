@@ -12,3 +12,7 @@ export const PAYMENT_ROLES = ['finance', 'contract_admin'];
 export const RECEIVABLES_ROLES = ['finance', 'manager', 'supervisor', 'admin'];
 
 export const hasRole = (me, roles) => me.roles.some((role) => roles.includes(role));
+/** Who keeps the catalogue (POST/PATCH /products, POST /promotions); RESTOCK_ROLES book goods in; PRICE_ROLES set customer prices. */
+export const CATALOG_ROLES = ['admin'];
+export const RESTOCK_ROLES = ['fulfilment', 'admin'];
+export const PRICE_ROLES = ['admin', 'sales_manager'];

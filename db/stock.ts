@@ -1,4 +1,4 @@
-import { and, eq, inArray, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type { Reservation, StockLine } from '../domain/processes/order';
 import type { Db, Tx } from './client';
 import type { ProductRow } from './products';
@@ -129,4 +129,12 @@ export async function ordersWaitingFor(db: Db, skus: readonly string[]): Promise
   return db.selectDistinct({ id: orders.id, workflowId: orders.workflowId, sku: reservations.sku }).from(reservations)
     .innerJoin(orders, eq(orders.id, reservations.orderId))
     .where(and(inArray(reservations.sku, [...skus]), eq(reservations.status, 'waiting')));
+}
+
+/** Who waits for a sku, longest first: the orders a restock of it would wake, with the quantity each wants of it. */
+export async function backordersOf(db: Db, sku: string): Promise<Array<{ orderId: string; customerId: string; qty: number; waitingSince: Date }>> {
+  return db.select({ orderId: orders.id, customerId: orders.customerId, qty: reservations.qty, waitingSince: reservations.updatedAt }).from(reservations)
+    .innerJoin(orders, eq(orders.id, reservations.orderId))
+    .where(and(eq(reservations.sku, sku), eq(reservations.status, 'waiting')))
+    .orderBy(asc(reservations.updatedAt), asc(orders.id));
 }

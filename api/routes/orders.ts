@@ -5,7 +5,8 @@ import { ticketsLinkedTo } from '../../db/links';
 import { loadOrderQuote } from '../../db/orders';
 import { orderEvents, orderLines, orders, shipments } from '../../db/schema';
 import { loadSettings } from '../../db/settings';
-import { MAX_STOCK, restock } from '../../db/stock';
+import { backordersOf, MAX_STOCK, restock } from '../../db/stock';
+import { findProduct } from '../../db/products';
 import { dayOf } from '../../domain/dates';
 import { amountAttribute } from '../../domain/money';
 import { hasCreditLine, intakeProblems, ORDER_ACTION_NAMES, ORDER_ACTIONS, orderSummary } from '../../domain/orders';
@@ -142,6 +143,20 @@ export const orderRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const woken = await Promise.all(waiting.map(async (order) => ((await signalProcess(app.temporal, order.workflowId, restocked, { sku })) ? order.id : null)));
     await audit(app.db, request.actor, 'product.restock', 'product', sku, request.body);
     return { ...viewProduct(row), wokenOrders: woken.filter((id): id is string => id !== null) };
+  });
+
+  app.get('/products/:sku/backorders', {
+    config: { roles: 'authenticated' },
+    schema: {
+      tags: ['products', 'orders'], summary: 'The orders waiting for this sku, longest first: what a restock of it would wake',
+      params: Obj({ sku: Type.String({ maxLength: 64 }) }),
+      response: { 200: Type.Array(Type.Object({ orderId: Type.String(), customerId: Type.String(), qty: Type.Integer(), waitingSince: Type.String() })) },
+    },
+  }, async (request) => {
+    const { sku } = request.params;
+    if (!(await findProduct(app.db, sku))) throw notFound('product', sku);
+    const rows = await backordersOf(app.db, sku);
+    return rows.map((row) => ({ ...row, waitingSince: row.waitingSince.toISOString() }));
   });
 
   app.post('/webhooks/carrier', {

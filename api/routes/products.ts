@@ -1,6 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { and, asc, eq } from 'drizzle-orm';
+import { and, asc, eq, isNull, or } from 'drizzle-orm';
 import { createProduct, createPromotion, findProduct, updateProduct } from '../../db/products';
 import { products, promotions } from '../../db/schema';
 import { dayOf } from '../../domain/dates';
@@ -101,11 +101,16 @@ export const productRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get('/promotions', {
     config: { roles: 'authenticated' },
-    schema: { tags: ['products'], querystring: ListQuery({ sku: Type.Optional(Type.String({ maxLength: 64 })) }), response: { 200: Page(Promotion) } },
+    schema: { tags: ['products'], querystring: ListQuery({
+        sku: Type.Optional(Type.String({ maxLength: 64, description: "only this sku's own promotions" })),
+        appliesTo: Type.Optional(Type.String({ maxLength: 64, description: "the promotions that can price this sku: its own and those covering every product" })),
+      }),
+      response: { 200: Page(Promotion) },
+    },
   }, async (request) => {
-    const { limit = 50, cursor, sku } = request.query;
+    const { limit = 50, cursor, sku, appliesTo } = request.query;
     const rows = await app.db.select().from(promotions)
-      .where(and(afterCursor([promotions.id], cursor), sku ? eq(promotions.sku, sku) : undefined))
+      .where(and(afterCursor([promotions.id], cursor), sku ? eq(promotions.sku, sku) : undefined, appliesTo ? or(eq(promotions.sku, appliesTo), isNull(promotions.sku)) : undefined))
       .orderBy(asc(promotions.id)).limit(limit + 1);
     const today = dayOf(Date.now());
     return toPage(rows, limit, (row) => [row.id], (row) => viewPromotion(row, today));

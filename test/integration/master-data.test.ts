@@ -76,6 +76,14 @@ describe('products and promotions', () => {
     expect(impossible.statusCode).toBe(400);
     const listed = await h.app.inject({ method: 'GET', url: `/api/v1/promotions?sku=${sku}`, headers: h.users.agent.auth });
     expect(listed.json().items).toHaveLength(1);
+    // What can price the sku: its own promotion and those covering every product, never another sku's.
+    const other = `G-${uniq()}`;
+    await h.app.inject({ method: 'POST', url: '/api/v1/products', headers: h.users.admin.auth, payload: { sku: other, name: 'Plug', kind: 'goods', listPrice: '1.00' } });
+    await h.app.inject({ method: 'POST', url: '/api/v1/promotions', headers: h.users.admin.auth, payload: { sku: other, percentOff: 3, validFrom: '2020-01-01', validTo: '2099-12-31' } });
+    const everything = await h.app.inject({ method: 'POST', url: '/api/v1/promotions', headers: h.users.admin.auth, payload: { percentOff: 1, validFrom: '2020-01-01', validTo: '2020-01-31' } });
+    const applying = (await h.app.inject({ method: 'GET', url: `/api/v1/promotions?appliesTo=${sku}&limit=200`, headers: h.users.agent.auth })).json().items;
+    expect(applying.map((p: { id: string }) => p.id)).toEqual(expect.arrayContaining([promo.json().id, everything.json().id]));
+    expect(applying.every((p: { sku: string | null }) => p.sku === sku || p.sku === null)).toBe(true);
   });
 });
 

@@ -181,11 +181,15 @@ describe('backorders', () => {
     await o.reaches(opened.id, 'backordered');
     expect((await o.get(opened.id)).live.backorderedSkus).toEqual([product.sku]);
     expect(await o.stock(product.sku)).toEqual({ onHand: 1, reserved: 0 });
+    // Who waits for the sku is readable before the restock (the Products page shows it to fulfilment).
+    expect(await o.call('agent', 'GET', `/products/${product.sku}/backorders`)).toEqual([{ orderId: opened.id, customerId: customer.id, qty: 3, waitingSince: expect.any(String) }]);
+    await o.call('agent', 'GET', `/products/NOPE-${uniq()}/backorders`, undefined, 404);
     await o.call('agent', 'POST', `/products/${product.sku}/restock`, { qty: 5 }, 403);
     const restocked = await o.call('fulfilment', 'POST', `/products/${product.sku}/restock`, { qty: 5 });
     expect(restocked).toMatchObject({ stockOnHand: 6, wokenOrders: [opened.id] });
     await o.reaches(opened.id, 'fulfilling');
     expect(await o.stock(product.sku)).toEqual({ onHand: 6, reserved: 3 });
+    expect(await o.call('agent', 'GET', `/products/${product.sku}/backorders`)).toEqual([]);
 
     // Cash on delivery: the payment is recorded when the parcel arrives.
     await o.act('fulfilment', opened.id, 'shipments', { carrier: 'DPD', trackingNo: `TRK-${uniq()}` });
