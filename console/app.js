@@ -8,8 +8,10 @@ import { ADMIN_ROLES, FINANCE_ROLES, FRONT_ROLES, MANAGER_ROLES, RETURN_ROLES, S
 
 /**
  * The console's pages: the hash (a string, or a pattern whose groups are the view's arguments), the nav label
- * where the page has a link, the roles it serves (none: every role) and how to load its view. A view is
- * `(ctx, ...args) => leave`, `leave` stopping its polling.
+ * where the page has a link (`nav` its href for a pattern; `more` puts it under the header's "More" menu, for
+ * pages one opens now and then), the roles it serves (none: every role) and how to load its view. A view is
+ * `(ctx, ...args) => leave`, `leave` stopping its polling; `params: true` passes the hash's query
+ * (`#/finance?customer=…`) as its last argument.
  */
 const ROUTES = [
   { hash: '#/queue', label: 'Queue', roles: SUPPORT_ROLES, view: () => import('./queue.js').then((m) => m.queueView) },
@@ -17,10 +19,10 @@ const ROUTES = [
   { hash: '#/dashboard', label: 'Dashboard', roles: MANAGER_ROLES, view: () => import('./dashboard.js').then((m) => m.dashboardView) },
   { hash: '#/finance', label: 'Finance', roles: FINANCE_ROLES, params: true, view: () => import('./finance.js').then((m) => m.financeView) },
   { hash: '#/customers', label: 'Customers', view: () => import('./customer.js').then((m) => m.customerSearchView) },
-  { hash: '#/users', label: 'Users', roles: ADMIN_ROLES, view: () => import('./users.js').then((m) => m.usersView) },
-  { hash: '#/returns', label: 'Returns', roles: RETURN_ROLES, view: () => import('./returns.js').then((m) => m.returnsView) },
+  { hash: '#/users', label: 'Users', more: true, roles: ADMIN_ROLES, view: () => import('./users.js').then((m) => m.usersView) },
+  { hash: '#/returns', label: 'Returns', more: true, roles: RETURN_ROLES, view: () => import('./returns.js').then((m) => m.returnsView) },
   { hash: /^#\/search\/(tickets|orders|contracts)$/, nav: '#/search/tickets', label: 'Search', params: true, view: () => import('./records.js').then((m) => m.searchView) },
-  { hash: '#/products', label: 'Products', view: () => import('./products.js').then((m) => m.productsView) },
+  { hash: '#/products', label: 'Products', more: true, view: () => import('./products.js').then((m) => m.productsView) },
   // Every role has tasks (GET /tasks); for the roles without a queue or a dashboard it is the home page.
   { hash: '#/tasks', label: 'My tasks', view: () => import('./tasks.js').then((m) => m.tasksView) },
   { hash: /^#\/tickets\/([^/]+)$/, view: () => import('./ticket.js').then((m) => m.ticketView) },
@@ -29,7 +31,7 @@ const ROUTES = [
   { hash: /^#\/customers\/([^/]+)$/, view: () => import('./customer.js').then((m) => m.customerView) },
   { hash: /^#\/products\/([^/]+)$/, view: () => import('./products.js').then((m) => m.productView) },
   { hash: '#/inbox', view: () => import('./inbox.js').then((m) => m.inboxView) },
-  { hash: '#/mail', view: () => import('./mail.js').then((m) => m.mailView) },
+  { hash: '#/mail', label: 'Mail', more: true, view: () => import('./mail.js').then((m) => m.mailView) },
 ];
 
 const main = document.getElementById('main');
@@ -83,13 +85,17 @@ function signIn(message) {
 }
 
 function start() {
-  const links = ROUTES.filter((r) => r.label && mayOpen(r)).map((r) => [r.nav ?? r.hash, r.label, r]);
+  const link = (r) => h('a', { href: r.nav ?? r.hash }, r.label);
+  const pages = ROUTES.filter((r) => r.label && mayOpen(r));
+  // A disclosure, not a script menu: keyboard and screen readers know it; it closes once a page is chosen.
+  const more = h('details', { className: 'more', id: 'nav-more' }, h('summary', {}, 'More'), h('div', { className: 'more-links' }, pages.filter((r) => r.more).map(link)));
+  more.addEventListener('click', (event) => { if (event.target.closest('a')) more.open = false; });
   const [inbox, unread] = inboxLink();
   const number = h('input', { id: 'goto-number', placeholder: 'T-2026-000123', size: 14, required: true, pattern: '\\s*[A-Za-z0-9-]+\\s*', title: 'A ticket, order, contract or customer number' });
   replace(nav,
-    links.map(([href, text]) => h('a', { href }, text)),
+    pages.filter((r) => !r.more).map(link),
     inbox,
-    h('a', { href: '#/mail' }, 'Mail'),
+    more,
     h('form', {
       className: 'goto',
       onsubmit: async (event) => {

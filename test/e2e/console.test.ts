@@ -8,6 +8,7 @@ import { ORDER_STATES, PAYMENT_TERMS } from '../../domain/orders';
 import { PRIORITIES } from '../../domain/sla';
 import { CATEGORIES, CHANNELS, FINAL_TICKET_STATES, QUEUE_STATES, TICKET_STATES, TIERS } from '../../domain/tickets';
 import { launchChromium, pageErrors, screenshot, skipBrowserTests, CHROMIUM_PATH } from '../helpers/browser';
+import { openFromNav } from '../helpers/console';
 import { startHarness, uniq, type Harness } from '../helpers/harness';
 import { orderDriver } from '../helpers/orders';
 import { ticketDriver } from '../helpers/tickets';
@@ -305,7 +306,7 @@ describe.skipIf(skipBrowserTests)('support console in Chromium', () => {
 
     const admin = await signedIn(keyOf(h.users.admin.auth), 'Test admin');
     // An admin starts on My tasks, like every role without a queue; Users is one link away.
-    await admin.getByRole('link', { name: 'Users' }).click();
+    await openFromNav(admin, 'Users');
     await admin.getByRole('heading', { name: 'Users' }).waitFor();
     admin.once('dialog', (dialog) => void dialog.accept());
     const row = admin.locator(`tr[data-user="${leaver.id}"]`);

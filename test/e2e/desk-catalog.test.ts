@@ -1,7 +1,7 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { screenshot, skipBrowserTests } from '../helpers/browser';
-import { cells, consoleInChromium } from '../helpers/console';
+import { cells, consoleInChromium, openFromNav } from '../helpers/console';
 import { setUpCustomer } from '../helpers/customers';
 import { freshDatabase, type FreshDatabase } from '../helpers/fresh-database';
 import { startHarness, uniq, type Harness } from '../helpers/harness';
@@ -39,7 +39,7 @@ describe.skipIf(skipBrowserTests)('the catalogue and stock desk in Chromium', ()
   const chromium = consoleInChromium('desk-catalog', () => h, () => base);
 
   async function openProducts(page: Page) {
-    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Products' }).click();
+    await openFromNav(page, 'Products');
     await page.getByRole('heading', { name: 'Products', level: 1 }).waitFor();
     await page.locator('#products-list[data-loaded]').waitFor();
   }

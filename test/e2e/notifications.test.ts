@@ -4,6 +4,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startMailCatcher, type MailCatcher } from '../../channels/mail-catcher';
 import { users } from '../../db/schema';
 import { CHROMIUM_PATH, launchChromium, pageErrors, screenshot, skipBrowserTests } from '../helpers/browser';
+import { openFromNav } from '../helpers/console';
 import { setUpCustomer } from '../helpers/customers';
 import { startHarness, uniq, type Harness } from '../helpers/harness';
 import { ticketDriver } from '../helpers/tickets';
@@ -134,7 +135,7 @@ describe.skipIf(skipBrowserTests)('inbox and mail in the console', () => {
     await page.locator('#ticket-status[data-status="new"]').waitFor();
 
     // The same notification as mail to the supervisor, caught by the catcher and listed on the Mail page.
-    await page.getByRole('link', { name: 'Mail', exact: true }).click();
+    await openFromNav(page, 'Mail');
     await page.getByRole('heading', { name: 'Mail', level: 1 }).waitFor();
     const mail = page.locator('details.mail', { hasText: `[${id}] VIP ticket: ${subject}` }).filter({ hasText: supervisorEmail });
     await mail.waitFor({ timeout: 30_000 });
@@ -174,7 +175,7 @@ describe.skipIf(skipBrowserTests)('inbox and mail in the console', () => {
       status: 404, contentType: 'application/problem+json',
       body: JSON.stringify({ type: 'https://crmflow.dev/problems/not-found', title: 'Not Found', status: 404, detail: 'no mail catcher runs here: e-mail goes to CRM_SMTP_URL, or is off' }),
     }));
-    await page.getByRole('link', { name: 'Mail', exact: true }).click();
+    await openFromNav(page, 'Mail');
     await page.locator('#no-mail-catcher', { hasText: 'No mail catcher runs here' }).waitFor();
     expect(await page.locator('details.mail').count()).toBe(0);
     expect(await page.getByRole('alert').filter({ hasText: /\S/ }).count()).toBe(0);

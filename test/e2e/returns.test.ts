@@ -1,6 +1,7 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium, pageErrors, screenshot, skipBrowserTests } from '../helpers/browser';
+import { openFromNav } from '../helpers/console';
 import { startHarness, uniq, type Harness } from '../helpers/harness';
 import { orderDriver } from '../helpers/orders';
 
@@ -46,7 +47,7 @@ describe.skipIf(skipBrowserTests)('returns in the console', () => {
 
     const agent = await signedIn(h.users.agent.auth, 'Test agent');
     try {
-      await agent.page.getByRole('link', { name: 'Returns' }).click();
+      await openFromNav(agent.page, 'Returns');
       await agent.page.getByLabel('Order').fill(order.id);
       await agent.page.getByRole('button', { name: 'Take a return' }).click();
       const form = agent.page.getByRole('form', { name: `Return goods of ${order.id}` });
@@ -64,7 +65,7 @@ describe.skipIf(skipBrowserTests)('returns in the console', () => {
 
     const fulfilment = await signedIn(h.users.fulfilment.auth, 'Test fulfilment');
     try {
-      await fulfilment.page.getByRole('link', { name: 'Returns' }).click();
+      await openFromNav(fulfilment.page, 'Returns');
       await fulfilment.page.getByRole('heading', { name: 'Returns' }).waitFor();
       const row = fulfilment.page.locator('tr[data-return]').first();
       const returnId = await row.getAttribute('data-return');

@@ -46,3 +46,11 @@ export function consoleInChromium(name: string, harness: () => Harness, base: ()
 export const buttonsOf = (page: Page) => page.locator('[role=group][aria-label=Actions] button').evaluateAll((els) => els.map((el) => el.getAttribute('data-action')));
 /** The text of each cell of the table rows `selector` finds. */
 export const cells = (page: Page, selector: string) => page.locator(selector).evaluateAll((rows) => rows.map((row) => [...row.querySelectorAll('th, td')].map((cell) => cell.textContent)));
+
+/** Opens a page from the header's nav by its link, through the "More" menu where it sits there. */
+export async function openFromNav(page: Page, name: string) {
+  const nav = page.getByRole('navigation', { name: 'Main' });
+  const link = nav.getByRole('link', { name, exact: true });
+  if (!(await link.isVisible())) await nav.locator('#nav-more > summary').click();
+  await link.click();
+}
