@@ -4,7 +4,9 @@
 import { api, session, whenUnauthorized } from './api.js';
 import { h, replace } from './dom.js';
 import { inboxLink, watchInbox } from './inbox.js';
-import { ADMIN_ROLES, FINANCE_ROLES, FRONT_ROLES, MANAGER_ROLES, RETURN_ROLES, SUPPORT_ROLES, hasRole } from './roles.js';
+import {
+  ADMIN_ROLES, ARTICLE_READERS, ARTICLE_WRITERS, FINANCE_ROLES, FRONT_ROLES, INCIDENT_ROLES, MANAGER_ROLES, RETURN_ROLES, SUPPORT_ROLES, hasRole,
+} from './roles.js';
 
 /**
  * The console's pages: the hash (a string, or a pattern whose groups are the view's arguments), the nav label
@@ -19,12 +21,16 @@ const ROUTES = [
   { hash: '#/customers', label: 'Customers', view: () => import('./customer.js').then((m) => m.customerSearchView) },
   { hash: '#/users', label: 'Users', roles: ADMIN_ROLES, view: () => import('./users.js').then((m) => m.usersView) },
   { hash: '#/returns', label: 'Returns', roles: RETURN_ROLES, view: () => import('./returns.js').then((m) => m.returnsView) },
+  { hash: '#/articles', label: 'Articles', roles: ARTICLE_READERS, view: () => import('./articles.js').then((m) => m.articlesView) },
+  { hash: '#/incidents', label: 'Incidents', roles: INCIDENT_ROLES, view: () => import('./incidents.js').then((m) => m.incidentsView) },
   // Every role has tasks (GET /tasks); for the roles without a queue or a dashboard it is the home page.
   { hash: '#/tasks', label: 'My tasks', view: () => import('./tasks.js').then((m) => m.tasksView) },
   { hash: /^#\/tickets\/([^/]+)$/, view: () => import('./ticket.js').then((m) => m.ticketView) },
   { hash: /^#\/contracts\/([^/]+)$/, view: () => import('./contract.js').then((m) => m.contractView) },
   { hash: /^#\/orders\/([^/]+)$/, view: () => import('./order.js').then((m) => m.orderView) },
   { hash: /^#\/customers\/([^/]+)$/, view: () => import('./customer.js').then((m) => m.customerView) },
+  { hash: /^#\/articles\/([^/]+)$/, roles: ARTICLE_READERS, view: () => import('./articles.js').then((m) => m.articleView) },
+  { hash: /^#\/incidents\/([^/]+)$/, roles: INCIDENT_ROLES, view: () => import('./incidents.js').then((m) => m.incidentView) },
   { hash: '#/inbox', view: () => import('./inbox.js').then((m) => m.inboxView) },
   { hash: '#/mail', view: () => import('./mail.js').then((m) => m.mailView) },
 ];
@@ -110,6 +116,7 @@ function homeHash() {
   if (hasRole(me, SUPPORT_ROLES)) return '#/queue';
   if (hasRole(me, FRONT_ROLES)) return '#/agent';
   if (hasRole(me, MANAGER_ROLES)) return '#/dashboard';
+  if (hasRole(me, ARTICLE_WRITERS)) return '#/articles';
   return '#/tasks';
 }
 
