@@ -179,7 +179,7 @@ export function articleView({ me, main }, id) {
       // Someone saved first: the API's words, and the way to read what they wrote before changing it again.
       fail: (err, where) => replace(where, err.message, err.status === 409 ? [' ', h('button', { type: 'button', onclick: back }, 'Reload the article')] : null),
     });
-    replace(formSlot, section('Edit', form));
+    replace(formSlot, h('h3', {}, 'Edit: saved as a new version'), form);
     form.querySelector('input')?.focus();
   }
 
@@ -187,7 +187,7 @@ export function articleView({ me, main }, id) {
     h('div', { className: 'title-row' }, heading, h('button', { type: 'button', onclick: () => load() }, 'Refresh')),
     status,
     h('div', { className: 'columns' },
-      h('div', { className: 'stack' }, section('Actions', buttons, error), formSlot, text),
+      h('div', { className: 'stack' }, section('Actions', buttons, formSlot, error), text),
       side),
     versions);
   load();
