@@ -1,33 +1,19 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { screenshot, skipBrowserTests } from '../helpers/browser';
 import { buttonsOf, cells, consoleInChromium } from '../helpers/console';
-import { freshDatabase, type FreshDatabase } from '../helpers/fresh-database';
-import { startHarness, uniq, type Harness } from '../helpers/harness';
+import { uniq } from '../helpers/harness';
+import { madeUpWord, stackOnOwnDatabase } from '../helpers/own-database';
 import { ticketDriver } from '../helpers/tickets';
 import { eventually } from '../helpers/wait';
 
 // Issue 16: the knowledge engineer's articles, the supervisor's major incidents and a ticket's files, done in the
 // console instead of with curl. Article search and the article report cover every article, so the file has a
 // database of its own (as test/e2e/knowledge.test.ts does).
-let fresh: FreshDatabase;
-let h: Harness;
-let base: string;
+const stack = stackOnOwnDatabase();
 
-beforeAll(async () => {
-  fresh = await freshDatabase();
-  h = await startHarness({ worker: true, queues: ['tickets'], env: { DATABASE_URL: fresh.url } });
-  base = await h.app.listen({ port: 0, host: '127.0.0.1' });
-});
-afterAll(async () => {
-  await h?.close();
-  await fresh?.drop();
-});
-
-/** A made-up word (letters only), so only this test's articles match a search for it. */
-const madeUpWord = () => `zq${[...uniq()].map((c) => (/\d/.test(c) ? String.fromCharCode(103 + Number(c)) : c)).join('')}qx`;
 /** The record id a page shows, from its hash (`#/articles/KB-…`). */
 function idInUrl(page: Page, kind: string) {
   const { hash } = new URL(page.url());
@@ -36,11 +22,11 @@ function idInUrl(page: Page, kind: string) {
 }
 
 describe.skipIf(skipBrowserTests)('articles, incidents and files in Chromium', () => {
-  const chromium = consoleInChromium('desk-knowledge', () => h, () => base);
+  const chromium = consoleInChromium('desk-knowledge', () => stack.h, () => stack.base);
   const nav = (page: Page, name: string) => page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name }).click();
 
   it('lets a knowledge engineer write, edit and publish an article, refuses a stale edit in the API\'s words, and an agent finds it', { timeout: 150_000 }, async () => {
-    const t = ticketDriver(h);
+    const t = ticketDriver(stack.h);
     const w = madeUpWord();
     const draftOnly = await t.call('knowledge_engineer', 'POST', '/articles', { title: `${w} draft only`, body: `${w} not yet checked`, category: 'fault' }, 201);
 
@@ -59,7 +45,7 @@ describe.skipIf(skipBrowserTests)('articles, incidents and files in Chromium', (
 
     // A second tab opens the edit form on version 1 …
     const stale = await chromium.signIn('knowledge_engineer', 'Articles');
-    await stale.goto(`${base}/console#/articles/${id}`);
+    await stale.goto(`${stack.base}/console#/articles/${id}`);
     await stale.locator('#article-status[data-version="1"]').waitFor();
     await stale.locator('button[data-action="update"]').click();
     // … while the first saves version 2.
@@ -86,7 +72,7 @@ describe.skipIf(skipBrowserTests)('articles, incidents and files in Chromium', (
     expect(await buttonsOf(writer)).toEqual(['update', 'unpublish']);
     expect(await writer.locator('#article-versions li').evaluateAll((els) => els.map((el) => el.getAttribute('data-version')))).toEqual(['1', '2']);
 
-    const ke = h.users.knowledge_engineer.id;
+    const ke = stack.h.users.knowledge_engineer.id;
     expect(await t.call('knowledge_engineer', 'GET', `/articles/${id}`)).toMatchObject({
       title: `${w} router reset`, body: 'Unplug the router for thirty seconds, then wait for the green light.', category: 'fault', tags: ['router', 'reset'],
       status: 'published', version: 2, sourceTicketId: null, createdBy: ke, updatedBy: ke, publishedAt: expect.any(String),
@@ -113,7 +99,7 @@ describe.skipIf(skipBrowserTests)('articles, incidents and files in Chromium', (
   });
 
   it('starts a draft from a resolved ticket with its subject and resolution, and reports the articles that resolved tickets at L1', { timeout: 120_000 }, async () => {
-    const t = ticketDriver(h);
+    const t = ticketDriver(stack.h);
     const w = madeUpWord();
     const cited = await t.call('knowledge_engineer', 'POST', '/articles', { title: `${w} roaming settings`, body: 'Data roaming is switched on in the portal.', category: 'consultation' }, 201);
     await t.call('knowledge_engineer', 'POST', `/articles/${cited.id}/publish`, {});
@@ -128,7 +114,7 @@ describe.skipIf(skipBrowserTests)('articles, incidents and files in Chromium', (
     await page.locator(`#article-report tr[data-key="${cited.id}"]`).waitFor();
     expect(await cells(page, '#article-report tbody tr')).toEqual([[cited.id, `${w} roaming settings`, 'published', '1', '1', '1']]);
 
-    await page.goto(`${base}/console#/tickets/${ticket.id}`);
+    await page.goto(`${stack.base}/console#/tickets/${ticket.id}`);
     await page.locator('#ticket-status[data-status="resolved"]').waitFor();
     await page.getByRole('button', { name: 'Draft an article' }).click();
     // The ticket's own heading ends in its subject too: wait for the article's.
@@ -139,12 +125,12 @@ describe.skipIf(skipBrowserTests)('articles, incidents and files in Chromium', (
     await screenshot(page, '82-knowledge-draft-from-ticket');
     expect(await t.call('knowledge_engineer', 'GET', `/articles/${id}`)).toMatchObject({
       id, title: subject, body: 'Switched on data roaming in the customer portal', category: 'consultation', tags: [], status: 'draft', version: 1,
-      sourceTicketId: ticket.id, createdBy: h.users.knowledge_engineer.id, publishedAt: null,
+      sourceTicketId: ticket.id, createdBy: stack.h.users.knowledge_engineer.id, publishedAt: null,
     });
   });
 
   it('lets a supervisor declare and resolve a major incident that an agent attached a ticket to', { timeout: 150_000 }, async () => {
-    const t = ticketDriver(h);
+    const t = ticketDriver(stack.h);
     const summary = `Fibre cut in the north ring ${uniq()}`;
     const ticket = await t.open({ category: 'fault', subject: 'No internet since noon' });
 
@@ -162,7 +148,7 @@ describe.skipIf(skipBrowserTests)('articles, incidents and files in Chromium', (
 
     // The agent may attach, not resolve; an unknown ticket is refused in the API's words, the form stays.
     const agent = await chromium.signIn('agent', 'Front line');
-    await agent.goto(`${base}/console#/incidents/${id}`);
+    await agent.goto(`${stack.base}/console#/incidents/${id}`);
     await agent.locator('#incident-status[data-status="open"]').waitFor();
     expect(await buttonsOf(agent)).toEqual(['attach']);
     await agent.locator('button[data-action="attach"]').click();
@@ -178,7 +164,7 @@ describe.skipIf(skipBrowserTests)('articles, incidents and files in Chromium', (
 
     // The ticket's clock shows the hold, and links to the incident.
     await eventually(() => t.get(ticket.id), (d) => d.live?.sla.pauseReason === 'major incident');
-    await agent.goto(`${base}/console#/tickets/${ticket.id}`);
+    await agent.goto(`${stack.base}/console#/tickets/${ticket.id}`);
     await agent.getByText(`paused: major incident ${id}`, { exact: true }).waitFor();
     expect(await agent.getByRole('link', { name: id, exact: true }).getAttribute('href')).toBe(`#/incidents/${id}`);
 
@@ -194,23 +180,23 @@ describe.skipIf(skipBrowserTests)('articles, incidents and files in Chromium', (
     const resolved = await eventually(() => t.get(ticket.id), (d) => d.status === 'resolved');
     expect(resolved).toMatchObject({ status: 'resolved', resolution: 'Fibre spliced at the north ring', incidentId: id });
     expect(resolved.timeline.find((e: { action: string }) => e.action === 'resolve')).toMatchObject({
-      actorId: h.users.supervisor.id, note: `Fibre spliced at the north ring (major incident ${id})`,
+      actorId: stack.h.users.supervisor.id, note: `Fibre spliced at the north ring (major incident ${id})`,
     });
-    expect(resolved.timeline.find((e: { action: string }) => e.action === 'incident-attach')).toMatchObject({ actorId: h.users.agent.id });
+    expect(resolved.timeline.find((e: { action: string }) => e.action === 'incident-attach')).toMatchObject({ actorId: stack.h.users.agent.id });
     expect(await t.call('manager', 'GET', `/incidents/${id}`)).toMatchObject({
       summary, category: 'fault', region: 'North', status: 'resolved', ticketIds: [ticket.id], resolution: 'Fibre spliced at the north ring',
-      createdBy: h.users.supervisor.id,
+      createdBy: stack.h.users.supervisor.id,
     });
   });
 
   it('uploads a file to a ticket and downloads it byte for byte', { timeout: 90_000 }, async () => {
-    const t = ticketDriver(h);
+    const t = ticketDriver(stack.h);
     const ticket = await t.open();
     // Every byte value, so nothing on the way may treat the file as text.
     const bytes = Buffer.from(Array.from({ length: 3000 }, (_, i) => (i * 7) % 256));
 
     const agent = await chromium.signIn('agent', 'Front line');
-    await agent.goto(`${base}/console#/tickets/${ticket.id}`);
+    await agent.goto(`${stack.base}/console#/tickets/${ticket.id}`);
     await agent.locator('#ticket-status[data-status="new"]').waitFor();
     await agent.locator('#attachments, p#attachments').first().waitFor();
     await agent.getByLabel('Files (up to 10 MiB each)').setInputFiles({ name: 'line-trace.bin', mimeType: 'application/octet-stream', buffer: bytes });
@@ -225,7 +211,7 @@ describe.skipIf(skipBrowserTests)('articles, incidents and files in Chromium', (
     expect((await readFile(await download.path())).equals(bytes)).toBe(true);
 
     expect((await t.call('manager', 'GET', `/tickets/${ticket.id}/attachments`)).items).toEqual([expect.objectContaining({
-      filename: 'line-trace.bin', size: 3000, sha256: createHash('sha256').update(bytes).digest('hex'), uploadedBy: h.users.agent.id, inboundId: null,
+      filename: 'line-trace.bin', size: 3000, sha256: createHash('sha256').update(bytes).digest('hex'), uploadedBy: stack.h.users.agent.id, inboundId: null,
     })]);
   });
 });
