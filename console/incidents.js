@@ -89,8 +89,11 @@ export function incidentView({ me, main }, id) {
         ['Declared', [who(incident.createdBy), ' · ', formatTime(incident.createdAt)]],
         incident.resolvedAt && ['Resolved', formatTime(incident.resolvedAt)],
       ])));
-      replace(tickets, section(`Attached tickets (${incident.tickets.length})`,
-        ticketTable('Tickets held by the incident', incident.tickets, me, 'No ticket is attached yet.')),
+      // The incident knows its tickets at once; each ticket's row names the incident once its own workflow has recorded the hold.
+      const recording = incident.ticketIds.filter((ticketId) => !incident.tickets.some((t) => t.id === ticketId));
+      replace(tickets, section(`Attached tickets (${incident.ticketIds.length})`,
+        ticketTable('Tickets held by the incident', incident.tickets, me, recording.length > 0 ? '' : 'No ticket is attached yet.'),
+        recording.length > 0 && h('p', { className: 'muted', id: 'tickets-recording' }, 'Attached, the hold being recorded: ', recording.map((ticketId, i) => [i > 0 ? ', ' : '', recordLink('tickets', ticketId)]))),
       incident.resolution && section('Resolution', h('p', { className: 'prose' }, incident.resolution)));
     },
   });

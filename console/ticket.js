@@ -6,7 +6,7 @@ import { attachmentsSection } from './attachments.js';
 import { badge, countdown, formatTime, h, pairs, replace, section, statusText, words } from './dom.js';
 import { articleSearch, citedList, draftFromTicket } from './knowledge.js';
 import { flags } from './list.js';
-import { ARTICLE_READERS, ARTICLE_WRITERS, hasRole } from './roles.js';
+import { ARTICLE_READERS, ARTICLE_WRITERS, INCIDENT_ROLES, hasRole } from './roles.js';
 import { recordLink, relatedLink } from './table.js';
 import { actionPanel, keepCurrent, namer, processLayout } from './panel.js';
 import { FINAL_STATES } from './vocab.js';
@@ -61,13 +61,13 @@ function entitlementText(e) {
   return [badge('entitled', 'ok'), ` contract ${id}`, multipliers && ` · ${multipliers}`, ` · ${remaining.value} left to call off`];
 }
 
-/** What the ticket is linked to: the customer's record, a major incident, the ticket it was merged into. */
-function linksSection(detail) {
+/** What the ticket is linked to: the customer's record, a major incident (a link for those who may open it), the ticket it was merged into. */
+function linksSection(detail, me) {
   const link = (hash, label) => h('a', { href: hash }, label);
   return section('Entitlement and links', pairs([
     ['Entitlement', entitlementText(detail.entitlement)],
     detail.relatedTo && ['Related to', [`${words(detail.relatedTo.type)} `, relatedLink(detail.relatedTo)]],
-    detail.incidentId && ['Major incident', recordLink('incidents', detail.incidentId)],
+    detail.incidentId && ['Major incident', hasRole(me, INCIDENT_ROLES) ? recordLink('incidents', detail.incidentId) : detail.incidentId],
     detail.mergedInto && ['Merged into', link(`#/tickets/${encodeURIComponent(detail.mergedInto)}`, detail.mergedInto)],
   ]));
 }
@@ -126,7 +126,7 @@ export function ticketView({ me, main }, id) {
       heading.textContent = `Ticket ${detail.id}: ${detail.subject}`;
       replace(status, badge(statusText(detail.status), `status status-${detail.status}`), ' ', badge(detail.tier), ' ', flags(detail));
       status.dataset.status = detail.status;
-      replace(side, slaSection(detail), linksSection(detail), detailsSection(detail, detail.customerInfo, who));
+      replace(side, slaSection(detail), linksSection(detail, me), detailsSection(detail, detail.customerInfo, who));
       replace(body, textSections(detail, hasRole(me, ARTICLE_WRITERS)));
       replace(history, historySections(detail, who));
     },
