@@ -73,6 +73,11 @@ export const ORDER_ACTIONS = {
   cancel: { label: 'Cancel order', fields: [text('reason', 'Reason for cancelling')] },
 };
 
+export const INCIDENT_ACTIONS = {
+  attach: { label: 'Attach a ticket', fields: [text('ticketId', 'Ticket number (e.g. T-2026-000123); its resolution clock pauses until the incident is resolved', { multiline: false })] },
+  resolve: { label: 'Resolve incident', fields: [text('resolution', 'Resolution (every attached ticket is resolved with it)')] },
+};
+
 /** The API action an entry runs. */
 export const actionOf = (specs, key) => specs[key].action ?? key;
 

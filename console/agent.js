@@ -3,15 +3,12 @@
 // tickets this agent escalated, to follow them up when the customer calls again.
 import { api, newIdempotencyKey } from './api.js';
 import { customerPicker } from './customer-picker.js';
-import { announce, field, h, poll, replace, words } from './dom.js';
+import { announce, choices, field, h, poll, replace } from './dom.js';
 import { suggestionBox } from './knowledge.js';
 import { redraw, ticketTable } from './list.js';
 import { CATEGORIES, CHANNELS, PRIORITIES } from './vocab.js';
 
 const REFRESH_MS = 15_000;
-
-const choices = (id, name, values, selected) => h('select', { id, name, required: true },
-  values.map((v) => h('option', { value: v, selected: v === selected }, words(v))));
 
 function intakeForm() {
   // One key per complaint being written: a double click or a retried request registers it once.

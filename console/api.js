@@ -24,17 +24,27 @@ export class ApiError extends Error {
 let onUnauthorized = () => {};
 export const whenUnauthorized = (handler) => { onUnauthorized = handler; };
 
-export async function api(path, { method = 'GET', body, query, headers: extra } = {}) {
-  const params = new URLSearchParams(Object.entries(query ?? {}).filter(([, v]) => v !== '' && v !== undefined && v !== null));
-  const url = `/api/v1${path}${params.size ? `?${params}` : ''}`;
-  const headers = { ...extra, authorization: `Bearer ${session.key}` };
-  if (body !== undefined) headers['content-type'] = 'application/json';
-  const res = await fetch(url, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
-  const data = await res.json().catch(() => ({}));
-  if (res.status === 401) onUnauthorized(data.detail);
-  if (!res.ok) throw new ApiError(res.status, data);
-  return data;
+/** Sends a request with the key; answers the Response, or throws the API's refusal (a 401 also ends the session). */
+async function send(path, { headers, ...init }) {
+  const res = await fetch(`/api/v1${path}`, { ...init, headers: { ...headers, authorization: `Bearer ${session.key}` } });
+  if (res.ok) return res;
+  const problem = await res.json().catch(() => ({}));
+  if (res.status === 401) onUnauthorized(problem.detail);
+  throw new ApiError(res.status, problem);
 }
+
+/** A JSON call; a FormData body (an upload) goes as multipart, with the boundary the browser chooses. */
+export async function api(path, { method = 'GET', body, query, headers } = {}) {
+  const params = new URLSearchParams(Object.entries(query ?? {}).filter(([, v]) => v !== '' && v !== undefined && v !== null));
+  const json = body !== undefined && !(body instanceof FormData);
+  const res = await send(`${path}${params.size ? `?${params}` : ''}`, {
+    method, headers: json ? { ...headers, 'content-type': 'application/json' } : headers, body: json ? JSON.stringify(body) : body,
+  });
+  return res.json().catch(() => ({}));
+}
+
+/** A file the API serves (an attachment), fetched with the key: a plain link would reach the API without it. */
+export const apiFile = async (path) => (await send(path, {})).blob();
 
 export const ticketAction = (id, action, body = {}) => api(`/tickets/${encodeURIComponent(id)}/${action}`, { method: 'POST', body });
 

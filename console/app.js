@@ -4,12 +4,14 @@
 import { api, consoleSettings, session, whenUnauthorized } from './api.js';
 import { h, replace } from './dom.js';
 import { inboxLink, watchInbox } from './inbox.js';
-import { ADMIN_ROLES, FINANCE_ROLES, FRONT_ROLES, MANAGER_ROLES, RETURN_ROLES, SUPPORT_ROLES, hasRole } from './roles.js';
+import {
+  ADMIN_ROLES, ARTICLE_READERS, ARTICLE_WRITERS, FINANCE_ROLES, FRONT_ROLES, INCIDENT_ROLES, MANAGER_ROLES, RETURN_ROLES, SUPPORT_ROLES, hasRole,
+} from './roles.js';
 
 /**
  * The console's pages: the hash (a string, or a pattern whose groups are the view's arguments), the nav label
  * where the page has a link (`nav` its href for a pattern; `more` puts it under the header's "More" menu, for
- * pages one opens now and then), the roles it serves (none: every role) and how to load its view. A view is
+ * pages one opens now and then, except for the roles in `barFor`, whose daily work it is), the roles it serves (none: every role) and how to load its view. A view is
  * `(ctx, ...args) => leave`, `leave` stopping its polling; `params: true` passes the hash's query
  * (`#/finance?customer=…`) as its last argument.
  */
@@ -23,6 +25,8 @@ const ROUTES = [
   { hash: '#/returns', label: 'Returns', more: true, roles: RETURN_ROLES, view: () => import('./returns.js').then((m) => m.returnsView) },
   { hash: /^#\/search\/(tickets|orders|contracts)$/, nav: '#/search/tickets', label: 'Search', params: true, view: () => import('./records.js').then((m) => m.searchView) },
   { hash: '#/products', label: 'Products', more: true, view: () => import('./products.js').then((m) => m.productsView) },
+  { hash: '#/articles', label: 'Articles', more: true, barFor: ['knowledge_engineer'], roles: ARTICLE_READERS, view: () => import('./articles.js').then((m) => m.articlesView) },
+  { hash: '#/incidents', label: 'Incidents', more: true, barFor: ['supervisor'], roles: INCIDENT_ROLES, view: () => import('./incidents.js').then((m) => m.incidentsView) },
   // Every role has tasks (GET /tasks); for the roles without a queue or a dashboard it is the home page.
   { hash: '#/tasks', label: 'My tasks', view: () => import('./tasks.js').then((m) => m.tasksView) },
   { hash: /^#\/tickets\/([^/]+)$/, view: () => import('./ticket.js').then((m) => m.ticketView) },
@@ -30,6 +34,8 @@ const ROUTES = [
   { hash: /^#\/orders\/([^/]+)$/, view: () => import('./order.js').then((m) => m.orderView) },
   { hash: /^#\/customers\/([^/]+)$/, view: () => import('./customer.js').then((m) => m.customerView) },
   { hash: /^#\/products\/([^/]+)$/, view: () => import('./products.js').then((m) => m.productView) },
+  { hash: /^#\/articles\/([^/]+)$/, roles: ARTICLE_READERS, view: () => import('./articles.js').then((m) => m.articleView) },
+  { hash: /^#\/incidents\/([^/]+)$/, roles: INCIDENT_ROLES, view: () => import('./incidents.js').then((m) => m.incidentView) },
   { hash: '#/inbox', view: () => import('./inbox.js').then((m) => m.inboxView) },
   { hash: '#/mail', label: 'Mail', more: true, view: () => import('./mail.js').then((m) => m.mailView) },
 ];
@@ -86,7 +92,8 @@ function signIn(message) {
 
 function start() {
   const link = (r) => h('a', { href: r.nav ?? r.hash }, r.label);
-  const pages = ROUTES.filter((r) => r.label && mayOpen(r));
+  const pages = ROUTES.filter((r) => r.label && mayOpen(r))
+    .map((r) => ({ ...r, more: r.more && !(r.barFor && hasRole(me, r.barFor)) }));
   // A disclosure, not a script menu: keyboard and screen readers know it; it closes once a page is chosen.
   const more = h('details', { className: 'more', id: 'nav-more' }, h('summary', {}, 'More'), h('div', { className: 'more-links' }, pages.filter((r) => r.more).map(link)));
   more.addEventListener('click', (event) => { if (event.target.closest('a')) more.open = false; });
@@ -130,6 +137,7 @@ function homeHash() {
   if (hasRole(me, SUPPORT_ROLES)) return '#/queue';
   if (hasRole(me, FRONT_ROLES)) return '#/agent';
   if (hasRole(me, MANAGER_ROLES)) return '#/dashboard';
+  if (hasRole(me, ARTICLE_WRITERS)) return '#/articles';
   return '#/tasks';
 }
 

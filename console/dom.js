@@ -67,6 +67,21 @@ export const pairs = (entries) => h('dl', {}, entries.filter(Boolean).map(([term
 /** A labelled form control. */
 export const field = (id, label, control) => h('div', { className: 'field' }, h('label', { for: id }, label), control);
 
+/** A select of the API's values in words; with `blank` (its label) it may be left empty, which sends nothing. */
+export const choices = (id, name, values, selected, blank) => h('select', { id, name, required: !blank },
+  blank && h('option', { value: '' }, blank), values.map((v) => h('option', { value: v, selected: v === selected }, words(v))));
+
+/**
+ * A form's submit handler: its button is disabled while `run()` works, and a refusal goes to `error` in the API's
+ * words (or to `fail(err)`, for a page that offers more than the words).
+ */
+export const submitting = (button, error, run, fail = (err) => { error.textContent = err.message; }) => async (event) => {
+  event.preventDefault();
+  button.disabled = true;
+  replace(error);
+  try { await run(); } catch (err) { fail(err); } finally { button.disabled = false; }
+};
+
 export const badge = (text, kind) => h('span', { className: `badge ${kind ?? ''}` }, text);
 
 let toastTimer;

@@ -1,14 +1,12 @@
-// The knowledge base where tickets are worked: suggestions while a complaint is written, and a search
-// on the ticket page from which articles are picked to cite in the resolution.
-import { api } from './api.js';
-import { h, replace, words } from './dom.js';
+// The knowledge base where tickets are worked: suggestions while a complaint is written, a search on the
+// ticket page from which articles are picked to cite in the resolution, and a draft started from a resolved ticket.
+import { api, newIdempotencyKey } from './api.js';
+import { announce, h, replace, submitting, words } from './dom.js';
 
 const DEBOUNCE_MS = 400;
-/** The people who may read articles (the API's ARTICLE_READERS). */
-export const ARTICLE_READERS = ['agent', 'support_l2', 'support_l3', 'supervisor', 'knowledge_engineer', 'manager'];
 
 /** Calls `run` once the user has stopped typing for a moment; only the newest answer is drawn. */
-function debounced(run) {
+export function debounced(run) {
   let timer;
   let latest = 0;
   return (...args) => {
@@ -21,8 +19,9 @@ function debounced(run) {
   };
 }
 
-const articleItem = (a, extra) => h('li', { 'data-article': a.id },
-  h('strong', {}, a.title), ' ', h('span', { className: 'muted' }, `${a.id} · ${words(a.category)}`), extra,
+/** One article found; `linked`: its title opens the article's page (not where leaving would lose picked citations). */
+export const articleItem = (a, extra, linked = false) => h('li', { 'data-article': a.id },
+  h('strong', {}, linked ? h('a', { href: `#/articles/${encodeURIComponent(a.id)}` }, a.title) : a.title), ' ', h('span', { className: 'muted' }, `${a.id} · ${words(a.category)}`), extra,
   h('p', { className: 'prose muted' }, a.excerpt));
 
 /** What the intake form shows under the description: the best-ranked published articles for the text so far. */
@@ -85,3 +84,19 @@ export function articleSearch() {
 /** The articles a ticket's resolutions cited. */
 export const citedList = (citations) => (citations.length === 0 ? null
   : h('p', { className: 'muted' }, 'Cited articles: ', citations.map((c, i) => [i > 0 ? ', ' : '', `${c.title} (${c.articleId})`])));
+
+/** For a knowledge engineer on a resolved ticket: start a draft from its subject and resolution, and open it. */
+export function draftFromTicket(ticketId) {
+  // One key per button: a double click starts one draft.
+  const key = newIdempotencyKey();
+  const button = h('button', { type: 'submit' }, 'Draft an article');
+  const error = h('p', { className: 'error', role: 'alert' });
+  return h('form', {
+    'aria-label': 'Draft an article',
+    onsubmit: submitting(button, error, async () => {
+      const article = await api(`/articles/from-ticket/${encodeURIComponent(ticketId)}`, { method: 'POST', body: {}, headers: { 'idempotency-key': key } });
+      announce(`Draft ${article.id} started from ticket ${ticketId}.`);
+      location.hash = `#/articles/${encodeURIComponent(article.id)}`;
+    }),
+  }, button, error);
+}

@@ -11,6 +11,18 @@ export const PAYMENT_ROLES = ['finance', 'contract_admin'];
 /** Those GET /reports/receivables admits. */
 export const RECEIVABLES_ROLES = ['finance', 'manager', 'supervisor', 'admin'];
 
+/** Who reads the knowledge base (the API's ARTICLE_READERS); of them, DRAFT_READERS also see drafts and ARTICLE_WRITERS write. */
+export const ARTICLE_READERS = ['agent', 'support_l2', 'support_l3', 'supervisor', 'knowledge_engineer', 'manager'];
+export const DRAFT_READERS = ['knowledge_engineer', 'manager'];
+export const ARTICLE_WRITERS = ['knowledge_engineer'];
+/** GET /reports/articles: the report readers and the knowledge engineers, who learn from it what to write. */
+export const ARTICLE_REPORT_ROLES = ['manager', 'supervisor', 'admin', 'knowledge_engineer'];
+/** Who works major incidents: those who attach tickets to them, and the manager who follows them; supervisors declare. */
+export const INCIDENT_ROLES = ['agent', 'support_l2', 'support_l3', 'supervisor', 'manager'];
+export const INCIDENT_DECLARERS = ['supervisor'];
+/** POST /tickets/:id/attachments: those who write notes on a ticket. */
+export const ATTACHMENT_UPLOADERS = ['agent', 'support_l2', 'support_l3', 'supervisor'];
+
 export const hasRole = (me, roles) => me.roles.some((role) => roles.includes(role));
 /** Who keeps the catalogue (POST/PATCH /products, POST /promotions); RESTOCK_ROLES book goods in; PRICE_ROLES set customer prices. */
 export const CATALOG_ROLES = ['admin'];

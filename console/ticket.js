@@ -2,10 +2,12 @@
 // allows the signed-in user now. Refusals are shown in the API's own words.
 import { TICKET_ACTIONS } from './actions.js';
 import { api, customer, ticketAction } from './api.js';
+import { attachmentsSection } from './attachments.js';
 import { badge, countdown, formatTime, h, pairs, replace, section, statusText, words } from './dom.js';
-import { ARTICLE_READERS, articleSearch, citedList } from './knowledge.js';
+import { articleSearch, citedList, draftFromTicket } from './knowledge.js';
 import { flags } from './list.js';
-import { relatedLink } from './table.js';
+import { ARTICLE_READERS, ARTICLE_WRITERS, INCIDENT_ROLES, hasRole } from './roles.js';
+import { recordLink, relatedLink } from './table.js';
 import { actionPanel, keepCurrent, namer, processLayout } from './panel.js';
 import { FINAL_STATES } from './vocab.js';
 
@@ -59,22 +61,24 @@ function entitlementText(e) {
   return [badge('entitled', 'ok'), ` contract ${id}`, multipliers && ` · ${multipliers}`, ` · ${remaining.value} left to call off`];
 }
 
-/** What the ticket is linked to: the customer's record, a major incident, the ticket it was merged into. */
-function linksSection(detail) {
+/** What the ticket is linked to: the customer's record, a major incident (a link for those who may open it), the ticket it was merged into. */
+function linksSection(detail, me) {
   const link = (hash, label) => h('a', { href: hash }, label);
   return section('Entitlement and links', pairs([
     ['Entitlement', entitlementText(detail.entitlement)],
     detail.relatedTo && ['Related to', [`${words(detail.relatedTo.type)} `, relatedLink(detail.relatedTo)]],
-    detail.incidentId && ['Major incident', detail.incidentId],
+    detail.incidentId && ['Major incident', hasRole(me, INCIDENT_ROLES) ? recordLink('incidents', detail.incidentId) : detail.incidentId],
     detail.mergedInto && ['Merged into', link(`#/tickets/${encodeURIComponent(detail.mergedInto)}`, detail.mergedInto)],
   ]));
 }
 
-function textSections(detail) {
+/** `drafting`: the signed-in user writes articles, and may start one from a resolved ticket's resolution. */
+function textSections(detail, drafting) {
   return [
     section('Description', h('p', { className: 'prose' }, detail.description)),
     section('Dispatch opinion', h('p', { className: 'prose' }, detail.dispatchOpinion ?? h('span', { className: 'muted' }, 'none yet'))),
-    detail.resolution && section('Resolution', h('p', { className: 'prose' }, detail.resolution), citedList(detail.citedArticles)),
+    detail.resolution && section('Resolution', h('p', { className: 'prose' }, detail.resolution), citedList(detail.citedArticles),
+      drafting && ['resolved', 'closed'].includes(detail.status) && draftFromTicket(detail.id)),
   ];
 }
 
@@ -100,7 +104,7 @@ export function ticketView({ me, main }, id) {
   const body = h('div', { className: 'stack' });
   const history = h('div', { className: 'stack wide' });
   // Articles picked in the knowledge-base search go with the resolution as `articleIds`.
-  const articles = me.roles.some((role) => ARTICLE_READERS.includes(role)) ? articleSearch() : null;
+  const articles = hasRole(me, ARTICLE_READERS) ? articleSearch() : null;
   const panel = actionPanel({
     specs: TICKET_ACTIONS, noun: 'ticket', home: heading, reload: () => load(),
     send: async (action, args) => {
@@ -122,13 +126,13 @@ export function ticketView({ me, main }, id) {
       heading.textContent = `Ticket ${detail.id}: ${detail.subject}`;
       replace(status, badge(statusText(detail.status), `status status-${detail.status}`), ' ', badge(detail.tier), ' ', flags(detail));
       status.dataset.status = detail.status;
-      replace(side, slaSection(detail), linksSection(detail), detailsSection(detail, detail.customerInfo, who));
-      replace(body, textSections(detail));
+      replace(side, slaSection(detail), linksSection(detail, me), detailsSection(detail, detail.customerInfo, who));
+      replace(body, textSections(detail, hasRole(me, ARTICLE_WRITERS)));
       replace(history, historySections(detail, who));
     },
   });
 
-  const left = articles ? h('div', { className: 'stack' }, section('Knowledge base', articles.element), body) : body;
+  const left = h('div', { className: 'stack' }, articles && section('Knowledge base', articles.element), body, attachmentsSection(id, me));
   processLayout({ main, heading, updated, status, load, panel, left, side, wide: history });
   return watch();
 }

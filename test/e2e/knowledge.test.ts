@@ -1,26 +1,13 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium, pageErrors, screenshot, skipBrowserTests, CHROMIUM_PATH } from '../helpers/browser';
-import { freshDatabase, type FreshDatabase } from '../helpers/fresh-database';
-import { startHarness, uniq, type Harness } from '../helpers/harness';
+import { madeUpWord, stackOnOwnDatabase } from '../helpers/own-database';
 import { ticketDriver } from '../helpers/tickets';
 
 // The knowledge base in the console: suggestions as the agent writes a complaint, and an article search on
 // the ticket page from which the resolution cites. Suggestions match any word of the text against every
 // published article, so the file has a database of its own: other files' articles share words like "tariff".
-let fresh: FreshDatabase;
-let h: Harness;
-let base: string;
-
-beforeAll(async () => {
-  fresh = await freshDatabase();
-  h = await startHarness({ worker: true, queues: ['tickets'], env: { DATABASE_URL: fresh.url } });
-  base = await h.app.listen({ port: 0, host: '127.0.0.1' });
-});
-afterAll(async () => {
-  await h?.close();
-  await fresh?.drop();
-});
+const stack = stackOnOwnDatabase();
 
 if (skipBrowserTests) console.warn(`test/e2e/knowledge.test.ts: browser tests skipped, ${CHROMIUM_PATH} is missing`);
 
@@ -34,17 +21,16 @@ describe.skipIf(skipBrowserTests)('knowledge base in the console', () => {
     context.setDefaultTimeout(15_000);
     const page = await context.newPage();
     const errors = pageErrors(page);
-    await page.goto(`${base}/console`);
-    await page.getByLabel('API key').fill(h.users.agent.auth.authorization.slice('Bearer '.length));
+    await page.goto(`${stack.base}/console`);
+    await page.getByLabel('API key').fill(stack.h.users.agent.auth.authorization.slice('Bearer '.length));
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.locator('#user-name', { hasText: 'Test agent' }).waitFor();
     return { page, errors };
   }
 
   it('suggests published articles while the agent writes the complaint, and cites the picked ones when resolving', { timeout: 90_000 }, async () => {
-    const t = ticketDriver(h);
-    // A made-up word (letters only), so only this test's articles match.
-    const w = `zq${[...uniq()].map((c) => (/\d/.test(c) ? String.fromCharCode(103 + Number(c)) : c)).join('')}qx`;
+    const t = ticketDriver(stack.h);
+    const w = madeUpWord();
     const write = async (title: string, body: string) => {
       const article = await t.call('knowledge_engineer', 'POST', '/articles', { title, body, category: 'consultation' }, 201);
       return article.id as string;
@@ -64,7 +50,7 @@ describe.skipIf(skipBrowserTests)('knowledge base in the console', () => {
     await screenshot(page, 'knowledge-01-intake-suggestions');
 
     const ticket = await t.open({ category: 'consultation', subject: 'Tariff question', description: 'Which tariff fits?' });
-    await page.goto(`${base}/console#/tickets/${ticket.id}`);
+    await page.goto(`${stack.base}/console#/tickets/${ticket.id}`);
     await page.locator('#ticket-status[data-status="new"]').waitFor();
     await page.getByLabel('Search articles').fill(w);
     const result = page.locator(`li[data-article="${best}"]`);
