@@ -33,6 +33,7 @@ describe('dashboard files', () => {
     expect(settings.json()).toEqual({
       temporalUi: { url: h.config.temporal.uiUrl.replace(/\/+$/, ''), namespace: h.config.temporal.namespace },
       managerFilters: MANAGER_FILTERS,
+      businessTimeZone: h.config.business.timeZone,
       numberPrefixes: { tickets: ['T'], orders: ['SO'], contracts: ['C'], customers: ['CUS'] },
     });
   });
