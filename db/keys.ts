@@ -1,5 +1,5 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { and, eq, isNull } from 'drizzle-orm';
+import { and, eq, isNull, sql } from 'drizzle-orm';
 import { isRole, type Actor } from '../domain/roles';
 import type { Db, Tx } from './client';
 import { apiKeys, users } from './schema';
@@ -27,15 +27,22 @@ export async function issueApiKey(db: Db | Tx, userId: string, token = mintToken
   return { keyId, apiKey: token };
 }
 
+const keyLookup = (db: Db) => db
+  .select({ id: users.id, name: users.name, roles: users.roles, secretHash: apiKeys.secretHash })
+  .from(apiKeys)
+  .innerJoin(users, eq(users.id, apiKeys.userId))
+  .where(and(eq(apiKeys.id, sql.placeholder('keyId')), isNull(apiKeys.revokedAt), eq(users.active, true)))
+  .prepare('authenticate');
+/** Every request authenticates, so its statement is built once per database rather than on each call. */
+const keyLookups = new WeakMap<Db, ReturnType<typeof keyLookup>>();
+
 export async function authenticate(db: Db, token: string): Promise<Actor | null> {
   const parsed = TOKEN.exec(token);
   if (!parsed) return null;
   const [, keyId, secret] = parsed as unknown as [string, string, string];
-  const [row] = await db
-    .select({ id: users.id, name: users.name, roles: users.roles, secretHash: apiKeys.secretHash })
-    .from(apiKeys)
-    .innerJoin(users, eq(users.id, apiKeys.userId))
-    .where(and(eq(apiKeys.id, keyId), isNull(apiKeys.revokedAt), eq(users.active, true)));
+  let lookup = keyLookups.get(db);
+  if (!lookup) keyLookups.set(db, lookup = keyLookup(db));
+  const [row] = await lookup.execute({ keyId });
   if (!row) return null;
   const given = Buffer.from(hashSecret(secret), 'hex');
   const stored = Buffer.from(row.secretHash, 'hex');

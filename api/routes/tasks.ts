@@ -2,9 +2,10 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { and, asc, eq, getTableColumns, lt, lte, sql } from 'drizzle-orm';
 import { unionAll } from 'drizzle-orm/pg-core';
+import type { Db } from '../../db/client';
 import { processTasks } from '../../db/schema';
 import { ownersOf, PROCESS_TYPES, TASK_KINDS } from '../../domain/tasks';
-import { afterCursor, toPage } from '../pagination';
+import { decodeCursor, toPage } from '../pagination';
 import { DateTime, ListQuery, Literals, Nullable, Page } from '../schemas/common';
 
 const Task = Type.Object({
@@ -21,7 +22,37 @@ const order = () => [due(), processTasks.createdAt, processTasks.processType, pr
 /** The same order over the merged lists: a union orders by its output columns, so the due key is one of them. */
 const mergedOrder = sql`due_key, created_at, process_type, process_id, kind`;
 
+const ORDER_ARITY = order().length;
+
+/**
+ * The list's statement for one shape of request (how many lists the caller reads, which filters), built once and
+ * prepared: one ordered index range per list (their own and each role's), each cut at the page size, merged in the
+ * same order, so the cost follows the page, not the number of open processes. Building the union is most of the
+ * request's own CPU, and only the values change between callers.
+ */
+function listStatement(db: Db, lists: number, filters: { kind: boolean; dueBefore: boolean; cursor: boolean }) {
+  const page = (i: number) => db.select({ ...getTableColumns(processTasks), dueKey: due().as('due_key') }).from(processTasks).where(and(
+    eq(processTasks.owner, sql.placeholder(`owner${i}`)),
+    filters.kind ? eq(processTasks.kind, sql.placeholder('kind')) : undefined,
+    filters.dueBefore ? lt(due(), sql`${sql.placeholder('dueBefore')}::timestamptz`) : undefined,
+    // A task that opens later (a renewal's notice period) is listed from then on.
+    lte(processTasks.createdAt, sql`now()`),
+    filters.cursor ? sql`(${sql.join(order(), sql`, `)}) > (${sql.join(order().map((_, i) => sql.placeholder(`after${i}`)), sql`, `)})` : undefined,
+  )).orderBy(...order().map((key) => asc(key))).limit(sql.placeholder('limit'));
+  // Every user has a role (POST /users), so there are always two lists or more to merge.
+  const [mine, firstRole, ...otherRoles] = Array.from({ length: lists }, (_, i) => page(i));
+  return unionAll(mine!, firstRole!, ...otherRoles).orderBy(mergedOrder).limit(sql.placeholder('limit'))
+    .prepare(`tasks_${lists}${filters.kind ? 'k' : ''}${filters.dueBefore ? 'd' : ''}${filters.cursor ? 'c' : ''}`);
+}
+
 export const taskRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const statements = new Map<string, ReturnType<typeof listStatement>>();
+  const statementFor = (lists: number, filters: { kind: boolean; dueBefore: boolean; cursor: boolean }) => {
+    const key = `${lists}${filters.kind}${filters.dueBefore}${filters.cursor}`;
+    let statement = statements.get(key);
+    if (!statement) statements.set(key, statement = listStatement(app.db, lists, filters));
+    return statement;
+  };
   app.get('/tasks', {
     config: { roles: 'authenticated' },
     schema: {
@@ -31,19 +62,13 @@ export const taskRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
   }, async (request) => {
     const { limit = 50, cursor, kind, dueBefore } = request.query;
-    // One ordered index range per list the caller reads (their own and each role's), each cut at the page
-    // size, merged in the same order: the cost follows the page, not the number of open processes.
-    const page = (owner: string) => app.db.select({ ...getTableColumns(processTasks), dueKey: due().as('due_key') }).from(processTasks).where(and(
-      eq(processTasks.owner, owner),
-      kind ? eq(processTasks.kind, kind) : undefined,
-      dueBefore ? lt(due(), dueBefore) : undefined,
-      // A task that opens later (a renewal's notice period) is listed from then on.
-      lte(processTasks.createdAt, sql`now()`),
-      afterCursor(order(), cursor),
-    )).orderBy(...order().map((key) => asc(key))).limit(limit + 1);
-    // Every user has a role (POST /users), so there are always two lists or more to merge.
-    const [mine, firstRole, ...otherRoles] = ownersOf(request.actor).map(page);
-    const rows = await unionAll(mine!, firstRole!, ...otherRoles).orderBy(mergedOrder).limit(limit + 1);
+    const owners = ownersOf(request.actor);
+    const after = cursor ? decodeCursor(cursor, ORDER_ARITY) : null;
+    const rows = await statementFor(owners.length, { kind: Boolean(kind), dueBefore: Boolean(dueBefore), cursor: Boolean(after) }).execute({
+      ...Object.fromEntries(owners.map((owner, i) => [`owner${i}`, owner])),
+      ...Object.fromEntries((after ?? []).map((value, i) => [`after${i}`, value])),
+      kind, dueBefore, limit: limit + 1,
+    });
     return toPage(rows, limit, (row) => [row.dueAt?.toISOString() ?? 'infinity', row.createdAt.toISOString(), row.processType, row.processId, row.kind], (row) => ({
       kind: row.kind, process: { type: row.processType, id: row.processId, summary: row.summary }, actions: row.actions,
       dueAt: row.dueAt?.toISOString() ?? null, createdAt: row.createdAt.toISOString(),
