@@ -4,7 +4,7 @@
 import { api, session, whenUnauthorized } from './api.js';
 import { h, replace } from './dom.js';
 import { inboxLink, watchInbox } from './inbox.js';
-import { ADMIN_ROLES, FINANCE_ROLES, FRONT_ROLES, MANAGER_ROLES, RETURN_ROLES, SUPPORT_ROLES, hasRole } from './roles.js';
+import { ADMIN_ROLES, CONTRACT_DRAFT_ROLES, FINANCE_ROLES, FRONT_ROLES, MANAGER_ROLES, ORDER_ROLES, RETURN_ROLES, SUPPORT_ROLES, hasRole } from './roles.js';
 
 /**
  * The console's pages: the hash (a string, or a pattern whose groups are the view's arguments), the nav label
@@ -21,6 +21,9 @@ const ROUTES = [
   { hash: '#/returns', label: 'Returns', roles: RETURN_ROLES, view: () => import('./returns.js').then((m) => m.returnsView) },
   // Every role has tasks (GET /tasks); for the roles without a queue or a dashboard it is the home page.
   { hash: '#/tasks', label: 'My tasks', view: () => import('./tasks.js').then((m) => m.tasksView) },
+  // Before the record pages' patterns, which would take "new" for a number.
+  { hash: '#/orders/new', roles: ORDER_ROLES, params: true, view: () => import('./order-new.js').then((m) => m.newOrderView) },
+  { hash: '#/contracts/new', roles: CONTRACT_DRAFT_ROLES, params: true, view: () => import('./contract-new.js').then((m) => m.newContractView) },
   { hash: /^#\/tickets\/([^/]+)$/, view: () => import('./ticket.js').then((m) => m.ticketView) },
   { hash: /^#\/contracts\/([^/]+)$/, view: () => import('./contract.js').then((m) => m.contractView) },
   { hash: /^#\/orders\/([^/]+)$/, view: () => import('./order.js').then((m) => m.orderView) },

@@ -10,3 +10,8 @@ export const FINANCE_ROLES = ['finance', 'manager', 'contract_admin'];
 export const PAYMENT_ROLES = ['finance', 'contract_admin'];
 
 export const hasRole = (me, roles) => me.roles.some((role) => roles.includes(role));
+/** Who takes orders (POST /orders) and drafts contracts (POST /contracts): the links to those forms. */
+export const ORDER_ROLES = ['agent', 'supervisor'];
+export const CONTRACT_DRAFT_ROLES = ['agent', 'sales_manager', 'contract_admin'];
+/** Who changes a credit limit and decides a raise above the self-service limit. */
+export const CREDIT_ROLES = ['finance'];

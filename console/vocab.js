@@ -36,3 +36,9 @@ export const TASK_LABELS = {
   'contract.renewal': 'renewal due',
   'contract.retention': 'customer asking to leave',
 };
+/** Customers, orders and contracts as their create forms offer them (domain/orders.ts, domain/contracts.ts, the customer route). */
+export const CUSTOMER_KINDS = ['enterprise', 'individual'];
+export const CUSTOMER_TIERS = ['standard', 'key', 'vip'];
+export const PAYMENT_TERMS = ['prepaid', 'cod', 'credit'];
+export const CONTRACT_TYPES = ['value', 'quantity'];
+export const BILLING_FREQUENCIES = ['monthly', 'quarterly'];
