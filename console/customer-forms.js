@@ -90,7 +90,7 @@ export function editCustomerForm(customer, access, saved) {
     contacts && contacts.element,
   ];
   return sendingForm({
-    id, title: 'Edit', submitLabel: 'Save changes', body,
+    id, title: 'Change the customer', submitLabel: 'Save changes', body,
     send: async (data) => {
       const changes = {};
       for (const name of ['name', 'kind', 'region', 'tier', 'creditLimit']) {

@@ -37,7 +37,7 @@ export function rowsEditor({ id, legend, columns, addLabel, initial = [{}], deco
   }
   // Each Remove says which line it removes, to a screen reader as much as to the eye.
   function renumber() {
-    rows.forEach((row, i) => row.remove.setAttribute('aria-label', `Remove ${legend.toLowerCase()} line ${i + 1}`));
+    rows.forEach((row, i) => row.remove.setAttribute('aria-label', `Remove line ${i + 1} (${legend})`));
   }
 
   for (const values of initial) add(values);
