@@ -112,6 +112,24 @@ describe.skipIf(skipBrowserTests)('creating customers, orders and contracts in C
     expect(created).toMatchObject({ actorId: h.users.agent.id });
   });
 
+  it('lets the agent change the particulars and contacts on the cockpit, without tier or credit limit', { timeout: 120_000 }, async () => {
+    await agent.locator('#cockpit-edit summary').click();
+    const form = agent.getByRole('form', { name: 'Change the customer' });
+    expect(await form.locator('input, select, textarea').evaluateAll((els) => els.map((el) => el.getAttribute('name'))))
+      .toEqual(['name', 'kind', 'region', 'name', 'email', 'phone', 'name', 'email', 'phone']);
+    await form.getByLabel('Region').fill('North-East');
+    await form.getByRole('button', { name: 'Remove line 2 (Contacts)' }).click();
+    await form.getByRole('button', { name: 'Save changes' }).click();
+    await agent.locator('#customer-contacts li').first().waitFor();
+    await expect.poll(() => agent.locator('#customer-contacts li').count()).toBe(1);
+    expect(await agent.locator('#toast').textContent()).toBe('Saved.');
+    expect(await get(`/customers/${customerId}`)).toMatchObject({
+      region: 'North-East', tier: 'standard', creditLimit: '800.00', contacts: [{ name: 'Ada Buyer', email: 'ada@nordwind.test', phone: '+49 30 1234' }],
+    });
+    const [update] = (await get(`/audit?resource=customer:${customerId}&action=customer.update`)).items;
+    expect(update).toMatchObject({ actorId: h.users.agent.id, detail: { region: 'North-East', contacts: [{ name: 'Ada Buyer', email: 'ada@nordwind.test', phone: '+49 30 1234' }] } });
+  });
+
   it('lets the agent order for the new customer from its cockpit: lines at list price, one order for a double click', { timeout: 120_000 }, async () => {
     const o = orderDriver(h);
     const goods = await o.product({ listPrice: '12.50', stock: 20 });
