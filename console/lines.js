@@ -4,9 +4,10 @@ import { api } from './api.js';
 import { cents, h, money, replace } from './dom.js';
 
 /**
- * `id` must be unique on the page (the inputs' ids derive from it). `columns` are { name, label, attrs } per input; `decorate(row)` may add to a row (row.inputs by name,
- * row.info an element at its end, row.element). `rows()` gives each row's trimmed values, leaving out rows
- * with nothing typed, so an added but unused line sends nothing.
+ * `id` must be unique on the page (the inputs' ids derive from it). `columns` are { name, label, attrs } per
+ * input; `decorate(row)` may add to a row (row.inputs by name, row.info an element at its end, row.element).
+ * `rows()` gives each row's trimmed values, leaving out rows with nothing typed, so an added but unused line
+ * sends nothing.
  */
 export function rowsEditor({ id, legend, columns, addLabel, initial = [{}], decorate, onChange }) {
   const list = h('div', { className: 'rows', id: `${id}-rows` });
@@ -95,13 +96,17 @@ export function skuLines({ id, legend, value, total }) {
     if (!total) return;
     let at = 0;
     let whole = true;
+    let counted = 0;
     for (const row of editor.lines) {
-      const p = known.get(row.inputs.sku.value.trim());
+      const sku = row.inputs.sku.value.trim();
+      if (!sku && !row.inputs.qty.value) continue; // an empty line is not sent
+      const p = known.get(sku);
       const qty = Number(row.inputs.qty.value);
       if (!p || p instanceof Error || !Number.isInteger(qty) || qty < 1) whole = false;
       else at += cents(p.listPrice) * qty;
+      counted += 1;
     }
-    replace(total, whole && editor.lines.length > 0
+    replace(total, whole && counted > 0
       ? [h('strong', {}, money(at)), ' at list prices. The order is priced when it is taken: customer and contract prices and promotions can lower it.']
       : 'Enter a known product and a quantity on every line to see the total at list prices.');
   }

@@ -18,7 +18,7 @@ async function loadContracts(select, customerId) {
 export function newOrderView({ main }, params) {
   let idempotencyKey = newIdempotencyKey();
   const total = h('p', { id: 'new-order-total', 'aria-live': 'polite' });
-  const lines = skuLines({ id: 'new-order-lines', legend: 'Lines', value: { name: 'qty', label: 'Quantity', attrs: { type: 'number', min: 1, max: 1000000, step: 1, value: 1, required: true } }, total });
+  const lines = skuLines({ id: 'new-order-lines', legend: 'Lines', value: { name: 'qty', label: 'Quantity', attrs: { type: 'number', min: 1, max: 1000000, step: 1 } }, total });
   const contract = h('select', { id: 'new-order-contract', name: 'contractId' });
   const form = sendingForm({
     id: 'new-order', className: 'card', title: 'Order', submitLabel: 'Place order',

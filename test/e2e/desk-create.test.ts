@@ -147,10 +147,9 @@ describe.skipIf(skipBrowserTests)('creating customers, orders and contracts in C
     await agent.locator('#new-order-lines-2-sku').fill(service.sku);
     await agent.locator('#new-order-lines-2-qty').fill('2');
     await agent.locator('#new-order-lines-2-sku').press('Tab');
-    await agent.locator('#new-order-total', { hasText: '97.50 at list prices.' }).waitFor();
-    // A third line added and removed sends nothing.
+    // A third line added and left empty counts for nothing and sends nothing.
     await agent.getByRole('button', { name: 'Add line' }).click();
-    await agent.getByRole('button', { name: 'Remove line 3 (Lines)' }).click();
+    await agent.locator('#new-order-total', { hasText: '97.50 at list prices.' }).waitFor();
     await agent.getByLabel('Payment terms').selectOption('prepaid');
     expect(await agent.locator('#new-order-contract option').allTextContents()).toEqual(['none (not a call-off)']);
     await agent.getByLabel('Delivery address (goods)').fill('Hafenstraße 1, 20457 Hamburg');
