@@ -141,8 +141,8 @@ export function creditRequests(customerId, requests, me, decided) {
     h('h2', { id: 'credit-requests-title' }, 'Credit limit raises'),
     dataTable({
       id: 'credit-requests-table', caption: 'Credit limit raises needing a second finance user, newest first', items: requests, rowKey: (r) => String(r.id), empty: '',
-      columns: [['Asked', (r) => formatTime(r.requestedAt)], ['By', (r) => (r.requestedBy === me.id ? 'you' : r.requestedBy)], ['From', (r) => r.fromLimit, 'num'],
-        ['To', (r) => r.toLimit, 'num'], ['Reason', (r) => r.reason], ['Decision', decision]],
+      columns: [['Raise', (r) => `${r.fromLimit} → ${r.toLimit}`], ['Asked', (r) => `${r.requestedBy === me.id ? 'you' : r.requestedBy}, ${formatTime(r.requestedAt)}`],
+        ['Reason', (r) => r.reason], ['Decision', decision]],
     }));
 }
 

@@ -5,7 +5,7 @@ import { parseInstant } from '../../domain/dates';
 import { PAYMENT_TERMS } from '../../domain/orders';
 import type { Role } from '../../domain/roles';
 import { screenshot, skipBrowserTests } from '../helpers/browser';
-import { consoleInChromium } from '../helpers/console';
+import { cells, consoleInChromium } from '../helpers/console';
 import { financeColleague } from '../helpers/customers';
 import { startHarness, uniq, type Harness } from '../helpers/harness';
 import { orderDriver } from '../helpers/orders';
@@ -267,8 +267,8 @@ describe.skipIf(skipBrowserTests)('creating customers, orders and contracts in C
     expect(await finance.locator('#toast').textContent()).toMatch(new RegExp(`^The raise to ${above} awaits a second finance user \\(request \\d+\\); the limit stays 5000\\.00\\.$`));
     expect(await finance.locator('#customer-credit-limit').textContent()).toBe('5000.00');
     // The one who asked sees the request without buttons.
-    expect(await finance.locator('#credit-requests-table tbody tr').evaluateAll((rows) => rows.map((r) => [...r.querySelectorAll('td')].slice(1).map((c) => c.textContent))))
-      .toEqual([['you', '5000.00', above, 'Second site opens', 'awaiting another finance user']]);
+    expect(await cells(finance, '#credit-requests-table tbody tr'))
+      .toEqual([[`5000.00 → ${above}`, expect.stringMatching(/^you, /), 'Second site opens', 'awaiting another finance user']]);
     expect(await finance.locator('#credit-requests button').count()).toBe(0);
     await screenshot(finance, '68-create-credit-raise-pending');
 
