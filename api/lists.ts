@@ -34,3 +34,6 @@ export async function newestFirst<T extends ProcessTable, Item>(
     .limit(limit + 1)) as Array<T['$inferSelect']>;
   return toPage(rows, limit, (row) => [row.createdAt.toISOString(), row.id], view);
 }
+
+/** An ILIKE pattern for "contains `text`", with LIKE's own wildcards in it taken literally. */
+export const containsPattern = (text: string) => `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;

@@ -6,6 +6,7 @@ import { customerPicker } from './customer-picker.js';
 import { announce, choices, field, h, poll, replace } from './dom.js';
 import { suggestionBox } from './knowledge.js';
 import { redraw, ticketTable } from './list.js';
+import { CONTRACT_DRAFT_ROLES, hasRole } from './roles.js';
 import { CATEGORIES, CHANNELS, PRIORITIES } from './vocab.js';
 
 const REFRESH_MS = 15_000;
@@ -77,6 +78,8 @@ export function agentView({ me, main }) {
       if (mine === latest) error.textContent = `Could not load the lists: ${err.message}`;
     }
   }
-  replace(main, h('h1', { tabindex: -1 }, 'Front line'), h('div', { className: 'columns front' }, intakeForm(), h('div', { className: 'stack' }, error, lists)));
+  replace(main, h('div', { className: 'title-row' }, h('h1', { tabindex: -1 }, 'Front line'),
+    h('p', { className: 'buttons starts' }, h('a', { href: '#/orders/new', className: 'button' }, 'New order'), hasRole(me, CONTRACT_DRAFT_ROLES) && h('a', { href: '#/contracts/new', className: 'button' }, 'New contract'))),
+  h('div', { className: 'columns front' }, intakeForm(), h('div', { className: 'stack' }, error, lists)));
   return poll(load, REFRESH_MS);
 }

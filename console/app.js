@@ -5,7 +5,8 @@ import { api, consoleSettings, session, whenUnauthorized } from './api.js';
 import { h, replace } from './dom.js';
 import { inboxLink, watchInbox } from './inbox.js';
 import {
-  ADMIN_ROLES, ARTICLE_READERS, ARTICLE_WRITERS, FINANCE_ROLES, FRONT_ROLES, INCIDENT_ROLES, MANAGER_ROLES, RETURN_ROLES, SUPPORT_ROLES, hasRole,
+  ADMIN_ROLES, ARTICLE_READERS, ARTICLE_WRITERS, CONTRACT_DRAFT_ROLES, FINANCE_ROLES, FRONT_ROLES, INCIDENT_ROLES, MANAGER_ROLES, ORDER_ROLES, RETURN_ROLES,
+  SUPPORT_ROLES, hasRole,
 } from './roles.js';
 
 /**
@@ -29,6 +30,9 @@ const ROUTES = [
   { hash: '#/incidents', label: 'Incidents', more: true, barFor: ['supervisor'], roles: INCIDENT_ROLES, view: () => import('./incidents.js').then((m) => m.incidentsView) },
   // Every role has tasks (GET /tasks); for the roles without a queue or a dashboard it is the home page.
   { hash: '#/tasks', label: 'My tasks', view: () => import('./tasks.js').then((m) => m.tasksView) },
+  // Before the record pages' patterns, which would take "new" for a number.
+  { hash: '#/orders/new', roles: ORDER_ROLES, params: true, view: () => import('./order-new.js').then((m) => m.newOrderView) },
+  { hash: '#/contracts/new', roles: CONTRACT_DRAFT_ROLES, params: true, view: () => import('./contract-new.js').then((m) => m.newContractView) },
   { hash: /^#\/tickets\/([^/]+)$/, view: () => import('./ticket.js').then((m) => m.ticketView) },
   { hash: /^#\/contracts\/([^/]+)$/, view: () => import('./contract.js').then((m) => m.contractView) },
   { hash: /^#\/orders\/([^/]+)$/, view: () => import('./order.js').then((m) => m.orderView) },

@@ -1,6 +1,6 @@
 // Customer search by name: the front line's complaint form and the Finance page pick a customer with it
 // (radio buttons named customerId), the Customers page lists links to each cockpit.
-import { api } from './api.js';
+import { api, customer as customerOf } from './api.js';
 import { field, h, replace } from './dom.js';
 
 const details = (c) => h('span', { className: 'muted' }, `${c.id} · ${c.tier}${c.region ? ` · ${c.region}` : ''}`);
@@ -43,3 +43,13 @@ export const customerLinks = (options = {}) => customerSearch({
   ...options,
   render: (c) => h('p', { className: 'choice' }, h('a', { href: `#/customers/${encodeURIComponent(c.id)}` }, c.name), ' ', details(c)),
 });
+
+/** The customer: the one the link named, or a search. Each answer is a radio button named customerId. */
+export function chosenCustomer(params, id) {
+  const fixed = params.get('customer');
+  if (!fixed) return customerPicker({ id });
+  const box = h('fieldset', { className: 'customer-results', id: `${id}-results` }, h('legend', {}, 'Customer'),
+    h('label', { className: 'choice' }, h('input', { type: 'radio', name: 'customerId', value: fixed, checked: true, required: true }), ` ${fixed}`));
+  customerOf(fixed).then((c) => { if (c) box.querySelector('label').append(` · ${c.name}`); });
+  return box;
+}

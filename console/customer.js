@@ -1,15 +1,23 @@
 // The customer cockpit (#/customers/<id>): everything open with one customer, from
-// GET /customers/:id/overview, each row linking to its own page; and the search that reaches it (#/customers).
+// GET /customers/:id/overview, each row linking to its own page, with the changes the signed-in user may
+// make; and the search that reaches it (#/customers), with "New customer" for those who create them.
 import { api } from './api.js';
+import { creditRequests, creditRequestsOf, editCustomerForm, fieldAccess, newCustomerForm } from './customer-forms.js';
 import { customerLinks } from './customer-picker.js';
 import { customerPrices } from './customer-prices.js';
 import { badge, countdown, formatTime, h, replace, statusText, words } from './dom.js';
-import { FINANCE_ROLES } from './roles.js';
+import { CONTRACT_DRAFT_ROLES, FINANCE_ROLES, ORDER_ROLES, hasRole } from './roles.js';
 import { agingTable, dataTable, linkedTickets, recordLink } from './table.js';
 
 export function customerSearchView({ main }) {
-  replace(main, h('h1', { tabindex: -1 }, 'Customers'), h('section', { className: 'card narrow-card' }, customerLinks({ id: 'customers-q', label: 'Find a customer' })));
-  return () => {};
+  const create = h('div', { className: 'stack' });
+  replace(main, h('h1', { tabindex: -1 }, 'Customers'),
+    h('div', { className: 'columns' }, h('section', { className: 'card narrow-card' }, customerLinks({ id: 'customers-q', label: 'Find a customer' })), create));
+  let left = false;
+  fieldAccess().then((access) => {
+    if (!left && access.create) replace(create, h('div', { className: 'card' }, newCustomerForm(access.create)));
+  }, (err) => { if (!left) replace(create, h('p', { className: 'error', role: 'alert' }, err.message)); });
+  return () => { left = true; };
 }
 
 const num = 'num';
@@ -20,7 +28,7 @@ function particulars(c, abc) {
     h('dt', {}, 'Kind'), h('dd', {}, c.kind),
     h('dt', {}, 'Tier'), h('dd', {}, c.tier === 'vip' ? badge('VIP', 'vip') : c.tier),
     h('dt', {}, 'Region'), h('dd', {}, c.region ?? '—'),
-    h('dt', {}, 'Credit limit'), h('dd', {}, c.creditLimit),
+    h('dt', {}, 'Credit limit'), h('dd', { id: 'customer-credit-limit' }, c.creditLimit),
     h('dt', {}, 'ABC class'), h('dd', { id: 'customer-abc' },
       abc.class ? [badge(abc.class, `abc abc-${abc.class}`), ` revenue ${abc.revenue}, ${(abc.share * 100).toFixed(2)} % of all`] : 'none (no revenue)',
       h('span', { className: 'muted' }, ` · ${abc.from} to ${abc.to}`)));
@@ -36,11 +44,28 @@ function contacts(list) {
 
 const section = (id, title, ...content) => h('section', { className: 'card', id, 'aria-labelledby': `${id}-title` }, h('h2', { id: `${id}-title` }, title), content);
 
-function cockpit(o, me) {
+/** Starting an order or a contract draft for this customer, for those who may. */
+function starts(customerId, me) {
+  const query = `?customer=${encodeURIComponent(customerId)}`;
+  return h('p', { className: 'buttons starts' },
+    hasRole(me, ORDER_ROLES) && h('a', { href: `#/orders/new${query}`, className: 'button' }, 'New order'),
+    hasRole(me, CONTRACT_DRAFT_ROLES) && h('a', { href: `#/contracts/new${query}`, className: 'button' }, 'New contract'));
+}
+
+/** What the signed-in user may change: the edit form (folded) and the credit-limit raises, if any. */
+function changes(customer, access, requests, me, reload) {
+  const editable = access.update && Object.values(access.update).some((p) => p.may !== 'none');
+  return [
+    editable && h('details', { className: 'card', id: 'cockpit-edit' }, h('summary', {}, 'Edit'), editCustomerForm(customer, access.update, reload)),
+    requests.length > 0 && creditRequests(customer.id, requests, me, reload),
+  ];
+}
+
+function cockpit(o, me, access, requests, reload) {
   const r = o.receivables;
   return [
     h('div', { className: 'title-row' }, h('h1', { tabindex: -1 }, o.customer.name), o.customer.tier === 'vip' && badge('VIP', 'vip'),
-      o.abc.class && badge(`class ${o.abc.class}`, `abc abc-${o.abc.class}`)),
+      o.abc.class && badge(`class ${o.abc.class}`, `abc abc-${o.abc.class}`), starts(o.customer.id, me)),
     h('div', { className: 'columns' },
       h('div', { className: 'stack' },
         section('cockpit-tickets', `Open tickets (${o.openTickets.length})`, dataTable({
@@ -59,6 +84,7 @@ function cockpit(o, me) {
             ['Target', (x) => x.targetValue, num], ['Consumed', (x) => x.consumed, num], ['Reserved', (x) => x.reserved, num], ['Remaining', (x) => x.remaining, num]],
         }))),
       h('div', { className: 'stack' },
+        changes(o.customer, access, requests, me, reload),
         section('cockpit-contacts', 'Contacts', contacts(o.customer.contacts)),
         section('cockpit-linked', `Tickets naming a record (${o.linkedTickets.length})`, linkedTickets(o.linkedTickets, 'cockpit-linked-tickets')),
         section('cockpit-particulars', 'Particulars', particulars(o.customer, o.abc)),
@@ -78,12 +104,16 @@ function cockpit(o, me) {
 export function customerView({ me, main }, id) {
   let left = false;
   replace(main, h('h1', { tabindex: -1 }, id), h('p', { className: 'muted' }, 'Loading…'));
-  api(`/customers/${encodeURIComponent(id)}/overview`).then((overview) => {
-    if (left) return;
-    replace(main, cockpit(overview, me));
-    main.querySelector('h1')?.focus();
-  }, (err) => {
-    if (!left) replace(main, h('h1', { tabindex: -1 }, id), h('p', { className: 'error', role: 'alert' }, err.message));
-  });
+  const access = fieldAccess();
+  function load() {
+    Promise.all([api(`/customers/${encodeURIComponent(id)}/overview`), access, creditRequestsOf(id)]).then(([overview, fields, requests]) => {
+      if (left) return;
+      replace(main, cockpit(overview, me, fields, requests, load));
+      main.querySelector('h1')?.focus();
+    }, (err) => {
+      if (!left) replace(main, h('h1', { tabindex: -1 }, id), h('p', { className: 'error', role: 'alert' }, err.message));
+    });
+  }
+  load();
   return () => { left = true; };
 }

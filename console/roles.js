@@ -28,3 +28,8 @@ export const hasRole = (me, roles) => me.roles.some((role) => roles.includes(rol
 export const CATALOG_ROLES = ['admin'];
 export const RESTOCK_ROLES = ['fulfilment', 'admin'];
 export const PRICE_ROLES = ['admin', 'sales_manager'];
+/** Who takes orders (POST /orders) and drafts contracts (POST /contracts): the links to those forms. */
+export const ORDER_ROLES = ['agent', 'supervisor'];
+export const CONTRACT_DRAFT_ROLES = ['agent', 'sales_manager', 'contract_admin'];
+/** Who changes a credit limit and decides a raise above the self-service limit. */
+export const CREDIT_ROLES = ['finance'];

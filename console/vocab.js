@@ -36,11 +36,15 @@ export const TASK_LABELS = {
   'contract.renewal': 'renewal due',
   'contract.retention': 'customer asking to leave',
 };
-/** Order and contract states, payment terms and contract types, as the list filters offer them (domain/orders.ts, domain/contracts.ts). */
+/** Order and contract states, payment terms, contract types and billing, customer kinds and tiers, as the list filters
+ * and the create forms offer them (domain/orders.ts, domain/contracts.ts, the customer route). */
 export const ORDER_STATES = [
   'received', 'priced', 'credit_hold', 'reserved', 'backordered', 'awaiting_payment', 'fulfilling',
   'provisioning', 'shipped', 'delivered', 'activated', 'invoiced', 'completed', 'cancelled',
 ];
 export const CONTRACT_STATES = ['draft', 'pending_approval', 'approved', 'signed', 'active', 'expired', 'terminated', 'completed'];
+export const CUSTOMER_KINDS = ['enterprise', 'individual'];
+export const CUSTOMER_TIERS = ['standard', 'key', 'vip'];
 export const PAYMENT_TERMS = ['prepaid', 'cod', 'credit'];
 export const CONTRACT_TYPES = ['value', 'quantity'];
+export const BILLING_FREQUENCIES = ['monthly', 'quarterly'];

@@ -21,8 +21,9 @@ import { FINAL_ORDER_STATES } from '../../domain/orders';
 import { AGING_BUCKETS, remainingCents } from '../../domain/reports';
 import { FINAL_TICKET_STATES } from '../../domain/tickets';
 import { audit } from '../audit';
+import { fieldPermissions } from '../field-permissions';
 import { idempotent } from '../idempotency';
-import { matching } from '../lists';
+import { containsPattern, matching } from '../lists';
 import { afterCursor, toPage } from '../pagination';
 import { conflict, HttpProblem, notFound } from '../problem';
 import { IdParams, ListQuery, Literals, Money, Nullable, Obj, Page, Text } from '../schemas/common';
@@ -62,6 +63,12 @@ const CreditLimitRequest = Type.Object({
 });
 const RequestParams = Obj({ id: Type.String({ maxLength: 64 }), requestId: Type.Integer({ minimum: 1, maximum: 2_147_483_647 }) });
 const Decision = Type.Optional(Obj({ comment: Type.Optional(Text(500)) }));
+const FieldPermission = Type.Union([
+  Type.Object({ may: Type.Union([Type.Literal('any'), Type.Literal('none')]) }),
+  Type.Object({ may: Type.Literal('equals'), value: Type.String() }),
+  Type.Object({ may: Type.Literal('at-most'), value: Type.String(), setting: Type.String() }),
+]);
+const FieldPermissions = Nullable(Type.Record(Type.String(), FieldPermission, { description: 'each body field; null: the route does not admit the caller' }));
 
 // Who may set what on a customer (SPEC §1, issue 20). The doors test reads these through app.routeAccess.
 const MASTER_DATA_EDITORS: Role[] = ['agent', 'supervisor', 'admin'];
@@ -161,10 +168,25 @@ export const customerRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const where = and(
       afterCursor([customers.id], cursor),
       matching([[customers.tier, tier], [customers.kind, kind], [customers.region, region]]),
-      q ? ilike(customers.name, `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`) : undefined,
+      q ? ilike(customers.name, containsPattern(q)) : undefined,
     );
     const rows = await loadCustomers(app.db, where, limit + 1);
     return toPage(rows, limit, (row) => [row.id], (row) => row);
+  });
+
+  app.get('/customers/field-access', {
+    config: { roles: 'authenticated' },
+    schema: {
+      tags: ['customers'], summary: 'Which fields the caller may set when creating (POST /customers) and changing (PATCH /customers/:id) a customer',
+      response: { 200: Type.Object({ create: FieldPermissions, update: FieldPermissions }) },
+    },
+  }, async (request) => {
+    const settings = await loadSettings(app.db);
+    const route = (method: string, url: string) => app.routeAccess.find((r) => r.method === method && r.url === url);
+    return {
+      create: fieldPermissions(route('POST', '/api/v1/customers'), request.actor.roles, settings),
+      update: fieldPermissions(route('PATCH', '/api/v1/customers/:id'), request.actor.roles, settings),
+    };
   });
 
   app.get('/customers/:id', {

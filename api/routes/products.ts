@@ -1,10 +1,11 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { and, asc, eq, isNull, or } from 'drizzle-orm';
+import { and, asc, eq, ilike, isNull, or } from 'drizzle-orm';
 import { createProduct, createPromotion, findProduct, updateProduct } from '../../db/products';
 import { products, promotions } from '../../db/schema';
 import { dayOf } from '../../domain/dates';
 import { audit } from '../audit';
+import { containsPattern } from '../lists';
 import { afterCursor, toPage } from '../pagination';
 import { HttpProblem, notFound } from '../problem';
 import { DateOnly, IdParams, ListQuery, Money, Nullable, Obj, Page, Text } from '../schemas/common';
@@ -53,11 +54,16 @@ export const productRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get('/products', {
     config: { roles: 'authenticated' },
-    schema: { tags: ['products'], querystring: ListQuery({ kind: Type.Optional(Kind) }), response: { 200: Page(Product) } },
+    schema: {
+      tags: ['products'],
+      querystring: ListQuery({ kind: Type.Optional(Kind), q: Type.Optional(Type.String({ minLength: 1, maxLength: 100, description: 'sku or name contains' })) }),
+      response: { 200: Page(Product) },
+    },
   }, async (request) => {
-    const { limit = 50, cursor, kind } = request.query;
+    const { limit = 50, cursor, kind, q } = request.query;
+    const pattern = q ? containsPattern(q) : null;
     const rows = await app.db.select().from(products)
-      .where(and(afterCursor([products.sku], cursor), kind ? eq(products.kind, kind) : undefined))
+      .where(and(afterCursor([products.sku], cursor), kind ? eq(products.kind, kind) : undefined, pattern ? or(ilike(products.sku, pattern), ilike(products.name, pattern)) : undefined))
       .orderBy(asc(products.sku)).limit(limit + 1);
     return toPage(rows, limit, (row) => [row.sku], viewProduct);
   });
