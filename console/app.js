@@ -40,7 +40,7 @@ const ROUTES = [
   { hash: /^#\/products\/([^/]+)$/, view: () => import('./products.js').then((m) => m.productView) },
   { hash: /^#\/articles\/([^/]+)$/, roles: ARTICLE_READERS, view: () => import('./articles.js').then((m) => m.articleView) },
   { hash: /^#\/incidents\/([^/]+)$/, roles: INCIDENT_ROLES, view: () => import('./incidents.js').then((m) => m.incidentView) },
-  { hash: '#/inbox', view: () => import('./inbox.js').then((m) => m.inboxView) },
+  { hash: '#/inbox', view: () => import('./inbox-page.js').then((m) => m.inboxView) },
   { hash: '#/mail', label: 'Mail', more: true, view: () => import('./mail.js').then((m) => m.mailView) },
 ];
 
