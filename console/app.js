@@ -41,6 +41,7 @@ const ROUTES = [
   { hash: /^#\/articles\/([^/]+)$/, roles: ARTICLE_READERS, view: () => import('./articles.js').then((m) => m.articleView) },
   { hash: /^#\/incidents\/([^/]+)$/, roles: INCIDENT_ROLES, view: () => import('./incidents.js').then((m) => m.incidentView) },
   { hash: '#/inbox', view: () => import('./inbox-page.js').then((m) => m.inboxView) },
+  { hash: '#/mail-in', label: 'Mail in', more: true, roles: FRONT_ROLES, params: true, view: () => import('./mail-in.js').then((m) => m.mailInView) },
   { hash: '#/mail', label: 'Mail', more: true, view: () => import('./mail.js').then((m) => m.mailView) },
 ];
 
