@@ -4,7 +4,7 @@
 import { api, session, whenUnauthorized } from './api.js';
 import { h, replace } from './dom.js';
 import { inboxLink, watchInbox } from './inbox.js';
-import { ADMIN_ROLES, FINANCE_ROLES, FRONT_ROLES, MANAGER_ROLES, RETURN_ROLES, SUPPORT_ROLES, hasRole } from './roles.js';
+import { ADMIN_ROLES, AUDIT_ROLES, FAILURE_ROLES, FINANCE_ROLES, FRONT_ROLES, MANAGER_ROLES, RETURN_ROLES, SETTINGS_ROLES, SUPPORT_ROLES, hasRole } from './roles.js';
 
 /**
  * The console's pages: the hash (a string, or a pattern whose groups are the view's arguments), the nav label
@@ -18,6 +18,11 @@ const ROUTES = [
   { hash: '#/finance', label: 'Finance', roles: FINANCE_ROLES, params: true, view: () => import('./finance.js').then((m) => m.financeView) },
   { hash: '#/customers', label: 'Customers', view: () => import('./customer.js').then((m) => m.customerSearchView) },
   { hash: '#/users', label: 'Users', roles: ADMIN_ROLES, view: () => import('./users.js').then((m) => m.usersView) },
+  { hash: /^#\/users\/([^/]+)$/, roles: ADMIN_ROLES, view: () => import('./users.js').then((m) => m.userView) },
+  { hash: '#/audit', label: 'Audit log', roles: AUDIT_ROLES, params: true, view: () => import('./audit.js').then((m) => m.auditView) },
+  { hash: '#/settings', label: 'Settings', roles: SETTINGS_ROLES, view: () => import('./settings.js').then((m) => m.settingsView) },
+  { hash: '#/webhooks', label: 'Webhooks', roles: ADMIN_ROLES, view: () => import('./webhooks.js').then((m) => m.webhooksView) },
+  { hash: '#/failures', label: 'Failed deliveries', roles: FAILURE_ROLES, view: () => import('./failures.js').then((m) => m.failuresView) },
   { hash: '#/returns', label: 'Returns', roles: RETURN_ROLES, view: () => import('./returns.js').then((m) => m.returnsView) },
   // Every role has tasks (GET /tasks); for the roles without a queue or a dashboard it is the home page.
   { hash: '#/tasks', label: 'My tasks', view: () => import('./tasks.js').then((m) => m.tasksView) },

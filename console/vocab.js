@@ -36,3 +36,6 @@ export const TASK_LABELS = {
   'contract.renewal': 'renewal due',
   'contract.retention': 'customer asking to leave',
 };
+/** Every role a user may hold (domain/roles.ts) and the notification languages (channels/templates); test/e2e/desk-admin.test.ts checks both. */
+export const ROLES = ['agent', 'support_l2', 'support_l3', 'supervisor', 'sales_manager', 'finance', 'legal', 'contract_admin', 'fulfilment', 'knowledge_engineer', 'manager', 'admin'];
+export const LANGUAGES = ['de', 'en'];
