@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LANGUAGES } from '../../channels/render';
 import { ROLES, type Role } from '../../domain/roles';
@@ -39,6 +39,12 @@ const call = async (role: Role, method: 'GET' | 'PUT', url: string) => {
   expect(res.statusCode, res.body).toBe(200);
   return res.json();
 };
+/** The refusal a form shows, once the API has answered (an empty alert is hidden, so waiting for it waits for the answer). */
+async function alertOf(scope: Locator): Promise<string | null> {
+  const alert = scope.getByRole('alert');
+  await alert.waitFor();
+  return alert.textContent();
+}
 const keyIdOf = (apiKey: string) => /^crm_(k[0-9a-f]{16})_/.exec(apiKey)![1]!;
 
 describe('admin vocabulary', () => {
@@ -103,7 +109,7 @@ describe.skipIf(skipBrowserTests)("the admin's and manager's desk in Chromium", 
     await admin.getByRole('button', { name: `Revoke ${keyIdOf(firstKey)}` }).click();
     await admin.locator(`#user-keys tr[data-key="${keyIdOf(firstKey)}"] td:nth-child(3)`, { hasText: /^revoked / }).waitFor();
     expect(asked).toBe(`Revoke key ${keyIdOf(firstKey)} of ${name}? Whoever signs in with it is refused from their next request on.`);
-    expect(await admin.locator('#toast').textContent()).toBe(`Key ${keyIdOf(firstKey)} of ${name} revoked.`);
+    await admin.locator('#toast', { hasText: `Key ${keyIdOf(firstKey)} of ${name} revoked.` }).waitFor();
     expect(await cells(admin, '#user-keys tbody tr').then((rows) => rows.map((row) => [row[0], row[2]!.startsWith('revoked ') ? 'revoked' : row[2], row[3]]))).toEqual([
       [keyIdOf(secondKey), 'active', `Revoke ${keyIdOf(secondKey)}`],
       [keyIdOf(firstKey), 'revoked', ''],
@@ -144,7 +150,7 @@ describe.skipIf(skipBrowserTests)("the admin's and manager's desk in Chromium", 
     await own.getByLabel('admin', { exact: true }).uncheck();
     await own.getByLabel('manager', { exact: true }).check();
     await own.getByRole('button', { name: 'Save changes' }).click();
-    await expect.poll(() => own.getByRole('alert').textContent()).toBe('an admin cannot deactivate themselves or take away their own admin role; another admin can');
+    expect(await alertOf(own)).toBe('an admin cannot deactivate themselves or take away their own admin role; another admin can');
     expect((await call('admin', 'GET', `/users/${h.users.admin.id}`)).roles).toEqual(['admin']);
   });
 
@@ -159,8 +165,7 @@ describe.skipIf(skipBrowserTests)("the admin's and manager's desk in Chromium", 
     const value = row.getByLabel('New value of sla.urgent.response');
     await value.fill('20 minutes');
     await row.getByRole('button', { name: 'Save' }).click();
-    await expect.poll(() => row.getByRole('alert').textContent())
-      .toBe('some settings are invalid; nothing was changed — /sla.urgent.response: must be a positive duration such as "90s", "15m", "4h" or "14d"');
+    expect(await alertOf(row)).toBe('some settings are invalid; nothing was changed — /sla.urgent.response: must be a positive duration such as "90s", "15m", "4h" or "14d"');
     expect(await call('admin', 'GET', '/settings')).toEqual(before);
 
     await value.fill('20m');
@@ -231,7 +236,7 @@ describe.skipIf(skipBrowserTests)("the admin's and manager's desk in Chromium", 
     await form.getByLabel('URL').fill('ftp://example.com/hook');
     await form.getByLabel('every kind').check();
     await form.getByRole('button', { name: 'Create webhook' }).click();
-    await expect.poll(() => form.getByRole('alert').textContent()).toBe('url must be an http or https URL — /url: must be an http or https URL');
+    expect(await alertOf(form)).toBe('url must be an http or https URL — /url: must be an http or https URL');
 
     await form.getByLabel('URL').fill(url);
     await form.getByLabel('Description').fill('Old ticket mirror');
