@@ -4,6 +4,7 @@
 // supervisors read the same page without the forms. A running process keeps the values it started with.
 import { api } from './api.js';
 import { announce, field, h, pairs, replace, section } from './dom.js';
+import { submitting } from './forms.js';
 import { dataTable } from './table.js';
 
 const WEEKDAYS = [['mon', 'Monday'], ['tue', 'Tuesday'], ['wed', 'Wednesday'], ['thu', 'Thursday'], ['fri', 'Friday'], ['sat', 'Saturday'], ['sun', 'Sunday']];
@@ -36,20 +37,11 @@ function settingForm(def, value, calendars, onSaved) {
   const send = h('button', { type: 'submit' }, 'Save');
   const form = h('form', {
     className: 'inline-edit', 'aria-label': def.key,
-    onsubmit: async (event) => {
-      event.preventDefault();
-      send.disabled = true;
-      error.textContent = '';
-      try {
-        const next = parsed(def.kind, new FormData(form).get('value'));
-        onSaved(await api('/settings', { method: 'PUT', body: { [def.key]: next } }));
-        announce(`${def.key} is now ${shown(next)}.`);
-      } catch (err) {
-        error.textContent = err.message;
-      } finally {
-        send.disabled = false;
-      }
-    },
+    onsubmit: submitting(error, send, async () => {
+      const next = parsed(def.kind, new FormData(form).get('value'));
+      onSaved(await api('/settings', { method: 'PUT', body: { [def.key]: next } }));
+      announce(`${def.key} is now ${shown(next)}.`);
+    }),
   }, h('label', { for: id, className: 'sr-only' }, `New value of ${def.key}`), valueControl(id, def, value, calendars), send, error);
   return form;
 }
@@ -76,10 +68,7 @@ function calendarForm(calendar, onSaved) {
   const send = h('button', { type: 'submit', className: 'primary' }, calendar ? `Save ${calendar.name}` : 'Create calendar');
   const form = h('form', {
     id: prefix, 'aria-label': calendar ? `Calendar ${calendar.name}` : 'New calendar',
-    onsubmit: async (event) => {
-      event.preventDefault();
-      send.disabled = true;
-      error.textContent = '';
+    onsubmit: submitting(error, send, async () => {
       const values = Object.fromEntries(new FormData(form));
       const name = calendar?.name ?? values.name.trim();
       const body = {
@@ -87,16 +76,10 @@ function calendarForm(calendar, onSaved) {
         weekly: Object.fromEntries(WEEKDAYS.map(([day]) => [day, ranges(values[day])]).filter(([, list]) => list.length > 0)),
         holidays: values.holidays.split(/[\s,]+/).filter(Boolean),
       };
-      try {
-        await api(`/calendars/${encodeURIComponent(name)}`, { method: 'PUT', body });
-        announce(`Calendar ${name} saved.`);
-        onSaved();
-      } catch (err) {
-        error.textContent = err.message;
-      } finally {
-        send.disabled = false;
-      }
-    },
+      await api(`/calendars/${encodeURIComponent(name)}`, { method: 'PUT', body });
+      announce(`Calendar ${name} saved.`);
+      onSaved();
+    }),
   },
   !calendar && field(`${prefix}-name`, 'Name', h('input', { id: `${prefix}-name`, name: 'name', required: true, pattern: '[A-Za-z0-9_\\-]{1,64}', placeholder: 'office-hours' })),
   field(`${prefix}-tz`, 'Time zone', h('input', { id: `${prefix}-tz`, name: 'timeZone', required: true, value: calendar?.timeZone ?? 'Europe/Berlin' })),

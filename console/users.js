@@ -1,7 +1,7 @@
 // User administration (admin): the list with a form for a new user, and each user's page to change their
 // particulars and roles and to issue and revoke their API keys. A new key is shown once (console/secret.js).
 import { api } from './api.js';
-import { checkedValues, checks } from './checks.js';
+import { checkedValues, checks, submitting } from './forms.js';
 import { announce, badge, field, formatTime, h, pairs, replace, section } from './dom.js';
 import { secretBox } from './secret.js';
 import { recordLink } from './table.js';
@@ -15,22 +15,6 @@ function outcome(user) {
   const tickets = returned.length ? `${returned.join(', ')} back in the queue` : 'no tickets held';
   const moved = refused.length ? `; ${refused.map((r) => r.ticketId).join(', ')} had moved on` : '';
   return `${user.name} deactivated: ${user.keysRevoked} key(s) revoked, ${tickets}${moved}.`;
-}
-
-/** A form's submit handler that shows a refusal in the API's words in `error` and keeps the button from a double send. */
-function submitting(error, send, run) {
-  return async (event) => {
-    event.preventDefault();
-    send.disabled = true;
-    error.textContent = '';
-    try {
-      await run(event.target);
-    } catch (err) {
-      error.textContent = err.message;
-    } finally {
-      send.disabled = false;
-    }
-  };
 }
 
 function languageSelect(id, value) {
@@ -50,21 +34,26 @@ function particulars(prefix, user) {
   ];
 }
 
-function newUserForm(onCreated) {
+/** The form of a new user (`user` absent) or of a change to one; `save(form)` sends it. */
+function userForm({ id, title, user, submit, save }) {
   const error = h('p', { className: 'error', role: 'alert' });
-  const send = h('button', { type: 'submit', className: 'primary' }, 'Create user');
-  const form = h('form', {
-    className: 'card', id: 'new-user', 'aria-labelledby': 'new-user-title',
-    onsubmit: submitting(error, send, async () => {
+  const send = h('button', { type: 'submit', className: 'primary' }, submit);
+  return h('form', { className: 'card', id, 'aria-labelledby': `${id}-title`, onsubmit: submitting(error, send, save) },
+    h('h2', { id: `${id}-title` }, title), particulars(id, user), h('div', { className: 'buttons' }, send), error);
+}
+
+function newUserForm(onCreated) {
+  return userForm({
+    id: 'new-user', title: 'New user', submit: 'Create user',
+    save: async (form) => {
       const values = Object.fromEntries(new FormData(form));
       const body = { name: values.name.trim(), email: values.email.trim(), roles: checkedValues(form, 'roles'), ...(values.language ? { language: values.language } : {}) };
       const user = await api('/users', { method: 'POST', body });
       form.reset();
       announce(`${user.name} created as ${user.id}.`);
       onCreated(user);
-    }),
-  }, h('h2', { id: 'new-user-title' }, 'New user'), particulars('new-user'), h('div', { className: 'buttons' }, send), error);
-  return form;
+    },
+  });
 }
 
 export function usersView({ me, main }) {
@@ -163,21 +152,16 @@ export function userView({ main }, id) {
     }
   }
 
-  function editForm(user) {
-    const formError = h('p', { className: 'error', role: 'alert' });
-    const send = h('button', { type: 'submit', className: 'primary' }, 'Save changes');
-    const form = h('form', {
-      className: 'card', id: 'edit-user', 'aria-labelledby': 'edit-user-title',
-      onsubmit: submitting(formError, send, async () => {
-        const body = changes(user, form);
-        if (Object.keys(body).length === 0) return void announce('Nothing changed.');
-        const saved = await api(userPath(user.id), { method: 'PATCH', body });
-        announce(`${saved.name} saved: ${Object.keys(body).join(', ')} changed.`);
-        await load();
-      }),
-    }, h('h2', { id: 'edit-user-title' }, 'Change'), particulars('edit-user', user), h('div', { className: 'buttons' }, send), formError);
-    return form;
-  }
+  const editForm = (user) => userForm({
+    id: 'edit-user', title: 'Change', user, submit: 'Save changes',
+    save: async (form) => {
+      const body = changes(user, form);
+      if (Object.keys(body).length === 0) return void announce('Nothing changed.');
+      const saved = await api(userPath(user.id), { method: 'PATCH', body });
+      announce(`${saved.name} saved: ${Object.keys(body).join(', ')} changed.`);
+      await load();
+    },
+  });
 
   async function load() {
     try {

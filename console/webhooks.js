@@ -1,7 +1,7 @@
 // Webhooks (admin, #/webhooks): the subscriptions that receive notifications as signed HTTP calls, a form
 // for a new one (its signing secret shown once), deleting one, and each one's deliveries, newest first.
 import { api } from './api.js';
-import { checkedValues, checks } from './checks.js';
+import { checkedValues, checks, submitting } from './forms.js';
 import { announce, field, formatTime, h, replace, section } from './dom.js';
 import { secretBox } from './secret.js';
 import { dataTable } from './table.js';
@@ -22,23 +22,14 @@ function newWebhookForm(kinds, onCreated) {
   const send = h('button', { type: 'submit', className: 'primary' }, 'Create webhook');
   const form = h('form', {
     className: 'card', id: 'new-webhook', 'aria-labelledby': 'new-webhook-title',
-    onsubmit: async (event) => {
-      event.preventDefault();
-      send.disabled = true;
-      error.textContent = '';
+    onsubmit: submitting(error, send, async () => {
       const values = Object.fromEntries(new FormData(form));
       const description = values.description.trim();
-      try {
-        const hook = await api('/webhooks', { method: 'POST', body: { url: values.url.trim(), kinds: checkedValues(form, 'kinds'), ...(description ? { description } : {}) } });
-        form.reset();
-        announce(`Webhook ${hook.id} created.`);
-        onCreated(hook);
-      } catch (err) {
-        error.textContent = err.message;
-      } finally {
-        send.disabled = false;
-      }
-    },
+      const hook = await api('/webhooks', { method: 'POST', body: { url: values.url.trim(), kinds: checkedValues(form, 'kinds'), ...(description ? { description } : {}) } });
+      form.reset();
+      announce(`Webhook ${hook.id} created.`);
+      onCreated(hook);
+    }),
   },
   h('h2', { id: 'new-webhook-title' }, 'New webhook'),
   field('webhook-url', 'URL', h('input', { id: 'webhook-url', name: 'url', type: 'url', required: true, maxlength: 2000, placeholder: 'https://example.com/crm-events' })),
