@@ -59,6 +59,7 @@ describe.skipIf(skipBrowserTests)("the admin's and manager's desk in Chromium", 
   const name = `Key Holder ${uniq()}`;
   const email = `holder-${uniq()}@test.local`;
   let userId: string;
+  const calendar = `office-${uniq()}`;
   let firstKey: string;
   let secondKey: string;
   let admin: Page;
@@ -174,7 +175,6 @@ describe.skipIf(skipBrowserTests)("the admin's and manager's desk in Chromium", 
     expect(await row.locator('.error').textContent()).toBe('');
     expect(await call('manager', 'GET', '/settings')).toEqual({ ...before, 'sla.urgent.response': '20m' });
 
-    const calendar = `office-${uniq()}`;
     await admin.getByText('New calendar', { exact: true }).click();
     const create = admin.getByRole('form', { name: 'New calendar' });
     await create.getByLabel('Name').fill(calendar);
@@ -226,6 +226,15 @@ describe.skipIf(skipBrowserTests)("the admin's and manager's desk in Chromium", 
     await manager.locator('#audit-status', { hasText: '1 entry shown.' }).waitFor();
     expect((await cells(manager, '#audit tbody tr')).map((row) => row.slice(1))).toEqual([
       [`Test admin (${h.users.admin.id})`, 'settings.update', 'settings', JSON.stringify({ 'sla.urgent.response': '20m' }, null, 1)],
+    ]);
+
+    // The manager reads the settings and calendars the admin changed, without the forms (PUT is the admin's).
+    await open(manager, 'Settings', 'Settings');
+    await manager.locator('tr[data-setting="sla.urgent.response"]').waitFor();
+    expect(await cells(manager, 'tr[data-setting="sla.urgent.response"]').then(([r]) => r!.slice(1))).toEqual(['20m', '15m']);
+    expect(await manager.locator('main form').count()).toBe(0);
+    expect(await manager.locator(`section[data-calendar="${calendar}"] dd`).allTextContents()).toEqual([
+      'Europe/Berlin', '08:00-12:00, 13:00-17:00', '09:00-17:00', '09:00-17:00', '09:00-17:00', '09:00-13:00', 'closed', 'closed', '2026-12-24, 2026-12-25',
     ]);
   });
 
