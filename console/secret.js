@@ -2,11 +2,14 @@
 // button until the admin closes it. The page keeps it nowhere else, so closing the box or leaving the page loses it.
 import { announce, h } from './dom.js';
 
-/** Copies through the clipboard API where the page is a secure context, else by selecting the field. */
+/** Copies through the clipboard API; where the page may not use it (plain http, no permission), by selecting the field. */
 async function copy(input) {
   input.select();
-  if (navigator.clipboard && window.isSecureContext) await navigator.clipboard.writeText(input.value);
-  else document.execCommand('copy');
+  try {
+    await navigator.clipboard.writeText(input.value);
+  } catch {
+    document.execCommand('copy');
+  }
   announce('Copied to the clipboard.');
 }
 

@@ -90,6 +90,10 @@ describe.skipIf(skipBrowserTests)("the admin's and manager's desk in Chromium", 
       id: userId, name, email, roles: ['agent'], tiers: ['L1'], active: true, language: 'de', createdAt: expect.any(String),
       keys: [{ keyId: keyIdOf(firstKey), createdAt: expect.any(String), revokedAt: null }],
     });
+    await admin.context().grantPermissions(['clipboard-read', 'clipboard-write']);
+    await box.getByRole('button', { name: 'Copy' }).click();
+    await admin.locator('#toast', { hasText: 'Copied to the clipboard.' }).waitFor();
+    expect(await admin.evaluate('navigator.clipboard.readText()')).toBe(firstKey);
     await box.getByRole('button', { name: 'Done, close' }).click();
     expect(await box.count()).toBe(0);
 
