@@ -5,8 +5,8 @@ import { api, consoleSettings, session, whenUnauthorized } from './api.js';
 import { h, replace } from './dom.js';
 import { inboxLink, watchInbox } from './inbox.js';
 import {
-  ADMIN_ROLES, ARTICLE_READERS, ARTICLE_WRITERS, CONTRACT_DRAFT_ROLES, FINANCE_ROLES, FRONT_ROLES, INCIDENT_ROLES, MANAGER_ROLES, ORDER_ROLES, RETURN_ROLES,
-  SUPPORT_ROLES, hasRole,
+  ADMIN_ROLES, ARTICLE_READERS, ARTICLE_WRITERS, AUDIT_ROLES, CONTRACT_DRAFT_ROLES, FAILURE_ROLES, FINANCE_ROLES, FRONT_ROLES, INCIDENT_ROLES, MANAGER_ROLES,
+  ORDER_ROLES, RETURN_ROLES, SETTINGS_ROLES, SUPPORT_ROLES, hasRole,
 } from './roles.js';
 
 /**
@@ -23,6 +23,11 @@ const ROUTES = [
   { hash: '#/finance', label: 'Finance', roles: FINANCE_ROLES, params: true, view: () => import('./finance.js').then((m) => m.financeView) },
   { hash: '#/customers', label: 'Customers', view: () => import('./customer.js').then((m) => m.customerSearchView) },
   { hash: '#/users', label: 'Users', more: true, roles: ADMIN_ROLES, view: () => import('./users.js').then((m) => m.usersView) },
+  { hash: /^#\/users\/([^/]+)$/, roles: ADMIN_ROLES, view: () => import('./users.js').then((m) => m.userView) },
+  { hash: '#/audit', label: 'Audit log', more: true, roles: AUDIT_ROLES, params: true, view: () => import('./audit.js').then((m) => m.auditView) },
+  { hash: '#/settings', label: 'Settings', more: true, roles: SETTINGS_ROLES, view: () => import('./settings.js').then((m) => m.settingsView) },
+  { hash: '#/webhooks', label: 'Webhooks', more: true, roles: ADMIN_ROLES, view: () => import('./webhooks.js').then((m) => m.webhooksView) },
+  { hash: '#/failures', label: 'Failed deliveries', more: true, roles: FAILURE_ROLES, view: () => import('./failures.js').then((m) => m.failuresView) },
   { hash: '#/returns', label: 'Returns', more: true, roles: RETURN_ROLES, view: () => import('./returns.js').then((m) => m.returnsView) },
   { hash: /^#\/search\/(tickets|orders|contracts)$/, nav: '#/search/tickets', label: 'Search', params: true, view: () => import('./records.js').then((m) => m.searchView) },
   { hash: '#/products', label: 'Products', more: true, view: () => import('./products.js').then((m) => m.productsView) },

@@ -72,14 +72,14 @@ export const choices = (id, name, values, selected, blank) => h('select', { id, 
   blank && h('option', { value: '' }, blank), values.map((v) => h('option', { value: v, selected: v === selected }, words(v))));
 
 /**
- * A form's submit handler: its button is disabled while `run()` works, and a refusal goes to `error` in the API's
+ * A form's submit handler: its button is disabled while `run(form)` works, and a refusal goes to `error` in the API's
  * words (or to `fail(err)`, for a page that offers more than the words).
  */
 export const submitting = (button, error, run, fail = (err) => { error.textContent = err.message; }) => async (event) => {
   event.preventDefault();
   button.disabled = true;
   replace(error);
-  try { await run(); } catch (err) { fail(err); } finally { button.disabled = false; }
+  try { await run(event.target); } catch (err) { fail(err); } finally { button.disabled = false; }
 };
 
 export const badge = (text, kind) => h('span', { className: `badge ${kind ?? ''}` }, text);

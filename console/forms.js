@@ -31,3 +31,17 @@ export function recordForm({ id, title, submit, fields, send, done = () => {}, n
   h(nested ? 'h3' : 'h2', { id: `${id}-title` }, title), fields, note && h('p', { className: 'muted' }, note), h('div', { className: 'buttons' }, button), error);
   return form;
 }
+
+/** A fieldset with its legend, so a screen reader names the group and each box; `options` are values or [value, label]. */
+export function checks({ id, name, legend, options, checked = [] }) {
+  return h('fieldset', { className: 'checks', id },
+    h('legend', {}, legend),
+    options.map((option) => {
+      const [value, label] = Array.isArray(option) ? option : [option, option];
+      const box = h('input', { type: 'checkbox', id: `${id}-${value.replace(/\W/g, '_')}`, name, value, checked: checked.includes(value) });
+      return h('span', {}, box, ' ', h('label', { for: box.id }, label));
+    }));
+}
+
+/** The values ticked in a form's group `name` (roles of a user, kinds of a webhook). */
+export const checkedValues = (form, name) => new FormData(form).getAll(name);

@@ -4,6 +4,11 @@ export const SUPPORT_ROLES = ['support_l2', 'support_l3', 'supervisor'];
 export const FRONT_ROLES = ['agent', 'supervisor'];
 export const MANAGER_ROLES = ['manager', 'supervisor'];
 export const ADMIN_ROLES = ['admin'];
+/** GET /audit admits these; GET /settings also supervisors, who read it without the forms (PUT is admin's). */
+export const AUDIT_ROLES = ['admin', 'manager'];
+export const SETTINGS_ROLES = ['admin', 'manager', 'supervisor'];
+/** GET /notifications/failures: whoever chases a customer or a webhook that was not reached. */
+export const FAILURE_ROLES = ['admin', 'supervisor'];
 export const RETURN_ROLES = ['agent', 'fulfilment'];
 /** Those who read receivables on the Finance page; of them, POST /payments admits PAYMENT_ROLES. */
 export const FINANCE_ROLES = ['finance', 'manager', 'contract_admin'];

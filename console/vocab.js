@@ -48,3 +48,6 @@ export const CUSTOMER_TIERS = ['standard', 'key', 'vip'];
 export const PAYMENT_TERMS = ['prepaid', 'cod', 'credit'];
 export const CONTRACT_TYPES = ['value', 'quantity'];
 export const BILLING_FREQUENCIES = ['monthly', 'quarterly'];
+/** Every role a user may hold (domain/roles.ts) and the notification languages (channels/templates); test/e2e/desk-admin.test.ts checks both. */
+export const ROLES = ['agent', 'support_l2', 'support_l3', 'supervisor', 'sales_manager', 'finance', 'legal', 'contract_admin', 'fulfilment', 'knowledge_engineer', 'manager', 'admin'];
+export const LANGUAGES = ['de', 'en'];

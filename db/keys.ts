@@ -1,5 +1,5 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { and, eq, isNull, sql } from 'drizzle-orm';
+import { and, desc, eq, isNull, sql } from 'drizzle-orm';
 import { isRole, type Actor } from '../domain/roles';
 import type { Db, Tx } from './client';
 import { apiKeys, users } from './schema';
@@ -62,4 +62,10 @@ export async function revokeApiKey(db: Db | Tx, userId: string, keyId: string): 
 export async function revokeAllKeys(db: Db | Tx, userId: string): Promise<number> {
   const revoked = await db.update(apiKeys).set({ revokedAt: new Date() }).where(and(eq(apiKeys.userId, userId), isNull(apiKeys.revokedAt))).returning({ id: apiKeys.id });
   return revoked.length;
+}
+
+/** The user's keys, newest first: ids and dates only, never the hash (an admin revokes by id). */
+export async function keysOf(db: Db | Tx, userId: string): Promise<Array<{ keyId: string; createdAt: Date; revokedAt: Date | null }>> {
+  return db.select({ keyId: apiKeys.id, createdAt: apiKeys.createdAt, revokedAt: apiKeys.revokedAt })
+    .from(apiKeys).where(eq(apiKeys.userId, userId)).orderBy(desc(apiKeys.createdAt), desc(apiKeys.id));
 }

@@ -1,19 +1,20 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { auditEntries, type AuditRow } from '../../db/audit';
+import { actorNamer } from '../actors';
 import { beforeCursor, toPage } from '../pagination';
 import { ListQuery, Page } from '../schemas/common';
 
 const AuditEntry = Type.Object({
-  id: Type.Integer(), actorId: Type.String(), action: Type.String({ examples: ['user.deactivate'] }), resourceType: Type.String(), resourceId: Type.Union([Type.String(), Type.Null()]),
+  id: Type.Integer(), actorId: Type.String(), actorName: Type.String({ description: "the user's name (the id, for a user since removed)" }), action: Type.String({ examples: ['user.deactivate'] }), resourceType: Type.String(), resourceId: Type.Union([Type.String(), Type.Null()]),
   detail: Type.Unknown({ description: 'what the action carried (the changed fields, a reason)' }), at: Type.String(),
 });
 
 // `user:U-000042` names one resource, `user` all of a type; resource ids never contain a colon.
 const RESOURCE = '^[a-z_]+(:[^:]+)?$';
 
-function entry(row: AuditRow) {
-  return { id: row.id, actorId: row.actorId, action: row.action, resourceType: row.resourceType, resourceId: row.resourceId, detail: row.detail, at: row.at.toISOString() };
+function entry(row: AuditRow, actorName: string) {
+  return { id: row.id, actorId: row.actorId, actorName, action: row.action, resourceType: row.resourceType, resourceId: row.resourceId, detail: row.detail, at: row.at.toISOString() };
 }
 
 export const auditRoutes: FastifyPluginAsyncTypebox = async (app) => {
@@ -32,6 +33,7 @@ export const auditRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const { limit = 50, cursor, actor, resource, action } = request.query;
     const [resourceType, resourceId] = resource ? resource.split(':') : [];
     const rows = await auditEntries(app.db, { actorId: actor, resourceType, resourceId, action, before: beforeCursor(cursor), limit: limit + 1 });
-    return toPage(rows, limit, (row) => [row.id], entry);
+    const nameOf = await actorNamer(app.db, rows.map((row) => row.actorId), []);
+    return toPage(rows, limit, (row) => [row.id], (row) => entry(row, nameOf(row.actorId)));
   });
 };

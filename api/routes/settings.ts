@@ -9,7 +9,17 @@ const SettingsBody = Type.Record(Type.String({ maxLength: 100 }), Type.Union([Ty
   description: `partial update; keys: ${Object.keys(SETTINGS).join(', ')}`,
 });
 
+const Definition = Type.Object({
+  key: Type.String(), kind: Type.String({ description: 'what a value must be: duration, ratio, positive, integer, money, rate, percent, calendar, boolean' }),
+  default: Type.Union([Type.String(), Type.Number(), Type.Boolean(), Type.Null()]), description: Type.String(),
+});
+
 export const settingsRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  app.get('/settings/definitions', {
+    config: { roles: ['admin', 'manager', 'supervisor'] },
+    schema: { tags: ['settings'], summary: 'Every setting: its kind, default and what it does, for forms that edit them', response: { 200: Type.Object({ items: Type.Array(Definition) }) } },
+  }, async () => ({ items: SETTING_KEYS.map((key) => ({ key, kind: SETTINGS[key].kind, default: SETTINGS[key].default, description: SETTINGS[key].description })) }));
+
   app.get('/settings', {
     config: { roles: ['admin', 'manager', 'supervisor'] },
     schema: { tags: ['settings'], response: { 200: SettingsBody } },

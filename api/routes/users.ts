@@ -14,7 +14,7 @@ import type { Actor } from '../../domain/roles';
 import type { Tier as TierName } from '../../domain/tickets';
 import { tiersOf, withTiers } from '../../domain/users';
 import { audit } from '../audit';
-import { issueApiKey, revokeAllKeys, revokeApiKey } from '../keys';
+import { issueApiKey, keysOf, revokeAllKeys, revokeApiKey } from '../keys';
 import { afterCursor, toPage } from '../pagination';
 import { withinUpdateWait } from '../process';
 import { HttpProblem, notFound, unprocessable } from '../problem';
@@ -39,6 +39,8 @@ const ReturnedClaims = Type.Object({
   returned: Type.Array(Type.String(), { description: 'tickets back in their tier queue, each with a timeline entry' }),
   refused: Type.Array(Type.Object({ ticketId: Type.String(), reason: Type.String() }), { description: 'tickets that moved on before their turn' }),
 });
+const KeyInfo = Type.Object({ keyId: Type.String(), createdAt: Type.String(), revokedAt: Nullable(Type.String()) }, { description: 'a key without its secret or hash' });
+const UserDetail = Type.Composite([User, Type.Object({ keys: Type.Array(KeyInfo, { description: 'every key issued to the user, newest first, revoked ones included' }) })]);
 const Deactivated = Type.Composite([User, Type.Object({ keysRevoked: Type.Integer(), claims: ReturnedClaims })]);
 
 function view(row: UserRow) {
@@ -90,11 +92,12 @@ export const userRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get('/users/:id', {
     config: { roles: ['admin', 'manager'] },
-    schema: { tags: ['users'], params: IdParams, response: { 200: User } },
+    schema: { tags: ['users'], params: IdParams, response: { 200: UserDetail } },
   }, async (request) => {
     const row = await findUser(app.db, request.params.id);
     if (!row) throw notFound('user', request.params.id);
-    return view(row);
+    const keys = await keysOf(app.db, row.id);
+    return { ...view(row), keys: keys.map((k) => ({ keyId: k.keyId, createdAt: k.createdAt.toISOString(), revokedAt: k.revokedAt?.toISOString() ?? null })) };
   });
 
   /**

@@ -48,6 +48,7 @@ describe('authentication and roles', () => {
     const cases: Array<{ method: 'GET' | 'PUT' | 'POST'; url: string; payload?: object; allowed: Role[] }> = [
       { method: 'PUT', url: '/api/v1/settings', payload: {}, allowed: ['admin'] },
       { method: 'GET', url: '/api/v1/settings', allowed: ['admin', 'manager', 'supervisor'] },
+      { method: 'GET', url: '/api/v1/settings/definitions', allowed: ['admin', 'manager', 'supervisor'] },
       { method: 'GET', url: '/api/v1/users', allowed: ['admin', 'manager'] },
       { method: 'POST', url: '/api/v1/customers', payload: customerBody(), allowed: ['agent', 'supervisor', 'admin'] },
     ];
@@ -77,8 +78,25 @@ describe('authentication and roles', () => {
     expect(revoke.statusCode).toBe(204);
     expect((await h.app.inject({ method: 'GET', url: '/api/v1/me', headers: { authorization: `Bearer ${apiKey}` } })).statusCode).toBe(401);
     expect((await h.app.inject({ method: 'GET', url: '/api/v1/me', headers: { authorization: `Bearer ${rotated.json().apiKey}` } })).statusCode).toBe(200);
+    // The user's page lists both keys, newest first, by id and dates only: no secret, no hash.
+    const detail = (await h.app.inject({ method: 'GET', url: `/api/v1/users/${id}`, headers: h.users.manager.auth })).json();
+    expect(detail.keys).toEqual([
+      { keyId: rotated.json().keyId, createdAt: expect.any(String), revokedAt: null },
+      { keyId, createdAt: expect.any(String), revokedAt: expect.any(String) },
+    ]);
     const duplicate = await h.app.inject({ method: 'POST', url: '/api/v1/users', headers: h.users.admin.auth, payload: { name: 'Nina', email, roles: ['agent'] } });
     expect(duplicate.statusCode).toBe(409);
+  });
+});
+
+describe('settings', () => {
+  it('describes every setting (kind, default, what it does), in the order and with the keys GET /settings answers', async () => {
+    const defs = (await h.app.inject({ method: 'GET', url: '/api/v1/settings/definitions', headers: h.users.supervisor.auth })).json().items;
+    const values = (await h.app.inject({ method: 'GET', url: '/api/v1/settings', headers: h.users.supervisor.auth })).json();
+    expect(defs.map((d: { key: string }) => d.key)).toEqual(Object.keys(values));
+    expect(defs.find((d: { key: string }) => d.key === 'sla.urgent.response')).toEqual({
+      key: 'sla.urgent.response', kind: 'duration', default: '15m', description: 'urgent tickets: time from entering a queue to being claimed',
+    });
   });
 });
 

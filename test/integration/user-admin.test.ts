@@ -163,6 +163,7 @@ describe('the audit log', () => {
       ['user.deactivate', h.users.admin.id, 'user', user.id],
       ['user.update', h.users.admin.id, 'user', user.id],
     ]);
+    expect(first.items.map((e: { actorName: string }) => e.actorName)).toEqual(['Test admin', 'Test admin']);
     expect(first.items.map((e: { detail: unknown }) => e.detail)).toEqual([{ active: false, keysRevoked: 1 }, { name: 'Audited' }]);
     const rest = (await asAdmin('GET', `/audit?actor=${h.users.admin.id}&resource=user:${user.id}&limit=2&cursor=${first.nextCursor}`)).json();
     expect(rest).toMatchObject({ items: [{ action: 'user.create', detail: { roles: ['agent'] } }], nextCursor: null });

@@ -57,6 +57,7 @@ const ROUTE_POLICY: Record<string, readonly Role[] | 'authenticated'> = {
   'PATCH /api/v1/users/:id': ['admin'],
   'POST /api/v1/users/:id/deactivate': ['admin'],
   'GET /api/v1/audit': ['admin', 'manager'],
+  'GET /api/v1/settings/definitions': ['admin', 'manager', 'supervisor'],
   'GET /api/v1/payments': 'authenticated',
   'GET /api/v1/payments/:id': 'authenticated',
   'GET /api/v1/promotions/:id': 'authenticated',
