@@ -1,4 +1,4 @@
-import { and, desc, eq, type AnyColumn, type SQL } from 'drizzle-orm';
+import { and, desc, eq, inArray, sql, type AnyColumn, type SQL } from 'drizzle-orm';
 import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
 import type { Db } from '../db/client';
 import { afterCursor, toPage } from './pagination';
@@ -13,9 +13,19 @@ export function matching(filters: readonly Filter[]): SQL | undefined {
 
 type ProcessTable = PgTable & { createdAt: PgColumn; id: PgColumn; $inferSelect: { createdAt: Date; id: string } };
 
+/** How many of a list's newest rows a sparse condition is tried on before it goes through its own index. */
+export const SPARSE_WINDOW = 2_000;
+
 /**
  * The list shape of the process resources (tickets, orders, contracts): filtered by equality, newest
  * first, paged by keyset on (createdAt, id).
+ *
+ * `sparse` is a condition whose matches may be anywhere from every row to a handful (full text): PostgreSQL cannot
+ * tell a rare word from a common one well enough, and reading the newest rows until a page is found scans the whole
+ * table for a rare one (figure 4: 461 ms over 1 M rows), while collecting every match of a common one through its
+ * index and sorting them is as slow the other way. So it is tried on the newest `window` rows of the list first,
+ * which fills the page at once for a common word; only if they hold less than a page are the matches collected
+ * through the condition's own index (GIN) and sorted, which is quick exactly because they are few.
  */
 export async function newestFirst<T extends ProcessTable, Item>(
   db: Db,
@@ -25,13 +35,23 @@ export async function newestFirst<T extends ProcessTable, Item>(
   view: (row: T['$inferSelect']) => Item,
   /** A condition beyond equality (e.g. tickets someone escalated). */
   also?: SQL,
+  sparse?: SQL,
+  window = SPARSE_WINDOW,
 ) {
   const { limit = 50, cursor } = query;
+  const where = and(afterCursor([table.createdAt, table.id], cursor, 'desc'), matching(filters), also);
+  const newest = [desc(table.createdAt), desc(table.id)];
   // drizzle cannot infer the row type of a generic table; select() returns T's rows.
-  const rows = (await db.select().from(table as PgTable)
-    .where(and(afterCursor([table.createdAt, table.id], cursor, 'desc'), matching(filters), also))
-    .orderBy(desc(table.createdAt), desc(table.id))
-    .limit(limit + 1)) as Array<T['$inferSelect']>;
+  const page = async (condition: SQL | undefined, order = newest) => (await db.select().from(table as PgTable)
+    .where(condition).orderBy(...order).limit(limit + 1)) as Array<T['$inferSelect']>;
+  let rows: Array<T['$inferSelect']>;
+  if (!sparse) rows = await page(where);
+  else {
+    const recent = db.select({ id: table.id }).from(table as PgTable).where(where).orderBy(...newest).limit(window);
+    rows = await page(and(inArray(table.id, recent), sparse));
+    // An order by an expression no index holds, so the planner collects the matches through the condition's index.
+    if (rows.length <= limit) rows = await page(and(where, sparse), [desc(sql`${table.createdAt} + interval '0 seconds'`), desc(table.id)]);
+  }
   return toPage(rows, limit, (row) => [row.createdAt.toISOString(), row.id], view);
 }
 

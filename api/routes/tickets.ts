@@ -85,12 +85,13 @@ export const ticketRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const escalator = escalatedBy === 'me' ? request.actor.id : escalatedBy;
     const escalated = escalator === undefined ? undefined : inArray(tickets.id, app.db.select({ id: ticketEvents.ticketId }).from(ticketEvents)
       .where(and(eq(ticketEvents.action, 'escalate'), eq(ticketEvents.actorId, escalator))));
-    // Full text through tickets_search_idx (GIN); the list stays newest first, so its pages keep their keyset cursor.
+    // Full text: on the newest rows first, else through tickets_search_idx (GIN; see newestFirst); the list stays
+    // newest first, so its pages keep their keyset cursor.
     const found = q === undefined ? undefined : matches(tickets.search, typedQuery(q));
     return withAssigneeNames(app.db, await newestFirst(app.db, tickets, request.query, [
       [tickets.status, status], [tickets.tier, tier], [tickets.assigneeId, assignee], [tickets.breached, breached],
       [tickets.customerId, customerId], [tickets.priority, priority], [tickets.incidentId, incidentId],
-    ], rowView, and(escalated, found)));
+    ], rowView, escalated, found));
   });
 
   app.get('/tickets/queue', {
