@@ -8,7 +8,7 @@ import { ORDER_STATES, PAYMENT_TERMS } from '../../domain/orders';
 import { PRIORITIES } from '../../domain/sla';
 import { CATEGORIES, CHANNELS, FINAL_TICKET_STATES, QUEUE_STATES, TICKET_STATES, TIERS } from '../../domain/tickets';
 import { launchChromium, pageErrors, screenshot, skipBrowserTests, CHROMIUM_PATH } from '../helpers/browser';
-import { openFromNav } from '../helpers/console';
+import { listeningHarness, openFromNav } from '../helpers/console';
 import { startHarness, uniq, type Harness } from '../helpers/harness';
 import { orderDriver } from '../helpers/orders';
 import { ticketDriver } from '../helpers/tickets';
@@ -16,11 +16,7 @@ import { ticketDriver } from '../helpers/tickets';
 let h: Harness;
 let base: string;
 
-beforeAll(async () => {
-  h = await startHarness({ worker: true });
-  // Fastify answers with the address it listens on.
-  base = await h.app.listen({ port: 0, host: '127.0.0.1' });
-});
+beforeAll(async () => { ({ h, base } = await listeningHarness({ worker: true })); });
 afterAll(async () => { await h?.close(); });
 
 describe('console files', () => {

@@ -2,7 +2,8 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MANAGER_FILTERS } from '../../domain/manager-filters';
 import { launchChromium, pageErrors, screenshot, skipBrowserTests } from '../helpers/browser';
-import { startHarness, type Harness } from '../helpers/harness';
+import { listeningHarness } from '../helpers/console';
+import type { Harness } from '../helpers/harness';
 import { contractDriver } from '../helpers/contracts';
 import { orderDriver } from '../helpers/orders';
 import { reportInputs } from '../helpers/report-inputs';
@@ -13,11 +14,7 @@ import { eventually } from '../helpers/wait';
 let h: Harness;
 let base: string;
 
-beforeAll(async () => {
-  h = await startHarness({ worker: true });
-  // Fastify answers with the address it listens on.
-  base = await h.app.listen({ port: 0, host: '127.0.0.1' });
-});
+beforeAll(async () => { ({ h, base } = await listeningHarness({ worker: true })); });
 afterAll(async () => { await h?.close(); });
 
 describe('dashboard files', () => {

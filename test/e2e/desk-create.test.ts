@@ -5,9 +5,9 @@ import { parseInstant } from '../../domain/dates';
 import { PAYMENT_TERMS } from '../../domain/orders';
 import type { Role } from '../../domain/roles';
 import { screenshot, skipBrowserTests } from '../helpers/browser';
-import { cells, consoleInChromium } from '../helpers/console';
+import { cells, consoleInChromium, listeningHarness } from '../helpers/console';
 import { financeColleague } from '../helpers/customers';
-import { startHarness, uniq, type Harness } from '../helpers/harness';
+import { uniq, type Harness } from '../helpers/harness';
 import { orderDriver } from '../helpers/orders';
 
 // The agent's and finance's customer work (issue 16): a customer, an order and a contract draft created in
@@ -17,10 +17,7 @@ import { orderDriver } from '../helpers/orders';
 let h: Harness;
 let base: string;
 
-beforeAll(async () => {
-  h = await startHarness({ worker: true });
-  base = await h.app.listen({ port: 0, host: '127.0.0.1' });
-});
+beforeAll(async () => { ({ h, base } = await listeningHarness({ worker: true })); });
 afterAll(async () => { await h?.close(); });
 
 async function get(path: string, role: Role = 'manager') {

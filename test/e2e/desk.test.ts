@@ -2,9 +2,9 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TASK_KINDS } from '../../domain/tasks';
 import { screenshot, skipBrowserTests } from '../helpers/browser';
-import { buttonsOf, cells, consoleInChromium } from '../helpers/console';
+import { buttonsOf, cells, consoleInChromium, listeningHarness } from '../helpers/console';
 import { contractDriver } from '../helpers/contracts';
-import { startHarness, type Harness } from '../helpers/harness';
+import type { Harness } from '../helpers/harness';
 import { orderDriver } from '../helpers/orders';
 import { eventually } from '../helpers/wait';
 
@@ -14,10 +14,7 @@ import { eventually } from '../helpers/wait';
 let h: Harness;
 let base: string;
 
-beforeAll(async () => {
-  h = await startHarness({ worker: true });
-  base = await h.app.listen({ port: 0, host: '127.0.0.1' });
-});
+beforeAll(async () => { ({ h, base } = await listeningHarness({ worker: true })); });
 afterAll(async () => { await h?.close(); });
 
 describe('desk vocabulary', () => {

@@ -2,7 +2,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, expect } from 'vitest';
 import type { Role } from '../../domain/roles';
 import { launchChromium, pageErrors, screenshot } from './browser';
-import type { Harness } from './harness';
+import { startHarness, type Harness } from './harness';
 
 /**
  * The console in Chromium for one describe block: a browser for the block, a context per signed-in user,
@@ -53,4 +53,11 @@ export async function openFromNav(page: Page, name: string) {
   const link = nav.getByRole('link', { name, exact: true });
   if (!(await link.isVisible())) await nav.locator('#nav-more > summary').click();
   await link.click();
+}
+
+/** The real stack with the API listening on a loopback port, where a browser can reach the console. */
+export async function listeningHarness(options: Parameters<typeof startHarness>[0]): Promise<{ h: Harness; base: string }> {
+  const h = await startHarness(options);
+  // Fastify answers with the address it listens on.
+  return { h, base: await h.app.listen({ port: 0, host: '127.0.0.1' }) };
 }
