@@ -1,4 +1,4 @@
-import { and, desc, eq, inArray, sql, type AnyColumn, type SQL } from 'drizzle-orm';
+import { and, desc, eq, sql, type AnyColumn, type SQL } from 'drizzle-orm';
 import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
 import type { Db } from '../db/client';
 import { afterCursor, toPage } from './pagination';
@@ -35,7 +35,8 @@ export async function newestFirst<T extends ProcessTable, Item>(
   view: (row: T['$inferSelect']) => Item,
   /** A condition beyond equality (e.g. tickets someone escalated). */
   also?: SQL,
-  sparse?: SQL,
+  /** The sparse condition on a row's columns: the table's, or the newest rows' (a subquery's). */
+  sparse?: (row: Record<string, AnyColumn>) => SQL,
   window = SPARSE_WINDOW,
 ) {
   const { limit = 50, cursor } = query;
@@ -47,10 +48,11 @@ export async function newestFirst<T extends ProcessTable, Item>(
   let rows: Array<T['$inferSelect']>;
   if (!sparse) rows = await page(where);
   else {
-    const recent = db.select({ id: table.id }).from(table as PgTable).where(where).orderBy(...newest).limit(window);
-    rows = await page(and(inArray(table.id, recent), sparse));
+    // The newest rows as they come off the index, the condition applied to them in the same pass.
+    const recent = db.select().from(table as PgTable).where(where).orderBy(...newest).limit(window).as('recent') as unknown as Record<string, AnyColumn>;
+    rows = (await db.select().from(recent as never).where(sparse(recent)).orderBy(desc(recent.createdAt!), desc(recent.id!)).limit(limit + 1)) as Array<T['$inferSelect']>;
     // An order by an expression no index holds, so the planner collects the matches through the condition's index.
-    if (rows.length <= limit) rows = await page(and(where, sparse), [desc(sql`${table.createdAt} + interval '0 seconds'`), desc(table.id)]);
+    if (rows.length <= limit) rows = await page(and(where, sparse(table as unknown as Record<string, AnyColumn>)), [desc(sql`${table.createdAt} + interval '0 seconds'`), desc(table.id)]);
   }
   return toPage(rows, limit, (row) => [row.createdAt.toISOString(), row.id], view);
 }

@@ -1,6 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { and, asc, eq, inArray, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, sql, type AnyColumn } from 'drizzle-orm';
 import type { Db } from '../../db/client';
 import { Refusal } from '../../db/refusal';
 import { findEntitlement } from '../../db/entitlement';
@@ -87,7 +87,7 @@ export const ticketRoutes: FastifyPluginAsyncTypebox = async (app) => {
       .where(and(eq(ticketEvents.action, 'escalate'), eq(ticketEvents.actorId, escalator))));
     // Full text: on the newest rows first, else through tickets_search_idx (GIN; see newestFirst); the list stays
     // newest first, so its pages keep their keyset cursor.
-    const found = q === undefined ? undefined : matches(tickets.search, typedQuery(q));
+    const found = q === undefined ? undefined : (row: Record<string, AnyColumn>) => matches(row.search!, typedQuery(q));
     return withAssigneeNames(app.db, await newestFirst(app.db, tickets, request.query, [
       [tickets.status, status], [tickets.tier, tier], [tickets.assigneeId, assignee], [tickets.breached, breached],
       [tickets.customerId, customerId], [tickets.priority, priority], [tickets.incidentId, incidentId],

@@ -31,7 +31,7 @@ describe('ticket search on the newest rows, then through the index', () => {
     await eventually(() => h.database.db.select({ id: tickets.id }).from(tickets).where(eq(tickets.customerId, customer.id)), (rows) => rows.length === 12);
     const newest = [...opened].reverse();
     const search = (q: string, cursor?: string, limit = 3) =>
-      newestFirst(h.database.db, tickets, { limit, cursor }, [[tickets.customerId, customer.id]], (row) => row.id, undefined, matches(tickets.search, typedQuery(q)), 5);
+      newestFirst(h.database.db, tickets, { limit, cursor }, [[tickets.customerId, customer.id]], (row) => row.id, undefined, (row) => matches(row.search!, typedQuery(q)), 5);
 
     expect(await search(rare)).toEqual({ items: [opened[1], opened[0]], nextCursor: null });
     const pages: string[][] = [];
