@@ -12,6 +12,9 @@ declare module 'fastify' {
   }
 }
 
+/** How long a start keeps retrying an unreachable Temporal before the sweep is left to catch up. */
+const START_DEADLINE_MS = 3000;
+
 /**
  * The e-mail door: each accepted message is stored first (the 250 waits for the commit), then its
  * workflow is started. When Temporal cannot be reached the message waits in the database and the
@@ -19,6 +22,9 @@ declare module 'fastify' {
  */
 export const inboundPlugin = fp(async (app) => {
   app.decorate('inboundSmtp', null);
+  // Starts still retrying are awaited before the app closes: the client's retry timer would otherwise
+  // fire on the connection closed after us ("Channel has been shut down", an uncaught exception).
+  const starting = new Set<Promise<void>>();
   const { port, host, maxBytes } = app.config.inbound;
   if (port === null) return;
   app.addHook('onReady', async () => {
@@ -28,14 +34,19 @@ export const inboundPlugin = fp(async (app) => {
       store: async (mail) => {
         const { id } = await storeInbound(app.db, mail);
         // The 250 waits for the commit only: with Temporal away, the start fails later and the sweep catches up.
-        void app.temporal.workflow.start(INBOUND_MAIL_WORKFLOW, { workflowId: inboundWorkflowId(id), taskQueue: taskQueue(app.config, 'notifications'), args: [id] })
-          .catch((error: unknown) => {
+        const started = app.temporal.withDeadline(Date.now() + START_DEADLINE_MS, () => app.temporal.workflow.start(INBOUND_MAIL_WORKFLOW, {
+          workflowId: inboundWorkflowId(id), taskQueue: taskQueue(app.config, 'notifications'), args: [id],
+        }))
+          .then(() => undefined, (error: unknown) => {
             if (!(error instanceof WorkflowExecutionAlreadyStartedError)) app.log.warn({ err: error, inboundId: id }, 'inbound mail stored; the sweep will start its workflow');
-          });
+          })
+          .finally(() => starting.delete(started));
+        starting.add(started);
       },
     });
   });
   app.addHook('onClose', async () => {
     await app.inboundSmtp?.close();
+    await Promise.all(starting);
   });
 }, { name: 'inbound', dependencies: ['services'] });

@@ -1,5 +1,7 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
+import nodemailer from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp, type App } from '../../api/app';
 import { dataConverter } from '../../temporal/codec';
@@ -81,4 +83,30 @@ describe('the engine cannot be reached', () => {
       await connection.close();
     }
   });
+});
+
+describe('mail arrives while the engine cannot be reached', () => {
+  it('stores it for the sweep, and the app closes only once its own start has stopped retrying', async () => {
+    const connection = await Connection.lazy({ address: `127.0.0.1:${await freePort()}` });
+    const temporal = new Client({ connection, namespace: h.config.temporal.namespace, dataConverter: dataConverter(h.config) });
+    const app = await buildApp({ config: { ...h.config, inbound: { ...h.config.inbound, port: 0 } }, database: h.database, temporal, logger: false });
+    await app.ready();
+    // A retry timer left behind fires on the closed connection and throws from a timer: an uncaught exception.
+    const uncaught: unknown[] = [];
+    const collect = (error: unknown) => uncaught.push(error);
+    process.on('uncaughtException', collect);
+    try {
+      const mailer = nodemailer.createTransport({ host: '127.0.0.1', port: app.inboundSmtp!.port, secure: false, ignoreTLS: true });
+      const sent = await mailer.sendMail({ from: `nobody-${uniq()}@customer.test`, to: 'support@crm.test', subject: 'Anyone there?', text: 'Hello' });
+      await app.close();
+      await connection.close();
+      const [row] = await h.database.sql<{ status: string }[]>`select status from inbound_messages where message_id = ${sent.messageId}`;
+      expect(row).toEqual({ status: 'received' });
+      // The client's longest back-off is 5 s: by then a stray retry would have fired.
+      await sleep(6_000);
+      expect(uncaught).toEqual([]);
+    } finally {
+      process.off('uncaughtException', collect);
+    }
+  }, 30_000);
 });
