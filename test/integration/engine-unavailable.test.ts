@@ -85,8 +85,8 @@ describe('the engine cannot be reached', () => {
   });
 });
 
-describe('mail arrives while the engine cannot be reached', () => {
-  it('stores it for the sweep, and the app closes only once its own start has stopped retrying', async () => {
+describe('mail arrives and health is asked while the engine cannot be reached', () => {
+  it('stores the mail for the sweep, answers degraded, and leaves no call retrying once the app has closed', async () => {
     const connection = await Connection.lazy({ address: `127.0.0.1:${await freePort()}` });
     const temporal = new Client({ connection, namespace: h.config.temporal.namespace, dataConverter: dataConverter(h.config) });
     const app = await buildApp({ config: { ...h.config, inbound: { ...h.config.inbound, port: 0 } }, database: h.database, temporal, logger: false });
@@ -98,6 +98,9 @@ describe('mail arrives while the engine cannot be reached', () => {
     try {
       const mailer = nodemailer.createTransport({ host: '127.0.0.1', port: app.inboundSmtp!.port, secure: false, ignoreTLS: true });
       const sent = await mailer.sendMail({ from: `nobody-${uniq()}@customer.test`, to: 'support@crm.test', subject: 'Anyone there?', text: 'Hello' });
+      const health = await app.inject({ method: 'GET', url: '/health' });
+      expect(health.statusCode, health.body).toBe(503);
+      expect(health.json()).toMatchObject({ status: 'degraded', temporal: { ok: false }, database: { ok: true } });
       await app.close();
       await connection.close();
       const [row] = await h.database.sql<{ status: string }[]>`select status from inbound_messages where message_id = ${sent.messageId}`;
