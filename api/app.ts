@@ -57,7 +57,7 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
     // Keys never reach the logs, whatever a serializer or a future log line includes.
     logger: options.logger ? { level: config.api.logLevel, ...(options.logger === true ? {} : options.logger), redact: ['req.headers.authorization', 'headers.authorization'] } : false,
     bodyLimit: config.api.bodyLimit,
-    maxParamLength: MAX_PARAM_LENGTH,
+    routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
     requestTimeout: config.api.requestTimeoutMs,
     // What the router refuses before any route runs (a malformed URL, an over-long id) is a problem like the rest.
     frameworkErrors: (error, _request, reply) => {
