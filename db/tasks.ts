@@ -19,7 +19,7 @@ export async function replaceTasks(tx: Tx, current: ProcessTasks, at: number): P
   await tx.insert(processTasks).values(current.tasks.map((task) => {
     const owner = taskOwner(task);
     return {
-      processType: type, processId: id, kind: task.kind, owner, summary, actions: task.actions,
+      processType: type, processId: id, kind: task.kind, owner, summary, actions: task.actions, barred: task.barred,
       dueAt: task.dueAt === null ? null : new Date(task.dueAt),
       createdAt: task.opensAt !== null ? new Date(task.opensAt) : (openedAt.get(`${task.kind} ${owner}`) ?? new Date(at)),
     };

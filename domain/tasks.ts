@@ -26,6 +26,11 @@ export interface ProcessTask {
   /** Everyone with this role, or (with `userId`) the one user of it whose task it is (a claimed ticket's assignee). */
   role: Role;
   userId: string | null;
+  /**
+   * Members of the role whose list leaves the task out: a party the four-eyes rules refuse one of its actions
+   * (a drafter may still reject, but approving is another's, so the decision is not theirs to take).
+   */
+  barred: string[];
   /** The actions that complete the task, as the rules admit them for its owner now. */
   actions: string[];
   /** When a clock running on the process ends the wait, or null when none runs. */
@@ -44,16 +49,20 @@ const ANYONE = '';
 
 /**
  * The task `kind` for each of `roles` whose members (with `userId`: that one user) the rules let take one
- * of `completing` now.
+ * of `completing` now; `parties` are the users the four-eyes rules may name, each left out of the task when
+ * the rules let them take less of it than anyone else.
  */
 function offer<A extends string>(
   kind: TaskKind, roles: readonly Role[], completing: readonly A[], allowed: (actor: Actor) => A[],
-  details: { dueAt: number | null; opensAt?: number | null; userId?: string | null },
+  details: { dueAt: number | null; opensAt?: number | null; userId?: string | null; parties?: readonly string[] },
 ): ProcessTask[] {
-  const { dueAt, opensAt = null, userId = null } = details;
+  const { dueAt, opensAt = null, userId = null, parties = [] } = details;
+  const actionsOf = (id: string, role: Role) => allowed({ id, name: '', roles: [role] }).filter((action) => completing.includes(action));
   return roles.flatMap((role) => {
-    const actions = allowed({ id: userId ?? ANYONE, name: '', roles: [role] }).filter((action) => completing.includes(action));
-    return actions.length > 0 ? [{ kind, role, userId, actions, dueAt, opensAt }] : [];
+    const actions = actionsOf(userId ?? ANYONE, role);
+    if (actions.length === 0) return [];
+    const barred = [...new Set(parties)].filter((party) => party !== userId && actionsOf(party, role).length < actions.length);
+    return [{ kind, role, userId, barred, actions, dueAt, opensAt }];
   });
 }
 
@@ -90,7 +99,7 @@ const orderTask = (action: OrderAction) => ({ completing: [action], roles: ORDER
  */
 export function orderTasks(o: OrderRecord, at: number): ProcessTasks {
   // A cancellation being unwound is not on the record; the order leaves every list when it lands.
-  const facts: OrderFacts = { state: o.status, hasGoods: o.hasGoods, hasServices: o.hasServices, cancelling: false };
+  const facts: OrderFacts = { state: o.status, hasGoods: o.hasGoods, hasServices: o.hasServices, cancelling: false, placedBy: o.createdBy, fourEyes: o.fourEyes };
   const allowed = (actor: Actor) => orderActions(facts, actor);
   const credit = orderTask('credit-decision');
   const ship = orderTask('shipments');
@@ -99,7 +108,7 @@ export function orderTasks(o: OrderRecord, at: number): ProcessTasks {
   return {
     process: { type: 'order', id: o.id, summary: orderSummary({ number: o.id, lineCount: o.lineCount, totalCents: o.totalCents ?? 0, paymentTerms: o.paymentTerms, contractId: o.contractId }) },
     tasks: [
-      ...offer('order.credit_hold', credit.roles, credit.completing, allowed, { dueAt: o.creditHoldMs === null ? null : at + o.creditHoldMs }),
+      ...offer('order.credit_hold', credit.roles, credit.completing, allowed, { dueAt: o.creditHoldMs === null ? null : at + o.creditHoldMs, parties: [o.createdBy] }),
       ...offer('order.shipment', ship.roles, ship.completing, allowed, { dueAt: null }),
       ...offer('order.delivery', deliver.roles, deliver.completing, allowed, { dueAt: null }),
       ...(o.activationReportOpen ? offer('order.activation_report', activate.roles, activate.completing, allowed, { dueAt: null }) : []),
@@ -115,13 +124,13 @@ const RETAIN: readonly ContractAction[] = ['retention-offer', 'retention-accept'
  * from the start of the notice period to valid-to, the renewal decision; and an open retention step.
  */
 export function contractTasks(c: ContractRecord): ProcessTasks {
-  const facts: ContractFacts = { state: c.status, approval: c.approval, retention: c.retention?.status ?? null, retentionOffered: c.retention?.offer != null };
+  const facts: ContractFacts = { state: c.status, approval: c.approval, fourEyes: c.fourEyes, retention: c.retention?.status ?? null, retentionOffered: c.retention?.offer != null };
   const allowed = (actor: Actor) => contractActions(facts, actor);
   const validTo = c.terms.validTo;
   return {
     process: { type: 'contract', id: c.id, summary: contractSummary({ number: c.id, type: c.type, targetValueCents: c.terms.targetValueCents, customerId: c.customerId }) },
     tasks: [
-      ...offer('contract.approval', CONTRACT_ACTIONS.approve.roles, DECIDE, allowed, { dueAt: null }),
+      ...offer('contract.approval', CONTRACT_ACTIONS.approve.roles, DECIDE, allowed, { dueAt: null, parties: c.approval?.conflicted.map((party) => party.actorId) }),
       ...offer('contract.signature', CONTRACT_ACTIONS.sign.roles, ['sign'], allowed, { dueAt: validTo }),
       ...(c.noticeFrom === null ? [] : offer('contract.renewal', CONTRACT_ACTIONS.renew.roles, ['renew'], allowed, { dueAt: validTo, opensAt: c.noticeFrom })),
       ...offer('contract.retention', CONTRACT_ACTIONS['retention-offer'].roles, RETAIN, allowed, { dueAt: null }),

@@ -33,6 +33,8 @@ const ORDER_ARITY = order().length;
 function listStatement(db: Db, lists: number, filters: { kind: boolean; dueBefore: boolean; cursor: boolean }) {
   const page = (i: number) => db.select({ ...getTableColumns(processTasks), dueKey: due().as('due_key') }).from(processTasks).where(and(
     eq(processTasks.owner, sql.placeholder(`owner${i}`)),
+    // A role's task the four-eyes rules keep from this caller is another member's to take.
+    sql`${sql.placeholder('caller')} <> all(${processTasks.barred})`,
     filters.kind ? eq(processTasks.kind, sql.placeholder('kind')) : undefined,
     filters.dueBefore ? lt(due(), sql`${sql.placeholder('dueBefore')}::timestamptz`) : undefined,
     // A task that opens later (a renewal's notice period) is listed from then on.
@@ -67,7 +69,7 @@ export const taskRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const rows = await statementFor(owners.length, { kind: Boolean(kind), dueBefore: Boolean(dueBefore), cursor: Boolean(after) }).execute({
       ...Object.fromEntries(owners.map((owner, i) => [`owner${i}`, owner])),
       ...Object.fromEntries((after ?? []).map((value, i) => [`after${i}`, value])),
-      kind, dueBefore, limit: limit + 1,
+      caller: request.actor.id, kind, dueBefore, limit: limit + 1,
     });
     return toPage(rows, limit, (row) => [row.dueAt?.toISOString() ?? 'infinity', row.createdAt.toISOString(), row.processType, row.processId, row.kind], (row) => ({
       kind: row.kind, process: { type: row.processType, id: row.processId, summary: row.summary }, actions: row.actions,

@@ -12,6 +12,8 @@ export const processTasks = pgTable('process_tasks', {
   owner: text('owner').notNull(),
   summary: text('summary').notNull(),
   actions: text('actions').array().notNull(),
+  /** Users of a role list who do not see the task there (four eyes: domain/tasks.ts ProcessTask.barred). */
+  barred: text('barred').array().notNull().default(sql`'{}'::text[]`),
   dueAt: timestamp('due_at', { withTimezone: true }),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
 }, (t) => [

@@ -367,7 +367,7 @@ export function contractRecord(c: ContractProcess, input: ContractInput, workflo
   return {
     id: input.number, workflowId, customerId: input.customerId, type: input.type, status: c.status, version: c.version, term: c.term, terms,
     particulars: input.particulars, awaiting: approval ? approval.chain[approval.step]! : null,
-    approval: approval ? { chain: approval.chain, step: approval.step } : null,
+    approval: approval ? { chain: approval.chain, step: approval.step, conflicted: approval.conflicted ?? [] } : null, fourEyes: keepsFourEyes(c),
     noticeFrom: noticeFrom(terms, contractClock(input.dayMs)), retention: c.retention,
     createdBy: input.actor.id, createdAt: c.createdAt,
     signedAt: c.signedAt, activatedAt: c.activatedAt, endedAt: c.endedAt,

@@ -161,8 +161,13 @@ export interface ContractRecord {
   terms: ContractTerms;
   particulars: ContractParticulars;
   awaiting: string | null;
-  /** The open approval round's chain and the step that acts next (the rules' facts, domain/tasks.ts). */
-  approval: { chain: ApproverRole[]; step: number } | null;
+  /**
+   * The open approval round's chain, the step that acts next and who may not approve it (the rules' facts,
+   * domain/tasks.ts), or null.
+   */
+  approval: { chain: ApproverRole[]; step: number; conflicted: FourEyesParty[] } | null;
+  /** Whether the four-eyes rule holds on this contract's approvals (see ContractPolicy.fourEyes). */
+  fourEyes: boolean;
   /** When the notice period of the term in force begins (validTo − noticeDays contract days), or null without one. */
   noticeFrom: number | null;
   /** The latest termination request and its retention step, or null when there never was one. */

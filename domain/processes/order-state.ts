@@ -140,7 +140,7 @@ export function orderRecord(o: OrderProcess, input: OrderInput, workflowId: stri
     deliveryAddress: input.deliveryAddress ?? null, status: o.status, totalCents: o.totalCents, invoiceId: o.invoiceId, paymentId: o.paymentId,
     cancelReason: o.cancelReason, createdBy: input.actor.id, createdAt: o.createdAt, closedAt: o.closedAt,
     lineCount: o.lines.length, hasGoods: goodsOf(o).length > 0, hasServices: servicesOf(o).length > 0, activationReportOpen: o.activationReportOpen,
-    creditHoldMs: o.terms?.creditHoldMs ?? null,
+    creditHoldMs: o.terms?.creditHoldMs ?? null, fourEyes: o.terms?.fourEyesCreditDecision !== false,
   };
 }
 

@@ -101,6 +101,8 @@ export interface OrderRecord {
   activationReportOpen: boolean;
   /** order.creditHoldTimeout as the order keeps it (null until its terms are loaded). */
   creditHoldMs: number | null;
+  /** Whether the four-eyes rule keeps the placer (createdBy) from deciding the credit hold. */
+  fourEyes: boolean;
 }
 
 export interface OrderEventRecord {

@@ -15,9 +15,13 @@ export function launchChromium(): Promise<Browser> {
   });
 }
 
-/** Saves a full-page screenshot to test-artifacts/<folder>/<name>.png, kept by CI as a test artifact. */
+/**
+ * Saves a full-page screenshot as test-artifacts/run/<folder>/<name>.png (ignored by git), or, with
+ * UPDATE_SCREENSHOTS=1, as test-artifacts/<folder>/<name>.png, where the console's are committed: a plain
+ * test run leaves the working tree as it found it.
+ */
 export async function screenshot(page: Page, name: string, folder = 'console') {
-  const dir = new URL(`../../test-artifacts/${folder}/`, import.meta.url);
+  const dir = new URL(`../../test-artifacts/${process.env.UPDATE_SCREENSHOTS === '1' ? '' : 'run/'}${folder}/`, import.meta.url);
   await mkdir(dir, { recursive: true });
   await page.screenshot({ path: new URL(`${name}.png`, dir).pathname, fullPage: true });
 }

@@ -113,6 +113,20 @@ describe('field-level authorisation on customers', () => {
   });
 });
 
+/** The processes on `user`'s task list (GET /tasks) with a task of `kind`, every page of it (the oldest come first). */
+async function tasksListedFor(user: User, kind: string): Promise<string[]> {
+  const ids: string[] = [];
+  let cursor: string | null = null;
+  do {
+    const res = await as(user, 'GET', `/tasks?kind=${kind}&limit=200${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
+    expect(res.statusCode, res.body).toBe(200);
+    ids.push(...res.json().items.map((task: { process: { id: string } }) => task.process.id));
+    cursor = res.json().nextCursor;
+  } while (cursor);
+  return ids;
+}
+const approvalsListedFor = (user: User) => tasksListedFor(user, 'contract.approval');
+
 describe('four eyes on contracts', () => {
   it('refuses the drafter and the submitter the approval (403, no approve among their actions); a colleague approves', async () => {
     const c = contractDriver(h);
@@ -128,6 +142,9 @@ describe('four eyes on contracts', () => {
     const refused = await as(drafter!, 'POST', `/contracts/${id}/approve`, {});
     expect(refused.statusCode).toBe(403);
     expect(refused.json().detail).toMatch(/four eyes: you drafted this contract/);
+    // Nor is it on the drafter's task list: it is the other sales managers' step.
+    expect(await approvalsListedFor(drafter!)).not.toContain(id);
+    expect(await approvalsListedFor(colleague!)).toContain(id);
     expect((await c.get(id)).approvals).toEqual([]);
 
     // Someone else drafted this one; the sales manager who submitted it may not approve it either.
@@ -135,6 +152,8 @@ describe('four eyes on contracts', () => {
     const [submitter] = await addUsers(h, 'sales_manager', 1);
     await as(submitter!, 'POST', `/contracts/${other.id}/submit`, {});
     expect((await as(submitter!, 'POST', `/contracts/${other.id}/approve`, {})).json().detail).toMatch(/you submitted this contract/);
+    expect(await approvalsListedFor(submitter!)).not.toContain(other.id);
+    expect(await approvalsListedFor(drafter!)).toContain(other.id);
 
     const approved = await as(colleague!, 'POST', `/contracts/${id}/approve`, { comment: 'fine' });
     expect(approved.json()).toMatchObject({ status: 'approved' });
@@ -150,6 +169,8 @@ describe('four eyes on contracts', () => {
     const refused = await as(both, 'POST', `/contracts/${contract.id}/approve`, {});
     expect(refused.statusCode).toBe(403);
     expect(refused.json().detail).toMatch(/you proposed this amendment/);
+    expect(await approvalsListedFor(both)).not.toContain(contract.id);
+    expect(await approvalsListedFor(h.users.sales_manager)).toContain(contract.id);
     expect((await c.act('sales_manager', contract.id, 'approve', {})).targetValue).toBe('60000.00');
   });
 
@@ -164,6 +185,7 @@ describe('four eyes on contracts', () => {
       const relaxed = (await draft()).json().id;
       const submitted = await as(drafter!, 'POST', `/contracts/${relaxed}/submit`, {});
       expect(submitted.json().allowedActions).toContain('approve');
+      expect(await approvalsListedFor(drafter!)).toContain(relaxed);
       expect((await as(drafter!, 'POST', `/contracts/${relaxed}/approve`, {})).json()).toMatchObject({ status: 'approved' });
       expect((await auditOf(relaxed, 'four-eyes.override')).map((a) => ({ actorId: a.actorId, detail: a.detail }))).toEqual([{
         actorId: drafter!.id, detail: expect.objectContaining({ rule: 'fourEyes.contractApproval', action: 'approve', actorWas: 'drafted' }),
@@ -190,6 +212,8 @@ describe('four eyes on credit holds', () => {
     const id = await heldOrderPlacedBy(placer);
     const view = (await as(placer, 'GET', `/orders/${id}`)).json();
     expect(view.live.allowedActions).not.toContain('credit-decision');
+    expect(await tasksListedFor(placer, 'order.credit_hold')).not.toContain(id);
+    expect(await tasksListedFor(h.users.finance, 'order.credit_hold')).toContain(id);
     const refused = await as(placer, 'POST', `/orders/${id}/credit-decision`, { approve: true });
     expect(refused.statusCode).toBe(403);
     expect(refused.json().detail).toMatch(/four eyes: you placed this order/);

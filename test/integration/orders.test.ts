@@ -393,7 +393,7 @@ describe('activities are idempotent', () => {
     };
     const at = Date.now();
     const order = { id, workflowId: `order-${id}`, customerId: customer.id, paymentTerms: 'credit' as const, contractId: null, deliveryAddress: null, status: 'priced' as const, totalCents: 2000, invoiceId: null, paymentId: null, cancelReason: null, createdBy: 'test', createdAt: at, closedAt: null,
-      lineCount: 1, hasGoods: true, hasServices: false, activationReportOpen: false, creditHoldMs: 60_000 };
+      lineCount: 1, hasGoods: true, hasServices: false, activationReportOpen: false, creditHoldMs: 60_000, fourEyes: true };
     const line = { sku: product.sku, kind: 'goods' as const, qty: 2, rule: 'list' as const, baseUnitCents: 1000, promotionId: null, percentOff: null, unitPriceCents: 1000, lineTotalCents: 2000 };
     await expectSameAfterRerun(() => acts.recordOrder({ order, event: { seq: 0, action: 'price', actorId: 'test', fromStatus: null, toStatus: 'priced', note: null, at }, lines: [line] }));
     await expectSameAfterRerun(() => acts.reserveStock({ orderId: id, lines: [{ sku: product.sku, qty: 2 }] }));

@@ -40,20 +40,20 @@ describe('ticket tasks', () => {
   it('puts a new ticket in the agents\' L1 queue, with resolve only where the category allows it, due at the response deadline', () => {
     expect(tasksOf(opened())).toEqual({
       process: { type: 'ticket', id: 'T-2026-000001', summary },
-      tasks: [{ kind: 'ticket.queue', role: 'agent', userId: null, actions: ['escalate'], dueAt: T0 + 60 * MIN, opensAt: null }],
+      tasks: [{ kind: 'ticket.queue', role: 'agent', userId: null, barred: [], actions: ['escalate'], dueAt: T0 + 60 * MIN, opensAt: null }],
     });
     expect(tasksOf(opened(), 'consultation').tasks.map((task) => task.actions)).toEqual([['escalate', 'resolve']]);
   });
 
   it('moves an escalated ticket to the L2 queue to be claimed, then to its assignee alone, then back to the queue on release', () => {
     const queued = escalate(opened(), 'needs a technician', T0 + 10 * MIN);
-    expect(tasksOf(queued).tasks).toEqual([{ kind: 'ticket.queue', role: 'support_l2', userId: null, actions: ['claim'], dueAt: T0 + 70 * MIN, opensAt: null }]);
+    expect(tasksOf(queued).tasks).toEqual([{ kind: 'ticket.queue', role: 'support_l2', userId: null, barred: [], actions: ['claim'], dueAt: T0 + 70 * MIN, opensAt: null }]);
     const worked = claim(queued, 'U-l2');
     expect(tasksOf(worked).tasks).toEqual([
-      { kind: 'ticket.assigned', role: 'support_l2', userId: 'U-l2', actions: ['escalate', 'request-info', 'resolve'], dueAt: T0 + 8 * 60 * MIN, opensAt: null },
+      { kind: 'ticket.assigned', role: 'support_l2', userId: 'U-l2', barred: [], actions: ['escalate', 'request-info', 'resolve'], dueAt: T0 + 8 * 60 * MIN, opensAt: null },
     ]);
     const waiting = requestInfo(worked, T0 + 20 * MIN);
-    expect(tasksOf(waiting).tasks).toEqual([{ kind: 'ticket.assigned', role: 'support_l2', userId: 'U-l2', actions: ['customer-reply'], dueAt: null, opensAt: null }]);
+    expect(tasksOf(waiting).tasks).toEqual([{ kind: 'ticket.assigned', role: 'support_l2', userId: 'U-l2', barred: [], actions: ['customer-reply'], dueAt: null, opensAt: null }]);
     expect(tasksOf(customerReply(waiting, T0 + 30 * MIN)).tasks.map((task) => task.actions)).toEqual([['escalate', 'request-info', 'resolve']]);
   });
 
@@ -88,8 +88,12 @@ describe('order tasks', () => {
   it('holds credit for finance, due when order.creditHoldTimeout runs out after the hold was recorded', () => {
     expect(tasksOf(enter(pricedWith([goods, service]), 'credit_hold'), T0 + 5_000)).toEqual({
       process: { type: 'order', id: 'SO-2026-000001', summary: 'Order SO-2026-000001 · 2 lines · 25.00 · credit' },
-      tasks: [{ kind: 'order.credit_hold', role: 'finance', userId: null, actions: ['credit-decision'], dueAt: T0 + 5_000 + 24 * 60 * MIN, opensAt: null }],
+      // Whoever placed the order is left out of finance's list, should they be in finance too (four eyes).
+      tasks: [{ kind: 'order.credit_hold', role: 'finance', userId: null, barred: ['U-agent'], actions: ['credit-decision'], dueAt: T0 + 5_000 + 24 * 60 * MIN, opensAt: null }],
     });
+    const relaxed = orderTermsFrom({ ...defaultSettings(), 'fourEyes.creditDecision': false });
+    const held = enter(priced(withTerms(receiveOrder(T0), relaxed), [goods], 2000), 'credit_hold');
+    expect(tasksOf(held).tasks.map((task) => task.barred)).toEqual([[]]);
   });
 
   it('ships goods, and a mixed order only once its services are active', () => {
@@ -136,8 +140,11 @@ describe('contract tasks', () => {
   it('gives each approval step to its role in turn, and a rejected draft to nobody', () => {
     expect(tasksOf(submitted())).toEqual({
       process: { type: 'contract', id: 'C-2026-000001', summary: 'Contract C-2026-000001 · value 150 000.00 · CUS-000001' },
-      tasks: [{ kind: 'contract.approval', role: 'sales_manager', userId: null, actions: ['approve', 'reject'], dueAt: null, opensAt: null }],
+      // The drafter, who submitted it too, may not approve: the step is another sales manager's (four eyes).
+      tasks: [{ kind: 'contract.approval', role: 'sales_manager', userId: null, barred: ['U-admin'], actions: ['approve', 'reject'], dueAt: null, opensAt: null }],
     });
+    const relaxed = submitContract(openContract(draftContract(terms, NOW), { ...policy, fourEyes: false }, admin, NOW).contract, admin);
+    expect(tasksOf(relaxed).tasks.map((task) => task.barred)).toEqual([[]]);
     const atFinance = approveStep(submitted(), manager, null, NOW).contract;
     expect(kinds(atFinance)).toEqual([{ kind: 'contract.approval', role: 'finance', actions: ['approve', 'reject'], dueAt: null, opensAt: null }]);
     expect(kinds(rejectStep(atFinance, finance, 'no', NOW).contract)).toEqual([]);

@@ -1,0 +1,1 @@
+ALTER TABLE "process_tasks" ADD COLUMN "barred" text[] DEFAULT '{}'::text[] NOT NULL;
