@@ -63,7 +63,8 @@ function receiveForm(ret, onDone) {
 async function creditNoteText(id) {
   const cn = await api(`/credit-notes/${encodeURIComponent(id)}`);
   return [`${cn.id}: ${cn.amount}`, cn.appliedToInvoice !== '0.00' && `${cn.appliedToInvoice} off ${cn.invoiceId}`,
-    cn.creditBalance !== '0.00' && `${cn.creditBalance} credit balance`, cn.refundAmount !== '0.00' && `${cn.refundAmount} to refund`].filter(Boolean).join(' · ');
+    cn.creditBalance !== '0.00' && `${cn.creditBalance} credit balance`,
+    ...cn.applications.map((a) => `${a.amount} off ${a.invoiceId}`), cn.refundAmount !== '0.00' && `${cn.refundAmount} to refund`].filter(Boolean).join(' · ');
 }
 
 function returnsTable(items, reload) {

@@ -1,11 +1,11 @@
-import { and, asc, eq, isNull, lt } from 'drizzle-orm';
+import { and, asc, eq, gt, isNull, lt, or, sql } from 'drizzle-orm';
 import { lateFeeRuleFrom } from '../domain/late-fee';
 import { fromCents, toCents } from '../domain/money';
 import { amountDue, type OpenInvoice } from '../domain/payments';
-import type { Db, Tx } from './client';
+import type { Db } from './client';
 import { writeNotifications, type DeliveryChannels } from './notifications';
 import { issueOnce } from './numbers';
-import { invoices } from './schema';
+import { creditApplications, creditNotes, invoices } from './schema';
 import { loadSettings } from './settings';
 
 export interface IssueInvoiceInput {
@@ -39,12 +39,60 @@ export async function issueInvoice(db: Db, prefix: string, input: IssueInvoiceIn
     description: input.description, amount: fromCents(input.amountCents), issuedOn: input.issuedOn, dueOn: input.dueOn,
     lateFeeRatePerDay: rule.ratePerDay, lateFeeMaxDays: rule.maxDays, lateFeeCap: fromCents(rule.capCents),
   });
+  await applyCreditBalance(db, invoiceId, input.issuedOn);
   return { invoiceId };
 }
 
-/** An unpaid invoice is voided; voiding twice is a no-op. */
-export async function voidInvoice(db: Db | Tx, invoiceId: string): Promise<void> {
-  await db.update(invoices).set({ status: 'void', voidedAt: new Date() }).where(and(eq(invoices.id, invoiceId), eq(invoices.status, 'open')));
+/**
+ * Settles a new invoice from the customer's credit balances (returns credited after their invoice was paid),
+ * oldest credit note first, on its day of issue: the customer is owed that money, so it is not asked for
+ * again (Zuora and Chargebee apply a credit balance to the next invoice the same way). A retry finds the
+ * invoice settled or the balances spent, so running it again changes nothing that should not change.
+ */
+async function applyCreditBalance(db: Db, invoiceId: string, on: string): Promise<void> {
+  await db.transaction(async (tx) => {
+    const [invoice] = await tx.select().from(invoices).where(eq(invoices.id, invoiceId)).for('update');
+    if (!invoice || invoice.status !== 'open') return;
+    let outstanding = toCents(invoice.amount) - toCents(invoice.paidAmount) - toCents(invoice.creditedAmount);
+    if (outstanding <= 0) return;
+    const balances = await tx.select().from(creditNotes).where(and(eq(creditNotes.customerId, invoice.customerId), gt(creditNotes.creditBalance, '0')))
+      .orderBy(asc(creditNotes.issuedOn), asc(creditNotes.id)).for('update');
+    let credited = toCents(invoice.creditedAmount);
+    for (const note of balances) {
+      if (outstanding === 0) break;
+      const taken = Math.min(toCents(note.creditBalance), outstanding);
+      await tx.update(creditNotes).set({ creditBalance: fromCents(toCents(note.creditBalance) - taken), appliedLater: fromCents(toCents(note.appliedLater) + taken) })
+        .where(eq(creditNotes.id, note.id));
+      await tx.insert(creditApplications).values({ creditNoteId: note.id, invoiceId, amount: fromCents(taken), appliedOn: on });
+      credited += taken;
+      outstanding -= taken;
+    }
+    if (credited === toCents(invoice.creditedAmount)) return;
+    await tx.update(invoices).set({ creditedAmount: fromCents(credited), ...(outstanding === 0 ? { status: 'paid' as const, paidOn: on } : {}) })
+      .where(eq(invoices.id, invoiceId));
+  });
+}
+
+/**
+ * An unpaid invoice (open, or settled by credit balances alone) is voided, and the credit balances it took
+ * go back to their credit notes; voiding twice is a no-op.
+ */
+export async function voidInvoice(db: Db, invoiceId: string): Promise<void> {
+  await db.transaction(async (tx) => {
+    const voided = await tx.update(invoices).set({ status: 'void', voidedAt: new Date(), paidOn: null })
+      .where(and(eq(invoices.id, invoiceId), or(eq(invoices.status, 'open'), and(eq(invoices.status, 'paid'), eq(invoices.paidAmount, '0')))))
+      .returning({ id: invoices.id });
+    if (voided.length === 0) return;
+    const taken = await tx.delete(creditApplications).where(eq(creditApplications.invoiceId, invoiceId)).returning();
+    if (taken.length === 0) return;
+    const givenBack = taken.reduce((sum, application) => sum + toCents(application.amount), 0);
+    await tx.update(invoices).set({ creditedAmount: sql`${invoices.creditedAmount} - ${fromCents(givenBack)}::numeric` }).where(eq(invoices.id, invoiceId));
+    for (const application of taken) {
+      await tx.update(creditNotes).set({
+        creditBalance: sql`${creditNotes.creditBalance} + ${application.amount}::numeric`, appliedLater: sql`${creditNotes.appliedLater} - ${application.amount}::numeric`,
+      }).where(eq(creditNotes.id, application.creditNoteId));
+    }
+  });
 }
 
 /**

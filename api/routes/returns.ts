@@ -2,7 +2,7 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { asc, eq } from 'drizzle-orm';
 import { returnFactsOf } from '../../db/returns';
-import { creditNotes, returnLines, returns } from '../../db/schema';
+import { creditApplications, creditNotes, returnLines, returns } from '../../db/schema';
 import { dayOf } from '../../domain/dates';
 import { CrmCustomerId, CrmKind, CrmStatus } from '../../domain/search-attributes';
 import { RETURN_WORKFLOW, returnOpened, returnUpdates, type ReturnInput } from '../../domain/processes/return';
@@ -81,9 +81,12 @@ export const returnRoutes: FastifyPluginAsyncTypebox = async (app) => {
   }, async (request) => {
     const [row] = await app.db.select().from(creditNotes).where(eq(creditNotes.id, request.params.id));
     if (!row) throw notFound('credit note', request.params.id);
+    const applications = await app.db.select({ invoiceId: creditApplications.invoiceId, amount: creditApplications.amount, appliedOn: creditApplications.appliedOn })
+      .from(creditApplications).where(eq(creditApplications.creditNoteId, row.id)).orderBy(asc(creditApplications.appliedOn), asc(creditApplications.invoiceId));
     return {
       id: row.id, customerId: row.customerId, orderId: row.orderId, returnId: row.returnId, invoiceId: row.invoiceId, amount: row.amount,
-      appliedToInvoice: row.appliedToInvoice, creditBalance: row.creditBalance, refundAmount: row.refundAmount, refundOfPaymentId: row.refundOfPaymentId, issuedOn: row.issuedOn,
+      appliedToInvoice: row.appliedToInvoice, creditBalance: row.creditBalance, appliedLater: row.appliedLater, applications,
+      refundAmount: row.refundAmount, refundOfPaymentId: row.refundOfPaymentId, issuedOn: row.issuedOn,
     };
   });
 

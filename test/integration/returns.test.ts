@@ -77,7 +77,7 @@ describe('returns on credit terms', () => {
     expect(await o.stock(a.sku)).toEqual({ onHand: 7, reserved: 0 });
     expect(await o.call('finance', 'GET', `/credit-notes/${credited.creditNoteId}`)).toEqual({
       id: credited.creditNoteId, customerId: order.customerId, orderId: order.id, returnId: first.id, invoiceId, amount: '25.00',
-      appliedToInvoice: '25.00', creditBalance: '0.00', refundAmount: '0.00', refundOfPaymentId: null, issuedOn: dayOf(Date.now()),
+      appliedToInvoice: '25.00', creditBalance: '0.00', appliedLater: '0.00', applications: [], refundAmount: '0.00', refundOfPaymentId: null, issuedOn: dayOf(Date.now()),
     });
     // 155.00 still owed; the late fee is counted on it: 155.00 × 0.003 × 10 = 4.65.
     expect(await o.call('finance', 'GET', `/invoices/${invoiceId}?asOf=${tenDaysLate}`)).toMatchObject({
@@ -120,6 +120,37 @@ describe('returns on credit terms', () => {
     // 50.00 credited: 20.00 still open on the invoice, 30.00 already paid goes to the customer's balance.
     expect(await o.call('finance', 'GET', `/credit-notes/${credited.creditNoteId}`)).toMatchObject({ amount: '50.00', appliedToInvoice: '20.00', creditBalance: '30.00', refundAmount: '0.00' });
     expect(await o.call('finance', 'GET', `/invoices/${order.invoiceId}`)).toMatchObject({ status: 'paid', paidAmount: '30.00', creditedAmount: '20.00', amountDue: '0.00' });
+
+    // The balance pays the customer's next invoices as they are issued: 25.00 in full (30.00 → 5.00 left) ...
+    const next = await deliveredOrder('credit', [line(product.sku, 1)], order.customerId);
+    expect(await o.call('finance', 'GET', `/invoices/${next.invoiceId}`)).toMatchObject({ amount: '25.00', paidAmount: '0.00', creditedAmount: '25.00', amountDue: '0.00', status: 'paid' });
+    // ... then 5.00 of 50.00, which leaves 45.00 to pay; a third invoice finds the balance spent.
+    const after = await deliveredOrder('credit', [line(product.sku, 2)], order.customerId);
+    expect(await o.call('finance', 'GET', `/invoices/${after.invoiceId}`)).toMatchObject({ amount: '50.00', creditedAmount: '5.00', amountDue: '45.00', status: 'open' });
+    const last = await deliveredOrder('credit', [line(product.sku, 1)], order.customerId);
+    expect(await o.call('finance', 'GET', `/invoices/${last.invoiceId}`)).toMatchObject({ creditedAmount: '0.00', amountDue: '25.00' });
+    const today = dayOf(Date.now());
+    expect(await o.call('finance', 'GET', `/credit-notes/${credited.creditNoteId}`)).toMatchObject({
+      amount: '50.00', appliedToInvoice: '20.00', creditBalance: '0.00', appliedLater: '30.00', refundAmount: '0.00',
+      applications: [{ invoiceId: next.invoiceId, amount: '25.00', appliedOn: today }, { invoiceId: after.invoiceId, amount: '5.00', appliedOn: today }]
+        .sort((x, y) => x.invoiceId.localeCompare(y.invoiceId)),
+    });
+  });
+
+  it('gives a voided invoice\'s credit back to the credit note it came from, once', async () => {
+    const product = await o.product({ stock: 5, listPrice: '40.00' });
+    const order = await deliveredOrder('credit', [line(product.sku, 1)]);
+    await o.call('finance', 'POST', '/payments', { customerId: order.customerId, amount: '40.00', reference: `BANK-${uniq()}` }, 201);
+    const ret = await returnGoods(order.id, { lines: [line(product.sku, 1)], reason: 'not needed' });
+    const { creditNoteId } = await receive(ret.id, [{ sku: product.sku, condition: 'resaleable' }]);
+    // An invoice the balance settled in full (the old order path voids a cancelled order's invoice).
+    const acts = createActivities({ db: h.database.db, config: h.config, temporal: h.client });
+    const { invoiceId } = await acts.issueInvoice({ dedupeKey: `test:${uniq()}`, customerId: order.customerId, description: 'test', amountCents: 1500, issuedOn: '2026-01-10', dueOn: '2026-02-09' });
+    expect(await o.call('finance', 'GET', `/credit-notes/${creditNoteId}`)).toMatchObject({ creditBalance: '25.00', appliedLater: '15.00' });
+    await acts.voidInvoice({ invoiceId });
+    await acts.voidInvoice({ invoiceId });
+    expect(await o.call('finance', 'GET', `/invoices/${invoiceId}`)).toMatchObject({ status: 'void', creditedAmount: '0.00' });
+    expect(await o.call('finance', 'GET', `/credit-notes/${creditNoteId}`)).toMatchObject({ creditBalance: '40.00', appliedLater: '0.00', applications: [] });
   });
 });
 
