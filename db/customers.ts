@@ -1,4 +1,4 @@
-import { and, desc, eq, inArray, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
 import type { Db, Tx } from './client';
 import { customerContacts, customerCreditLimitRequests, customerPrices, customers } from './schema';
 
@@ -26,13 +26,26 @@ export async function createCustomer(tx: Tx, id: string, fields: CustomerFields,
   if (contacts.length > 0) await tx.insert(customerContacts).values(contacts.map((c) => ({ customerId: id, ...c })));
 }
 
-/** Changes the given fields; contacts, when given, replace the list. */
+/**
+ * Changes the given fields; contacts, when given, replace the list. A contact that stays (the same e-mail
+ * address, or the same name where neither has one) keeps its id, so the portal links mailed to it and its
+ * name in the timelines stay its own; a contact left out is removed, and its links with it.
+ */
 export async function updateCustomer(tx: Tx, id: string, fields: Partial<CustomerFields>, contacts?: ContactFields[]): Promise<void> {
   if (Object.keys(fields).length > 0) await tx.update(customers).set(fields).where(eq(customers.id, id));
-  if (contacts) {
-    await tx.delete(customerContacts).where(eq(customerContacts.customerId, id));
-    if (contacts.length > 0) await tx.insert(customerContacts).values(contacts.map((c) => ({ customerId: id, ...c })));
+  if (!contacts) return;
+  const sameContact = (c: { name: string; email?: string | null }) => (c.email ? `email ${c.email.toLowerCase()}` : `name ${c.name}`);
+  const unclaimed = await tx.select().from(customerContacts).where(eq(customerContacts.customerId, id)).orderBy(asc(customerContacts.id));
+  for (const contact of contacts) {
+    const at = unclaimed.findIndex((row) => sameContact(row) === sameContact(contact));
+    if (at < 0) {
+      await tx.insert(customerContacts).values({ customerId: id, ...contact });
+      continue;
+    }
+    const [kept] = unclaimed.splice(at, 1);
+    await tx.update(customerContacts).set({ name: contact.name, phone: contact.phone ?? null, email: contact.email ?? null }).where(eq(customerContacts.id, kept!.id));
   }
+  if (unclaimed.length > 0) await tx.delete(customerContacts).where(inArray(customerContacts.id, unclaimed.map((row) => row.id)));
 }
 
 /** The customer's own unit price for a product; it wins over the list price. */

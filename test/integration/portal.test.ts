@@ -134,6 +134,31 @@ describe('the resolution link', () => {
     expect(await t.get(r.id)).toMatchObject({ status: 'closed', satisfaction: 5 });
   });
 
+  it("survives an edit of the customer's contacts that keeps the address, and dies with the contact removed", async () => {
+    const r = await resolvedTicket(h, catcher);
+    const edit = async (contacts: object[]) => {
+      const res = await h.app.inject({ method: 'PATCH', url: `/api/v1/customers/${r.customerId}`, headers: h.users.supervisor.auth, payload: { contacts } });
+      expect(res.statusCode, res.body).toBe(200);
+    };
+    const rows = () => h.database.db.select().from(customerContacts).where(eq(customerContacts.customerId, r.customerId)).orderBy(customerContacts.id);
+    const id = await contactIdOf(r.email);
+    const colleague = `lea-${r.email}`;
+    // Renamed, written in capitals and joined by a colleague: the same contact, its id and its link kept.
+    await edit([{ name: 'Lea Colleague', email: colleague }, { name: 'Carla Customer-Berg', email: r.email.toUpperCase(), phone: '+49 30 1234' }]);
+    const edited = await rows();
+    expect(edited.map(({ id: rowId, name, email, phone }) => ({ rowId, name, email, phone }))).toEqual([
+      { rowId: id, name: 'Carla Customer-Berg', email: r.email.toUpperCase(), phone: '+49 30 1234' },
+      { rowId: expect.any(Number), name: 'Lea Colleague', email: colleague, phone: null },
+    ]);
+    expect((await page(r.links.path)).statusCode).toBe(200);
+
+    await edit([{ name: 'Lea Colleague', email: colleague }]);
+    expect((await rows()).map((row) => row.id)).toEqual([edited[1]!.id]);
+    expect((await page(r.links.path)).statusCode).toBe(410);
+    expect((await post(`${r.links.path}/solved`, { satisfaction: '5' })).statusCode).toBe(410);
+    expect(await t.get(r.id)).toMatchObject({ status: 'resolved', satisfaction: null });
+  });
+
   it('answers an altered or made-up token with 404 and changes nothing', async () => {
     const r = await resolvedTicket(h, catcher);
     const last = r.links.token.at(-1) === 'A' ? 'B' : 'A';
