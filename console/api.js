@@ -13,8 +13,10 @@ export const session = {
 /** An API refusal; `message` is the problem+json `detail`, which is written for people. */
 export class ApiError extends Error {
   constructor(status, problem) {
-    const fieldErrors = (problem.errors ?? []).map((e) => `${e.path}: ${e.message}`).join('; ');
-    super([problem.detail ?? problem.title ?? `HTTP ${status}`, fieldErrors].filter(Boolean).join(' — '));
+    const detail = problem.detail ?? problem.title ?? `HTTP ${status}`;
+    // Some refusals name their reasons in the detail already (a field someone may not set): said once.
+    const fieldErrors = (problem.errors ?? []).filter((e) => !detail.includes(e.message)).map((e) => `${e.path}: ${e.message}`).join('; ');
+    super([detail, fieldErrors].filter(Boolean).join(' — '));
     this.status = status;
     this.problem = problem;
   }
