@@ -2,7 +2,7 @@ import { and, asc, eq, gt, isNull, lt, or, sql } from 'drizzle-orm';
 import { lateFeeRuleFrom } from '../domain/late-fee';
 import { fromCents, toCents } from '../domain/money';
 import { amountDue, type OpenInvoice } from '../domain/payments';
-import type { Db } from './client';
+import type { Db, Tx } from './client';
 import { writeNotifications, type DeliveryChannels } from './notifications';
 import { issueOnce } from './numbers';
 import { creditApplications, creditNotes, invoices } from './schema';
@@ -22,10 +22,23 @@ export interface IssueInvoiceInput {
 
 type InvoiceRow = typeof invoices.$inferSelect;
 
+/** What of an invoice's principal is still owed: neither paid nor credited (nothing once paid or void). */
+export function unsettledCents(row: Pick<InvoiceRow, 'status' | 'amount' | 'paidAmount' | 'creditedAmount'>): number {
+  return row.status === 'open' ? toCents(row.amount) - toCents(row.paidAmount) - toCents(row.creditedAmount) : 0;
+}
+
+/** Credits `cents` of an invoice's principal (a credit note or a credit balance); settled in full, it is paid on `on`. */
+export async function creditInvoice(tx: Tx, invoice: Pick<InvoiceRow, 'id' | 'amount' | 'paidAmount' | 'creditedAmount'>, cents: number, on: string): Promise<void> {
+  const credited = toCents(invoice.creditedAmount) + cents;
+  const settledInFull = toCents(invoice.paidAmount) + credited >= toCents(invoice.amount);
+  await tx.update(invoices).set({ creditedAmount: fromCents(credited), ...(settledInFull ? { status: 'paid' as const, paidOn: on } : {}) })
+    .where(eq(invoices.id, invoice.id));
+}
+
 /** The invoice as the late-fee rules see it, with the rule it was issued under. */
 export function openInvoiceOf(row: Pick<InvoiceRow, 'id' | 'dueOn' | 'amount' | 'paidAmount' | 'creditedAmount' | 'lateFeePaid' | 'status' | 'lateFeeRatePerDay' | 'lateFeeMaxDays' | 'lateFeeCap'>): OpenInvoice {
   // What credit notes settled is no longer owed: payments and the late fee count on the rest.
-  const outstanding = row.status === 'open' ? toCents(row.amount) - toCents(row.paidAmount) - toCents(row.creditedAmount) : 0;
+  const outstanding = unsettledCents(row);
   const rule = { ratePerDay: row.lateFeeRatePerDay, maxDays: row.lateFeeMaxDays, capCents: toCents(row.lateFeeCap) };
   return { id: row.id, dueOn: row.dueOn, outstandingCents: outstanding, lateFeePaidCents: toCents(row.lateFeePaid), rule };
 }
@@ -52,24 +65,19 @@ export async function issueInvoice(db: Db, prefix: string, input: IssueInvoiceIn
 async function applyCreditBalance(db: Db, invoiceId: string, on: string): Promise<void> {
   await db.transaction(async (tx) => {
     const [invoice] = await tx.select().from(invoices).where(eq(invoices.id, invoiceId)).for('update');
-    if (!invoice || invoice.status !== 'open') return;
-    let outstanding = toCents(invoice.amount) - toCents(invoice.paidAmount) - toCents(invoice.creditedAmount);
-    if (outstanding <= 0) return;
+    if (!invoice || unsettledCents(invoice) <= 0) return;
     const balances = await tx.select().from(creditNotes).where(and(eq(creditNotes.customerId, invoice.customerId), gt(creditNotes.creditBalance, '0')))
       .orderBy(asc(creditNotes.issuedOn), asc(creditNotes.id)).for('update');
-    let credited = toCents(invoice.creditedAmount);
+    let takenCents = 0;
     for (const note of balances) {
-      if (outstanding === 0) break;
-      const taken = Math.min(toCents(note.creditBalance), outstanding);
+      const taken = Math.min(toCents(note.creditBalance), unsettledCents(invoice) - takenCents);
+      if (taken === 0) break;
       await tx.update(creditNotes).set({ creditBalance: fromCents(toCents(note.creditBalance) - taken), appliedLater: fromCents(toCents(note.appliedLater) + taken) })
         .where(eq(creditNotes.id, note.id));
       await tx.insert(creditApplications).values({ creditNoteId: note.id, invoiceId, amount: fromCents(taken), appliedOn: on });
-      credited += taken;
-      outstanding -= taken;
+      takenCents += taken;
     }
-    if (credited === toCents(invoice.creditedAmount)) return;
-    await tx.update(invoices).set({ creditedAmount: fromCents(credited), ...(outstanding === 0 ? { status: 'paid' as const, paidOn: on } : {}) })
-      .where(eq(invoices.id, invoiceId));
+    if (takenCents > 0) await creditInvoice(tx, invoice, takenCents, on);
   });
 }
 

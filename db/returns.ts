@@ -4,6 +4,7 @@ import { fromCents, toCents } from '../domain/money';
 import type { CreditNoteIssued, OpenedReturn } from '../domain/processes/return';
 import { priceReturn, returnProblem, settleCredit, type ReturnableLine, type ReturnCondition, type ReturnFacts, type ReturnRequestLine } from '../domain/returns';
 import type { Db, Tx } from './client';
+import { creditInvoice, unsettledCents } from './invoices';
 import { nextNumber } from './numbers';
 import { Refusal } from './refusal';
 import { creditNotes, invoices, orderLines, orders, returnLines, returns, shipments } from './schema';
@@ -119,7 +120,7 @@ export async function issueCreditNote(db: Db, prefix: string, input: { returnId:
     // Delivered credit orders are invoiced in the same moment; a return that overtakes it waits (the activity retries).
     if (order!.paymentTerms === 'credit' && !invoice) throw new Error(`order ${ret.orderId} is not invoiced yet`);
     const amountCents = toCents(ret.total);
-    const outstanding = invoice?.status === 'open' ? toCents(invoice.amount) - toCents(invoice.paidAmount) - toCents(invoice.creditedAmount) : 0;
+    const outstanding = invoice ? unsettledCents(invoice) : 0;
     const settled = settleCredit(amountCents, order!.paymentTerms, outstanding);
     const creditNoteId = await nextNumber(tx, 'credit_note_seq', prefix, Number(input.on.slice(0, 4)));
     await tx.insert(creditNotes).values({
@@ -127,12 +128,7 @@ export async function issueCreditNote(db: Db, prefix: string, input: { returnId:
       amount: fromCents(amountCents), appliedToInvoice: fromCents(settled.appliedToInvoiceCents), creditBalance: fromCents(settled.creditBalanceCents),
       refundAmount: fromCents(settled.refundCents), refundOfPaymentId: settled.refundCents > 0 ? order!.paymentId : null, issuedOn: input.on,
     });
-    if (invoice && settled.appliedToInvoiceCents > 0) {
-      const credited = toCents(invoice.creditedAmount) + settled.appliedToInvoiceCents;
-      const settledInFull = toCents(invoice.paidAmount) + credited >= toCents(invoice.amount);
-      await tx.update(invoices).set({ creditedAmount: fromCents(credited), ...(settledInFull ? { status: 'paid' as const, paidOn: input.on } : {}) })
-        .where(eq(invoices.id, invoice.id));
-    }
+    if (invoice && settled.appliedToInvoiceCents > 0) await creditInvoice(tx, invoice, settled.appliedToInvoiceCents, input.on);
     await tx.update(returns).set({ status: 'credited', creditNoteId }).where(eq(returns.id, ret.id));
     return { creditNoteId, amountCents };
   });
