@@ -202,7 +202,8 @@ describe.skipIf(skipBrowserTests)('manager dashboard in Chromium', () => {
     await page.getByLabel('Customer').press('Enter');
     await page.waitForURL((url) => url.hash === `#/search/orders?status=credit_hold&customerId=${held.customerId}`);
     await page.locator(`#search-table tr[data-key="${held.id}"]`).waitFor();
-    expect(await page.locator('#search-table tbody tr').evaluateAll((rows) => rows.map((row) => [...row.querySelectorAll('td')].slice(0, 5).map((td) => td.textContent))))
+    // Polled: the list may be drawn again for the same search (the form's submit and the hash change) in between.
+    await expect.poll(() => page.locator('#search-table tbody tr').evaluateAll((rows) => rows.map((row) => [...row.querySelectorAll('td')].slice(0, 5).map((td) => td.textContent))))
       .toEqual([[held.id, buyer.id, 'credit hold', 'credit', '200.00']]); // 20 × 10.00
     await screenshot(page, '22-search-credit-holds');
 
